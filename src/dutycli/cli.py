@@ -1,0 +1,520 @@
+"""The command-line layer: parse arguments, call queries and render, map errors to exit codes.
+
+Polars and Rich are imported inside the commands that need them, so that
+``--help``, ``--version`` and shell completion stay fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+
+import typer
+from typer.core import TyperGroup
+
+from dutycli import __version__
+from dutycli.errors import (
+    EXIT_FOUND,
+    EXIT_INTERRUPTED,
+    EXIT_NOTHING_FOUND,
+    EXIT_USAGE,
+    DutyError,
+    OutputClosed,
+    OutputError,
+    QueryError,
+)
+from dutycli.schema import FORMATS
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from dutycli.loader import Table
+    from dutycli.render import Result
+
+
+class DutyGroup(TyperGroup):
+    """The app's command group: the one place that turns errors into messages and exit codes.
+
+    Both the console script and Typer's CliRunner go through ``main``, so tests see
+    exactly the messages and exit codes a user sees.
+    """
+
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        code = self._run(args, prog_name, complete_var, **extra)
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+    def _run(
+        self,
+        args: Sequence[str] | None,
+        prog_name: str | None,
+        complete_var: str | None,
+        **extra: Any,
+    ) -> int:
+        from typer._click import exceptions as click_exceptions
+
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            return int(code or 0)
+        except OutputClosed:
+            _silence_stdout()
+            return OutputClosed.exit_code
+        except DutyError as exc:
+            from dutycli.render import note
+
+            if isinstance(exc, OutputError):
+                _silence_stdout()
+            note(str(exc))
+            return exc.exit_code
+        except click_exceptions.UsageError as exc:
+            sys.stderr.write(f"dutycli: {_usage_message(exc)}\n")
+            return EXIT_USAGE
+        except click_exceptions.ClickException as exc:
+            sys.stderr.write(f"dutycli: {exc.format_message()}\n")
+            return exc.exit_code
+        except (KeyboardInterrupt, typer.Abort):
+            sys.stderr.write("dutycli: interrupted\n")
+            return EXIT_INTERRUPTED
+
+
+EXIT_CODES_HELP = "Exit codes: 0 rows found; 1 no rows; 2 usage or data error; 130 interrupted."
+
+app = typer.Typer(
+    name="dutycli",
+    cls=DutyGroup,
+    help=(
+        "Query a responsibility breakdown table (目标任务责任分解表): who leads which task.\n\n"
+        "Output is a table in a terminal and CSV in a pipe; --format chooses. " + EXIT_CODES_HELP
+    ),
+    epilog=EXIT_CODES_HELP,
+    rich_markup_mode=None,  # plain help and errors: no Rich import on the fast paths
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    invoke_without_command=True,
+)
+
+OutputFormat = Enum("OutputFormat", {name: name for name in FORMATS}, type=str)  # type: ignore[misc]
+
+# Options shared by every command that prints rows: declared once, used everywhere.
+FormatOption = Annotated[
+    OutputFormat | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help="table, csv, tsv, json, jsonl or md [default: table in a terminal, csv otherwise]",
+        show_default=False,
+    ),
+]
+FieldsOption = Annotated[
+    str | None,
+    typer.Option(
+        "--fields",
+        help="Comma-separated fields to output, e.g. id,task,lead_units.",
+        show_default=False,
+    ),
+]
+StrictOption = Annotated[
+    bool,
+    typer.Option(
+        "--strict",
+        help="Use only values written in each row, not those inherited from merged cells.",
+    ),
+]
+ExactOption = Annotated[
+    bool, typer.Option("--exact", help="Match whole names only, not parts of names.")
+]
+
+
+class State:
+    def __init__(self, data: Path | None) -> None:
+        self.data = data
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"dutycli {__version__}")
+        raise typer.Exit(EXIT_FOUND)
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    data: Annotated[
+        Path | None,
+        typer.Option(
+            "--data",
+            envvar="DUTYCLI_DATA",
+            help="Dataset file to query [default: the shipped 2019 武进区 table].",
+            show_default=False,
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    ctx.obj = State(data)
+    if ctx.invoked_subcommand is None:
+        _summary(ctx)
+
+
+# --- helpers shared by the commands ------------------------------------------------
+
+
+def _load(ctx: typer.Context) -> Table:
+    from dutycli.loader import load
+
+    state: State = ctx.obj
+    return load(state.data)
+
+
+def _tasks(ctx: typer.Context, strict: bool) -> pl.DataFrame:
+    frame = _load(ctx).frame
+    from dutycli import query
+
+    return query.explicit_only(frame) if strict else frame
+
+
+def _fields(value: str | None) -> list[str] | None:
+    if value is None:
+        return None
+    fields = [f.strip() for f in value.split(",") if f.strip()]
+    if not fields:
+        raise QueryError("--fields is empty; name at least one field")
+    return fields
+
+
+def _respond(result: Result, fmt: OutputFormat | None, fields: str | None) -> NoReturn:
+    """Select fields, render, and exit 0 when rows were found, 1 when none were."""
+    from dutycli import query, render
+
+    chosen_fields = _fields(fields)
+    result.frame = query.select_fields(result.frame, chosen_fields)
+    result.fields_chosen = chosen_fields is not None
+    chosen: str = fmt.value if fmt is not None else render.default_format()
+    if result.frame.is_empty() and chosen == "table":
+        render.note("no rows found")
+    else:
+        render.emit(result, chosen)
+    raise typer.Exit(EXIT_FOUND if len(result.frame) else EXIT_NOTHING_FOUND)
+
+
+def _resolve_names(frame: pl.DataFrame, column: str, queries: list[str], exact: bool) -> list[str]:
+    from dutycli import query, render
+
+    names: list[str] = []
+    for text in queries:
+        match = query.match_names(frame, column, text, exact)
+        if len(match.names) > 1:
+            _, plural = query.COLUMN_KIND[column]
+            render.note(f"{text!r} matches {len(match.names)} {plural}: {', '.join(match.names)}")
+        names += [n for n in match.names if n not in names]
+    return names
+
+
+def _resolve_goals(frame: pl.DataFrame, targets: list[str]) -> list[int]:
+    from dutycli import query, render
+
+    numbers: list[int] = []
+    for target in targets:
+        found = query.match_goals(frame, target)
+        if len(found) > 1:
+            render.note(f"{target!r} matches {len(found)} goals: {', '.join(map(str, found))}")
+        numbers += [n for n in found if n not in numbers]
+    return numbers
+
+
+def _summary(ctx: typer.Context) -> None:
+    table = _load(ctx)
+    from dutycli import query, render
+
+    frame = table.frame
+    counts = {
+        "goals": frame.get_column("goal_no").n_unique(),
+        "tasks": len(frame),
+        "leaders": len(query.known_names(frame, "leaders")),
+        "units": len(query.known_names(frame, "lead_units")),
+    }
+    render.summary(table.meta, counts, str(table.path))
+
+
+# --- query commands ----------------------------------------------------------------
+
+
+@app.command("by-unit")
+def by_unit(
+    ctx: typer.Context,
+    unit: Annotated[str, typer.Argument(help="Unit name or part of one, e.g. 发改局 or 纪委.")],
+    exact: ExactOption = False,
+    strict: StrictOption = False,
+    fmt: FormatOption = None,
+    fields: FieldsOption = None,
+) -> None:
+    """Tasks whose lead units include a matching unit."""
+    frame = _tasks(ctx, strict)  # before importing Polars: see loader.load
+    from dutycli import query
+    from dutycli.render import Result
+
+    names = _resolve_names(frame, "lead_units", [unit], exact)
+    _respond(
+        Result(query.with_names(frame, "lead_units", names), highlight_names=names), fmt, fields
+    )
+
+
+@app.command("by-leader")
+def by_leader(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Leader name or part of one, e.g. 陆秋明 or 张.")],
+    exact: ExactOption = False,
+    strict: StrictOption = False,
+    fmt: FormatOption = None,
+    fields: FieldsOption = None,
+) -> None:
+    """Tasks whose leaders in charge include a matching name."""
+    frame = _tasks(ctx, strict)  # before importing Polars: see loader.load
+    from dutycli import query
+    from dutycli.render import Result
+
+    names = _resolve_names(frame, "leaders", [name], exact)
+    _respond(Result(query.with_names(frame, "leaders", names), highlight_names=names), fmt, fields)
+
+
+@app.command("by-target")
+def by_target(
+    ctx: typer.Context,
+    target: Annotated[
+        str, typer.Argument(help="Goal number (4) or part of a goal name (营商环境).")
+    ],
+    strict: StrictOption = False,
+    fmt: FormatOption = None,
+    fields: FieldsOption = None,
+) -> None:
+    """Tasks of a goal (目标), by its number or part of its name."""
+    frame = _tasks(ctx, strict)  # before importing Polars: see loader.load
+    from dutycli import query
+    from dutycli.render import Result
+
+    numbers = _resolve_goals(frame, [target])
+    _respond(Result(query.with_goals(frame, numbers)), fmt, fields)
+
+
+@app.command("search")
+def search(
+    ctx: typer.Context,
+    keywords: Annotated[
+        list[str], typer.Argument(help="Words the task text or goal name must contain.")
+    ],
+    match_any: Annotated[
+        bool, typer.Option("--any", help="Match tasks containing any keyword, not all.")
+    ] = False,
+    regex: Annotated[
+        bool, typer.Option("--regex", help="Read keywords as regular expressions.")
+    ] = False,
+    strict: StrictOption = False,
+    fmt: FormatOption = None,
+    fields: FieldsOption = None,
+) -> None:
+    """Tasks whose text (or goal name) contains every keyword; Latin letters ignore case."""
+    frame = _tasks(ctx, strict)  # before importing Polars: see loader.load
+    from dutycli import query
+    from dutycli.render import Result
+
+    patterns = query.keyword_patterns(keywords, regex)
+    found = query.with_keywords(frame, patterns, match_any)
+    _respond(Result(found, highlight_patterns=patterns), fmt, fields)
+
+
+@app.command("list")
+def list_tasks(
+    ctx: typer.Context,
+    unit: Annotated[
+        list[str] | None, typer.Option("--unit", "-u", help="Lead unit (repeat for either).")
+    ] = None,
+    leader: Annotated[
+        list[str] | None, typer.Option("--leader", "-l", help="Leader (repeat for either).")
+    ] = None,
+    target: Annotated[
+        list[str] | None,
+        typer.Option("--target", "-t", help="Goal number or name part (repeat for either)."),
+    ] = None,
+    keyword: Annotated[
+        list[str] | None,
+        typer.Option("--keyword", "-k", help="Keyword in task text (repeat for either)."),
+    ] = None,
+    exact: ExactOption = False,
+    strict: StrictOption = False,
+    fmt: FormatOption = None,
+    fields: FieldsOption = None,
+) -> None:
+    """Every task, narrowed by any mix of filters (different filters AND, a repeated one OR)."""
+    frame = _tasks(ctx, strict)  # before importing Polars: see loader.load
+    from dutycli import query
+    from dutycli.render import Result
+
+    found = frame
+    names: list[str] = []
+    if unit:
+        units = _resolve_names(frame, "lead_units", unit, exact)
+        names += units
+        found = query.with_names(found, "lead_units", units)
+    if leader:
+        leaders = _resolve_names(frame, "leaders", leader, exact)
+        names += leaders
+        found = query.with_names(found, "leaders", leaders)
+    if target:
+        found = query.with_goals(found, _resolve_goals(frame, target))
+    patterns = query.keyword_patterns(keyword, regex=False) if keyword else []
+    found = query.with_keywords(found, patterns, match_any=True)
+    _respond(Result(found, highlight_patterns=patterns, highlight_names=names), fmt, fields)
+
+
+@app.command("show")
+def show(
+    ctx: typer.Context,
+    task_id: Annotated[int, typer.Argument(metavar="ID", help="Task id (the 编号 column).")],
+    strict: StrictOption = False,
+    fmt: FormatOption = None,
+    fields: FieldsOption = None,
+) -> None:
+    """One task in full, with where each leader and unit value came from."""
+    frame = _tasks(ctx, strict)  # before importing Polars: see loader.load
+    from dutycli import query
+    from dutycli.render import Result
+
+    task = query.with_sources(frame, query.task_by_id(frame, task_id))
+    _respond(Result(task, kind="record"), fmt, fields)
+
+
+def _directory(
+    ctx: typer.Context, column: str, strict: bool, fmt: OutputFormat | None, fields: str | None
+) -> NoReturn:
+    frame = _tasks(ctx, strict)
+    from dutycli import query
+    from dutycli.render import Result
+
+    _respond(Result(query.directory(frame, column), kind="names"), fmt, fields)
+
+
+@app.command("leaders")
+def leaders(
+    ctx: typer.Context,
+    strict: StrictOption = False,
+    fmt: FormatOption = None,
+    fields: FieldsOption = None,
+) -> None:
+    """Every leader with the number of tasks (and how many were inherited), most first."""
+    _directory(ctx, "leaders", strict, fmt, fields)
+
+
+@app.command("units")
+def units(
+    ctx: typer.Context,
+    strict: StrictOption = False,
+    fmt: FormatOption = None,
+    fields: FieldsOption = None,
+) -> None:
+    """Every lead unit with the number of tasks (and how many were inherited), most first."""
+    _directory(ctx, "lead_units", strict, fmt, fields)
+
+
+@app.command("targets")
+def targets(
+    ctx: typer.Context,
+    strict: StrictOption = False,
+    fmt: FormatOption = None,
+    fields: FieldsOption = None,
+) -> None:
+    """Every goal (目标) with its task count, leaders and lead units."""
+    frame = _tasks(ctx, strict)
+    from dutycli import query
+    from dutycli.render import Result
+
+    _respond(Result(query.targets(frame), kind="goals"), fmt, fields)
+
+
+# --- dataset commands --------------------------------------------------------------
+
+
+@app.command("import")
+def import_source(
+    source: Annotated[
+        Path, typer.Argument(help="Source table: the text extracted from the Word file.")
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="YAML dataset to write [default: standard output].",
+            show_default=False,
+        ),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an existing output file.")
+    ] = False,
+    check: Annotated[
+        bool, typer.Option("--check", help="Print the normalization report only; write nothing.")
+    ] = False,
+    verbose: Annotated[
+        bool,
+        typer.Option("--verbose", "-v", help="Report every normalized cell, not just the totals."),
+    ] = False,
+) -> None:
+    """Normalize a source table into a YAML dataset, reporting what was normalized on stderr."""
+    from dutycli import dataset, render
+    from dutycli.importer import import_file
+
+    document, report = import_file(source)
+    for line in report.lines() if verbose or check else []:
+        render.note(line)
+    render.note(
+        f"{source.name}: {len(document['goals'])} goals, {len(document['tasks'])} tasks; {report.summary()}"
+    )
+    if check:
+        return
+    text = dataset.dump(document)
+    if output is None:
+        render.emit_text(text)
+    else:
+        dataset.write_atomic(text, output, force)
+        render.note(f"wrote {output}")
+
+
+# --- the entry point: one place for error handling ---------------------------------
+
+
+def _silence_stdout() -> None:
+    # Output can no longer be delivered; point stdout at /dev/null so the final flush at exit is quiet.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def run(argv: list[str]) -> int:
+    """Run dutycli with arguments and return the exit code."""
+    from typer.main import get_command
+
+    code: int = get_command(app).main(args=argv, prog_name="dutycli", standalone_mode=False)
+    return code
+
+
+def _usage_message(exc: typer._click.exceptions.UsageError) -> str:
+    message = exc.format_message().replace("\n", " ")
+    command = exc.ctx.command_path if exc.ctx is not None else "dutycli"
+    return f"{message} (see '{command} --help')"

@@ -1,0 +1,50 @@
+"""Turn a validated dataset into a Polars frame with an explicit schema."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from dutycli import dataset
+from dutycli.schema import TASK_FIELDS
+
+if TYPE_CHECKING:
+    import polars as pl
+
+
+@dataclass
+class Table:
+    """A loaded dataset: its metadata, its goals and its tasks as a frame."""
+
+    path: Path
+    meta: dict[str, Any]
+    goals: list[dict[str, Any]]
+    frame: pl.DataFrame
+
+
+def task_schema() -> pl.Schema:
+    import polars as pl
+
+    dtypes: dict[str, Any] = {
+        "int": pl.Int64,
+        "str": pl.String,
+        "names": pl.List(pl.String),
+        "bool": pl.Boolean,
+    }
+    return pl.Schema({name: dtypes[kind] for name, kind in TASK_FIELDS.items()})
+
+
+def frame_from_records(records: list[dict[str, Any]]) -> pl.DataFrame:
+    import polars as pl
+
+    # Column-wise with the schema given: no inference from the first rows.
+    columns = {name: [record[name] for record in records] for name in TASK_FIELDS}
+    return pl.DataFrame(columns, schema=task_schema())
+
+
+def load(path: Path | None) -> Table:
+    # The file is read before Polars is imported: until then the main thread is the only
+    # thread, so Ctrl-C reaches it even while it waits on a slow file or a pipe.
+    data = dataset.read(path or dataset.default_path())
+    return Table(data.path, data.meta, data.goals, frame_from_records(data.tasks))

@@ -1,0 +1,210 @@
+"""Queries: pure functions from a task frame (and arguments) to a frame.
+
+Name and goal lookups raise QueryError when nothing is known by that name, so
+the CLI can tell "no such unit" (exit 2) from "no rows" (exit 1).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+import polars as pl
+
+from dutycli.errors import QueryError
+from dutycli.names import squeeze
+
+COLUMN_KIND = {"leaders": ("leader", "leaders"), "lead_units": ("unit", "units")}
+
+
+@dataclass(frozen=True)
+class NameMatch:
+    query: str
+    names: list[str]  # every known name the query matched
+
+
+def explicit_only(frame: pl.DataFrame) -> pl.DataFrame:
+    """The table as written: values inherited from merged cells are dropped (``--strict``)."""
+    return frame.with_columns(
+        pl.when(pl.col(f"{column}_inherited"))
+        .then(pl.lit([], dtype=pl.List(pl.String)))
+        .otherwise(pl.col(column))
+        .alias(column)
+        for column in ("leaders", "lead_units")
+    )
+
+
+def known_names(frame: pl.DataFrame, column: str) -> list[str]:
+    names: list[str] = frame.get_column(column).explode().drop_nulls().unique().sort().to_list()
+    return names
+
+
+def _fold(text: str) -> str:
+    # Latin letters compare case-insensitively; CJK has no case.
+    return squeeze(text).casefold()
+
+
+def match_names(frame: pl.DataFrame, column: str, query: str, exact: bool = False) -> NameMatch:
+    """Names in ``column`` that contain ``query`` (or equal it with ``exact``), whitespace ignored."""
+    wanted = _fold(query)
+    if not wanted:
+        raise QueryError("the name to look for is empty")
+    names = known_names(frame, column)
+    if exact:
+        found = [n for n in names if _fold(n) == wanted]
+    else:
+        found = [n for n in names if wanted in _fold(n)]
+    if not found:
+        singular, _ = COLUMN_KIND[column]
+        hint = suggest(query, names)
+        raise QueryError(
+            f"no {singular} matches {query!r}" + (f"; did you mean {hint}?" if hint else "")
+        )
+    return NameMatch(query, found)
+
+
+def suggest(query: str, candidates: list[str], limit: int = 3) -> str:
+    wanted = squeeze(query)
+    close = difflib.get_close_matches(wanted, candidates, n=limit, cutoff=0.34)
+    if not close:
+        # Short CJK queries score low with difflib; fall back to shared characters.
+        shared = [c for c in candidates if set(wanted) & set(c)]
+        close = sorted(shared, key=lambda c: -len(set(wanted) & set(c)))[:limit]
+    return ", ".join(close)
+
+
+def with_names(frame: pl.DataFrame, column: str, names: list[str]) -> pl.DataFrame:
+    """Rows whose ``column`` list holds any of ``names``."""
+    wanted = pl.Series(names, dtype=pl.String)
+    return frame.filter(pl.col(column).list.eval(pl.element().is_in(wanted.implode())).list.any())
+
+
+def match_goals(frame: pl.DataFrame, target: str) -> list[int]:
+    """Goal numbers for a target given as a number (``4``) or part of a goal name."""
+    goals = frame.select("goal_no", "goal").unique(maintain_order=True)
+    text = squeeze(target)
+    if not text:
+        raise QueryError("the goal to look for is empty")
+    if text.isdigit() and text.isascii():
+        number = int(text)
+        if number in goals.get_column("goal_no").to_list():
+            return [number]
+        numbers = goals.get_column("goal_no").to_list()
+        raise QueryError(
+            f"no goal number {number}; goals are numbered {min(numbers)} to {max(numbers)}"
+        )
+    folded = text.casefold()
+    found = [no for no, name in goals.iter_rows() if folded in squeeze(name).casefold()]
+    if not found:
+        hint = suggest(text, goals.get_column("goal").to_list())
+        raise QueryError(
+            f"no goal matches {target!r}" + (f"; did you mean {hint}?" if hint else "")
+        )
+    return found
+
+
+def with_goals(frame: pl.DataFrame, numbers: list[int]) -> pl.DataFrame:
+    return frame.filter(pl.col("goal_no").is_in(pl.Series(numbers, dtype=pl.Int64).implode()))
+
+
+def keyword_patterns(keywords: list[str], regex: bool) -> list[str]:
+    """Case-insensitive Rust-regex patterns for keywords; a bad regex is a QueryError."""
+    patterns = []
+    for keyword in keywords:
+        if not keyword.strip():
+            raise QueryError("a keyword is empty")
+        if regex:
+            try:
+                re.compile(keyword)
+            except re.error as exc:
+                raise QueryError(f"bad pattern {keyword!r}: {exc}") from None
+            patterns.append(f"(?i){keyword}")
+        else:
+            patterns.append("(?i)" + "".join(_escape(ch) for ch in keyword))
+    return patterns
+
+
+def _escape(ch: str) -> str:
+    # Rust's regex accepts an escape before any ASCII punctuation; escape only that.
+    return "\\" + ch if ch.isascii() and not ch.isalnum() and not ch.isspace() else ch
+
+
+def with_keywords(
+    frame: pl.DataFrame, patterns: list[str], match_any: bool = False
+) -> pl.DataFrame:
+    """Rows whose task text or goal name matches every pattern (or any, with ``match_any``)."""
+    if not patterns:
+        return frame
+    tests = [pl.col("task").str.contains(p) | pl.col("goal").str.contains(p) for p in patterns]
+    condition = pl.any_horizontal(tests) if match_any else pl.all_horizontal(tests)
+    try:
+        return frame.filter(condition)
+    except pl.exceptions.ComputeError as exc:
+        raise QueryError(f"bad pattern: {str(exc).splitlines()[0]}") from None
+
+
+def directory(frame: pl.DataFrame, column: str) -> pl.DataFrame:
+    """Every name in ``column`` with its task count and how many of those were inherited."""
+    exploded = frame.select(
+        pl.col(column).alias("name"), pl.col(f"{column}_inherited").alias("inh")
+    )
+    exploded = exploded.explode("name").drop_nulls("name")
+    return (
+        exploded.group_by("name")
+        .agg(
+            pl.len().cast(pl.Int64).alias("tasks"),
+            pl.col("inh").sum().cast(pl.Int64).alias("inherited"),
+        )
+        .sort(["tasks", "name"], descending=[True, False])
+    )
+
+
+def targets(frame: pl.DataFrame) -> pl.DataFrame:
+    """Every goal with its task count and the distinct leaders and lead units of its tasks."""
+    return (
+        frame.group_by("goal_no", maintain_order=True)
+        .agg(
+            pl.col("goal").first(),
+            pl.len().cast(pl.Int64).alias("tasks"),
+            pl.col("leaders").explode().drop_nulls().unique(maintain_order=True),
+            pl.col("lead_units").explode().drop_nulls().unique(maintain_order=True),
+        )
+        .sort("goal_no")
+    )
+
+
+def task_by_id(frame: pl.DataFrame, task_id: int) -> pl.DataFrame:
+    found = frame.filter(pl.col("id") == task_id)
+    if found.is_empty():
+        ids = frame.get_column("id").to_list()
+        span = f"ids run from {min(ids)} to {max(ids)}" if ids else "the dataset is empty"
+        raise QueryError(f"no task with id {task_id}; {span}")
+    return found
+
+
+def with_sources(frame: pl.DataFrame, task: pl.DataFrame) -> pl.DataFrame:
+    """Add, for one task, the id of the row each inherited value was written in."""
+    row = task.row(0, named=True)
+    same_goal = frame.filter((pl.col("goal_no") == row["goal_no"]) & (pl.col("id") <= row["id"]))
+    extra = {}
+    for column in ("leaders", "lead_units"):
+        if row[f"{column}_inherited"]:
+            written = same_goal.filter(
+                ~pl.col(f"{column}_inherited") & (pl.col(column).list.len() > 0)
+            )
+            source = written.get_column("id").max() if not written.is_empty() else None
+        else:
+            source = row["id"] if row[column] else None
+        extra[f"{column}_source_id"] = pl.lit(source, dtype=pl.Int64)
+    return task.with_columns(**extra)
+
+
+def select_fields(frame: pl.DataFrame, fields: list[str] | None) -> pl.DataFrame:
+    """The chosen columns in the chosen order; an unknown field lists the valid ones."""
+    if fields is None:
+        return frame
+    unknown = [f for f in fields if f not in frame.columns]
+    if unknown:
+        raise QueryError(f"unknown field {unknown[0]!r}; valid fields: {','.join(frame.columns)}")
+    return frame.select(fields)

@@ -1,0 +1,338 @@
+"""Rendering results: the one place that knows output formats.
+
+Flat formats (CSV, TSV, JSON, JSONL, Markdown) keep every character of the data.
+The terminal table shows control characters as visible escapes instead of sending
+them to the terminal, and never reads data as Rich markup.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, BinaryIO, Literal, cast
+
+from dutycli.errors import OutputClosed, OutputError
+from dutycli.schema import LABELS, NAME_COLUMNS, NAME_JOINER
+
+if TYPE_CHECKING:
+    from io import IOBase
+
+    import polars as pl
+    from rich.text import Text
+
+ResultKind = Literal["tasks", "names", "goals", "record"]
+
+INHERITED_MARK = "↑"
+# Columns left out of the terminal table unless asked for (they are in every flat format).
+TABLE_HIDDEN = {"source_line"}
+# C0/C1 controls (but newline) and the bidi overrides that can disguise text.
+_UNSAFE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+@dataclass
+class Result:
+    """What a command found: the rows, what they are, and what to emphasize in a table."""
+
+    frame: pl.DataFrame
+    kind: ResultKind = "tasks"
+    highlight_patterns: list[str] = field(default_factory=list)
+    highlight_names: list[str] = field(default_factory=list)
+    fields_chosen: bool = False  # the user picked columns with --fields: show exactly those
+
+
+def escape_controls(text: str) -> str:
+    """Control characters as visible escapes (``\\x1b``), for terminal text and messages."""
+    return _UNSAFE.sub(
+        lambda m: (
+            f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}"
+        ),
+        text,
+    )
+
+
+def note(message: str) -> None:
+    """A one-line message on stderr (never on stdout, which may be feeding a pipe)."""
+    sys.stderr.write(f"dutycli: {escape_controls(message)}\n")
+    sys.stderr.flush()
+
+
+def default_format() -> str:
+    # A table for people, CSV for pipes and files: a piped Rich table would be cut to 80 columns.
+    return "table" if sys.stdout.isatty() else "csv"
+
+
+@contextmanager
+def _stdout_guard() -> Iterator[None]:
+    """Flush stdout; turn a closed pipe or a full disk into a DutyError the CLI knows."""
+    try:
+        yield
+        sys.stdout.flush()
+    except OSError as exc:
+        if _os_errno(exc) == errno.EPIPE:
+            raise OutputClosed() from None
+        raise OutputError(f"cannot write output: {exc.strerror or exc}") from None
+
+
+def _os_errno(exc: OSError) -> int | None:
+    # Polars reports write failures as OSError without errno, only "(os error 32)" in the text.
+    if exc.errno is not None:
+        return exc.errno
+    found = re.search(r"os error (\d+)", str(exc))
+    return int(found.group(1)) if found else None
+
+
+def _closed_pipe() -> None:
+    # Rich's own handler exits with status 1; a reader leaving early is a normal end for us.
+    raise OutputClosed()
+
+
+def emit(result: Result, fmt: str) -> None:
+    with _stdout_guard():
+        _emit(result, fmt, sys.stdout.buffer)
+
+
+def emit_text(text: str) -> None:
+    with _stdout_guard():
+        sys.stdout.buffer.write(text.encode("utf-8"))
+
+
+def _emit(result: Result, fmt: str, out: BinaryIO) -> None:
+    if fmt == "table":
+        _table(result)
+    elif fmt in ("csv", "tsv"):
+        flat(result.frame).write_csv(out, separator="," if fmt == "csv" else "\t")
+    elif fmt == "json":
+        _json(result.frame, out)
+    elif fmt == "jsonl":
+        if not result.frame.is_empty():
+            result.frame.write_ndjson(out)
+    elif fmt == "md":
+        out.write(markdown(result.frame).encode("utf-8"))
+    else:  # pragma: no cover - the CLI validates formats
+        raise ValueError(fmt)
+
+
+def flat(frame: pl.DataFrame) -> pl.DataFrame:
+    """Lists joined with 、 so that CSV/TSV can hold them."""
+    import polars as pl
+
+    lists = [name for name, dtype in frame.schema.items() if isinstance(dtype, pl.List)]
+    return frame.with_columns(pl.col(name).list.join(NAME_JOINER) for name in lists)
+
+
+def _json(frame: pl.DataFrame, out: BinaryIO) -> None:
+    if frame.is_empty():
+        out.write(b"[]\n")
+        return
+    frame.write_json(cast("IOBase", out))
+    out.write(b"\n")
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return NAME_JOINER.join(_cell_text(v) for v in value)
+    return str(value)
+
+
+def markdown(frame: pl.DataFrame) -> str:
+    def cell(value: Any) -> str:
+        text = _cell_text(value).replace("\\", "\\\\").replace("|", "\\|")
+        return text.replace("\r\n", "<br>").replace("\n", "<br>")
+
+    lines = ["| " + " | ".join(frame.columns) + " |", "|" + "---|" * len(frame.columns)]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.iter_rows()]
+    return "\n".join(lines) + "\n"
+
+
+# --- the terminal table -------------------------------------------------------------
+
+
+def _console() -> Any:
+    from rich.console import Console
+
+    if sys.stdout.isatty():
+        console = Console(highlight=False, soft_wrap=False)
+    else:
+        # An explicit --format table into a pipe or file: a generous width, not Rich's 80.
+        width = int(os.environ["COLUMNS"]) if os.environ.get("COLUMNS", "").isdigit() else 160
+        console = Console(highlight=False, width=width, force_terminal=False, color_system=None)
+    console.on_broken_pipe = _closed_pipe  # type: ignore[method-assign]
+    return console
+
+
+def safe_text(value: str, style: str = "") -> Text:
+    """Data as a Rich Text: never parsed as markup, control characters shown as escapes."""
+    from rich.text import Text
+
+    text = Text(style=style)
+    position = 0
+    for match in _UNSAFE.finditer(value):
+        text.append(value[position : match.start()])
+        text.append(escape_controls(match.group()), style="reverse")
+        position = match.end()
+    text.append(value[position:])
+    return text
+
+
+def _names_text(
+    names: list[str] | None, inherited: bool, open_ended: bool, emphasize: set[str]
+) -> Text:
+    from rich.text import Text
+
+    text = Text()
+    for index, name in enumerate(names or []):
+        if index:
+            text.append(NAME_JOINER)
+        style = "bold yellow" if name in emphasize else ("dim" if inherited else "")
+        text.append_text(safe_text(name, style))
+    if open_ended:
+        text.append("等", style="dim" if inherited else "")
+    if inherited and names:
+        text.append(f" {INHERITED_MARK}", style="cyan")
+    return text
+
+
+def _table(result: Result) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    frame = result.frame
+    console = _console()
+    if result.kind == "record":
+        _record(console, frame)
+        return
+    columns = list(frame.columns)
+    # With the name columns shown, their provenance flags become markers rather than columns.
+    folded = {
+        f"{c}_{flag}" for c in NAME_COLUMNS if c in columns for flag in ("inherited", "open_ended")
+    }
+    shown = [c for c in columns if c not in folded]
+    if not result.fields_chosen:
+        shown = [c for c in shown if c not in TABLE_HIDDEN]
+    table = Table(show_lines=True, header_style="bold", expand="task" in shown)
+    for column in shown:
+        options: dict[str, Any] = {"overflow": "fold"}
+        if column == "task":
+            options.update(ratio=1, min_width=16)  # the task text takes the width left over
+        elif column in ("goal", "leaders", "lead_units"):
+            options.update(max_width=14 if column == "goal" else 16)
+        elif column in ("id", "goal_no", "tasks", "inherited", "source_line"):
+            options.update(justify="right", no_wrap=True)
+        table.add_column(LABELS.get(column, column), **options)
+
+    any_inherited = False
+    emphasize = set(result.highlight_names)
+    for row in frame.iter_rows(named=True):
+        cells: list[Text] = []
+        for column in shown:
+            value = row[column]
+            if column in NAME_COLUMNS:
+                inherited = bool(row.get(f"{column}_inherited")) and bool(value)
+                any_inherited |= inherited
+                cells.append(
+                    _names_text(value, inherited, bool(row.get(f"{column}_open_ended")), emphasize)
+                )
+                continue
+            text = safe_text(
+                _cell_text(value) if not isinstance(value, bool) else ("是" if value else "")
+            )
+            if column in ("task", "goal"):
+                for pattern in result.highlight_patterns:
+                    try:
+                        text.highlight_regex(pattern, style="bold reverse")
+                    except re.error:
+                        break  # a Rust-only regex feature: skip the highlight, keep the row
+            if isinstance(value, list):
+                text = Text()
+                for index, item in enumerate(value):
+                    if index:
+                        text.append(NAME_JOINER)
+                    text.append_text(
+                        safe_text(str(item), "bold yellow" if item in emphasize else "")
+                    )
+            cells.append(text)
+        table.add_row(*cells)
+    console.print(table)
+    console.print(Text(_count_line(result, len(frame)), style="bold"))
+    if any_inherited:
+        console.print(
+            Text(
+                f"{INHERITED_MARK} 合并单元格：沿用同一目标内上一行的值（--strict 只看本行填写的值）",
+                style="dim",
+            )
+        )
+
+
+def _count_line(result: Result, count: int) -> str:
+    noun = {"tasks": "条任务", "names": "个名称", "goals": "个目标", "record": "条任务"}[
+        result.kind
+    ]
+    return f"共 {count} {noun}"
+
+
+def _record(console: Any, frame: pl.DataFrame) -> None:
+    from rich.table import Table
+
+    for row in frame.iter_rows(named=True):
+        table = Table(show_header=False, show_lines=True)
+        table.add_column("字段", style="bold", no_wrap=True)
+        table.add_column("值", overflow="fold")
+        for column, value in row.items():
+            if column.endswith("_source_id"):
+                continue
+            if column in NAME_COLUMNS:
+                text = _names_text(
+                    value,
+                    bool(row.get(f"{column}_inherited")) and bool(value),
+                    bool(row.get(f"{column}_open_ended")),
+                    set(),
+                )
+                text.append_text(safe_text(_provenance(row, column), "italic"))
+                table.add_row(LABELS.get(column, column), text)
+            elif not column.endswith(("_inherited", "_open_ended")):
+                table.add_row(LABELS.get(column, column), safe_text(_cell_text(value)))
+        console.print(table)
+
+
+def _provenance(row: dict[str, Any], column: str) -> str:
+    if not row[column]:
+        return "（未填写，且同一目标内上方无可沿用的值）"
+    parts = []
+    if row.get(f"{column}_inherited"):
+        source = row.get(f"{column}_source_id")
+        parts.append(
+            f"（合并单元格，沿用第 {source} 条的值）" if source else "（合并单元格，沿用上一行）"
+        )
+    else:
+        parts.append("（本行填写）")
+    if row.get(f"{column}_open_ended"):
+        parts.append("（原表名单以“等”结尾，未列尽）")
+    return "".join(parts)
+
+
+def summary(meta: dict[str, Any], counts: dict[str, int], path: str) -> None:
+    """The bare ``dutycli`` screen: what is loaded and what to try."""
+    lines = [
+        f"{meta.get('title') or '(untitled dataset)'}  {meta.get('label', '')}".rstrip(),
+        f"数据集 {path}",
+        f"{counts['goals']} 个目标 · {counts['tasks']} 条任务 · {counts['leaders']} 位分管领导 · "
+        f"{counts['units']} 个牵头单位",
+        "",
+        "试试：",
+        "  dutycli by-unit 发改局         某单位牵头的任务",
+        "  dutycli by-leader 陆秋明       某领导分管的任务",
+        "  dutycli by-target 4            某目标下的任务",
+        "  dutycli search 石墨烯          按关键词查任务",
+        "  dutycli units | leaders | targets   名录与任务数",
+        "  dutycli --help                 全部命令与选项",
+    ]
+    emit_text(escape_controls("\n".join(lines)) + "\n")

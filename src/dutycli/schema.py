@@ -1,0 +1,52 @@
+"""The public task schema: field names, order, kinds and Chinese labels.
+
+Kept free of Polars so that light code paths (help, completion) can use it.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+FieldKind = Literal["int", "str", "names", "bool"]
+
+# Order is the public order of YAML, CSV and JSON output.
+TASK_FIELDS: dict[str, FieldKind] = {
+    "id": "int",
+    "goal_no": "int",
+    "goal": "str",
+    "task": "str",
+    "leaders": "names",
+    "lead_units": "names",
+    "leaders_inherited": "bool",
+    "lead_units_inherited": "bool",
+    "leaders_open_ended": "bool",
+    "lead_units_open_ended": "bool",
+    "source_line": "int",
+}
+
+NAME_COLUMNS = ("leaders", "lead_units")
+
+LABELS: dict[str, str] = {
+    "id": "编号",
+    "goal_no": "序号",
+    "goal": "目标名称",
+    "task": "工作标准",
+    "leaders": "分管领导",
+    "lead_units": "牵头单位",
+    "leaders_inherited": "领导沿用上行",
+    "lead_units_inherited": "单位沿用上行",
+    "leaders_open_ended": "领导名单含等",
+    "lead_units_open_ended": "单位名单含等",
+    "source_line": "源文件行号",
+    # Columns of the directory and summary results.
+    "name": "名称",
+    "tasks": "任务数",
+    "inherited": "其中沿用",
+    "leaders_source_id": "领导出自编号",
+    "lead_units_source_id": "单位出自编号",
+}
+
+FORMATS = ("table", "csv", "tsv", "json", "jsonl", "md")
+
+# Joins a list of names in flat formats (CSV, TSV, Markdown); the splitter never leaves one inside a name.
+NAME_JOINER = "、"

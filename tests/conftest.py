@@ -1,0 +1,64 @@
+"""Shared fixtures: the real 2019 source, the committed dataset, and two ways to run dutycli."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from dutycli.cli import app
+
+ROOT = Path(__file__).resolve().parents[1]
+RAW = ROOT / "data" / "raw" / "wujin-2019-duty-table.txt"
+DATASET = ROOT / "data" / "wujin-2019.yaml"
+
+
+@dataclass
+class Outcome:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None) -> Outcome:
+    """Run through Typer's CliRunner (in-process), stdout and stderr kept apart."""
+    result = CliRunner().invoke(app, list(args), env=env, catch_exceptions=False)
+    return Outcome(result.exit_code, result.stdout, result.stderr)
+
+
+def dutycli_executable() -> str:
+    """The installed console script of the environment running the tests."""
+    script = Path(sys.executable).with_name("dutycli")
+    if not script.exists():
+        pytest.skip("dutycli console script is not installed in this environment")
+    return str(script)
+
+
+def run_process(*args: str, env: dict[str, str] | None = None, **kwargs: object) -> Outcome:
+    """Run the installed ``dutycli`` as a real process (stdout is a pipe, not a terminal)."""
+    full_env = {k: v for k, v in os.environ.items() if k != "DUTYCLI_DATA"}
+    full_env.update(env or {})
+    completed = subprocess.run(
+        [dutycli_executable(), *args],
+        capture_output=True,
+        env=full_env,
+        timeout=60,
+        check=False,
+        **kwargs,  # type: ignore[call-overload]
+    )
+    return Outcome(
+        completed.returncode,
+        completed.stdout.decode("utf-8"),
+        completed.stderr.decode("utf-8"),
+    )
+
+
+@pytest.fixture(autouse=True)
+def _no_ambient_dataset(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A DUTYCLI_DATA in the developer's shell must not change what the tests see.
+    monkeypatch.delenv("DUTYCLI_DATA", raising=False)
