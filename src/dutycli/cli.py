@@ -4,8 +4,6 @@ Polars and Rich are imported inside the commands that need them, so that
 ``--help``, ``--version`` and shell completion stay fast.
 """
 
-from __future__ import annotations
-
 import os
 import sys
 from collections.abc import Sequence
@@ -87,6 +85,23 @@ class DutyGroup(TyperGroup):
         except (KeyboardInterrupt, typer.Abort):
             sys.stderr.write("dutycli: interrupted\n")
             return EXIT_INTERRUPTED
+
+    # Arguments are converted without Pydantic (see fastargs): the group's own, then the command's.
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:  # type: ignore[override]
+        from dutycli import fastargs
+
+        fastargs.install(self, ctx)
+        return super().parse_args(ctx, args)
+
+    def resolve_command(  # type: ignore[override]
+        self, ctx: typer.Context, args: list[str]
+    ) -> tuple[str | None, Any, list[str]]:
+        from dutycli import fastargs
+
+        name, command, rest = super().resolve_command(ctx, args)
+        if command is not None:
+            fastargs.install(command, ctx)
+        return name, command, rest
 
 
 EXIT_CODES_HELP = "Exit codes: 0 rows found; 1 no rows; 2 usage or data error; 130 interrupted."
@@ -175,14 +190,14 @@ def main(
 # --- helpers shared by the commands ------------------------------------------------
 
 
-def _load(ctx: typer.Context) -> Table:
+def _load(ctx: typer.Context) -> "Table":
     from dutycli.loader import load
 
     state: State = ctx.obj
     return load(state.data)
 
 
-def _tasks(ctx: typer.Context, strict: bool) -> pl.DataFrame:
+def _tasks(ctx: typer.Context, strict: bool) -> "pl.DataFrame | pl.LazyFrame":
     frame = _load(ctx).frame
     from dutycli import query
 
@@ -198,7 +213,7 @@ def _fields(value: str | None) -> list[str] | None:
     return fields
 
 
-def _respond(result: Result, fmt: OutputFormat | None, fields: str | None) -> NoReturn:
+def _respond(result: "Result", fmt: OutputFormat | None, fields: str | None) -> NoReturn:
     """Select fields, render, and exit 0 when rows were found, 1 when none were."""
     from dutycli import query, render
 
@@ -206,14 +221,16 @@ def _respond(result: Result, fmt: OutputFormat | None, fields: str | None) -> No
     result.frame = query.select_fields(result.frame, chosen_fields)
     result.fields_chosen = chosen_fields is not None
     chosen: str = fmt.value if fmt is not None else render.default_format()
-    if result.frame.is_empty() and chosen == "table":
+    if result.rows.is_empty() and chosen == "table":
         render.note("no rows found")
     else:
         render.emit(result, chosen)
-    raise typer.Exit(EXIT_FOUND if len(result.frame) else EXIT_NOTHING_FOUND)
+    raise typer.Exit(EXIT_FOUND if len(result.rows) else EXIT_NOTHING_FOUND)
 
 
-def _resolve_names(frame: pl.DataFrame, column: str, queries: list[str], exact: bool) -> list[str]:
+def _resolve_names(
+    frame: "pl.DataFrame | pl.LazyFrame", column: str, queries: list[str], exact: bool
+) -> list[str]:
     from dutycli import query, render
 
     names: list[str] = []
@@ -226,7 +243,7 @@ def _resolve_names(frame: pl.DataFrame, column: str, queries: list[str], exact: 
     return names
 
 
-def _resolve_goals(frame: pl.DataFrame, targets: list[str]) -> list[int]:
+def _resolve_goals(frame: "pl.DataFrame | pl.LazyFrame", targets: list[str]) -> list[int]:
     from dutycli import query, render
 
     numbers: list[int] = []
@@ -240,12 +257,15 @@ def _resolve_goals(frame: pl.DataFrame, targets: list[str]) -> list[int]:
 
 def _summary(ctx: typer.Context) -> None:
     table = _load(ctx)
+    import polars as pl
+
     from dutycli import query, render
 
     frame = table.frame
+    sizes = query.collect(frame.select(pl.col("goal_no").n_unique(), pl.len().alias("tasks")))
     counts = {
-        "goals": frame.get_column("goal_no").n_unique(),
-        "tasks": len(frame),
+        "goals": int(sizes.item(0, "goal_no")),
+        "tasks": int(sizes.item(0, "tasks")),
         "leaders": len(query.known_names(frame, "leaders")),
         "units": len(query.known_names(frame, "lead_units")),
     }
@@ -514,7 +534,7 @@ def run(argv: list[str]) -> int:
     return code
 
 
-def _usage_message(exc: typer._click.exceptions.UsageError) -> str:
+def _usage_message(exc: "typer._click.exceptions.UsageError") -> str:
     message = exc.format_message().replace("\n", " ")
     command = exc.ctx.command_path if exc.ctx is not None else "dutycli"
     return f"{message} (see '{command} --help')"

@@ -1,4 +1,8 @@
-"""Turn a validated dataset into a Polars frame with an explicit schema."""
+"""Turn a validated dataset into a Polars frame with an explicit schema.
+
+A YAML dataset becomes an in-memory DataFrame (cached, see ``cache``); a Parquet or
+Arrow IPC dataset becomes a LazyFrame that queries narrow before anything is read.
+"""
 
 from __future__ import annotations
 
@@ -15,12 +19,12 @@ if TYPE_CHECKING:
 
 @dataclass
 class Table:
-    """A loaded dataset: its metadata, its goals and its tasks as a frame."""
+    """A loaded dataset: its metadata, its goals and its tasks as a frame (lazy when scanned)."""
 
     path: Path
     meta: dict[str, Any]
     goals: list[dict[str, Any]]
-    frame: pl.DataFrame
+    frame: pl.DataFrame | pl.LazyFrame
 
 
 def task_schema() -> pl.Schema:
@@ -46,5 +50,22 @@ def frame_from_records(records: list[dict[str, Any]]) -> pl.DataFrame:
 def load(path: Path | None) -> Table:
     # The file is read before Polars is imported: until then the main thread is the only
     # thread, so Ctrl-C reaches it even while it waits on a slow file or a pipe.
-    data = dataset.read(path or dataset.default_path())
-    return Table(data.path, data.meta, data.goals, frame_from_records(data.tasks))
+    source = path or dataset.default_path()
+    kind, raw = dataset.read_source(source)
+    if kind is not None:
+        from dutycli import columnar
+
+        meta, lazy = columnar.scan(source, kind)
+        goals = meta.pop("goals", [])
+        return Table(source, meta, goals if isinstance(goals, list) else [], lazy)
+
+    from dutycli import cache
+
+    cached = cache.lookup(source, raw)
+    if cached is not None:
+        header, frame = cached
+        return Table(source, header["meta"], header["goals"], frame)
+    data = dataset.parse(source, raw)
+    frame = frame_from_records(data.tasks)
+    cache.store(source, raw, {"meta": data.meta, "goals": data.goals}, frame)
+    return Table(data.path, data.meta, data.goals, frame)

@@ -1,5 +1,10 @@
 """Queries: pure functions from a task frame (and arguments) to a frame.
 
+A frame is a DataFrame (a YAML dataset) or a LazyFrame (a scanned Parquet/IPC dataset);
+filters return the same kind they are given, so a lazy query is read only when the CLI
+collects it for rendering. Lookups that need values (names, goals) collect just the one
+or two columns they look at.
+
 Name and goal lookups raise QueryError when nothing is known by that name, so
 the CLI can tell "no such unit" (exit 2) from "no rows" (exit 1).
 """
@@ -15,6 +20,8 @@ import polars as pl
 from dutycli.errors import QueryError
 from dutycli.names import squeeze
 
+Frame = pl.DataFrame | pl.LazyFrame
+
 COLUMN_KIND = {"leaders": ("leader", "leaders"), "lead_units": ("unit", "units")}
 
 
@@ -24,7 +31,16 @@ class NameMatch:
     names: list[str]  # every known name the query matched
 
 
-def explicit_only(frame: pl.DataFrame) -> pl.DataFrame:
+def collect(frame: Frame) -> pl.DataFrame:
+    """The rows of a frame, reading a lazy one now."""
+    return frame.collect() if isinstance(frame, pl.LazyFrame) else frame
+
+
+def columns(frame: Frame) -> list[str]:
+    return frame.collect_schema().names()
+
+
+def explicit_only(frame: Frame) -> Frame:
     """The table as written: values inherited from merged cells are dropped (``--strict``)."""
     return frame.with_columns(
         pl.when(pl.col(f"{column}_inherited"))
@@ -35,8 +51,9 @@ def explicit_only(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def known_names(frame: pl.DataFrame, column: str) -> list[str]:
-    names: list[str] = frame.get_column(column).explode().drop_nulls().unique().sort().to_list()
+def known_names(frame: Frame, column: str) -> list[str]:
+    found = frame.select(pl.col(column).explode().drop_nulls().unique().sort())
+    names: list[str] = collect(found).get_column(column).to_list()
     return names
 
 
@@ -45,7 +62,7 @@ def _fold(text: str) -> str:
     return squeeze(text).casefold()
 
 
-def match_names(frame: pl.DataFrame, column: str, query: str, exact: bool = False) -> NameMatch:
+def match_names(frame: Frame, column: str, query: str, exact: bool = False) -> NameMatch:
     """Names in ``column`` that contain ``query`` (or equal it with ``exact``), whitespace ignored."""
     wanted = _fold(query)
     if not wanted:
@@ -74,15 +91,15 @@ def suggest(query: str, candidates: list[str], limit: int = 3) -> str:
     return ", ".join(close)
 
 
-def with_names(frame: pl.DataFrame, column: str, names: list[str]) -> pl.DataFrame:
+def with_names(frame: Frame, column: str, names: list[str]) -> Frame:
     """Rows whose ``column`` list holds any of ``names``."""
     wanted = pl.Series(names, dtype=pl.String)
     return frame.filter(pl.col(column).list.eval(pl.element().is_in(wanted.implode())).list.any())
 
 
-def match_goals(frame: pl.DataFrame, target: str) -> list[int]:
+def match_goals(frame: Frame, target: str) -> list[int]:
     """Goal numbers for a target given as a number (``4``) or part of a goal name."""
-    goals = frame.select("goal_no", "goal").unique(maintain_order=True)
+    goals = collect(frame.select("goal_no", "goal").unique(maintain_order=True))
     text = squeeze(target)
     if not text:
         raise QueryError("the goal to look for is empty")
@@ -104,7 +121,7 @@ def match_goals(frame: pl.DataFrame, target: str) -> list[int]:
     return found
 
 
-def with_goals(frame: pl.DataFrame, numbers: list[int]) -> pl.DataFrame:
+def with_goals(frame: Frame, numbers: list[int]) -> Frame:
     return frame.filter(pl.col("goal_no").is_in(pl.Series(numbers, dtype=pl.Int64).implode()))
 
 
@@ -130,21 +147,54 @@ def _escape(ch: str) -> str:
     return "\\" + ch if ch.isascii() and not ch.isalnum() and not ch.isspace() else ch
 
 
-def with_keywords(
-    frame: pl.DataFrame, patterns: list[str], match_any: bool = False
-) -> pl.DataFrame:
+def with_keywords(frame: Frame, patterns: list[str], match_any: bool = False) -> Frame:
     """Rows whose task text or goal name matches every pattern (or any, with ``match_any``)."""
     if not patterns:
         return frame
-    tests = [pl.col("task").str.contains(p) | pl.col("goal").str.contains(p) for p in patterns]
+    # Try each pattern on one empty string first, so that a pattern Polars rejects is a
+    # QueryError here, also when the frame is lazy and would only fail when collected.
+    probe = pl.DataFrame({"text": [""]})
+    for pattern in patterns:
+        try:
+            probe.select(pl.col("text").str.contains(pattern))
+        except pl.exceptions.ComputeError as exc:
+            raise QueryError(f"bad pattern: {str(exc).splitlines()[0]}") from None
+    tests = [_contains("task", p) | _contains("goal", p) for p in patterns]
     condition = pl.any_horizontal(tests) if match_any else pl.all_horizontal(tests)
-    try:
-        return frame.filter(condition)
-    except pl.exceptions.ComputeError as exc:
-        raise QueryError(f"bad pattern: {str(exc).splitlines()[0]}") from None
+    return frame.filter(condition)
 
 
-def directory(frame: pl.DataFrame, column: str) -> pl.DataFrame:
+def _contains(column: str, pattern: str) -> pl.Expr:
+    # A keyword without letters that have case (Chinese text, digits) is searched as a plain
+    # string: the same rows as the case-insensitive regex, found several times faster.
+    literal = _literal_of(pattern)
+    if literal is not None:
+        return pl.col(column).str.contains(literal, literal=True)
+    return pl.col(column).str.contains(pattern)
+
+
+def _literal_of(pattern: str) -> str | None:
+    """The plain text a ``keyword_patterns`` pattern stands for, if case cannot matter."""
+    if not pattern.startswith("(?i)"):
+        return None
+    text, escaped = [], False
+    for ch in pattern[4:]:
+        if escaped:
+            text.append(ch)
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif ch.isascii() and not ch.isalnum() and not ch.isspace():
+            return None  # a regex operator: --regex was given
+        else:
+            text.append(ch)
+    plain = "".join(text)
+    if escaped or plain.lower() != plain or plain.upper() != plain:
+        return None
+    return plain
+
+
+def directory(frame: Frame, column: str) -> Frame:
     """Every name in ``column`` with its task count and how many of those were inherited."""
     exploded = frame.select(
         pl.col(column).alias("name"), pl.col(f"{column}_inherited").alias("inh")
@@ -160,7 +210,7 @@ def directory(frame: pl.DataFrame, column: str) -> pl.DataFrame:
     )
 
 
-def targets(frame: pl.DataFrame) -> pl.DataFrame:
+def targets(frame: Frame) -> Frame:
     """Every goal with its task count and the distinct leaders and lead units of its tasks."""
     return (
         frame.group_by("goal_no", maintain_order=True)
@@ -174,19 +224,21 @@ def targets(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def task_by_id(frame: pl.DataFrame, task_id: int) -> pl.DataFrame:
-    found = frame.filter(pl.col("id") == task_id)
+def task_by_id(frame: Frame, task_id: int) -> pl.DataFrame:
+    found = collect(frame.filter(pl.col("id") == task_id))
     if found.is_empty():
-        ids = frame.get_column("id").to_list()
+        ids = collect(frame.select("id")).get_column("id").to_list()
         span = f"ids run from {min(ids)} to {max(ids)}" if ids else "the dataset is empty"
         raise QueryError(f"no task with id {task_id}; {span}")
     return found
 
 
-def with_sources(frame: pl.DataFrame, task: pl.DataFrame) -> pl.DataFrame:
+def with_sources(frame: Frame, task: pl.DataFrame) -> pl.DataFrame:
     """Add, for one task, the id of the row each inherited value was written in."""
     row = task.row(0, named=True)
-    same_goal = frame.filter((pl.col("goal_no") == row["goal_no"]) & (pl.col("id") <= row["id"]))
+    same_goal = collect(
+        frame.filter((pl.col("goal_no") == row["goal_no"]) & (pl.col("id") <= row["id"]))
+    )
     extra = {}
     for column in ("leaders", "lead_units"):
         if row[f"{column}_inherited"]:
@@ -200,11 +252,12 @@ def with_sources(frame: pl.DataFrame, task: pl.DataFrame) -> pl.DataFrame:
     return task.with_columns(**extra)
 
 
-def select_fields(frame: pl.DataFrame, fields: list[str] | None) -> pl.DataFrame:
+def select_fields(frame: Frame, fields: list[str] | None) -> Frame:
     """The chosen columns in the chosen order; an unknown field lists the valid ones."""
     if fields is None:
         return frame
-    unknown = [f for f in fields if f not in frame.columns]
+    valid = columns(frame)
+    unknown = [f for f in fields if f not in valid]
     if unknown:
-        raise QueryError(f"unknown field {unknown[0]!r}; valid fields: {','.join(frame.columns)}")
+        raise QueryError(f"unknown field {unknown[0]!r}; valid fields: {','.join(valid)}")
     return frame.select(fields)

@@ -38,11 +38,20 @@ _UNSAFE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 class Result:
     """What a command found: the rows, what they are, and what to emphasize in a table."""
 
-    frame: pl.DataFrame
+    frame: pl.DataFrame | pl.LazyFrame  # lazy for a scanned dataset: read once, by ``rows``
     kind: ResultKind = "tasks"
     highlight_patterns: list[str] = field(default_factory=list)
     highlight_names: list[str] = field(default_factory=list)
     fields_chosen: bool = False  # the user picked columns with --fields: show exactly those
+
+    @property
+    def rows(self) -> pl.DataFrame:
+        """The result's rows: a lazy frame is collected here, at the render boundary."""
+        import polars as pl
+
+        if isinstance(self.frame, pl.LazyFrame):
+            self.frame = self.frame.collect()
+        return self.frame
 
 
 def escape_controls(text: str) -> str:
@@ -105,14 +114,14 @@ def _emit(result: Result, fmt: str, out: BinaryIO) -> None:
     if fmt == "table":
         _table(result)
     elif fmt in ("csv", "tsv"):
-        flat(result.frame).write_csv(out, separator="," if fmt == "csv" else "\t")
+        flat(result.rows).write_csv(out, separator="," if fmt == "csv" else "\t")
     elif fmt == "json":
-        _json(result.frame, out)
+        _json(result.rows, out)
     elif fmt == "jsonl":
-        if not result.frame.is_empty():
-            result.frame.write_ndjson(out)
+        if not result.rows.is_empty():
+            result.rows.write_ndjson(out)
     elif fmt == "md":
-        out.write(markdown(result.frame).encode("utf-8"))
+        out.write(markdown(result.rows).encode("utf-8"))
     else:  # pragma: no cover - the CLI validates formats
         raise ValueError(fmt)
 
@@ -205,7 +214,7 @@ def _table(result: Result) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    frame = result.frame
+    frame = result.rows
     console = _console()
     if result.kind == "record":
         _record(console, frame)
