@@ -99,6 +99,25 @@ def format_for(target: Path, chosen: str | None) -> str:
     return kind
 
 
+def write_dataset(
+    frame: pl.DataFrame,
+    meta: dict[str, Any],
+    goals: list[dict[str, Any]],
+    target: Path,
+    kind: str,
+    force: bool,
+) -> None:
+    """Write a whole dataset (tasks, metadata, goals) as Parquet, Arrow IPC or YAML."""
+    from dutycli import dataset
+
+    if kind == "yaml":
+        document = {**meta, "goals": goals, "tasks": frame.to_dicts()}
+        document.setdefault("dutycli_dataset", dataset.FORMAT_VERSION)
+        dataset.write_atomic(dataset.dump(document), target, force)
+    else:
+        write(frame, {**meta, "goals": goals}, target, kind, force)
+
+
 def write(frame: pl.DataFrame, meta: dict[str, Any], target: Path, kind: str, force: bool) -> None:
     """Write tasks (and, for Parquet, metadata) atomically: a temporary file, then a rename."""
     import polars as pl
@@ -116,6 +135,9 @@ def write(frame: pl.DataFrame, meta: dict[str, Any], target: Path, kind: str, fo
             )
         else:
             frame.write_ipc(temporary, compression="uncompressed")
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)  # as an ordinary new file, not mkstemp's 0600
         os.replace(temporary, target)
         temporary = None
     except (OSError, pl.exceptions.PolarsError) as exc:
