@@ -125,7 +125,7 @@ def test_environment_variable_selects_the_dataset(tmp_path: Path) -> None:
     assert run_process("by-leader", "甲乙丙", env={"DUTYCLI_DATA": str(other)}).exit_code == 0
 
 
-def imported_modules(*args: str) -> set[str]:
+def imported_modules(*args: str, env: dict[str, str] | None = None) -> set[str]:
     """Modules loaded by running dutycli with ``args`` (reported by an atexit hook)."""
     code = (
         "import atexit, sys\n"
@@ -135,20 +135,51 @@ def imported_modules(*args: str) -> set[str]:
         "main()\n"
     )
     completed = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, timeout=60, check=False
+        [sys.executable, "-c", code],
+        capture_output=True,
+        timeout=60,
+        check=False,
+        env={**os.environ, **(env or {})},
     )
     line = [ln for ln in completed.stderr.decode().splitlines() if ln.startswith("MODULES ")][-1]
     return set(line.split()[1:])
 
 
-def test_help_and_version_load_neither_polars_nor_rich() -> None:
-    for args in (["--help"], ["--version"], ["by-unit", "--help"]):
+HEAVY = ("polars", "rich", "pydantic", "yaml")
+
+
+def test_help_version_and_completion_load_nothing_heavy() -> None:
+    for args in (["--help"], ["--version"], ["by-unit", "--help"], ["export", "--help"]):
         modules = imported_modules(*args)
-        assert "polars" not in modules, args
+        assert not [m for m in HEAVY if m in modules], args
+    completion = {
+        "_DUTYCLI_COMPLETE": "complete_bash",
+        "COMP_WORDS": "dutycli by-u",
+        "COMP_CWORD": "1",
+    }
+    modules = imported_modules(env=completion)
+    assert not [m for m in HEAVY if m in modules]
+
+
+def test_csv_output_loads_neither_rich_nor_pydantic() -> None:
+    # Typer would convert arguments with Pydantic (about 50 ms): dutycli.fastargs avoids it.
+    for args in (["by-unit", "发改局", "-f", "csv"], ["show", "12", "-f", "json"]):
+        modules = imported_modules(*args)
+        assert "polars" in modules
         assert "rich" not in modules, args
+        assert "pydantic" not in modules, args
 
 
-def test_csv_output_does_not_load_rich() -> None:
-    modules = imported_modules("by-unit", "发改局", "-f", "csv")
-    assert "polars" in modules
-    assert "rich" not in modules
+def test_table_output_loads_rich() -> None:
+    assert "rich" in imported_modules("by-unit", "发改局", "-f", "table")
+
+
+def test_bad_arguments_keep_typers_own_messages() -> None:
+    # Values fastargs cannot convert go to Typer, which words the error as always.
+    bad_id = run_process("show", "abc")
+    assert bad_id.exit_code == 2
+    assert "Invalid value for 'ID'" in bad_id.stderr
+    bad_format = run_process("by-unit", "发改局", "-f", "xml")
+    assert bad_format.exit_code == 2
+    assert "'xml' is not one of" in bad_format.stderr
+    assert run_process("show", "+12", "-f", "csv").exit_code == 0

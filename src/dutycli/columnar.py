@@ -37,8 +37,13 @@ def _first_line(exc: BaseException) -> str:
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
-def _dtype_text(dtype: Any) -> str:
-    return str(dtype).replace("String", "str")
+# How each kind of field is described in errors, as the YAML validation says it.
+_KIND_WORDS = {
+    "int": "a whole number",
+    "str": "text",
+    "names": "a list of names",
+    "bool": "true or false",
+}
 
 
 def scan(path: Path, kind: str) -> tuple[dict[str, Any], pl.LazyFrame]:
@@ -65,8 +70,8 @@ def scan(path: Path, kind: str) -> tuple[dict[str, Any], pl.LazyFrame]:
             raise DataError(f"{path}: missing field {name!r} (a {label} dataset needs every field)")
         if schema[name] != dtype:
             raise DataError(
-                f"{path}: field {name!r} must be {_dtype_text(dtype)}, "
-                f"got {_dtype_text(schema[name])}"
+                f"{path}: field {name!r} must be {_KIND_WORDS[TASK_FIELDS[name]]} ({dtype}), "
+                f"got {schema[name]}"
             )
     return meta, frame.select(list(TASK_FIELDS))
 
