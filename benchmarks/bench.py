@@ -237,7 +237,7 @@ def scale(sizes: list[str], runs: int, csvgrep_runs: int, out: Path) -> list[str
         f"median of {runs} runs (csvgrep: {csvgrep_runs}):",
         "",
         "| tasks | query | rows out | dutycli s (CPU s) | peak MiB | DuckDB s (CPU s) | "
-        "dutycli ÷ DuckDB | csvgrep s | csvgrep ÷ dutycli |",
+        "dutycli ÷ DuckDB | csvgrep s (CPU s) | csvgrep ÷ dutycli |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     growth: dict[str, dict[str, float]] = {}
@@ -271,7 +271,11 @@ def scale(sizes: list[str], runs: int, csvgrep_runs: int, out: Path) -> list[str
                 f"| {size} | {label} | {rows} | {ours.median:.3f} ({ours.cpu:.2f}) | "
                 f"{ours.peak_mib:.0f} | {duck.median:.3f} ({duck.cpu:.2f}) | "
                 f"{ours.median / duck.median:.2f} | "
-                + (f"{grep.median:.2f} | {grep.median / ours.median:.1f}× |" if grep else "– | – |")
+                + (
+                    f"{grep.median:.2f} ({grep.cpu:.2f}) | {grep.median / ours.median:.1f}× |"
+                    if grep
+                    else "– | – |"
+                )
             )
             print(lines[-1], file=sys.stderr)
     if len(sizes) > 1:
