@@ -69,11 +69,24 @@ def pair_tasks(old: list[str], new: list[str], cutoff: float) -> list[tuple[int,
 
     Candidates are sorted by similarity, then position, so equal texts pair in order.
     """
+    # Unchanged texts pair first, in order: the same result the greedy pass would give
+    # them (similarity 1.0, then position), without comparing them with everything else.
+    waiting: dict[str, list[int]] = {}
+    for j, text in enumerate(new):
+        waiting.setdefault(text, []).append(j)
+    same = [(i, waiting[text].pop(0)) for i, text in enumerate(old) if waiting.get(text)]
+    used_old = {i for i, _ in same}
+    used_new = {j for _, j in same}
+    pairs = [(i, j, 1.0) for i, j in same]
     candidates: list[tuple[float, int, int]] = []
     matcher = SequenceMatcher(None, autojunk=False)
     for i, old_text in enumerate(old):
+        if i in used_old:
+            continue
         matcher.set_seq2(old_text)  # seq2 is the one difflib caches
         for j, new_text in enumerate(new):
+            if j in used_new:
+                continue
             matcher.set_seq1(new_text)
             # The cheap upper bounds skip most pairs before the full comparison.
             if matcher.real_quick_ratio() < cutoff or matcher.quick_ratio() < cutoff:
@@ -82,9 +95,6 @@ def pair_tasks(old: list[str], new: list[str], cutoff: float) -> list[tuple[int,
             if ratio >= cutoff:
                 candidates.append((-ratio, i, j))
     candidates.sort()
-    used_old: set[int] = set()
-    used_new: set[int] = set()
-    pairs = []
     for negative, i, j in candidates:
         if i not in used_old and j not in used_new:
             used_old.add(i)
