@@ -58,8 +58,8 @@ def main() -> None:
                 path = Path(folder) / f"{name}.yaml"
                 path.write_text(dataset.dump({"dutycli_dataset": 1, "tasks": tasks}), "utf-8")
                 paths.append(path)
-            baseline = best_of(3, lambda: [dataset.read(p) for p in paths])
-            took = best_of(3, lambda: diff.compare(old, new))
+            baseline = best_of(3, lambda paths=paths: [dataset.read(p) for p in paths])
+            took = best_of(3, lambda old=old, new=new: diff.compare(old, new))
         label = "one goal" if one_goal else "22 goals"
         changes = len(diff.compare(old, new))
         print(

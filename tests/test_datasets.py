@@ -441,7 +441,7 @@ def test_installed_command_reads_folders_and_diffs(years: Fixture) -> None:
     listed = run_process("--data", str(years.folder), "by-unit", NEW_UNIT, "--exact")
     assert listed.exit_code == 0
     found = rows(listed.stdout)
-    assert list(found[0])[0] == "dataset"
+    assert next(iter(found[0])) == "dataset"
     assert {r["dataset"] for r in found} == {"wujin-2019", "wujin-2020"}
     shown = run_process("datasets", env={"DUTYCLI_DATA": str(years.folder)})
     assert [r["dataset"] for r in rows(shown.stdout)] == ["wujin-2019", "wujin-2020"]
