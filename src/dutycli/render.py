@@ -232,6 +232,8 @@ def _table(result: Result) -> None:
             options.update(ratio=1, min_width=12)
         elif column == "dataset":
             options.update(max_width=12)
+        elif column.startswith(("old_", "new_")) and column not in NUMBER_COLUMNS:
+            options.update(max_width=16)  # diff's name columns: leave the width to the texts
         elif column in NUMBER_COLUMNS:
             options.update(justify="right", no_wrap=True)
         table.add_column(label(column), **options)
