@@ -453,3 +453,16 @@ def test_installed_command_reads_folders_and_diffs(years: Fixture) -> None:
     assert same.exit_code == 1 and same.stderr == ""
     bad = run_process("--data", str(years.folder), "show", "1")
     assert bad.exit_code == 2 and len(bad.stderr.splitlines()) == 1
+
+
+def test_diff_cutoff_decides_what_counts_as_the_same_task(years: Fixture) -> None:
+    old, new = str(years.folder / "wujin-2019.yaml"), str(years.folder / "wujin-2020.yaml")
+    strict = rows(run_cli("diff", old, new, "--cutoff", "1", "-f", "csv").stdout)
+    # The reworded task (7% → 6.5%) is no longer the same task: removed and added.
+    assert ("removed", str(years.reworded[0]), "") in [
+        (r["change"], r["old_id"], r["new_id"]) for r in strict
+    ]
+    assert ("added", "", str(years.reworded[1])) in [
+        (r["change"], r["old_id"], r["new_id"]) for r in strict
+    ]
+    assert run_cli("diff", old, new, "--cutoff", "2").exit_code == 2

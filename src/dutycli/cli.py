@@ -520,10 +520,16 @@ def datasets(
 def diff(
     ctx: typer.Context,
     old: Annotated[
-        str, typer.Argument(help="The earlier dataset: a file, or a dataset name in --data.")
+        str,
+        typer.Argument(
+            metavar="OLD", help="The earlier dataset: a file, or a dataset name in --data."
+        ),
     ],
     new: Annotated[
-        str, typer.Argument(help="The later dataset: a file, or a dataset name in --data.")
+        str,
+        typer.Argument(
+            metavar="NEW", help="The later dataset: a file, or a dataset name in --data."
+        ),
     ],
     cutoff: Annotated[
         float,
@@ -539,7 +545,9 @@ def diff(
 ) -> None:
     """Tasks added, removed, or whose leaders or units changed between two datasets.
 
-    Exit 0 when there are differences, 1 when there are none.
+    Tasks are paired by text similarity within the same goal; names are compared through
+    the aliases (--aliases, else aliases.yaml beside OLD). Exit 0 when there are
+    differences, 1 when there are none.
     """
     from dutycli import aliases, collection, dataset
 
