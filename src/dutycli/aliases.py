@@ -23,7 +23,7 @@ from dutycli.errors import DataError
 from dutycli.names import squeeze
 
 ALIASES_FILE = "aliases.yaml"
-ALIASES_FILES = (ALIASES_FILE, "aliases.yml")  # never read as datasets in a data folder
+ALIASES_FILES = (ALIASES_FILE, "aliases.yml")  # looked for in this order; never datasets
 
 _SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -62,8 +62,7 @@ def find(explicit: Path | None, data_paths: list[Path], data_root: Path | None) 
         folder = data_paths[0].parent
     else:
         return None
-    candidate = folder / ALIASES_FILE
-    return candidate if candidate.is_file() else None
+    return next((folder / n for n in ALIASES_FILES if (folder / n).is_file()), None)
 
 
 def load(path: Path | None) -> Aliases:
