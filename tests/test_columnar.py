@@ -269,3 +269,24 @@ def test_generator_writes_datasets_dutycli_reads(tmp_path: Path) -> None:
         from_parquet = run_cli("--data", str(parquet), *args, "-f", "json")
         assert from_yaml.exit_code == 0
         assert json.loads(from_yaml.stdout) == json.loads(from_parquet.stdout)
+
+
+def test_a_folder_may_mix_yaml_and_parquet(exported: dict[str, Path], tmp_path: Path) -> None:
+    mixed, plain = tmp_path / "mixed", tmp_path / "plain"
+    mixed.mkdir()
+    plain.mkdir()
+    (mixed / "a.yaml").write_bytes(DATASET.read_bytes())
+    (mixed / "b.parquet").write_bytes(exported["parquet"].read_bytes())
+    (plain / "a.yaml").write_bytes(DATASET.read_bytes())
+    (plain / "b.yaml").write_bytes(DATASET.read_bytes())
+    for args in (
+        ["by-unit", "发改局"],
+        ["by-target", "4"],
+        ["targets"],
+        ["show", "5", "--dataset", "b"],
+    ):
+        got = run_cli("--data", str(mixed), *args, "-f", "json")
+        expected = run_cli("--data", str(plain), *args, "-f", "json")
+        assert (got.exit_code, got.stdout) == (expected.exit_code, expected.stdout), args
+    refused = run_cli("--data", str(mixed), "export", "-o", str(tmp_path / "x.parquet"))
+    assert refused.exit_code == 2 and "one dataset" in refused.stderr
