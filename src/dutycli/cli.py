@@ -182,7 +182,7 @@ def main(
             "--data",
             envvar="DUTYCLI_DATA",
             help=(
-                "Dataset file, or a folder of them (*.yaml, *.yml), to query "
+                "Dataset file (YAML, Parquet or Arrow IPC), or a folder of them, to query "
                 "[default: the shipped 2019 武进区 table]."
             ),
             show_default=False,
