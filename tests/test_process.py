@@ -163,7 +163,8 @@ def test_help_version_and_completion_load_nothing_heavy() -> None:
 
 def test_csv_output_loads_neither_rich_nor_pydantic() -> None:
     # Typer would convert arguments with Pydantic (about 50 ms): dutycli.fastargs avoids it.
-    for args in (["by-unit", "发改局", "-f", "csv"], ["show", "12", "-f", "json"]):
+    flat = [["by-unit", "发改局", "-f", fmt] for fmt in ("csv", "tsv", "json", "jsonl", "md")]
+    for args in [*flat, ["show", "12", "-f", "json"], ["units", "-f", "csv"]]:
         modules = imported_modules(*args)
         assert "polars" in modules
         assert "rich" not in modules, args
