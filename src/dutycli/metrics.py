@@ -6,8 +6,8 @@ The 2019 table writes every target in Arabic digits; Chinese numerals in it are 
 (三大开发区, 十项工程, 第四次全国经济普查), so only Arabic digits are read.
 
 Numbers that are part of a name rather than a target are skipped, each rule with its reason
-(see ``EXCLUSIONS``): a year (2019年), a ranking (300强), a quoted slogan (“2345”目标) and a
-name mixing letters and digits (PM2.5).
+(see ``EXCLUSIONS``): a year (2019年), a ranking (300强), a quoted slogan (“2345”目标), a
+name mixing letters and digits (PM2.5) and an ordinal (第3次).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ UNITS = (
     "平方米",
     "亿美元",
     "万美元",
+    "万吨",
     "万人次",
     "人次",
     "万人",
@@ -78,8 +79,10 @@ EXCLUSIONS: dict[str, str] = {
     "ranking": "a ranking list (300强, 世界500强) is the name of a group of firms",
     "slogan": "a number alone in quotes (“2345”目标) is the name of a programme",
     "code": "digits joined to Latin letters (PM2.5) are part of a name",
+    "ordinal": "第3次 counts an occurrence, it sets no amount",
 }
 
+# \d: full-width digits (１２) count too; float() reads them.
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _CLAUSE_BREAK = re.compile(r"[，,；;。！？、：:\n]")
 _QUOTES = "“”\"'‘’「」"
@@ -123,6 +126,8 @@ def _excluded(text: str, start: int, end: int) -> str:
         return "year"
     if after == "强":
         return "ranking"
+    if before == "第":
+        return "ordinal"
     if before in _QUOTES and after in _QUOTES:
         return "slogan"
     if (before.isascii() and before.isalpha()) or (after.isascii() and after.isalpha()):

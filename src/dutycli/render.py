@@ -346,15 +346,17 @@ def _picture(console: Any, result: Result) -> None:
     if result.kind == "matrix":
         charts.matrix(console, result.frame, limit)
         return
-    frame = result.frame
-    hidden: dict[str, int] = {}
-    if limit:
-        for section in ("leader", "unit"):
-            count = int((frame.get_column("section") == section).sum())
-            hidden[section] = max(0, count - limit)
-        from dutycli.analysis import top
+    from dutycli.analysis import top
 
-        frame = top(frame, limit)
+    frame = top(result.frame, limit)
+    # The dataset section counts every leader and unit, also those cut by --top before.
+    totals = dict(
+        frame.filter(frame.get_column("section") == "dataset").select("name", "count").iter_rows()
+    )
+    hidden = {
+        section: totals.get(plural, 0) - int((frame.get_column("section") == section).sum())
+        for section, plural in (("leader", "leaders"), ("unit", "units"))
+    }
     charts.stats(console, frame, hidden)
 
 
