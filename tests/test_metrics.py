@@ -169,6 +169,5 @@ def test_metrics_command_lists_every_target_with_its_owners(
             for k, v in targets.items()
             if k[0] == row["id"] and not isinstance(v, str) and v[0] == row["indicator"]
         )
-        assert (row["indicator"], row["verb"], row["value"], row["unit"], row["qualifier"]) == (
-            targets[key]
-        )
+        got = [row[k] or "" for k in ("indicator", "verb", "value", "unit", "qualifier")]
+        assert tuple(got) == targets[key]

@@ -159,11 +159,12 @@ def metric_rows(frame: pl.DataFrame) -> pl.DataFrame:
         {
             "id": task["id"],
             "goal_no": task["goal_no"],
-            "indicator": found.indicator,
-            "verb": found.verb,
+            # Not written in the text: null (an empty CSV cell), not an empty string.
+            "indicator": found.indicator or None,
+            "verb": found.verb or None,
             "value": found.value,
-            "unit": found.unit,
-            "qualifier": found.qualifier,
+            "unit": found.unit or None,
+            "qualifier": found.qualifier or None,
             "phrase": found.phrase,
             "leaders": task["leaders"],
             "lead_units": task["lead_units"],
