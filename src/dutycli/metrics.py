@@ -84,7 +84,9 @@ EXCLUSIONS: dict[str, str] = {
 
 # \d: full-width digits (１２) count too; float() reads them.
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
-_CLAUSE_BREAK = re.compile(r"[，,；;。！？、：:\n]")
+# Punctuation that ends a clause. Not 、 (新增绿色建筑、装配式建筑超300万平方米 is one clause) and
+# not a line break (in a source a line break can fall inside a word).
+_CLAUSE_BREAK = frozenset("，,；;。！？!?：:")
 _QUOTES = "“”\"'‘’「」"
 
 
@@ -106,17 +108,12 @@ class Metric:
 def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     """The clause around [start, end): from the last break before to the first break after."""
     left = start
-    while left > 0 and not _is_break(text, left - 1):
+    while left > 0 and text[left - 1] not in _CLAUSE_BREAK:
         left -= 1
     right = end
-    while right < len(text) and not _is_break(text, right):
+    while right < len(text) and text[right] not in _CLAUSE_BREAK:
         right += 1
     return left, right
-
-
-def _is_break(text: str, index: int) -> bool:
-    # An enumeration comma is not a clause break: 新增绿色建筑、装配式建筑超300万平方米.
-    return text[index] != "、" and bool(_CLAUSE_BREAK.match(text[index]))
 
 
 def _excluded(text: str, start: int, end: int) -> str:
@@ -146,7 +143,8 @@ def _last_verb(text: str) -> tuple[str, int]:
 
 
 def _strip(text: str) -> str:
-    return text.strip().strip(_QUOTES).replace("“", "").replace("”", "").strip()
+    """Words of an indicator: without quotes and without whitespace (a wrapped line)."""
+    return "".join(ch for ch in text if ch not in _QUOTES and not ch.isspace())
 
 
 def extract(text: str) -> list[Metric]:
