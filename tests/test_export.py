@@ -206,3 +206,12 @@ def test_excel_applies_to_tsv_and_is_refused_for_json(tmp_path: Path) -> None:
     target = tmp_path / "u.csv"
     assert run_cli("units", "--excel", "-o", str(target)).exit_code == 0
     assert target.read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_output_dash_is_stdout_and_no_rows_still_writes_the_header(tmp_path: Path) -> None:
+    assert run_cli("units", "-o", "-").stdout == run_cli("units", "-f", "csv").stdout
+    target = tmp_path / "none.csv"
+    result = run_cli("search", "没有这个词", "-o", str(target))
+    assert result.exit_code == 1
+    assert target.read_text(encoding="utf-8").startswith("id,goal_no,goal,task,")
+    assert len(target.read_text(encoding="utf-8").splitlines()) == 1
