@@ -184,3 +184,7 @@ def test_bad_arguments_keep_typers_own_messages() -> None:
     assert bad_format.exit_code == 2
     assert "'xml' is not one of" in bad_format.stderr
     assert run_process("show", "+12", "-f", "csv").exit_code == 0
+    # A range on a whole number is Typer's to check, too.
+    below = run_process("stats", "--top", "-1", "-f", "csv")
+    assert below.exit_code == 2 and "--top" in below.stderr
+    assert run_process("stats", "--top", "2", "-f", "csv").exit_code == 0

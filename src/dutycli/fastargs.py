@@ -31,11 +31,13 @@ class _Unconvertible(Exception):
 
 def _leaf(annotation: Any, value: Any, param: Any, ctx: Any) -> Any:
     info = param.type_descriptor.parameter_info
-    if info.parser is not None:
+    if info.parser is not None or getattr(info, "click_type", None) is not None:
         raise _Unconvertible
     if annotation is str and isinstance(value, str):
         return value
     if annotation is int and isinstance(value, str) and _WHOLE_NUMBER.fullmatch(value):
+        if info.min is not None or info.max is not None:
+            raise _Unconvertible  # a range (--top's min=0) is Typer's to check and word
         return int(value)
     if isinstance(annotation, type) and issubclass(annotation, Enum):
         try:
