@@ -199,6 +199,9 @@ def parse_text_table(
         task["lead_units_inherited"] = names["lead_units"][1]
         task["leaders_open_ended"] = names["leaders"][2]
         task["lead_units_open_ended"] = names["lead_units"][2]
+        task["partner_units"], task["partner_units_inherited"] = [], False
+        task["partner_units_open_ended"] = False
+        task["deadline"], task["deadline_inherited"] = "", False
         task["source_line"] = task_cell.line
         tasks.append(task)
         previous = task

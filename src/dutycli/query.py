@@ -14,8 +14,13 @@ import polars as pl
 
 from dutycli.errors import QueryError
 from dutycli.names import squeeze
+from dutycli.schema import INHERITABLE_COLUMNS, TASK_FIELDS
 
-COLUMN_KIND = {"leaders": ("leader", "leaders"), "lead_units": ("unit", "units")}
+COLUMN_KIND = {
+    "leaders": ("leader", "leaders"),
+    "lead_units": ("unit", "units"),
+    "partner_units": ("partner unit", "partner units"),
+}
 
 
 @dataclass(frozen=True)
@@ -28,11 +33,23 @@ def explicit_only(frame: pl.DataFrame) -> pl.DataFrame:
     """The table as written: values inherited from merged cells are dropped (``--strict``)."""
     return frame.with_columns(
         pl.when(pl.col(f"{column}_inherited"))
-        .then(pl.lit([], dtype=pl.List(pl.String)))
+        .then(_empty(column))
         .otherwise(pl.col(column))
         .alias(column)
-        for column in ("leaders", "lead_units")
+        for column in INHERITABLE_COLUMNS
     )
+
+
+def _empty(column: str) -> pl.Expr:
+    if TASK_FIELDS[column] == "names":
+        return pl.lit([], dtype=pl.List(pl.String))
+    return pl.lit("", dtype=pl.String)
+
+
+def _filled(column: str) -> pl.Expr:
+    if TASK_FIELDS[column] == "names":
+        return pl.col(column).list.len() > 0
+    return pl.col(column) != ""
 
 
 def known_names(frame: pl.DataFrame, column: str) -> list[str]:
@@ -188,11 +205,9 @@ def with_sources(frame: pl.DataFrame, task: pl.DataFrame) -> pl.DataFrame:
     row = task.row(0, named=True)
     same_goal = frame.filter((pl.col("goal_no") == row["goal_no"]) & (pl.col("id") <= row["id"]))
     extra = {}
-    for column in ("leaders", "lead_units"):
+    for column in INHERITABLE_COLUMNS:
         if row[f"{column}_inherited"]:
-            written = same_goal.filter(
-                ~pl.col(f"{column}_inherited") & (pl.col(column).list.len() > 0)
-            )
+            written = same_goal.filter(~pl.col(f"{column}_inherited") & _filled(column))
             source = written.get_column("id").max() if not written.is_empty() else None
         else:
             source = row["id"] if row[column] else None
