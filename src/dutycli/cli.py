@@ -137,6 +137,12 @@ ExactOption = Annotated[
 ]
 
 
+class UnitRole(str, Enum):
+    lead = "lead"
+    partner = "partner"
+    any = "any"
+
+
 class State:
     def __init__(self, data: Path | None) -> None:
         self.data = data
@@ -213,14 +219,16 @@ def _respond(result: Result, fmt: OutputFormat | None, fields: str | None) -> No
     raise typer.Exit(EXIT_FOUND if len(result.frame) else EXIT_NOTHING_FOUND)
 
 
-def _resolve_names(frame: pl.DataFrame, column: str, queries: list[str], exact: bool) -> list[str]:
+def _resolve_names(
+    frame: pl.DataFrame, column: str | tuple[str, ...], queries: list[str], exact: bool
+) -> list[str]:
     from dutycli import query, render
 
     names: list[str] = []
     for text in queries:
         match = query.match_names(frame, column, text, exact)
         if len(match.names) > 1:
-            _, plural = query.COLUMN_KIND[column]
+            _, plural = query.column_kind(column)
             render.note(f"{text!r} matches {len(match.names)} {plural}: {', '.join(match.names)}")
         names += [n for n in match.names if n not in names]
     return names
@@ -259,20 +267,26 @@ def _summary(ctx: typer.Context) -> None:
 def by_unit(
     ctx: typer.Context,
     unit: Annotated[str, typer.Argument(help="Unit name or part of one, e.g. 发改局 or 纪委.")],
+    role: Annotated[
+        UnitRole,
+        typer.Option(
+            "--role",
+            help="Look in lead units (牵头), partner units (配合), or either.",
+        ),
+    ] = UnitRole.lead,
     exact: ExactOption = False,
     strict: StrictOption = False,
     fmt: FormatOption = None,
     fields: FieldsOption = None,
 ) -> None:
-    """Tasks whose lead units include a matching unit."""
+    """Tasks whose lead units (or partner units, with --role) include a matching unit."""
     frame = _tasks(ctx, strict)  # before importing Polars: see loader.load
     from dutycli import query
     from dutycli.render import Result
 
-    names = _resolve_names(frame, "lead_units", [unit], exact)
-    _respond(
-        Result(query.with_names(frame, "lead_units", names), highlight_names=names), fmt, fields
-    )
+    columns = query.UNIT_ROLES[role.value]
+    names = _resolve_names(frame, columns, [unit], exact)
+    _respond(Result(query.with_names(frame, columns, names), highlight_names=names), fmt, fields)
 
 
 @app.command("by-leader")
@@ -344,6 +358,10 @@ def list_tasks(
     unit: Annotated[
         list[str] | None, typer.Option("--unit", "-u", help="Lead unit (repeat for either).")
     ] = None,
+    partner: Annotated[
+        list[str] | None,
+        typer.Option("--partner", "-p", help="Partner unit, 配合单位 (repeat for either)."),
+    ] = None,
     leader: Annotated[
         list[str] | None, typer.Option("--leader", "-l", help="Leader (repeat for either).")
     ] = None,
@@ -371,6 +389,10 @@ def list_tasks(
         units = _resolve_names(frame, "lead_units", unit, exact)
         names += units
         found = query.with_names(found, "lead_units", units)
+    if partner:
+        partners = _resolve_names(frame, "partner_units", partner, exact)
+        names += partners
+        found = query.with_names(found, "partner_units", partners)
     if leader:
         leaders = _resolve_names(frame, "leaders", leader, exact)
         names += leaders
@@ -452,7 +474,10 @@ def targets(
 @app.command("import")
 def import_source(
     source: Annotated[
-        Path, typer.Argument(help="Source table: the text extracted from the Word file.")
+        Path,
+        typer.Argument(
+            help="Source table: .docx, .xlsx, .csv, .tsv, or .txt (text copied out of a Word table)."
+        ),
     ],
     output: Annotated[
         Path | None,
@@ -473,12 +498,20 @@ def import_source(
         bool,
         typer.Option("--verbose", "-v", help="Report every normalized cell, not just the totals."),
     ] = False,
+    sheet: Annotated[
+        str | None,
+        typer.Option(
+            "--sheet",
+            help="Excel sheet to read [default: the first with a recognizable header].",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Normalize a source table into a YAML dataset, reporting what was normalized on stderr."""
     from dutycli import dataset, render
     from dutycli.importer import import_file
 
-    document, report = import_file(source)
+    document, report = import_file(source, sheet)
     for line in report.lines() if verbose or check else []:
         render.note(line)
     render.note(

@@ -52,8 +52,29 @@ def _filled(column: str) -> pl.Expr:
     return pl.col(column) != ""
 
 
-def known_names(frame: pl.DataFrame, column: str) -> list[str]:
-    names: list[str] = frame.get_column(column).explode().drop_nulls().unique().sort().to_list()
+Columns = str | tuple[str, ...]  # one name column, or several searched together
+
+# by-unit --role: which unit columns a unit query looks in.
+UNIT_ROLES: dict[str, tuple[str, ...]] = {
+    "lead": ("lead_units",),
+    "partner": ("partner_units",),
+    "any": ("lead_units", "partner_units"),
+}
+
+
+def _columns(columns: Columns) -> tuple[str, ...]:
+    return (columns,) if isinstance(columns, str) else columns
+
+
+def column_kind(columns: Columns) -> tuple[str, str]:
+    """Singular and plural noun for the names of ``columns`` (messages)."""
+    found = _columns(columns)
+    return COLUMN_KIND[found[0]] if len(found) == 1 else ("unit", "units")
+
+
+def known_names(frame: pl.DataFrame, columns: Columns) -> list[str]:
+    values = [frame.get_column(c).explode().drop_nulls() for c in _columns(columns)]
+    names: list[str] = pl.concat(values).unique().sort().to_list()
     return names
 
 
@@ -62,7 +83,7 @@ def _fold(text: str) -> str:
     return squeeze(text).casefold()
 
 
-def match_names(frame: pl.DataFrame, column: str, query: str, exact: bool = False) -> NameMatch:
+def match_names(frame: pl.DataFrame, column: Columns, query: str, exact: bool = False) -> NameMatch:
     """Names in ``column`` that contain ``query`` (or equal it with ``exact``), whitespace ignored."""
     wanted = _fold(query)
     if not wanted:
@@ -73,7 +94,7 @@ def match_names(frame: pl.DataFrame, column: str, query: str, exact: bool = Fals
     else:
         found = [n for n in names if wanted in _fold(n)]
     if not found:
-        singular, _ = COLUMN_KIND[column]
+        singular, _ = column_kind(column)
         hint = suggest(query, names)
         raise QueryError(
             f"no {singular} matches {query!r}" + (f"; did you mean {hint}?" if hint else "")
@@ -91,10 +112,11 @@ def suggest(query: str, candidates: list[str], limit: int = 3) -> str:
     return ", ".join(close)
 
 
-def with_names(frame: pl.DataFrame, column: str, names: list[str]) -> pl.DataFrame:
-    """Rows whose ``column`` list holds any of ``names``."""
-    wanted = pl.Series(names, dtype=pl.String)
-    return frame.filter(pl.col(column).list.eval(pl.element().is_in(wanted.implode())).list.any())
+def with_names(frame: pl.DataFrame, column: Columns, names: list[str]) -> pl.DataFrame:
+    """Rows whose ``column`` list (or any of several) holds any of ``names``."""
+    wanted = pl.Series(names, dtype=pl.String).implode()
+    tests = [pl.col(c).list.eval(pl.element().is_in(wanted)).list.any() for c in _columns(column)]
+    return frame.filter(pl.any_horizontal(tests))
 
 
 def match_goals(frame: pl.DataFrame, target: str) -> list[int]:

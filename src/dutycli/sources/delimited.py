@@ -1,0 +1,26 @@
+"""CSV and TSV, as Excel or WPS save them (merged cells come out empty)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from dutycli.errors import DataError
+from dutycli.sources import Cell, SourceTable
+from dutycli.sources.encoding import decode
+
+
+def read(data: bytes, path: Path, delimiter: str) -> SourceTable:
+    text, _ = decode(data, path)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    rows: list[list[Cell]] = []
+    start = 1
+    try:
+        for record in reader:
+            # An unmerged sheet saved as CSV keeps a merged value in its first cell only.
+            rows.append([Cell(value, start, merged=not value.strip()) for value in record])
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise DataError(f"{path}: line {reader.line_num}: not valid CSV: {exc}") from None
+    return SourceTable([], rows, unit="line")
