@@ -314,6 +314,8 @@ def _record(console: Any, frame: pl.DataFrame) -> None:
                 table.add_row(LABELS.get(column, column), text)
             elif column in INHERITABLE_COLUMNS:
                 text = safe_text(_cell_text(value))
+                if row.get(f"{column}_inherited") and value:
+                    text.append(f" {INHERITED_MARK}", style="cyan")
                 text.append_text(safe_text(_provenance(row, column), "italic"))
                 table.add_row(LABELS.get(column, column), text)
             elif not column.endswith(("_inherited", "_open_ended")):
