@@ -39,7 +39,17 @@ def wujin_table() -> Table:
     )
 
 
-FORMATS = ["docx", "xlsx", "csv", "tsv", "csv-gb18030", "txt-gb18030", "txt-crlf", "txt-bom"]
+FORMATS = [
+    "docx",
+    "xlsx",
+    "csv",
+    "tsv",
+    "csv-gb18030",
+    "txt-gb18030",
+    "txt-crlf",
+    "txt-bom",
+    "txt-excel-utf16",  # Excel's "Unicode text": tab-delimited rows, UTF-16 with BOM
+]
 
 
 def write(table: Table, fmt: str, folder: Path, name: str) -> Path:
@@ -59,6 +69,8 @@ def write(table: Table, fmt: str, folder: Path, name: str) -> Path:
         return write_text(table, folder / f"{name}-crlf.txt", newline="\r\n")
     if fmt == "txt-bom":
         return write_text(table, folder / f"{name}-bom.txt", "utf-8-sig")
+    if fmt == "txt-excel-utf16":
+        return write_delimited(table, folder / f"{name}-excel.txt", "\t", "utf-16")
     raise ValueError(fmt)
 
 
@@ -258,6 +270,28 @@ def test_queries_on_partner_units(seven_imports: dict[str, dict[str, Any]], fold
     assert "配合单位" not in plain and "完成时限" not in plain
     shown = run_cli(*data, "show", "2", "-f", "table").stdout
     assert "沿用第 1 条" in shown and "2019年6月底" in shown
+
+
+def test_word_reads_tracked_insertions_and_leaves_unmerged_empty_cells_empty(
+    folder: Path,
+) -> None:
+    import docx
+    from docx.oxml import OxmlElement
+
+    table = seven_table()
+    table.merge_columns = (0, 1, 4, 5, 6)  # the leader cell of task 2 is empty, not merged
+    path = write_docx(table, folder / "tracked.docx")
+    document = docx.Document(str(path))
+    cell = document.tables[0].rows[3].cells[2]  # task 3, after the header and two rows
+    run = cell.paragraphs[0].runs[0]
+    inserted = OxmlElement("w:ins")
+    run._r.addprevious(inserted)
+    inserted.append(run._r)  # the task text is now a tracked insertion
+    document.save(str(path))
+    _, two, three, *_ = import_file(path)[0]["tasks"]
+    assert three["task"] == "推进隐患排查治理"
+    assert two["leaders"] == [] and two["leaders_inherited"] is False
+    assert two["lead_units_inherited"] is True
 
 
 # --- errors ------------------------------------------------------------------------------

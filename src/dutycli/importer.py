@@ -18,7 +18,6 @@ from dutycli.errors import DataError
 from dutycli.names import split_names, squeeze
 from dutycli.schema import NAME_COLUMNS
 from dutycli.sources import (
-    HEADER_ALIASES,
     HEADER_MIN_LABELS,
     HEADER_SEARCH_ROWS,
     REQUIRED_COLUMNS,
@@ -28,10 +27,7 @@ from dutycli.sources import (
     header_score,
     read_source,
 )
-from dutycli.sources.text import read_cells, table_from_text
-
-__all__ = ["HEADER_ALIASES", "ImportReport", "import_file", "normalize", "parse_text_table"]
-__all__ += ["read_cells"]
+from dutycli.sources.text import table_from_text
 
 
 @dataclass
@@ -159,7 +155,9 @@ def normalize(source: SourceTable, source_name: str) -> tuple[dict[str, Any], Im
                 f"{source_name}: {at} {extra[0].line}: a cell beyond the header's {width} "
                 f"columns: {squeeze(extra[0].text)[:20]!r}"
             )
-        row = raw[:width] + [Cell("", raw[0].line, True)] * (width - len(raw))
+        row = raw[:width] + [Cell("", raw[0].line)] * (width - len(raw))
+        if source.empty_is_merged:
+            row = [Cell(c.text, c.line, c.merged or not c.text.strip()) for c in row]
         if [squeeze(c.text) for c in row] == header_labels:
             report.skipped_headers.append(row[0].line)
             continue

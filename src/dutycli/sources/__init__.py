@@ -35,9 +35,7 @@ HEADER_SEARCH_ROWS = 30
 class Cell:
     text: str
     line: int  # the line (text, CSV) or row (Word, Excel) where the cell starts
-    # The cell continues a vertical merge from the row above. Formats that cannot say
-    # (text, CSV) mark every empty cell so: Word's merged cells come out empty there.
-    merged: bool = False
+    merged: bool = False  # the cell continues a vertical merge from the row above
 
 
 @dataclass
@@ -47,6 +45,9 @@ class SourceTable:
     preamble: list[str]
     rows: list[list[Cell]]
     unit: str = "line"  # what Cell.line counts: "line" or "row"
+    # Formats that cannot mark merges (text, CSV) lose them: a merged cell comes out empty
+    # below its first row, so there every empty cell may be a merged one.
+    empty_is_merged: bool = False
     meta: dict[str, Any] = field(default_factory=dict)
     notes: list[tuple[int, str]] = field(default_factory=list)  # for the import report
 

@@ -13,14 +13,18 @@ from dutycli.sources.encoding import decode
 
 def read(data: bytes, path: Path, delimiter: str) -> SourceTable:
     text, _ = decode(data, path)
+    return table_from_text(text, path, delimiter)
+
+
+def table_from_text(text: str, path: Path, delimiter: str) -> SourceTable:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows: list[list[Cell]] = []
     start = 1
     try:
         for record in reader:
-            # An unmerged sheet saved as CSV keeps a merged value in its first cell only.
-            rows.append([Cell(value, start, merged=not value.strip()) for value in record])
+            rows.append([Cell(value, start) for value in record])
             start = reader.line_num + 1
     except csv.Error as exc:
         raise DataError(f"{path}: line {reader.line_num}: not valid CSV: {exc}") from None
-    return SourceTable([], rows, unit="line")
+    # A sheet saved as CSV keeps a merged value in its first cell only.
+    return SourceTable([], rows, unit="line", empty_is_merged=True)

@@ -2,7 +2,8 @@
 
 A line starting with a TAB starts a cell; a line without one continues the cell
 before it. Lines before the first cell are the preamble (label, title). The row
-width is the header's: the cells before the first goal number.
+width is the header's: the cells before the first goal number. A .txt that Excel
+saved as tab-delimited text (one row a line) is read as TSV instead.
 """
 
 from __future__ import annotations
@@ -11,7 +12,14 @@ from pathlib import Path
 
 from dutycli.errors import DataError
 from dutycli.names import squeeze
-from dutycli.sources import Cell, SourceTable, column_of
+from dutycli.sources import (
+    HEADER_MIN_LABELS,
+    HEADER_SEARCH_ROWS,
+    Cell,
+    SourceTable,
+    column_of,
+    header_score,
+)
 from dutycli.sources.encoding import decode
 
 
@@ -59,13 +67,22 @@ def table_from_text(text: str, source: str) -> SourceTable:
             f"{source}: line {last.line}: {len(cells)} cells do not make rows of {width}; "
             "a row has missing or extra cells"
         )
-    for cell in cells:
-        # Word's merged cells come out empty: an empty cell may be a merged one.
-        cell.merged = not cell.text.strip()
     rows = [cells[i : i + width] for i in range(0, len(cells), width)]
-    return SourceTable(preamble, rows, unit="line")
+    return SourceTable(preamble, rows, unit="line", empty_is_merged=True)
+
+
+def is_tab_separated(text: str) -> bool:
+    """A .txt saved by Excel (text, tab-delimited): the header is one line of TAB-separated labels."""
+    for line in text.split("\n")[:HEADER_SEARCH_ROWS]:
+        if header_score(line.split("\t")) >= HEADER_MIN_LABELS:
+            return True
+    return False
 
 
 def read(data: bytes, path: Path) -> SourceTable:
     text, _ = decode(data, path)
+    if is_tab_separated(text):
+        from dutycli.sources import delimited
+
+        return delimited.table_from_text(text, path, "\t")
     return table_from_text(text, path.name)

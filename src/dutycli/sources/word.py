@@ -42,7 +42,8 @@ def read(data: bytes, path: Path) -> SourceTable:
             if text:
                 preamble.append(text)
         elif child.tag == qn("w:tbl"):
-            table_rows = [_row(tr, qn) for tr in child.iterchildren(qn("w:tr"))]
+            rows_xml = child.xpath("./w:tr | ./w:sdt/w:sdtContent/w:tr | ./w:customXml/w:tr")
+            table_rows = [_row(tr, qn) for tr in rows_xml]
             start, number = number, number + len(table_rows)
             grid = max((len(r) for r in table_rows), default=0)
             if width is None:
@@ -73,11 +74,37 @@ def _row(tr: Any, qn: Any) -> list[tuple[str, bool, bool]]:
     cells: list[tuple[str, bool, bool]] = []
     properties = tr.trPr
     before = properties.grid_before if properties is not None else 0
+    after = properties.grid_after if properties is not None else 0
     cells += [("", False, False)] * before
-    for tc in tr.iterchildren(qn("w:tc")):
+    # Cells may sit inside content controls (w:sdt) or custom XML: still cells of the row.
+    for tc in tr.xpath("./w:tc | ./w:sdt/w:sdtContent/w:tc | ./w:customXml/w:tc"):
         continued = tc.vMerge == "continue"
-        text = "\n".join(p.text for p in tc.iterchildren(qn("w:p")))
-        cells.append(("" if continued else text, continued, False))
+        cells.append(("" if continued else _cell_text(tc, qn), continued, False))
         # The columns a span covers hold no value of their own.
         cells += [("", False, True)] * (tc.grid_span - 1)
+    cells += [("", False, False)] * after
     return cells
+
+
+def _cell_text(tc: Any, qn: Any) -> str:
+    """The text Word shows in a cell: paragraphs on lines, tracked insertions included.
+
+    Every w:t counts once, in its own paragraph (python-docx's paragraph text skips runs
+    inside w:ins and w:smartTag); deleted text is w:delText and so never read.
+    """
+    paragraph, text, tab = qn("w:p"), qn("w:t"), qn("w:tab")
+    breaks = (qn("w:br"), qn("w:cr"))
+    lines = []
+    for p in tc.iter(paragraph):
+        parts = []
+        for node in p.iter(text, tab, *breaks):
+            if next(node.iterancestors(paragraph)) is not p:
+                continue  # inside a nested paragraph (a text box): read with that one
+            if node.tag == text:
+                parts.append(node.text or "")
+            elif node.tag == tab:
+                parts.append("\t")
+            else:
+                parts.append("\n")
+        lines.append("".join(parts))
+    return "\n".join(lines)
