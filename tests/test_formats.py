@@ -294,6 +294,24 @@ def test_word_reads_tracked_insertions_and_leaves_unmerged_empty_cells_empty(
     assert two["lead_units_inherited"] is True
 
 
+def test_a_two_row_header_is_read_column_by_column(folder: Path) -> None:
+    header = ["序号", "目标名称", "工作任务", "责任分工", "", "", "完成时限"]
+    lower = ["", "", "", "责任领导", "牵头单位", "配合单位", ""]
+    body = [
+        ["1", "甲", "任务一", "张三", "某局", "各街道", "6月底"],
+        ["", "", "任务二", "", "", "", ""],
+    ]
+    table = Table(["标题"], header, [lower, *body], merge_columns=(0, 1, 3, 4, 5, 6))
+    for path in (write_xlsx(table, folder / "two.xlsx"), write_docx(table, folder / "two.docx")):
+        document, _ = import_file(path)
+        assert set(document["headers"]) == {
+            "goal_no", "goal", "task", "leaders", "lead_units", "partner_units", "deadline"
+        }  # fmt: skip
+        assert [t["task"] for t in document["tasks"]] == ["任务一", "任务二"]
+        assert document["tasks"][1]["partner_units"] == ["各街道"]
+        assert document["tasks"][1]["deadline"] == "6月底"
+
+
 # --- errors ------------------------------------------------------------------------------
 
 

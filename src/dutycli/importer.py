@@ -119,6 +119,27 @@ def _find_header(rows: list[list[Cell]]) -> int:
     return 0
 
 
+def _two_row_header(rows: list[list[Cell]], start: int) -> tuple[list[Cell], int]:
+    """The header, and how many rows it takes.
+
+    A header of two rows (``责任分工`` spanning ``牵头单位`` and ``配合单位`` below it) is
+    read column by column: the lower label where there is one, else the upper.
+    """
+    upper = rows[start]
+    if start + 1 >= len(rows) or all(column_of(c.text) for c in upper if c.text.strip()):
+        return upper, 1
+    lower = rows[start + 1]
+    if not any(column_of(c.text) for c in lower):
+        return upper, 1
+    combined = [
+        lower[i] if i < len(lower) and lower[i].text.strip() else cell
+        for i, cell in enumerate(upper)
+    ]
+    if header_score([c.text for c in combined]) <= header_score([c.text for c in upper]):
+        return upper, 1
+    return combined, 2
+
+
 def _goal_number(cell: Cell, unit: str) -> int:
     text = squeeze(cell.text)
     if not text.isdigit() or not text.isascii():
@@ -138,15 +159,15 @@ def normalize(source: SourceTable, source_name: str) -> tuple[dict[str, Any], Im
         text = " ".join(c.text.strip() for c in row if c.text.strip())
         if text:
             preamble.append(text)
-    header = source.rows[start]
+    header, header_rows = _two_row_header(source.rows, start)
     columns = _column_map(header, at, report)
     width = len(header)
-    header_labels = [squeeze(c.text) for c in header]
+    header_labels = [[squeeze(c.text) for c in row] for row in source.rows[start:][:header_rows]]
 
     goals: list[dict[str, Any]] = []
     tasks: list[dict[str, Any]] = []
     previous: dict[str, Any] | None = None  # previous task in the same goal
-    for raw in source.rows[start + 1 :]:
+    for raw in source.rows[start + header_rows :]:
         if not any(c.text.strip() for c in raw):
             continue  # an empty row (often trailing rows of a sheet) holds no data
         extra = [c for c in raw[width:] if c.text.strip()]
@@ -158,7 +179,7 @@ def normalize(source: SourceTable, source_name: str) -> tuple[dict[str, Any], Im
         row = raw[:width] + [Cell("", raw[0].line)] * (width - len(raw))
         if source.empty_is_merged:
             row = [Cell(c.text, c.line, c.merged or not c.text.strip()) for c in row]
-        if [squeeze(c.text) for c in row] == header_labels:
+        if [squeeze(c.text) for c in row] in header_labels:
             report.skipped_headers.append(row[0].line)
             continue
         task, goal_started = _task(row, columns, goals, tasks, previous, report)
