@@ -266,6 +266,8 @@ def test_queries_on_partner_units(seven_imports: dict[str, dict[str, Any]], fold
     assert listed.stdout.split() == ["id,deadline", "4,2019年底", "5,长期坚持"]
     table = run_cli(*data, "list", "-f", "table").stdout
     assert "配合单位" in table and "完成时限" in table
+    none = run_cli("by-unit", "公安局", "--role", "partner")  # the 2019 table has no such column
+    assert none.exit_code == 2 and "the dataset has no partner units" in none.stderr
     plain = run_cli("list", "-f", "table").stdout
     assert "配合单位" not in plain and "完成时限" not in plain
     shown = run_cli(*data, "show", "2", "-f", "table").stdout

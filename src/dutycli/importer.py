@@ -149,6 +149,16 @@ def _goal_number(cell: Cell, unit: str) -> int:
 
 def normalize(source: SourceTable, source_name: str) -> tuple[dict[str, Any], ImportReport]:
     """Turn a reader's rows into a dataset document (the YAML structure) and a report."""
+    try:
+        return _normalize(source, source_name)
+    except DataError as exc:
+        message = str(exc)
+        if message.startswith(f"{source_name}:"):
+            raise
+        raise DataError(f"{source_name}: {message}") from None
+
+
+def _normalize(source: SourceTable, source_name: str) -> tuple[dict[str, Any], ImportReport]:
     at = source.unit
     report = ImportReport(unit=at, notes=list(source.notes))
     if not source.rows:

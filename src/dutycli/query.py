@@ -89,6 +89,9 @@ def match_names(frame: pl.DataFrame, column: Columns, query: str, exact: bool = 
     if not wanted:
         raise QueryError("the name to look for is empty")
     names = known_names(frame, column)
+    if not names:
+        _, plural = column_kind(column)
+        raise QueryError(f"the dataset has no {plural}")
     if exact:
         found = [n for n in names if _fold(n) == wanted]
     else:
