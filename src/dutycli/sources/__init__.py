@@ -76,10 +76,18 @@ FORMATS = {
     ".xlsm": "xlsx",
 }
 
+# Binary formats of older Office and WPS versions: not read, but named in the error.
+OLD_FORMATS = {".doc": ".docx", ".wps": ".docx", ".xls": ".xlsx", ".et": ".xlsx"}
+
 
 def read_source(path: Path, sheet: str | None = None) -> tuple[SourceTable, bytes]:
     """Read a source file with the reader its extension names; also return its bytes."""
     kind = FORMATS.get(path.suffix.lower())
+    if path.suffix.lower() in OLD_FORMATS:
+        raise DataError(
+            f"{path}: {path.suffix} is an old binary format; open it in Word, Excel or WPS and "
+            f"save it as {OLD_FORMATS[path.suffix.lower()]}"
+        )
     if kind is None:
         known = ", ".join(sorted(FORMATS))
         raise DataError(f"{path}: unknown source format {path.suffix or '(none)'!r}; use {known}")
