@@ -16,7 +16,7 @@ from typing import Any
 
 from dutycli.errors import DataError
 from dutycli.names import split_names, squeeze
-from dutycli.schema import NAME_COLUMNS
+from dutycli.schema import NAME_COLUMNS, TASK_FIELDS
 from dutycli.sources import (
     HEADER_MIN_LABELS,
     HEADER_SEARCH_ROWS,
@@ -195,7 +195,7 @@ def _normalize(source: SourceTable, source_name: str) -> tuple[dict[str, Any], I
         task, goal_started = _task(row, columns, goals, tasks, previous, report)
         if goal_started:
             previous = None
-        _fill(task, row, columns, previous, report)
+        task = _fill(task, row, columns, previous, report)
         tasks.append(task)
         previous = task
     if not tasks:
@@ -266,8 +266,8 @@ def _fill(
     columns: dict[str, int],
     previous: dict[str, Any] | None,
     report: ImportReport,
-) -> None:
-    """Names and deadline of a row; a merged cell takes the value above within the goal."""
+) -> dict[str, Any]:
+    """The task with its names and deadline; a merged cell takes the value above in its goal."""
     values: dict[str, Any] = {}
     for column in (*NAME_COLUMNS, "deadline"):
         is_names = column in NAME_COLUMNS
@@ -297,17 +297,13 @@ def _fill(
             values[column] = (empty, False, False)
             if previous is None:
                 report.empty_first_cells.append((cell.line, column))
-    source_line = task.pop("source_line")
-    for column in ("leaders", "lead_units"):
-        task[column] = values[column][0]
-    for column in ("leaders", "lead_units"):
-        task[f"{column}_inherited"] = values[column][1]
-    for column in ("leaders", "lead_units"):
-        task[f"{column}_open_ended"] = values[column][2]
-    task["partner_units"], task["partner_units_inherited"], partner_open = values["partner_units"]
-    task["partner_units_open_ended"] = partner_open
-    task["deadline"], task["deadline_inherited"], _ = values["deadline"]
-    task["source_line"] = source_line
+    fields = dict(task)
+    for column, (value, inherited, open_ended) in values.items():
+        fields[column] = value
+        fields[f"{column}_inherited"] = inherited
+        if column in NAME_COLUMNS:
+            fields[f"{column}_open_ended"] = open_ended
+    return {name: fields[name] for name in TASK_FIELDS}  # the public field order
 
 
 def _label_and_title(preamble: list[str]) -> tuple[str, str]:
