@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from dutycli import dataset
 from dutycli.errors import DataError
@@ -358,3 +360,39 @@ def test_a_missing_extra_is_named(monkeypatch: pytest.MonkeyPatch, folder: Path)
     assert "pip install 'dutycli[docx]'" in result.stderr
     monkeypatch.setitem(sys.modules, "openpyxl", None)
     assert "dutycli[xlsx]" in run_cli("import", str(xlsx), "--check").stderr
+
+
+# --- any table: every format agrees, merges or not -----------------------------------------
+
+NAMES = ["张三", "李四", "发改局", "应急管理局\n(安委办)", "各街道", "财政局等", ""]
+
+
+@st.composite
+def tables(draw: st.DrawFn) -> Table:
+    body = []
+    for number in range(1, draw(st.integers(1, 3)) + 1):
+        for index in range(draw(st.integers(1, 4))):
+            first = index == 0
+            cells = [str(number) if first else "", f"目标{number}" if first else ""]
+            cells.append(f"任务{number}-{index}")
+            cells += [draw(st.sampled_from(NAMES)) for _ in range(3)]
+            cells.append(draw(st.sampled_from(["", "6月底", "长期"])))
+            body.append(cells)
+    header = ["序号", "目标名称", "工作任务", "责任领导", "责任单位", "配合单位", "完成时间"]
+    return Table(["标题"], header, body, merge_columns=(0, 1, 3, 4, 5, 6))
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(table=tables())
+def test_any_table_reads_alike_in_every_format(table: Table, folder: Path) -> None:
+    documents = [
+        comparable(import_file(write(table, fmt, folder, "any"))[0])
+        for fmt in ("txt-crlf", "docx", "xlsx", "csv-gb18030")
+    ]
+    assert all(d == documents[0] for d in documents[1:])
+    for task, row in zip(documents[0]["tasks"], table.body, strict=True):
+        # A written cell is never inherited; an empty one never carries a value from another goal.
+        assert task["task"] == row[2]
+        assert task["deadline_inherited"] is (not row[6] and bool(task["deadline"]))
