@@ -268,6 +268,14 @@ def test_queries_on_partner_units(seven_imports: dict[str, dict[str, Any]], fold
     assert listed.stdout.split() == ["id,deadline", "4,2019年底", "5,长期坚持"]
     table = run_cli(*data, "list", "-f", "table").stdout
     assert "配合单位" in table and "完成时限" in table
+    partners = run_cli(*data, "units", "--role", "partner", "-f", "csv").stdout.splitlines()
+    assert partners[0] == "name,tasks,inherited"
+    assert set(partners[1:]) == {
+        "公安局,2,1", "各街道,2,1", "发改局,2,1", "司法局,2,1", "区安委会各成员单位,1,0"
+    }  # fmt: skip
+    every = run_cli(*data, "units", "--role", "any", "-f", "csv").stdout.splitlines()
+    assert "应急管理局(安委办),2,1" in every and len(every) == 1 + 8
+    assert {"政务办,2,1", "公安局,2,1", "应急管理局（安委办）,1,0"} <= set(every)
     none = run_cli("by-unit", "公安局", "--role", "partner")  # the 2019 table has no such column
     assert none.exit_code == 2 and "the dataset has no partner units" in none.stderr
     plain = run_cli("list", "-f", "table").stdout

@@ -27,7 +27,7 @@ from dutycli.errors import (
     OutputError,
     QueryError,
 )
-from dutycli.schema import FORMATS
+from dutycli.schema import FORMATS, UNIT_ROLES
 
 if TYPE_CHECKING:
     import polars as pl
@@ -149,6 +149,12 @@ class UnitRole(str, Enum):
     lead = "lead"
     partner = "partner"
     any = "any"
+
+
+RoleOption = Annotated[
+    UnitRole,
+    typer.Option("--role", help="Lead units (牵头), partner units (配合), or either (any)."),
+]
 
 
 class State:
@@ -307,13 +313,7 @@ def _summary(ctx: typer.Context) -> None:
 def by_unit(
     ctx: typer.Context,
     unit: Annotated[str, typer.Argument(help="Unit name or part of one, e.g. 发改局 or 纪委.")],
-    role: Annotated[
-        UnitRole,
-        typer.Option(
-            "--role",
-            help="Look in lead units (牵头), partner units (配合), or either.",
-        ),
-    ] = UnitRole.lead,
+    role: RoleOption = UnitRole.lead,
     exact: ExactOption = False,
     strict: StrictOption = False,
     dataset: DatasetOption = None,
@@ -325,7 +325,7 @@ def by_unit(
     from dutycli import query
     from dutycli.render import Result
 
-    columns = query.UNIT_ROLES[role.value]
+    columns = UNIT_ROLES[role.value]
     names = _resolve_names(ctx, frame, columns, [unit], exact)
     _respond(Result(query.with_names(frame, columns, names), highlight_names=names), fmt, fields)
 
@@ -468,7 +468,7 @@ def show(
 
 def _directory(
     ctx: typer.Context,
-    column: str,
+    column: str | tuple[str, ...],
     strict: bool,
     datasets: list[str] | None,
     fmt: OutputFormat | None,
@@ -496,13 +496,14 @@ def leaders(
 @app.command("units")
 def units(
     ctx: typer.Context,
+    role: RoleOption = UnitRole.lead,
     strict: StrictOption = False,
     dataset: DatasetOption = None,
     fmt: FormatOption = None,
     fields: FieldsOption = None,
 ) -> None:
-    """Every lead unit with the number of tasks (and how many were inherited), most first."""
-    _directory(ctx, "lead_units", strict, dataset, fmt, fields)
+    """Every lead unit (or partner unit, with --role) with its task count, most first."""
+    _directory(ctx, UNIT_ROLES[role.value], strict, dataset, fmt, fields)
 
 
 @app.command("targets")

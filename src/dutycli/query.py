@@ -55,13 +55,6 @@ def _filled(column: str) -> pl.Expr:
 
 Columns = str | tuple[str, ...]  # one name column, or several searched together
 
-# by-unit --role: which unit columns a unit query looks in.
-UNIT_ROLES: dict[str, tuple[str, ...]] = {
-    "lead": ("lead_units",),
-    "partner": ("partner_units",),
-    "any": ("lead_units", "partner_units"),
-}
-
 
 def _columns(columns: Columns) -> tuple[str, ...]:
     return (columns,) if isinstance(columns, str) else columns
@@ -234,15 +227,26 @@ def with_keywords(
         raise QueryError(f"bad pattern: {str(exc).splitlines()[0]}") from None
 
 
-def directory(frame: pl.DataFrame, column: str) -> pl.DataFrame:
-    """Every name in ``column`` with its task count and how many of those were inherited."""
+def directory(frame: pl.DataFrame, column: Columns) -> pl.DataFrame:
+    """Every name in ``column`` (or several) with its task count and how many were inherited.
+
+    A task counts once per name, even when it names a unit both as lead and as partner; it
+    counts as inherited when every mention of the name in it was inherited.
+    """
     several = DATASET_FIELD in frame.columns
-    exploded = frame.select(
-        pl.col(column).alias("name"),
-        pl.col(f"{column}_inherited").alias("inh"),
-        *([pl.col(DATASET_FIELD)] if several else []),
+    task_key = ["id", *([DATASET_FIELD] if several else [])]
+    parts = [
+        frame.select(
+            pl.col(c).alias("name"), pl.col(f"{c}_inherited").alias("inh"), *task_key
+        ).explode("name")
+        for c in _columns(column)
+    ]
+    exploded = (
+        pl.concat(parts)
+        .drop_nulls("name")
+        .group_by(["name", *task_key], maintain_order=True)
+        .agg(pl.col("inh").all())
     )
-    exploded = exploded.explode("name").drop_nulls("name")
     counts = [
         pl.len().cast(pl.Int64).alias("tasks"),
         pl.col("inh").sum().cast(pl.Int64).alias("inherited"),

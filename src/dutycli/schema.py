@@ -35,6 +35,12 @@ NAME_COLUMNS = ("leaders", "lead_units", "partner_units")
 INHERITABLE_COLUMNS = ("leaders", "lead_units", "partner_units", "deadline")
 # Columns a table may lack: they are then empty in every task.
 OPTIONAL_COLUMNS = ("partner_units", "deadline")
+# --role of by-unit and units: which unit columns a unit is looked up in.
+UNIT_ROLES: dict[str, tuple[str, ...]] = {
+    "lead": ("lead_units",),
+    "partner": ("partner_units",),
+    "any": ("lead_units", "partner_units"),
+}
 
 # With several datasets loaded, every row says which one it came from (first column).
 DATASET_FIELD = "dataset"
