@@ -6,7 +6,7 @@ merged, how many names a cell lists) and draws its content from it:
 
 - task texts are new sentences made of the real texts' clauses, as many clauses as a real
   text has, so lengths and characters are realistic but texts are not repeated verbatim;
-- lead units are the real unit names (every district has a 发改局);
+- lead units (and every other field) are the real rows' (every district has a 发改局);
 - each table has its own leaders, taken from a pool of 200 names made of the real leaders'
   characters (and holding the real 8), so a leader appears in some tables, not all.
 
@@ -64,11 +64,6 @@ def generate_columns(source: Source, size: int, seed: int) -> dict[str, list[Any
     """``size`` tasks as columns in schema order, table after table."""
     rng = random.Random(seed)
     columns: dict[str, list[Any]] = {name: [] for name in TASK_FIELDS}
-    extra = [name for name in TASK_FIELDS if name not in _GENERATED]
-    if extra:  # a field added to the schema later: give it an empty value of its kind
-        print(
-            f"generate: filling new fields with empty values: {', '.join(extra)}", file=sys.stderr
-        )
     task_id = 0
     while task_id < size:
         leaders = dict(
@@ -83,38 +78,22 @@ def generate_columns(source: Source, size: int, seed: int) -> dict[str, list[Any
             text = "".join(rng.choices(source.clauses, k=count)).rstrip("，；") or real["task"]
             if text[-1] not in "。；":
                 text += "。"
+            # Every other field (goal, units, flags, and any field the schema gains) as written.
             row = {
+                **real,
                 "id": task_id,
-                "goal_no": real["goal_no"],
-                "goal": real["goal"],
                 "task": text,
                 "leaders": [leaders[n] for n in real["leaders"]],
-                "lead_units": list(real["lead_units"]),
-                "leaders_inherited": real["leaders_inherited"],
-                "lead_units_inherited": real["lead_units_inherited"],
-                "leaders_open_ended": real["leaders_open_ended"],
-                "lead_units_open_ended": real["lead_units_open_ended"],
                 "source_line": line,
             }
             line += 1 + len(text) // 60
             for name, kind in TASK_FIELDS.items():
-                columns[name].append(row[name] if name in row else _EMPTY[kind])
+                # A copy of a list, so that no two tasks share one.
+                value = row.get(name, _EMPTY[kind])
+                columns[name].append(list(value) if isinstance(value, list) else value)
     return columns
 
 
-_GENERATED = {
-    "id",
-    "goal_no",
-    "goal",
-    "task",
-    "leaders",
-    "lead_units",
-    "leaders_inherited",
-    "lead_units_inherited",
-    "leaders_open_ended",
-    "lead_units_open_ended",
-    "source_line",
-}
 _EMPTY: dict[str, Any] = {"int": 0, "str": "", "names": [], "bool": False}
 
 

@@ -20,11 +20,15 @@ import polars as pl
 from dutycli.aliases import NO_ALIASES, Aliases
 from dutycli.errors import QueryError
 from dutycli.names import squeeze
-from dutycli.schema import DATASET_FIELD
+from dutycli.schema import DATASET_FIELD, INHERITABLE_COLUMNS, TASK_FIELDS
 
 Frame = pl.DataFrame | pl.LazyFrame
 
-COLUMN_KIND = {"leaders": ("leader", "leaders"), "lead_units": ("unit", "units")}
+COLUMN_KIND = {
+    "leaders": ("leader", "leaders"),
+    "lead_units": ("unit", "units"),
+    "partner_units": ("partner unit", "partner units"),
+}
 
 
 @dataclass(frozen=True)
@@ -46,16 +50,44 @@ def explicit_only(frame: Frame) -> Frame:
     """The table as written: values inherited from merged cells are dropped (``--strict``)."""
     return frame.with_columns(
         pl.when(pl.col(f"{column}_inherited"))
-        .then(pl.lit([], dtype=pl.List(pl.String)))
+        .then(_empty(column))
         .otherwise(pl.col(column))
         .alias(column)
-        for column in ("leaders", "lead_units")
+        for column in INHERITABLE_COLUMNS
     )
 
 
-def known_names(frame: Frame, column: str) -> list[str]:
-    found = frame.select(pl.col(column).explode().drop_nulls().unique().sort())
-    names: list[str] = collect(found).get_column(column).to_list()
+def _empty(column: str) -> pl.Expr:
+    if TASK_FIELDS[column] == "names":
+        return pl.lit([], dtype=pl.List(pl.String))
+    return pl.lit("", dtype=pl.String)
+
+
+def _filled(column: str) -> pl.Expr:
+    if TASK_FIELDS[column] == "names":
+        return pl.col(column).list.len() > 0
+    return pl.col(column) != ""
+
+
+Columns = str | tuple[str, ...]  # one name column, or several searched together
+
+
+def _columns(columns: Columns) -> tuple[str, ...]:
+    return (columns,) if isinstance(columns, str) else columns
+
+
+def column_kind(columns: Columns) -> tuple[str, str]:
+    """Singular and plural noun for the names of ``columns`` (messages)."""
+    found = _columns(columns)
+    return COLUMN_KIND[found[0]] if len(found) == 1 else ("unit", "units")
+
+
+def known_names(frame: Frame, names_in: Columns) -> list[str]:
+    values = [
+        collect(frame.select(pl.col(c).explode().drop_nulls().alias("name")))
+        for c in _columns(names_in)
+    ]
+    names: list[str] = pl.concat(values).get_column("name").unique().sort().to_list()
     return names
 
 
@@ -66,7 +98,7 @@ def _fold(text: str) -> str:
 
 def match_names(
     frame: Frame,
-    column: str,
+    column: Columns,
     query: str,
     exact: bool = False,
     aliases: Aliases = NO_ALIASES,
@@ -80,12 +112,15 @@ def match_names(
     if not wanted:
         raise QueryError("the name to look for is empty")
     names = known_names(frame, column)
+    if not names:
+        _, plural = column_kind(column)
+        raise QueryError(f"the dataset has no {plural}")
     if exact:
         found = [n for n in names if any(_fold(s) == wanted for s in aliases.spellings(n))]
     else:
         found = [n for n in names if any(wanted in _fold(s) for s in aliases.spellings(n))]
     if not found:
-        singular, _ = COLUMN_KIND[column]
+        singular, _ = column_kind(column)
         hint = suggest(query, names)
         raise QueryError(
             f"no {singular} matches {query!r}" + (f"; did you mean {hint}?" if hint else "")
@@ -103,10 +138,11 @@ def suggest(query: str, candidates: list[str], limit: int = 3) -> str:
     return ", ".join(close)
 
 
-def with_names(frame: Frame, column: str, names: list[str]) -> Frame:
-    """Rows whose ``column`` list holds any of ``names``."""
-    wanted = pl.Series(names, dtype=pl.String)
-    return frame.filter(pl.col(column).list.eval(pl.element().is_in(wanted.implode())).list.any())
+def with_names(frame: Frame, column: Columns, names: list[str]) -> Frame:
+    """Rows whose ``column`` list (or any of several) holds any of ``names``."""
+    wanted = pl.Series(names, dtype=pl.String).implode()
+    tests = [pl.col(c).list.eval(pl.element().is_in(wanted)).list.any() for c in _columns(column)]
+    return frame.filter(pl.any_horizontal(tests))
 
 
 def goal_key(frame: Frame) -> list[str]:
@@ -125,7 +161,8 @@ def match_goal_keys(frame: Frame, target: str) -> pl.DataFrame:
         return pl.DataFrame({"goal_no": match_goals(frame, target)}, schema={"goal_no": pl.Int64})
     parts: list[pl.DataFrame] = []
     first_error: QueryError | None = None
-    for (name,), part in collect(frame).group_by(DATASET_FIELD, maintain_order=True):
+    whole = collect(frame.select(DATASET_FIELD, "goal_no", "goal"))
+    for (name,), part in whole.group_by(DATASET_FIELD, maintain_order=True):
         try:
             numbers = match_goals(part, target)
         except QueryError as exc:
@@ -246,22 +283,35 @@ def _literal_of(pattern: str) -> str | None:
     return plain
 
 
-def directory(frame: Frame, column: str) -> Frame:
-    """Every name in ``column`` with its task count and how many of those were inherited."""
+def directory(frame: Frame, column: Columns) -> Frame:
+    """Every name in ``column`` (or several) with its task count and how many were inherited.
+
+    A task counts once per name, even when it names a unit both as lead and as partner; it
+    counts as inherited when every mention of the name in it was inherited.
+    """
     several = DATASET_FIELD in columns(frame)
-    exploded = frame.select(
-        pl.col(column).alias("name"),
-        pl.col(f"{column}_inherited").alias("inh"),
-        *([pl.col(DATASET_FIELD)] if several else []),
+    task_key = ["id", *([DATASET_FIELD] if several else [])]
+    parts = [
+        frame.select(
+            pl.col(c).alias("name"), pl.col(f"{c}_inherited").alias("inh"), *task_key
+        ).explode("name")
+        for c in _columns(column)
+    ]
+    lazy = [part.lazy() for part in parts]  # one kind for concat; collected below if eager
+    exploded = (
+        pl.concat(lazy)
+        .drop_nulls("name")
+        .group_by(["name", *task_key], maintain_order=True)
+        .agg(pl.col("inh").all())
     )
-    exploded = exploded.explode("name").drop_nulls("name")
     counts = [
         pl.len().cast(pl.Int64).alias("tasks"),
         pl.col("inh").sum().cast(pl.Int64).alias("inherited"),
     ]
     if several:  # across datasets: which ones name it, in dataset order
         counts.append(pl.col(DATASET_FIELD).unique(maintain_order=True).alias("datasets"))
-    return exploded.group_by("name").agg(counts).sort(["tasks", "name"], descending=[True, False])
+    found = exploded.group_by("name").agg(counts).sort(["tasks", "name"], descending=[True, False])
+    return found if isinstance(frame, pl.LazyFrame) else found.collect()
 
 
 def targets(frame: Frame) -> Frame:
@@ -304,11 +354,9 @@ def with_sources(frame: Frame, task: pl.DataFrame) -> pl.DataFrame:
     if DATASET_FIELD in row:
         same_goal = same_goal.filter(pl.col(DATASET_FIELD) == row[DATASET_FIELD])
     extra = {}
-    for column in ("leaders", "lead_units"):
+    for column in INHERITABLE_COLUMNS:
         if row[f"{column}_inherited"]:
-            written = same_goal.filter(
-                ~pl.col(f"{column}_inherited") & (pl.col(column).list.len() > 0)
-            )
+            written = same_goal.filter(~pl.col(f"{column}_inherited") & _filled(column))
             source = written.get_column("id").max() if not written.is_empty() else None
         else:
             source = row["id"] if row[column] else None
