@@ -208,10 +208,20 @@ con.execute(
 """
 
 
+def _current(size: str, out: Path) -> bool:
+    """The datasets of this size exist and have today's task fields."""
+    import polars as pl
+
+    from dutycli.schema import TASK_FIELDS
+
+    parquet = out / f"tasks-{size}.parquet"
+    if not (parquet.exists() and (out / f"tasks-{size}.csv").exists()):
+        return False
+    return list(pl.read_parquet_schema(parquet)) == list(TASK_FIELDS)
+
+
 def ensure_datasets(sizes: list[str], out: Path) -> None:
-    missing = [
-        s for s in sizes if not all((out / f"tasks-{s}.{x}").exists() for x in ("parquet", "csv"))
-    ]
+    missing = [s for s in sizes if not _current(s, out)]
     if missing:
         subprocess.run(
             [
