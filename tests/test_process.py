@@ -207,3 +207,27 @@ def test_installed_command_imports_a_word_table(tmp_path: Path) -> None:
     tasks = json.loads(listed.stdout)
     assert [t["partner_units"] for t in tasks] == [["各街道"], ["各街道"]]
     assert [t["deadline_inherited"] for t in tasks] == [False, True]
+
+
+def test_only_the_command_asked_for_is_built_and_it_behaves_the_same(tmp_path: Path) -> None:
+    from typer.main import get_command
+
+    from dutycli.cli import GROUP_VALUE_OPTIONS, app
+
+    # run() skips the values of these options when it looks for the command name.
+    group = get_command(app)
+    takes_value = {
+        name
+        for p in group.params
+        if p.param_type_name == "option" and not getattr(p, "is_flag", False)
+        for name in p.opts
+    }
+    assert takes_value == set(GROUP_VALUE_OPTIONS)
+    # A dataset file named like a command is still the --data value.
+    named = tmp_path / "units"
+    named.write_bytes(DATASET.read_bytes())
+    result = run_process("--data", "units", "by-unit", "发改局", cwd=str(tmp_path))
+    assert result.exit_code == 0 and result.stdout == run_process("by-unit", "发改局").stdout
+    # Help before the command, and a mistyped command, still see every command.
+    assert "by-leader" in run_process("--help", "by-unit").stdout
+    assert "'by-unit'" in run_process("bu-unit", "x").stderr

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import tempfile
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +36,8 @@ class Dataset:
 
 def default_path() -> Path:
     """The shipped 2019 dataset: inside the installed package, or data/ in a source checkout."""
-    packaged = Path(str(resources.files("dutycli"))) / "data" / DEFAULT_DATASET
+    # The package is a plain directory (importlib.resources would give the same path, slower).
+    packaged = Path(__file__).resolve().parent / "data" / DEFAULT_DATASET
     if packaged.is_file():
         return packaged
     return Path(__file__).resolve().parents[2] / "data" / DEFAULT_DATASET
