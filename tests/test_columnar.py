@@ -63,7 +63,7 @@ def test_every_query_answers_the_same_from_every_format(
 
 
 def test_summary_from_parquet_keeps_the_title(exported: dict[str, Path]) -> None:
-    shipped = run_cli().stdout.replace(str(DATASET), str(exported["parquet"]))
+    shipped = run_cli().stdout.replace(str(dataset.default_path()), str(exported["parquet"]))
     assert run_cli("--data", str(exported["parquet"])).stdout == shipped
 
 
