@@ -79,6 +79,10 @@ def install(command: Any, ctx: Any) -> None:
             continue
         if descriptor.file_annotation is not None:
             continue
-        param._runtime_param = _FastParam(
-            parameter_info=descriptor.parameter_info, annotation=descriptor.annotation
-        )
+        try:
+            fast = _FastParam(
+                parameter_info=descriptor.parameter_info, annotation=descriptor.annotation
+            )
+        except TypeError:  # pragma: no cover - a Typer whose RuntimeParam changed shape
+            return
+        param._runtime_param = fast
