@@ -56,6 +56,15 @@ class DutyGroup(TyperGroup):
             sys.exit(code)
         return code
 
+    def _main_shell_completion(
+        self, ctx_args: Any, prog_name: str, complete_var: str | None = None
+    ) -> None:
+        # Typer registers its shell scripts while building the app; ours replace its zsh one.
+        from dutycli.completion_scripts import register
+
+        register()
+        super()._main_shell_completion(ctx_args, prog_name, complete_var)
+
     def _run(
         self,
         args: Sequence[str] | None,
