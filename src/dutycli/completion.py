@@ -26,7 +26,7 @@ Item = tuple[str, str]  # a value and its description
 # What each command's options and argument complete to. ``None`` marks an option that
 # takes a value dutycli does not complete (left to Typer and the shell). A test checks
 # this table against the commands cli.py really defines.
-_COMMON = {"--format": "format", "-f": "format", "--fields": "field"}
+_COMMON: dict[str, str | None] = {"--format": "format", "-f": "format", "--fields": "field"}
 COMMANDS: dict[str, tuple[str | None, dict[str, str | None]]] = {
     "by-unit": ("unit", _COMMON),
     "by-leader": ("leader", _COMMON),

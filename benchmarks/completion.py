@@ -1,0 +1,79 @@
+"""How long a TAB takes: the completion round trip against ``python -c pass``, same run.
+
+Run: .venv/bin/python benchmarks/completion.py [RUNS]
+
+Each case runs the installed ``dutycli`` as the shipped shell scripts do (Typer's
+completion protocol in the environment) and reports the median wall time of RUNS runs
+(default 30) and its ratio to the median of ``python -c pass`` with the same interpreter.
+The goal for value completions is a ratio of at most 6.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+GOAL = 6.0
+
+CASES = {
+    "bash: by-unit 发<TAB>": {
+        "_DUTYCLI_COMPLETE": "complete_bash",
+        "COMP_WORDS": "dutycli\nby-unit\n发",
+        "COMP_CWORD": "2",
+    },
+    "zsh: by-leader <TAB>": {
+        "_DUTYCLI_COMPLETE": "complete_zsh",
+        "_TYPER_COMPLETE_ARGS": "dutycli by-leader ",
+    },
+    "fish: list --fields id,ta<TAB>": {
+        "_DUTYCLI_COMPLETE": "complete_fish",
+        "_TYPER_COMPLETE_FISH_ACTION": "get-args",
+        "_TYPER_COMPLETE_ARGS": "dutycli list --fields id,ta",
+    },
+    "zsh: show 1<TAB>": {
+        "_DUTYCLI_COMPLETE": "complete_zsh",
+        "_TYPER_COMPLETE_ARGS": "dutycli show 1",
+    },
+    # Not a data value: Typer answers (for comparison, no goal).
+    "zsh: by-<TAB> (command names, via Typer)": {
+        "_DUTYCLI_COMPLETE": "complete_zsh",
+        "_TYPER_COMPLETE_ARGS": "dutycli by-",
+    },
+}
+
+
+def median_seconds(command: list[str], environ: dict[str, str], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(command, env=environ, stdout=subprocess.DEVNULL, check=True)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> int:
+    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 30
+    dutycli = str(Path(sys.executable).with_name("dutycli"))
+    base_env = {k: v for k, v in os.environ.items() if not k.startswith(("_DUTYCLI", "DUTYCLI"))}
+    baseline = median_seconds([sys.executable, "-c", "pass"], base_env, runs)
+    print(f"python -c pass: {baseline * 1000:.1f} ms (median of {runs})")
+    worst = 0.0
+    for name, extra in CASES.items():
+        seconds = median_seconds([dutycli], {**base_env, **extra}, runs)
+        ratio = seconds / baseline
+        if "via Typer" not in name:
+            worst = max(worst, ratio)
+        print(f"{name}: {seconds * 1000:.1f} ms, {ratio:.1f}x")
+    verdict = "meets" if worst <= GOAL else "misses"
+    print(
+        f"value completions: worst median {worst:.1f}x python -c pass ({verdict} the {GOAL:g}x goal)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,377 @@
+"""Shell completion: the shipped scripts in real bash, zsh and fish, and the protocol beneath.
+
+Expected values are computed from the dataset (through ``dutycli units``/``leaders``), not
+written down: a completion must offer exactly what the queries would accept.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.main import get_command
+
+from dutycli import completion, dataset
+from dutycli.cli import app
+from dutycli.schema import LABELS, TASK_FIELDS
+
+from .conftest import DATASET, ROOT, run_cli, run_process
+
+COMPLETIONS = ROOT / "completions"
+ZSH_DRIVER = Path(__file__).with_name("shells") / "complete.zsh"
+
+# Completes a line with the shipped bash script, calling the function it registered.
+BASH_DRIVER = r"""
+source "$1"
+line=$2
+read -r -a COMP_WORDS <<< "$line"
+[[ $line == *" " ]] && COMP_WORDS+=("")
+COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 ))
+COMP_LINE=$line
+COMP_POINT=${#line}
+spec=$(complete -p dutycli)
+function=${spec##*-F }
+function=${function%% *}
+"$function" dutycli "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
+printf '%s\n' "${COMPREPLY[@]}"
+"""
+
+SHELLS = ("bash", "zsh", "fish")
+
+
+def shell_env(home: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("DUTYCLI", "_DUTYCLI"))}
+    environ.update(
+        PATH=f"{Path(sys.executable).parent}{os.pathsep}{environ.get('PATH', '')}",
+        LANG="C.UTF-8",
+        LC_ALL="C.UTF-8",
+        HOME=str(home),
+    )
+    environ.update(extra or {})
+    return environ
+
+
+def offered(
+    shell: str, line: str, home: Path, env: dict[str, str] | None = None
+) -> list[tuple[str, str]]:
+    """(value, description) pairs the real shell offers for ``line`` with the shipped script."""
+    if shutil.which(shell) is None:
+        pytest.skip(f"{shell} is not installed")
+    if shell == "bash":
+        command = ["bash", "--norc", "--noprofile", "-c", BASH_DRIVER, "bash"]
+        command += [str(COMPLETIONS / "dutycli.bash"), line]
+    elif shell == "zsh":
+        command = ["zsh", "-f", str(ZSH_DRIVER), str(COMPLETIONS), line]
+    else:
+        script = "set -p fish_complete_path $argv[1]; complete -C $argv[2]"
+        command = ["fish", "--no-config", "-c", script, str(COMPLETIONS), line]
+    completed = subprocess.run(
+        command, env=shell_env(home, env), capture_output=True, timeout=60, check=False
+    )
+    assert completed.returncode == 0, completed.stderr.decode(errors="replace")
+    text = completed.stdout.decode("utf-8")  # Chinese must arrive as valid UTF-8
+    pairs = []
+    for raw in text.splitlines():
+        row = raw.rstrip("\r")
+        if not row:
+            continue
+        if shell == "zsh":
+            # "<value> display": the display is the value, padding, then the description.
+            value, _, display = row[1:].partition("> ")
+            pairs.append((value, display[len(value) :].strip()))
+        elif shell == "fish":
+            value, _, description = row.partition("\t")
+            pairs.append((value, description))
+        else:
+            pairs.append((row, ""))
+    return pairs
+
+
+def directory(command: str, *args: str) -> list[dict[str, object]]:
+    result = run_cli(*args, command, "-f", "json")
+    rows: list[dict[str, object]] = json.loads(result.stdout)
+    return rows
+
+
+def ranked(names: list[str], typed: str) -> list[str]:
+    return [n for n in names if n.startswith(typed)] + [
+        n for n in names if typed in n and not n.startswith(typed)
+    ]
+
+
+def check_values(shell: str, got: list[tuple[str, str]], names: list[str], typed: str) -> None:
+    values = [value for value, _ in got]
+    if shell == "fish":
+        # fish filters on its own: it shows part-matches only when nothing starts with the word.
+        starting = [n for n in names if n.startswith(typed)]
+        assert sorted(values) == sorted(starting or ranked(names, typed))
+    else:
+        assert values == ranked(names, typed)
+
+
+# --- the shipped scripts --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("shell", SHELLS)
+def test_shipped_script_is_what_the_app_generates(shell: str) -> None:
+    shipped = (COMPLETIONS / completion.SCRIPT_FILES[shell]).read_text(encoding="utf-8")
+    assert shipped == completion.generate_script(shell), (
+        "completions/ is stale: run .venv/bin/python -m dutycli.completion completions"
+    )
+
+
+def test_zsh_script_starts_with_compdef() -> None:
+    first = (COMPLETIONS / "_dutycli").read_text(encoding="utf-8").splitlines()[0]
+    assert first == "#compdef dutycli"
+
+
+def test_show_completion_prints_the_shipped_script() -> None:
+    # --install-completion writes what --show-completion prints: the same files as completions/.
+    for shell in SHELLS:
+        # The variable lets the option take the shell as a value instead of detecting it.
+        result = run_process(
+            "--show-completion",
+            shell,
+            env={"_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1"},
+        )
+        shipped = (COMPLETIONS / completion.SCRIPT_FILES[shell]).read_text(encoding="utf-8")
+        assert result.stdout == shipped, shell
+
+
+# --- real shells ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("shell", SHELLS)
+def test_unit_names_complete_prefix_first_then_parts(shell: str, tmp_path: Path) -> None:
+    units = [str(row["name"]) for row in directory("units")]
+    counts = {str(row["name"]): row["tasks"] for row in directory("units")}
+    got = offered(shell, "dutycli by-unit 发", tmp_path)
+    check_values(shell, got, units, "发")
+    assert got[0][0] == "发改局"
+    if shell != "bash":
+        assert got[0][1] == f"{counts['发改局']} 条任务"
+    # A part of a name is enough.
+    check_values(shell, offered(shell, "dutycli by-unit 改", tmp_path), units, "改")
+    got = offered(shell, "dutycli list --unit 委", tmp_path)
+    check_values(shell, got, units, "委")
+
+
+@pytest.mark.parametrize("shell", SHELLS)
+def test_every_leader_with_task_counts(shell: str, tmp_path: Path) -> None:
+    leaders = directory("leaders")
+    got = offered(shell, "dutycli by-leader ", tmp_path)
+    names = [str(row["name"]) for row in leaders]
+    if shell == "fish":
+        assert sorted(v for v, _ in got) == sorted(names)
+    else:
+        assert [v for v, _ in got] == names  # most tasks first
+    if shell != "bash":
+        assert dict(got) == {str(r["name"]): f"{r['tasks']} 条任务" for r in leaders}
+    got = offered(shell, "dutycli list -l 张", tmp_path)
+    assert sorted(v for v, _ in got) == sorted(n for n in names if n.startswith("张"))
+
+
+@pytest.mark.parametrize("shell", SHELLS)
+def test_goals_complete_by_number_and_name(shell: str, tmp_path: Path) -> None:
+    goals = directory("targets")
+    numbers = [str(row["goal_no"]) for row in goals]
+    got = offered(shell, "dutycli by-target 1", tmp_path)
+    assert sorted(v for v, _ in got) == sorted(n for n in numbers if n.startswith("1"))
+    got = offered(shell, "dutycli by-target 营商", tmp_path)
+    names = [str(row["goal"]) for row in goals]
+    check_values(shell, got, names, "营商")
+    if shell != "bash":
+        business = next(row for row in goals if "营商" in str(row["goal"]))
+        assert got[0][1] == f"{business['tasks']} 条任务"
+    got = offered(shell, "dutycli list --target 振兴", tmp_path)
+    check_values(shell, got, names, "振兴")
+
+
+@pytest.mark.parametrize("shell", SHELLS)
+def test_fields_formats_and_task_ids(shell: str, tmp_path: Path) -> None:
+    got = offered(shell, "dutycli by-unit 发改局 --fields id,ta", tmp_path)
+    assert [v for v, _ in got] == ["id,task"]
+    if shell != "bash":
+        assert got[0][1] == LABELS["task"]
+    got = offered(shell, "dutycli list --fields ", tmp_path)
+    assert sorted(v for v, _ in got) == sorted(TASK_FIELDS)
+    got = offered(shell, "dutycli leaders --fields na", tmp_path)
+    assert [v for v, _ in got] == ["name"]
+    got = offered(shell, "dutycli list -f js", tmp_path)
+    assert sorted(v for v, _ in got) == ["json", "jsonl"]
+    ids = [str(task["id"]) for task in dataset.read(DATASET).tasks]
+    got = offered(shell, "dutycli show 11", tmp_path)
+    assert sorted(v for v, _ in got) == sorted(i for i in ids if i.startswith("11"))
+
+
+@pytest.mark.parametrize("shell", SHELLS)
+def test_completion_reads_the_dataset_of_the_command_line(shell: str, tmp_path: Path) -> None:
+    other = tmp_path / "other.yaml"
+    other.write_text(
+        DATASET.read_text(encoding="utf-8").replace("陆秋明", "甲乙丙"), encoding="utf-8"
+    )
+    got = offered(shell, f"dutycli --data {other} by-leader 甲", tmp_path)
+    assert [v for v, _ in got] == ["甲乙丙"]
+    got = offered(shell, "dutycli by-leader 甲", tmp_path, env={"DUTYCLI_DATA": str(other)})
+    assert [v for v, _ in got] == ["甲乙丙"]
+    assert offered(shell, "dutycli by-leader 甲", tmp_path) == []
+
+
+@pytest.mark.parametrize("shell", SHELLS)
+def test_commands_and_options_still_complete_through_typer(shell: str, tmp_path: Path) -> None:
+    got = offered(shell, "dutycli by-", tmp_path)
+    assert sorted(v for v, _ in got) == ["by-leader", "by-target", "by-unit"]
+    got = offered(shell, "dutycli list --le", tmp_path)
+    assert [v for v, _ in got] == ["--leader"]
+
+
+# --- the protocol and the fast path -----------------------------------------------------
+
+
+def protocol(environ: dict[str, str], *, fast: bool) -> subprocess.CompletedProcess[bytes]:
+    """Run the completion protocol through the entry point (fast) or straight into Typer."""
+    code = (
+        "from dutycli.__main__ import main; main()"
+        if fast
+        else "import sys; from dutycli.cli import run; sys.exit(run([]))"
+    )
+    full = {k: v for k, v in os.environ.items() if not k.startswith(("DUTYCLI", "_DUTYCLI"))}
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        env={**full, **environ},
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "dutycli by-leader ",
+        "dutycli list --unit 纪",
+        "dutycli list -t 1",
+        "dutycli --data {dataset} by-target 优化",
+        "dutycli show 2 -f m",
+        "dutycli targets --fields goal,",
+    ],
+)
+@pytest.mark.parametrize("shell", SHELLS)
+def test_fast_path_answers_as_typer_does(shell: str, line: str) -> None:
+    # Where Typer can answer too (values that start with the word), both must agree exactly.
+    line = line.format(dataset=DATASET)
+    environ = {"_DUTYCLI_COMPLETE": f"complete_{shell}", "_TYPER_COMPLETE_ARGS": line}
+    environ["_TYPER_COMPLETE_FISH_ACTION"] = "get-args"
+    words = line.split(" ")
+    environ.update(COMP_WORDS="\n".join(words), COMP_CWORD=str(len(words) - 1))
+    fast, slow = protocol(environ, fast=True), protocol(environ, fast=False)
+    assert fast.returncode == slow.returncode == 0, slow.stderr
+    assert fast.stdout == slow.stdout
+    assert fast.stdout.strip() not in (b"", b"_files")
+
+
+def test_fish_asks_first_whether_there_are_values() -> None:
+    environ = {
+        "_DUTYCLI_COMPLETE": "complete_fish",
+        "_TYPER_COMPLETE_FISH_ACTION": "is-args",
+        "_TYPER_COMPLETE_ARGS": "dutycli by-unit 发",
+    }
+    assert protocol(environ, fast=True).returncode == 0
+    environ["_TYPER_COMPLETE_ARGS"] = "dutycli by-unit 没有这个"
+    assert protocol(environ, fast=True).returncode == 1
+
+
+def test_a_broken_dataset_completes_nothing_quietly(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("tasks: [unclosed", encoding="utf-8")
+    for data in (str(broken), str(tmp_path / "missing.yaml")):
+        environ = {
+            "_DUTYCLI_COMPLETE": "complete_bash",
+            "COMP_WORDS": f"dutycli\n--data\n{data}\nby-unit\n发",
+            "COMP_CWORD": "4",
+        }
+        result = protocol(environ, fast=True)
+        assert result.returncode == 0
+        assert result.stdout.strip() == b"" and result.stderr == b""
+
+
+def test_completing_a_unit_loads_neither_polars_nor_rich() -> None:
+    code = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: sys.stderr.write('MODULES ' + ' '.join(sys.modules) + '\\n'))\n"
+        "from dutycli.__main__ import main\n"
+        "main()\n"
+    )
+    for shell, extra in (
+        ("bash", {"COMP_WORDS": "dutycli\nby-unit\n发", "COMP_CWORD": "2"}),
+        ("zsh", {"_TYPER_COMPLETE_ARGS": "dutycli by-unit 发"}),
+        ("fish", {"_TYPER_COMPLETE_ARGS": "dutycli by-unit 发"}),
+    ):
+        environ = {**os.environ, "_DUTYCLI_COMPLETE": f"complete_{shell}", **extra}
+        environ["_TYPER_COMPLETE_FISH_ACTION"] = "get-args"
+        completed = subprocess.run(
+            [sys.executable, "-c", code], env=environ, capture_output=True, timeout=60, check=False
+        )
+        assert "发改局" in completed.stdout.decode("utf-8"), shell
+        line = completed.stderr.decode().splitlines()[-1]
+        modules = set(line.split()[1:])
+        assert not {"polars", "rich", "typer"} & modules, shell
+
+
+# --- the tables the fast path relies on ------------------------------------------------
+
+
+def test_fast_path_table_matches_the_commands() -> None:
+    group = get_command(app)
+    commands = getattr(group, "commands", {})
+    assert set(completion.COMMANDS) == set(commands)
+    for name, command in commands.items():
+        argument_kind, option_kinds = completion.COMMANDS[name]
+        value_options: dict[str, bool] = {}
+        hooked_argument = False
+        for param in command.params:
+            completes = getattr(param, "_custom_shell_complete", None) is not None
+            if param.param_type_name == "argument":
+                hooked_argument = hooked_argument or completes
+            elif not getattr(param, "is_flag", False):
+                for option in param.opts:
+                    value_options[option] = completes
+        assert (argument_kind is not None) == hooked_argument, name
+        assert set(option_kinds) == set(value_options), name
+        for option, completes in value_options.items():
+            assert (option_kinds[option] is not None) == completes, (name, option)
+    data_options = [p.opts for p in group.params if p.name == "data"]
+    assert data_options == [list(completion.GLOBAL_VALUE_OPTIONS)]
+
+
+def test_result_fields_match_real_output() -> None:
+    for command, fields in completion.RESULT_FIELDS.items():
+        assert tuple(directory(command)[0]) == fields, command
+    shown = json.loads(run_cli("show", "1", "-f", "json").stdout)[0]
+    assert list(shown) == completion.field_names("show")
+
+
+def test_default_dataset_is_found_as_the_loader_finds_it() -> None:
+    assert Path(completion.default_path()) == dataset.default_path()
+
+
+def test_field_lists_complete_their_last_name() -> None:
+    assert completion.field_items("list", "id,ta") == [("id,task", LABELS["task"])]
+    offered_fields = [value for value, _ in completion.field_items("list", "id,")]
+    assert "id,id" not in offered_fields and "id,goal" in offered_fields
+    # Fields that start with the word come first, then those that contain it.
+    assert next(v for v, _ in completion.field_items("list", "lead")) == "leaders"
+    assert [v for v, _ in completion.field_items("list", "units")] == [
+        "lead_units",
+        "lead_units_inherited",
+        "lead_units_open_ended",
+    ]
+    assert [v for v, _ in completion.field_items("list", "inh")] == [
+        "leaders_inherited",
+        "lead_units_inherited",
+    ]
