@@ -143,6 +143,27 @@ def test_show_completion_prints_the_shipped_script() -> None:
         assert result.stdout == shipped, shell
 
 
+@pytest.mark.parametrize(
+    ("shell", "installed"),
+    [
+        ("bash", ".bash_completions/dutycli.sh"),
+        ("zsh", ".zfunc/_dutycli"),
+        ("fish", ".config/fish/completions/dutycli.fish"),
+    ],
+)
+def test_install_completion_installs_the_shipped_script(
+    shell: str, installed: str, tmp_path: Path
+) -> None:
+    result = run_process(
+        "--install-completion",
+        shell,
+        env={"HOME": str(tmp_path), "_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1"},
+    )
+    assert result.exit_code == 0, result.stderr
+    shipped = (COMPLETIONS / completion.SCRIPT_FILES[shell]).read_text(encoding="utf-8")
+    assert (tmp_path / installed).read_text(encoding="utf-8").strip() == shipped.strip()
+
+
 # --- real shells ------------------------------------------------------------------------
 
 
