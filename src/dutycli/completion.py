@@ -5,8 +5,9 @@ nor Typer, and reads the dataset with PyYAML's C safe loader only. Two ways lead
 
 - ``answer``: the fast path the entry point takes for a value completion, speaking
   Typer's completion protocol (``_DUTYCLI_COMPLETE=complete_bash|zsh|fish``) itself;
-- ``complete_*``: the ``autocompletion=`` hooks cli.py gives Typer, for everything the
-  fast path leaves to Typer (and for Typer's own protocol tests).
+- ``complete_*``: the ``autocompletion=`` hooks cli.py gives Typer, used when Typer itself
+  answers (a completion the fast path does not recognise). Typer keeps only the values
+  that start with the typed word, so part-matches come from the fast path alone.
 
 Matching: a value whose start matches what was typed comes first, then values that merely
 contain it (``改`` offers 发改局); whitespace and Latin case are ignored, as in queries.
