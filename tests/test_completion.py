@@ -280,12 +280,14 @@ def protocol(environ: dict[str, str], *, fast: bool) -> subprocess.CompletedProc
         "dutycli --data {dataset} by-target 优化",
         "dutycli show 2 -f m",
         "dutycli targets --fields goal,",
+        "dutycli --data {folder} show --dataset wujin-2020 3",
+        "dutycli --data {folder} units --fields name,",
     ],
 )
 @pytest.mark.parametrize("shell", SHELLS)
-def test_fast_path_answers_as_typer_does(shell: str, line: str) -> None:
+def test_fast_path_answers_as_typer_does(shell: str, line: str, tmp_path: Path) -> None:
     # Where Typer can answer too (values that start with the word), both must agree exactly.
-    line = line.format(dataset=DATASET)
+    line = line.format(dataset=DATASET, folder=two_tables(tmp_path / "tables"))
     environ = {"_DUTYCLI_COMPLETE": f"complete_{shell}", "_TYPER_COMPLETE_ARGS": line}
     environ["_TYPER_COMPLETE_FISH_ACTION"] = "get-args"
     words = line.split(" ")
@@ -366,15 +368,67 @@ def test_fast_path_table_matches_the_commands() -> None:
         assert set(option_kinds) == set(value_options), name
         for option, completes in value_options.items():
             assert (option_kinds[option] is not None) == completes, (name, option)
-    data_options = [p.opts for p in group.params if p.name == "data"]
-    assert data_options == [list(completion.GLOBAL_VALUE_OPTIONS)]
+    global_values = [o for p in group.params if not getattr(p, "is_flag", False) for o in p.opts]
+    assert global_values == list(completion.GLOBAL_VALUE_OPTIONS)
 
 
-def test_result_fields_match_real_output() -> None:
+def two_tables(folder: Path) -> Path:
+    """A --data folder: the 2019 table and a 2020 copy where 发改局 is renamed 发展和改革局."""
+    folder.mkdir()
+    text = DATASET.read_text(encoding="utf-8")
+    (folder / "wujin-2019.yaml").write_text(text, encoding="utf-8")
+    (folder / "wujin-2020.yaml").write_text(
+        text.replace("发改局", "发展和改革局"), encoding="utf-8"
+    )
+    return folder
+
+
+def test_result_fields_match_real_output(tmp_path: Path) -> None:
+    tables = two_tables(tmp_path / "tables")
     for command, fields in completion.RESULT_FIELDS.items():
+        if command == "diff":
+            changed = tmp_path / "changed.yaml"
+            changed.write_text(
+                DATASET.read_text(encoding="utf-8").replace("陆秋明", "甲乙丙"), encoding="utf-8"
+            )
+            result = run_cli("diff", str(DATASET), str(changed), "-f", "json")
+            assert tuple(json.loads(result.stdout)[0]) == fields
+            continue
         assert tuple(directory(command)[0]) == fields, command
+        several = directory(command, "--data", str(tables))[0]
+        assert list(several) == completion.field_names(command, several=True), command
     shown = json.loads(run_cli("show", "1", "-f", "json").stdout)[0]
     assert list(shown) == completion.field_names("show")
+    result = run_cli("--data", str(tables), "show", "1", "--dataset", "wujin-2019", "-f", "json")
+    assert list(json.loads(result.stdout)[0]) == completion.field_names("show", several=True)
+
+
+def test_folder_files_are_read_as_the_collection_reads_them(tmp_path: Path) -> None:
+    from dutycli.collection import dataset_paths
+
+    tables = two_tables(tmp_path / "tables")
+    for name in ("aliases.yaml", ".wujin-2019.yaml.tmp1", "notes.txt", "B.YML", "a.yml"):
+        (tables / name).write_text("{}", encoding="utf-8")
+    (tables / "sub.yaml").mkdir()
+    assert completion.dataset_files(str(tables)) == [str(p) for p in dataset_paths(tables)]
+
+
+@pytest.mark.parametrize("shell", SHELLS)
+def test_a_folder_of_datasets_completes_from_all_or_the_chosen(shell: str, tmp_path: Path) -> None:
+    tables = two_tables(tmp_path / "tables")
+    data = f"dutycli --data {tables}"
+    got = offered(shell, f"{data} by-unit 发", tmp_path)
+    assert sorted(v for v, _ in got) == ["发展和改革局", "发改局"]
+    got = offered(shell, f"{data} by-unit --dataset wujin-2020 发", tmp_path)
+    assert [v for v, _ in got] == ["发展和改革局"]
+    got = offered(shell, f"{data} show --dataset wu", tmp_path)
+    assert [v for v, _ in got] == ["wujin-2019", "wujin-2020"]
+    got = offered(shell, f"{data} by-unit 发改局 --fields da", tmp_path)
+    assert [v for v, _ in got] == ["dataset"]
+    leaders = directory("leaders", "--data", str(tables))
+    got = offered(shell, f"{data} by-leader 陆", tmp_path)
+    if shell != "bash":
+        assert got == [("陆秋明", f"{leaders[0]['tasks']} 条任务")]
 
 
 def test_default_dataset_is_found_as_the_loader_finds_it() -> None:

@@ -32,7 +32,7 @@ from dutycli.schema import FORMATS
 if TYPE_CHECKING:
     import polars as pl
 
-    from dutycli.loader import Table
+    from dutycli.collection import Collection
     from dutycli.render import Result
 
 
@@ -146,11 +146,22 @@ StrictOption = Annotated[
 ExactOption = Annotated[
     bool, typer.Option("--exact", help="Match whole names only, not parts of names.")
 ]
+DatasetOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--dataset",
+        help="Only this dataset (file name without .yaml) of a --data folder; repeat for either.",
+        show_default=False,
+        autocompletion=completion.complete_dataset,
+    ),
+]
 
 
 class State:
-    def __init__(self, data: Path | None) -> None:
+    def __init__(self, data: Path | None, aliases: Path | None) -> None:
         self.data = data
+        self.aliases = aliases
+        self.collection: Collection | None = None
 
 
 def _version(value: bool) -> None:
@@ -167,7 +178,19 @@ def main(
         typer.Option(
             "--data",
             envvar="DUTYCLI_DATA",
-            help="Dataset file to query [default: the shipped 2019 武进区 table].",
+            help=(
+                "Dataset file, or a folder of them (*.yaml, *.yml), to query "
+                "[default: the shipped 2019 武进区 table]."
+            ),
+            show_default=False,
+        ),
+    ] = None,
+    aliases: Annotated[
+        Path | None,
+        typer.Option(
+            "--aliases",
+            envvar="DUTYCLI_ALIASES",
+            help="Name aliases file [default: aliases.yaml beside the dataset(s), if any].",
             show_default=False,
         ),
     ] = None,
@@ -178,7 +201,7 @@ def main(
         ),
     ] = False,
 ) -> None:
-    ctx.obj = State(data)
+    ctx.obj = State(data, aliases)
     if ctx.invoked_subcommand is None:
         _summary(ctx)
 
@@ -186,17 +209,20 @@ def main(
 # --- helpers shared by the commands ------------------------------------------------
 
 
-def _load(ctx: typer.Context) -> Table:
-    from dutycli.loader import load
+def _load(ctx: typer.Context) -> Collection:
+    from dutycli import collection
 
-    state: State = ctx.obj
-    return load(state.data)
+    state: State = ctx.find_object(State) or State(None, None)
+    if state.collection is None:
+        state.collection = collection.load(state.data, state.aliases)
+    return state.collection
 
 
-def _tasks(ctx: typer.Context, strict: bool) -> pl.DataFrame:
-    frame = _load(ctx).frame
-    from dutycli import query
+def _tasks(ctx: typer.Context, strict: bool, datasets: list[str] | None = None) -> pl.DataFrame:
+    loaded = _load(ctx)
+    from dutycli import collection, query
 
+    frame = collection.only(loaded, datasets)
     return query.explicit_only(frame) if strict else frame
 
 
@@ -224,12 +250,15 @@ def _respond(result: Result, fmt: OutputFormat | None, fields: str | None) -> No
     raise typer.Exit(EXIT_FOUND if len(result.frame) else EXIT_NOTHING_FOUND)
 
 
-def _resolve_names(frame: pl.DataFrame, column: str, queries: list[str], exact: bool) -> list[str]:
+def _resolve_names(
+    ctx: typer.Context, frame: pl.DataFrame, column: str, queries: list[str], exact: bool
+) -> list[str]:
     from dutycli import query, render
 
+    aliases = _load(ctx).aliases
     names: list[str] = []
     for text in queries:
-        match = query.match_names(frame, column, text, exact)
+        match = query.match_names(frame, column, text, exact, aliases)
         if len(match.names) > 1:
             _, plural = query.COLUMN_KIND[column]
             render.note(f"{text!r} matches {len(match.names)} {plural}: {', '.join(match.names)}")
@@ -237,30 +266,40 @@ def _resolve_names(frame: pl.DataFrame, column: str, queries: list[str], exact: 
     return names
 
 
-def _resolve_goals(frame: pl.DataFrame, targets: list[str]) -> list[int]:
+def _goal_keys(frame: pl.DataFrame, targets: list[str]) -> pl.DataFrame:
+    """The goals the targets name (per dataset when several are loaded), as goal_key rows."""
+    import polars as pl
+
     from dutycli import query, render
 
-    numbers: list[int] = []
+    keys = []
     for target in targets:
-        found = query.match_goals(frame, target)
+        found = query.match_goal_keys(frame, target)
         if len(found) > 1:
-            render.note(f"{target!r} matches {len(found)} goals: {', '.join(map(str, found))}")
-        numbers += [n for n in found if n not in numbers]
-    return numbers
+            shown = [" ".join(map(str, row)) for row in found.iter_rows()]
+            render.note(f"{target!r} matches {len(found)} goals: {', '.join(shown)}")
+        keys.append(found)
+    return pl.concat(keys)
 
 
 def _summary(ctx: typer.Context) -> None:
-    table = _load(ctx)
+    loaded = _load(ctx)
     from dutycli import query, render
 
-    frame = table.frame
+    frame = loaded.frame
+    goals = frame.select(query.goal_key(frame)).unique()
     counts = {
-        "goals": frame.get_column("goal_no").n_unique(),
+        "goals": len(goals),
         "tasks": len(frame),
         "leaders": len(query.known_names(frame, "leaders")),
         "units": len(query.known_names(frame, "lead_units")),
     }
-    render.summary(table.meta, counts, str(table.path))
+    if not loaded.several:
+        table = loaded.tables[0]
+        render.summary(table.meta, counts, str(table.path))
+        return
+    meta = {"title": f"{len(loaded.tables)} 个数据集：{'、'.join(loaded.names)}"}
+    render.summary(meta, counts, str(loaded.root))
 
 
 # --- query commands ----------------------------------------------------------------
@@ -278,15 +317,16 @@ def by_unit(
     ],
     exact: ExactOption = False,
     strict: StrictOption = False,
+    dataset: DatasetOption = None,
     fmt: FormatOption = None,
     fields: FieldsOption = None,
 ) -> None:
     """Tasks whose lead units include a matching unit."""
-    frame = _tasks(ctx, strict)  # before importing Polars: see loader.load
+    frame = _tasks(ctx, strict, dataset)  # before importing Polars: see loader.load
     from dutycli import query
     from dutycli.render import Result
 
-    names = _resolve_names(frame, "lead_units", [unit], exact)
+    names = _resolve_names(ctx, frame, "lead_units", [unit], exact)
     _respond(
         Result(query.with_names(frame, "lead_units", names), highlight_names=names), fmt, fields
     )
@@ -304,15 +344,16 @@ def by_leader(
     ],
     exact: ExactOption = False,
     strict: StrictOption = False,
+    dataset: DatasetOption = None,
     fmt: FormatOption = None,
     fields: FieldsOption = None,
 ) -> None:
     """Tasks whose leaders in charge include a matching name."""
-    frame = _tasks(ctx, strict)  # before importing Polars: see loader.load
+    frame = _tasks(ctx, strict, dataset)  # before importing Polars: see loader.load
     from dutycli import query
     from dutycli.render import Result
 
-    names = _resolve_names(frame, "leaders", [name], exact)
+    names = _resolve_names(ctx, frame, "leaders", [name], exact)
     _respond(Result(query.with_names(frame, "leaders", names), highlight_names=names), fmt, fields)
 
 
@@ -327,16 +368,16 @@ def by_target(
         ),
     ],
     strict: StrictOption = False,
+    dataset: DatasetOption = None,
     fmt: FormatOption = None,
     fields: FieldsOption = None,
 ) -> None:
     """Tasks of a goal (目标), by its number or part of its name."""
-    frame = _tasks(ctx, strict)  # before importing Polars: see loader.load
+    frame = _tasks(ctx, strict, dataset)  # before importing Polars: see loader.load
     from dutycli import query
     from dutycli.render import Result
 
-    numbers = _resolve_goals(frame, [target])
-    _respond(Result(query.with_goals(frame, numbers)), fmt, fields)
+    _respond(Result(query.with_goal_keys(frame, _goal_keys(frame, [target]))), fmt, fields)
 
 
 @app.command("search")
@@ -352,11 +393,12 @@ def search(
         bool, typer.Option("--regex", help="Read keywords as regular expressions.")
     ] = False,
     strict: StrictOption = False,
+    dataset: DatasetOption = None,
     fmt: FormatOption = None,
     fields: FieldsOption = None,
 ) -> None:
     """Tasks whose text (or goal name) contains every keyword; Latin letters ignore case."""
-    frame = _tasks(ctx, strict)  # before importing Polars: see loader.load
+    frame = _tasks(ctx, strict, dataset)  # before importing Polars: see loader.load
     from dutycli import query
     from dutycli.render import Result
 
@@ -401,26 +443,27 @@ def list_tasks(
     ] = None,
     exact: ExactOption = False,
     strict: StrictOption = False,
+    dataset: DatasetOption = None,
     fmt: FormatOption = None,
     fields: FieldsOption = None,
 ) -> None:
     """Every task, narrowed by any mix of filters (different filters AND, a repeated one OR)."""
-    frame = _tasks(ctx, strict)  # before importing Polars: see loader.load
+    frame = _tasks(ctx, strict, dataset)  # before importing Polars: see loader.load
     from dutycli import query
     from dutycli.render import Result
 
     found = frame
     names: list[str] = []
     if unit:
-        units = _resolve_names(frame, "lead_units", unit, exact)
+        units = _resolve_names(ctx, frame, "lead_units", unit, exact)
         names += units
         found = query.with_names(found, "lead_units", units)
     if leader:
-        leaders = _resolve_names(frame, "leaders", leader, exact)
+        leaders = _resolve_names(ctx, frame, "leaders", leader, exact)
         names += leaders
         found = query.with_names(found, "leaders", leaders)
     if target:
-        found = query.with_goals(found, _resolve_goals(frame, target))
+        found = query.with_goal_keys(found, _goal_keys(frame, target))
     patterns = query.keyword_patterns(keyword, regex=False) if keyword else []
     found = query.with_keywords(found, patterns, match_any=True)
     _respond(Result(found, highlight_patterns=patterns, highlight_names=names), fmt, fields)
@@ -436,11 +479,12 @@ def show(
         ),
     ],
     strict: StrictOption = False,
+    dataset: DatasetOption = None,
     fmt: FormatOption = None,
     fields: FieldsOption = None,
 ) -> None:
     """One task in full, with where each leader and unit value came from."""
-    frame = _tasks(ctx, strict)  # before importing Polars: see loader.load
+    frame = _tasks(ctx, strict, dataset)  # before importing Polars: see loader.load
     from dutycli import query
     from dutycli.render import Result
 
@@ -449,9 +493,14 @@ def show(
 
 
 def _directory(
-    ctx: typer.Context, column: str, strict: bool, fmt: OutputFormat | None, fields: str | None
+    ctx: typer.Context,
+    column: str,
+    strict: bool,
+    datasets: list[str] | None,
+    fmt: OutputFormat | None,
+    fields: str | None,
 ) -> NoReturn:
-    frame = _tasks(ctx, strict)
+    frame = _tasks(ctx, strict, datasets)
     from dutycli import query
     from dutycli.render import Result
 
@@ -462,33 +511,36 @@ def _directory(
 def leaders(
     ctx: typer.Context,
     strict: StrictOption = False,
+    dataset: DatasetOption = None,
     fmt: FormatOption = None,
     fields: FieldsOption = None,
 ) -> None:
     """Every leader with the number of tasks (and how many were inherited), most first."""
-    _directory(ctx, "leaders", strict, fmt, fields)
+    _directory(ctx, "leaders", strict, dataset, fmt, fields)
 
 
 @app.command("units")
 def units(
     ctx: typer.Context,
     strict: StrictOption = False,
+    dataset: DatasetOption = None,
     fmt: FormatOption = None,
     fields: FieldsOption = None,
 ) -> None:
     """Every lead unit with the number of tasks (and how many were inherited), most first."""
-    _directory(ctx, "lead_units", strict, fmt, fields)
+    _directory(ctx, "lead_units", strict, dataset, fmt, fields)
 
 
 @app.command("targets")
 def targets(
     ctx: typer.Context,
     strict: StrictOption = False,
+    dataset: DatasetOption = None,
     fmt: FormatOption = None,
     fields: FieldsOption = None,
 ) -> None:
     """Every goal (目标) with its task count, leaders and lead units."""
-    frame = _tasks(ctx, strict)
+    frame = _tasks(ctx, strict, dataset)
     from dutycli import query
     from dutycli.render import Result
 
@@ -496,6 +548,68 @@ def targets(
 
 
 # --- dataset commands --------------------------------------------------------------
+
+
+@app.command("datasets")
+def datasets(
+    ctx: typer.Context,
+    dataset: DatasetOption = None,
+    fmt: FormatOption = None,
+    fields: FieldsOption = None,
+) -> None:
+    """The loaded datasets (--data file or folder) with their goal, task, leader and unit counts."""
+    loaded = _load(ctx)
+    from dutycli import collection
+    from dutycli.render import Result
+
+    wanted = collection.check_names(loaded, dataset) if dataset else None
+    _respond(Result(collection.overview(loaded, wanted), kind="datasets"), fmt, fields)
+
+
+@app.command("diff")
+def diff(
+    ctx: typer.Context,
+    old: Annotated[
+        str,
+        typer.Argument(
+            metavar="OLD", help="The earlier dataset: a file, or a dataset name in --data."
+        ),
+    ],
+    new: Annotated[
+        str,
+        typer.Argument(
+            metavar="NEW", help="The later dataset: a file, or a dataset name in --data."
+        ),
+    ],
+    cutoff: Annotated[
+        float,
+        typer.Option(
+            "--cutoff",
+            min=0.0,
+            max=1.0,
+            help="How similar (0-1) two task texts must be to count as the same task.",
+        ),
+    ] = 0.6,
+    fmt: FormatOption = None,
+    fields: FieldsOption = None,
+) -> None:
+    """Tasks added, removed, or whose leaders or units changed between two datasets.
+
+    Tasks are paired by text similarity within the same goal; names are compared through
+    the aliases (--aliases, else aliases.yaml beside OLD). Exit 0 when there are
+    differences, 1 when there are none.
+    """
+    from dutycli import aliases, collection, dataset
+
+    state: State = ctx.obj
+    paths = [collection.resolve(state.data, text) for text in (old, new)]
+    before, after = (dataset.read(path) for path in paths)
+    names = aliases.load(aliases.find(state.aliases, paths, None))
+    from dutycli import diff as diff_module
+    from dutycli.render import Result
+
+    changes = diff_module.compare(before.tasks, after.tasks, names, cutoff)
+    _respond(Result(diff_module.to_frame(changes), kind="changes"), fmt, fields)
 
 
 @app.command("import")

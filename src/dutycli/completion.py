@@ -28,34 +28,58 @@ Item = tuple[str, str]  # a value and its description
 # takes a value dutycli does not complete (left to Typer and the shell). A test checks
 # this table against the commands cli.py really defines.
 _COMMON: dict[str, str | None] = {"--format": "format", "-f": "format", "--fields": "field"}
+_QUERY: dict[str, str | None] = {**_COMMON, "--dataset": "dataset"}
 COMMANDS: dict[str, tuple[str | None, dict[str, str | None]]] = {
-    "by-unit": ("unit", _COMMON),
-    "by-leader": ("leader", _COMMON),
-    "by-target": ("target", _COMMON),
-    "search": (None, _COMMON),
+    "by-unit": ("unit", _QUERY),
+    "by-leader": ("leader", _QUERY),
+    "by-target": ("target", _QUERY),
+    "search": (None, _QUERY),
     "list": (
         None,
         {
-            **_COMMON,
+            **_QUERY,
             **{"--unit": "unit", "-u": "unit", "--leader": "leader", "-l": "leader"},
             **{"--target": "target", "-t": "target", "--keyword": None, "-k": None},
         },
     ),
-    "show": ("task", _COMMON),
-    "leaders": (None, _COMMON),
-    "units": (None, _COMMON),
-    "targets": (None, _COMMON),
+    "show": ("task", _QUERY),
+    "leaders": (None, _QUERY),
+    "units": (None, _QUERY),
+    "targets": (None, _QUERY),
+    "datasets": (None, _QUERY),
+    "diff": (None, {**_COMMON, "--cutoff": None}),
     "import": (None, {"--output": None, "-o": None}),
 }
-GLOBAL_VALUE_OPTIONS = ("--data",)
+GLOBAL_VALUE_OPTIONS = ("--data", "--aliases")
 
 # Columns of the results that are not task rows; checked against real output by a test.
 RESULT_FIELDS: dict[str, tuple[str, ...]] = {
     "leaders": ("name", "tasks", "inherited"),
     "units": ("name", "tasks", "inherited"),
     "targets": ("goal_no", "goal", "tasks", "leaders", "lead_units"),
+    "datasets": (
+        "dataset",
+        "title",
+        "label",
+        "goals",
+        "tasks",
+        "leader_count",
+        "unit_count",
+        "path",
+    ),
+    "diff": (
+        *("change", "old_id", "new_id", "goal_no", "goal", "old_task", "new_task"),
+        *("old_leaders", "new_leaders", "old_lead_units", "new_lead_units", "similarity"),
+    ),
 }
 SHOW_EXTRA_FIELDS = ("leaders_source_id", "lead_units_source_id")
+# With several datasets: leaders/units add which datasets name each; other rows say their dataset.
+SEVERAL_FIELDS = {"leaders": ("", "datasets"), "units": ("", "datasets"), "datasets": ("", "")}
+SEVERAL_FIELDS["diff"] = ("", "")
+
+# As collection.dataset_paths reads a --data folder (a test keeps the two in step).
+DATASET_SUFFIXES = (".yaml", ".yml")
+ALIASES_FILES = ("aliases.yaml", "aliases.yml")
 
 DEFAULT_DATASET = "wujin-2019.yaml"
 
@@ -72,27 +96,50 @@ def default_path() -> str:
     return os.path.join(os.path.dirname(os.path.dirname(package)), "data", DEFAULT_DATASET)
 
 
-def read_document(data: str | None) -> dict[str, Any] | None:
-    """The dataset as plain YAML data, or None when it cannot be read: completion stays quiet."""
+def dataset_files(data: str | None) -> list[str]:
+    """The dataset files ``--data`` names: the file itself, or a folder's YAML files by name."""
+    root = os.path.expanduser(data or os.environ.get("DUTYCLI_DATA") or default_path())
+    if not os.path.isdir(root):
+        return [root]
+    try:
+        names = os.listdir(root)
+    except OSError:
+        return []
+    files = [
+        os.path.join(root, name)
+        for name in names
+        if os.path.splitext(name)[1].lower() in DATASET_SUFFIXES
+        and name.lower() not in ALIASES_FILES
+        and not name.startswith(".")
+        and os.path.isfile(os.path.join(root, name))
+    ]
+    return sorted(files, key=lambda path: (dataset_name(path), os.path.basename(path)))
+
+
+def dataset_name(path: str) -> str:
+    return os.path.splitext(os.path.basename(path))[0]
+
+
+def read_tasks(data: str | None, only: list[str] | None = None) -> list[dict[str, Any]]:
+    """The tasks of every dataset (or of the ``--dataset`` ones), as plain YAML data.
+
+    A file that cannot be read adds nothing: completion stays quiet about errors.
+    """
     import yaml
 
-    path = data or os.environ.get("DUTYCLI_DATA") or default_path()
-    try:
-        with open(os.path.expanduser(path), encoding="utf-8-sig") as handle:
-            document = yaml.load(
-                handle.read(), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-            )
-    except (OSError, ValueError, yaml.YAMLError):
-        return None
-    if not isinstance(document, dict) or not isinstance(document.get("tasks"), list):
-        return None
-    return document
-
-
-def _tasks(document: Mapping[str, Any] | None) -> list[dict[str, Any]]:
-    if document is None:
-        return []
-    return [task for task in document["tasks"] if isinstance(task, dict)]
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    tasks: list[dict[str, Any]] = []
+    for path in dataset_files(data):
+        if only and dataset_name(path) not in only:
+            continue
+        try:
+            with open(path, encoding="utf-8-sig") as handle:
+                document = yaml.load(handle.read(), Loader=loader)
+        except (OSError, ValueError, yaml.YAMLError):
+            continue
+        if isinstance(document, dict) and isinstance(document.get("tasks"), list):
+            tasks += [task for task in document["tasks"] if isinstance(task, dict)]
+    return tasks
 
 
 def _count_label(count: int) -> str:
@@ -124,10 +171,10 @@ def ranked(items: Iterable[Item], incomplete: str) -> list[Item]:
 # --- candidates per kind --------------------------------------------------------------
 
 
-def name_items(document: Mapping[str, Any] | None, column: str) -> list[Item]:
+def name_items(tasks: list[dict[str, Any]], column: str) -> list[Item]:
     """Every leader or unit name with its task count, most tasks first (as ``dutycli units``)."""
     counts: dict[str, int] = {}
-    for task in _tasks(document):
+    for task in tasks:
         names = task.get(column)
         for name in dict.fromkeys(names) if isinstance(names, list) else ():
             if isinstance(name, str):
@@ -136,55 +183,73 @@ def name_items(document: Mapping[str, Any] | None, column: str) -> list[Item]:
     return [(name, _count_label(count)) for name, count in ordered]
 
 
-def goal_items(document: Mapping[str, Any] | None, incomplete: str) -> list[Item]:
+def goal_items(tasks: list[dict[str, Any]], incomplete: str) -> list[Item]:
     """Goal numbers (described by name and count) and goal names (described by count)."""
     counts: dict[int, int] = {}
     names: dict[int, str] = {}
-    for task in _tasks(document):
+    name_counts: dict[str, int] = {}
+    for task in tasks:
         number, goal = task.get("goal_no"), task.get("goal")
         if isinstance(number, int) and isinstance(goal, str):
             counts[number] = counts.get(number, 0) + 1
             names.setdefault(number, goal)
+            name_counts[goal] = name_counts.get(goal, 0) + 1
+    typed = incomplete.strip()
     numbers = [
         (str(n), f"{names[n]} · {_count_label(counts[n])}")
         for n in sorted(counts)
-        if str(n).startswith(incomplete.strip())
+        if str(n).startswith(typed)
     ]
-    if incomplete.strip().isdigit():
+    if typed.isdigit():
         return numbers
-    by_name = ranked(((names[n], _count_label(counts[n])) for n in sorted(counts)), incomplete)
-    return (numbers if not incomplete.strip() else []) + by_name
+    by_name = ranked(((name, _count_label(n)) for name, n in name_counts.items()), incomplete)
+    return (numbers if not typed else []) + by_name
 
 
-def task_items(document: Mapping[str, Any] | None, incomplete: str) -> list[Item]:
+def task_items(tasks: list[dict[str, Any]], incomplete: str) -> list[Item]:
     """Task ids that start with what was typed, described by the start of their text."""
-    items = []
-    for task in _tasks(document):
+    items: dict[str, str] = {}
+    for task in tasks:
         task_id, text = task.get("id"), task.get("task")
         if isinstance(task_id, int) and str(task_id).startswith(incomplete.strip()):
             short = " ".join(str(text).split())
-            items.append((str(task_id), short if len(short) <= 20 else short[:19] + "…"))
-    return items
+            items.setdefault(str(task_id), short if len(short) <= 20 else short[:19] + "…")
+    return sorted(items.items(), key=lambda item: int(item[0]))
 
 
-def field_names(command: str | None) -> list[str]:
-    """The fields ``--fields`` accepts for a command's result."""
-    from dutycli.schema import TASK_FIELDS
+def dataset_items(data: str | None, incomplete: str) -> list[Item]:
+    """The dataset names of a ``--data`` folder (file names without .yaml), with task counts."""
+    items = [
+        (dataset_name(path), _count_label(len(read_tasks(path))))
+        for path in dataset_files(data)
+        if os.path.isfile(path)
+    ]
+    return ranked(items, incomplete)
+
+
+def field_names(command: str | None, several: bool = False) -> list[str]:
+    """The fields ``--fields`` accepts for a command's result (``several``: a folder of datasets)."""
+    from dutycli.schema import DATASET_FIELD, TASK_FIELDS
 
     if command in RESULT_FIELDS:
-        return list(RESULT_FIELDS[command])
-    fields = list(TASK_FIELDS)
-    return fields + list(SHOW_EXTRA_FIELDS) if command == "show" else fields
+        fields = list(RESULT_FIELDS[command])
+    else:
+        fields = list(TASK_FIELDS) + (list(SHOW_EXTRA_FIELDS) if command == "show" else [])
+    if several:
+        before, after = SEVERAL_FIELDS.get(command or "", (DATASET_FIELD, ""))
+        fields = [f for f in (before, *fields, after) if f]
+    return fields
 
 
-def field_items(command: str | None, incomplete: str) -> list[Item]:
+def field_items(command: str | None, incomplete: str, several: bool = False) -> list[Item]:
     """Field names, completing the last of a comma list (``id,ta`` → ``id,task``)."""
     from dutycli.schema import LABELS
 
     head, _, last = incomplete.rpartition(",")
     head = head + "," if head or incomplete.startswith(",") else ""
     chosen = {part.strip() for part in head.split(",")}
-    items = [(name, LABELS.get(name, "")) for name in field_names(command) if name not in chosen]
+    fields = field_names(command, several)
+    items = [(name, LABELS.get(name, "")) for name in fields if name not in chosen]
     return [(head + name, label) for name, label in ranked(items, last)]
 
 
@@ -194,21 +259,43 @@ def format_items(incomplete: str) -> list[Item]:
     return ranked(((name, "") for name in FORMATS), incomplete)
 
 
-def values(kind: str, incomplete: str, data: str | None, command: str | None) -> list[Item]:
-    """The completions of one kind of value, best first."""
+class Request:
+    """A value to complete: its kind, what was typed of it, and the command line's context."""
+
+    def __init__(
+        self,
+        kind: str,
+        typed: str,
+        command: str | None = None,
+        data: str | None = None,
+        datasets: list[str] | None = None,
+    ) -> None:
+        self.kind = kind
+        self.typed = typed
+        self.command = command
+        self.data = data
+        self.datasets = datasets or []
+
+
+def values(wanted: Request) -> list[Item]:
+    """The completions of one value, best first."""
+    kind, typed = wanted.kind, wanted.typed
     if kind == "field":
-        return field_items(command, incomplete)
+        several = wanted.command != "diff" and len(dataset_files(wanted.data)) > 1
+        return field_items(wanted.command, typed, several)
     if kind == "format":
-        return format_items(incomplete)
-    document = read_document(data)
+        return format_items(typed)
+    if kind == "dataset":
+        return dataset_items(wanted.data, typed)
+    tasks = read_tasks(wanted.data, wanted.datasets)
     if kind == "unit":
-        return ranked(name_items(document, "lead_units"), incomplete)
+        return ranked(name_items(tasks, "lead_units"), typed)
     if kind == "leader":
-        return ranked(name_items(document, "leaders"), incomplete)
+        return ranked(name_items(tasks, "leaders"), typed)
     if kind == "target":
-        return goal_items(document, incomplete)
+        return goal_items(tasks, typed)
     if kind == "task":
-        return task_items(document, incomplete)
+        return task_items(tasks, typed)
     raise ValueError(f"unknown completion kind {kind!r}")
 
 
@@ -218,9 +305,10 @@ def values(kind: str, incomplete: str, data: str | None, command: str | None) ->
 # ``ctx`` is Typer's Context; typed Any because Typer reads these annotations at run time
 # and this module must not import Typer.
 def _from_context(kind: str, ctx: Any, incomplete: str) -> list[Item]:
-    root = ctx.find_root()
-    data = root.params.get("data")
-    return values(kind, incomplete, str(data) if data else None, ctx.info_name)
+    data = ctx.find_root().params.get("data")
+    datasets = ctx.params.get("dataset") or []
+    wanted = Request(kind, incomplete, ctx.info_name, str(data) if data else None, list(datasets))
+    return values(wanted)
 
 
 def complete_unit(ctx: Any, incomplete: str) -> list[Item]:
@@ -247,56 +335,66 @@ def complete_format(ctx: Any, incomplete: str) -> list[Item]:
     return _from_context("format", ctx, incomplete)
 
 
+def complete_dataset(ctx: Any, incomplete: str) -> list[Item]:
+    return _from_context("dataset", ctx, incomplete)
+
+
 # --- the fast path: Typer's protocol, answered without Typer ---------------------------
 
 
-def request(args: list[str], incomplete: str) -> tuple[str, str | None, str | None, str] | None:
-    """What a command line asks to complete: (kind, data, command, value prefix), or None.
+def request(args: list[str], incomplete: str) -> Request | None:
+    """What a command line asks to complete, or None when it is not a data value.
 
     ``args`` are the words before the one being completed, without the program name.
-    None means "not a data value": option and command names, files, anything unusual;
-    Typer answers those.
+    None covers option and command names, files, anything unusual: Typer answers those.
     """
     data: str | None = None
     index = 0
     while index < len(args) and args[index].startswith("-"):
         word = args[index]
+        name, equals, value = word.partition("=")
         if word in GLOBAL_VALUE_OPTIONS:
             if index + 1 == len(args):
-                return None  # completing the --data path itself
-            data = args[index + 1]
-            index += 2
-            continue
-        if word.startswith("--data="):
-            data = word.partition("=")[2]
+                return None  # completing a path: the shell's business
+            value = args[index + 1]
+            index += 1
+        if name == "--data" and (equals or word == name):
+            data = value
         index += 1
     if index == len(args) or args[index] not in COMMANDS:
         return None
     command = args[index]
     argument, options = COMMANDS[command]
     positionals = 0
+    datasets: list[str] = []
     pending: str | None = None
     for word in args[index + 1 :]:
         if pending is not None:
-            if word != "=":  # bash splits --unit=发 into three words
-                pending = None
+            if word == "=":  # bash splits --unit=发 into three words
+                continue
+            if pending == "--dataset":
+                datasets.append(word)
+            pending = None
         elif word == "--":
             return None
         elif word.startswith("-") and word != "-":
+            name, equals, value = word.partition("=")
             if word in options:
                 pending = word
+            elif equals and name == "--dataset":
+                datasets.append(value)
         else:
             positionals += 1
+    kind: str | None = None
+    typed = incomplete
     if pending is not None:
         kind = options[pending]
-        return (kind, data, command, incomplete) if kind else None
-    if incomplete.startswith("-"):
-        name, equals, value = incomplete.partition("=")
-        kind = options.get(name) if equals and name.startswith("--") else None
-        return (kind, data, command, value) if kind else None
-    if argument is not None and positionals == 0:
-        return argument, data, command, incomplete
-    return None
+    elif incomplete.startswith("--"):
+        name, equals, typed = incomplete.partition("=")
+        kind = options.get(name) if equals else None
+    elif argument is not None and positionals == 0 and not incomplete.startswith("-"):
+        kind = argument
+    return Request(kind, typed, command, data, datasets) if kind else None
 
 
 def _split(text: str) -> list[str]:
@@ -370,9 +468,8 @@ def answer(environ: Mapping[str, str]) -> str | None:
     wanted = request(args, incomplete)
     if wanted is None:
         return None
-    kind, data, command, typed = wanted
-    prefix = incomplete[: len(incomplete) - len(typed)]  # "--fields=" when completing --fields=…
-    items = [(prefix + value, help) for value, help in values(kind, typed, data, command)]
+    prefix = incomplete[: len(incomplete) - len(wanted.typed)]  # "--fields=" of --fields=id,…
+    items = [(prefix + value, help) for value, help in values(wanted)]
     if shell == "bash":
         return "\n".join(value for value, _ in items)
     if shell == "zsh":

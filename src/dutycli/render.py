@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, BinaryIO, Literal, cast
 
 from dutycli.errors import OutputClosed, OutputError
-from dutycli.schema import LABELS, NAME_COLUMNS, NAME_JOINER
+from dutycli.schema import NAME_COLUMNS, NAME_JOINER, label
 
 if TYPE_CHECKING:
     from io import IOBase
@@ -25,11 +25,13 @@ if TYPE_CHECKING:
     import polars as pl
     from rich.text import Text
 
-ResultKind = Literal["tasks", "names", "goals", "record"]
+ResultKind = Literal["tasks", "names", "goals", "record", "datasets", "changes"]
 
 INHERITED_MARK = "↑"
 # Columns left out of the terminal table unless asked for (they are in every flat format).
 TABLE_HIDDEN = {"source_line"}
+NUMBER_COLUMNS = {"id", "goal_no", "tasks", "inherited", "source_line", "old_id", "new_id"}
+NUMBER_COLUMNS |= {"goals", "leader_count", "unit_count", "similarity"}
 # C0/C1 controls (but newline) and the bidi overrides that can disguise text.
 _UNSAFE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
@@ -218,16 +220,23 @@ def _table(result: Result) -> None:
     shown = [c for c in columns if c not in folded]
     if not result.fields_chosen:
         shown = [c for c in shown if c not in TABLE_HIDDEN]
-    table = Table(show_lines=True, header_style="bold", expand="task" in shown)
+    wide = {"task", "old_task", "new_task"}
+    table = Table(show_lines=True, header_style="bold", expand=bool(wide & set(shown)))
     for column in shown:
         options: dict[str, Any] = {"overflow": "fold"}
         if column == "task":
             options.update(ratio=1, min_width=16)  # the task text takes the width left over
         elif column in ("goal", "leaders", "lead_units"):
             options.update(max_width=14 if column == "goal" else 16)
-        elif column in ("id", "goal_no", "tasks", "inherited", "source_line"):
+        elif column in ("old_task", "new_task"):
+            options.update(ratio=1, min_width=12)
+        elif column == "dataset":
+            options.update(max_width=12)
+        elif column.startswith(("old_", "new_")) and column not in NUMBER_COLUMNS:
+            options.update(max_width=16)  # diff's name columns: leave the width to the texts
+        elif column in NUMBER_COLUMNS:
             options.update(justify="right", no_wrap=True)
-        table.add_column(LABELS.get(column, column), **options)
+        table.add_column(label(column), **options)
 
     any_inherited = False
     emphasize = set(result.highlight_names)
@@ -273,9 +282,14 @@ def _table(result: Result) -> None:
 
 
 def _count_line(result: Result, count: int) -> str:
-    noun = {"tasks": "条任务", "names": "个名称", "goals": "个目标", "record": "条任务"}[
-        result.kind
-    ]
+    noun = {
+        "tasks": "条任务",
+        "names": "个名称",
+        "goals": "个目标",
+        "record": "条任务",
+        "datasets": "个数据集",
+        "changes": "处变化",
+    }[result.kind]
     return f"共 {count} {noun}"
 
 
@@ -297,9 +311,9 @@ def _record(console: Any, frame: pl.DataFrame) -> None:
                     set(),
                 )
                 text.append_text(safe_text(_provenance(row, column), "italic"))
-                table.add_row(LABELS.get(column, column), text)
+                table.add_row(label(column), text)
             elif not column.endswith(("_inherited", "_open_ended")):
-                table.add_row(LABELS.get(column, column), safe_text(_cell_text(value)))
+                table.add_row(label(column), safe_text(_cell_text(value)))
         console.print(table)
 
 

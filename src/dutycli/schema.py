@@ -26,6 +26,9 @@ TASK_FIELDS: dict[str, FieldKind] = {
 
 NAME_COLUMNS = ("leaders", "lead_units")
 
+# With several datasets loaded, every row says which one it came from (first column).
+DATASET_FIELD = "dataset"
+
 LABELS: dict[str, str] = {
     "id": "编号",
     "goal_no": "序号",
@@ -44,7 +47,32 @@ LABELS: dict[str, str] = {
     "inherited": "其中沿用",
     "leaders_source_id": "领导出自编号",
     "lead_units_source_id": "单位出自编号",
+    # Several datasets: the row's dataset, and the columns of `dutycli datasets`.
+    "dataset": "数据集",
+    "datasets": "所在数据集",
+    "title": "标题",
+    "label": "标签",
+    "goals": "目标数",
+    "leader_count": "领导数",
+    "unit_count": "单位数",
+    "path": "文件",
+    # `dutycli diff`: old_/new_ columns take the field's label with 原/新 (see label()).
+    "change": "变化",
+    "similarity": "相似度",
 }
+
+DIFF_PREFIXES = {"old_": "原", "new_": "新"}
+
+
+def label(column: str) -> str:
+    """The Chinese header of a column; ``old_task`` is 原工作标准, ``new_id`` is 新编号."""
+    if column in LABELS:
+        return LABELS[column]
+    for prefix, mark in DIFF_PREFIXES.items():
+        if column.startswith(prefix) and column[len(prefix) :] in LABELS:
+            return mark + LABELS[column[len(prefix) :]]
+    return column
+
 
 FORMATS = ("table", "csv", "tsv", "json", "jsonl", "md")
 
