@@ -27,7 +27,7 @@ from dutycli.errors import (
     OutputError,
     QueryError,
 )
-from dutycli.schema import FORMATS
+from dutycli.schema import FORMATS, SUFFIX_FORMATS
 
 if TYPE_CHECKING:
     import polars as pl
@@ -122,7 +122,7 @@ FormatOption = Annotated[
     typer.Option(
         "--format",
         "-f",
-        help="table, csv, tsv, json, jsonl or md [default: table in a terminal, csv otherwise]",
+        help="table, csv, tsv, json, jsonl, md or xlsx [default: from the --output suffix, else table in a terminal and csv otherwise]",
         show_default=False,
         autocompletion=completion.complete_format,
     ),
@@ -153,6 +153,38 @@ DatasetOption = Annotated[
         help="Only this dataset (file name without .yaml) of a --data folder; repeat for either.",
         show_default=False,
         autocompletion=completion.complete_dataset,
+    ),
+]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        help="Write to FILE (replaced if it exists) instead of standard output; .csv .tsv .json .jsonl .md .xlsx .txt choose the format.",
+        show_default=False,
+    ),
+]
+ExcelOption = Annotated[
+    bool,
+    typer.Option(
+        "--excel",
+        help="CSV/TSV for Excel and WPS: a UTF-8 BOM, and a ' before cells starting with = + - @ tab or CR so they are not run as formulas.",
+    ),
+]
+ExplodeOption = Annotated[
+    bool,
+    typer.Option(
+        "--explode",
+        help="One row per task × leader × lead unit (fields leader, lead_unit), for pivot tables.",
+    ),
+]
+TopOption = Annotated[
+    int | None,
+    typer.Option(
+        "--top",
+        min=0,
+        help="Only the N leaders and N units with most tasks; 0 for all [default: 15 in the terminal, all otherwise].",
+        show_default=False,
     ),
 ]
 
@@ -235,19 +267,42 @@ def _fields(value: str | None) -> list[str] | None:
     return fields
 
 
-def _respond(result: Result, fmt: OutputFormat | None, fields: str | None) -> NoReturn:
-    """Select fields, render, and exit 0 when rows were found, 1 when none were."""
-    from dutycli import query, render
+def _respond(
+    result: Result,
+    fmt: OutputFormat | None,
+    fields: str | None,
+    output: Path | None = None,
+    excel: bool = False,
+    explode: bool = False,
+) -> NoReturn:
+    """Explode, select fields, render, and exit 0 when rows were found, 1 when none were."""
+    from dutycli import analysis, query, render
 
+    if explode:
+        result.frame = analysis.explode(result.frame)
     chosen_fields = _fields(fields)
     result.frame = query.select_fields(result.frame, chosen_fields)
     result.fields_chosen = chosen_fields is not None
-    chosen: str = fmt.value if fmt is not None else render.default_format()
-    if result.frame.is_empty() and chosen == "table":
+    chosen = _format(fmt, output, excel)
+    to_file = output is not None and str(output) != "-"
+    if result.frame.is_empty() and chosen == "table" and not to_file:
         render.note("no rows found")
     else:
-        render.emit(result, chosen)
+        render.emit(result, chosen, output, excel)
+        if to_file:
+            render.note(f"wrote {output} ({len(result.frame)} rows, {chosen})")
     raise typer.Exit(EXIT_FOUND if len(result.frame) else EXIT_NOTHING_FOUND)
+
+
+def _format(fmt: OutputFormat | None, output: Path | None, excel: bool) -> str:
+    """An explicit --format wins; then the --output suffix; then csv for --excel; then the default."""
+    from dutycli import render
+
+    if fmt is not None:
+        return str(fmt.value)
+    if output is not None and str(output) != "-":
+        return SUFFIX_FORMATS.get(output.suffix.lower(), "csv")
+    return "csv" if excel else render.default_format()
 
 
 def _resolve_names(
@@ -320,6 +375,9 @@ def by_unit(
     dataset: DatasetOption = None,
     fmt: FormatOption = None,
     fields: FieldsOption = None,
+    explode: ExplodeOption = False,
+    output: OutputOption = None,
+    excel: ExcelOption = False,
 ) -> None:
     """Tasks whose lead units include a matching unit."""
     frame = _tasks(ctx, strict, dataset)  # before importing Polars: see loader.load
@@ -328,7 +386,12 @@ def by_unit(
 
     names = _resolve_names(ctx, frame, "lead_units", [unit], exact)
     _respond(
-        Result(query.with_names(frame, "lead_units", names), highlight_names=names), fmt, fields
+        Result(query.with_names(frame, "lead_units", names), highlight_names=names),
+        fmt,
+        fields,
+        output,
+        excel,
+        explode,
     )
 
 
@@ -347,6 +410,9 @@ def by_leader(
     dataset: DatasetOption = None,
     fmt: FormatOption = None,
     fields: FieldsOption = None,
+    explode: ExplodeOption = False,
+    output: OutputOption = None,
+    excel: ExcelOption = False,
 ) -> None:
     """Tasks whose leaders in charge include a matching name."""
     frame = _tasks(ctx, strict, dataset)  # before importing Polars: see loader.load
@@ -354,7 +420,14 @@ def by_leader(
     from dutycli.render import Result
 
     names = _resolve_names(ctx, frame, "leaders", [name], exact)
-    _respond(Result(query.with_names(frame, "leaders", names), highlight_names=names), fmt, fields)
+    _respond(
+        Result(query.with_names(frame, "leaders", names), highlight_names=names),
+        fmt,
+        fields,
+        output,
+        excel,
+        explode,
+    )
 
 
 @app.command("by-target")
@@ -371,13 +444,17 @@ def by_target(
     dataset: DatasetOption = None,
     fmt: FormatOption = None,
     fields: FieldsOption = None,
+    explode: ExplodeOption = False,
+    output: OutputOption = None,
+    excel: ExcelOption = False,
 ) -> None:
     """Tasks of a goal (目标), by its number or part of its name."""
     frame = _tasks(ctx, strict, dataset)  # before importing Polars: see loader.load
     from dutycli import query
     from dutycli.render import Result
 
-    _respond(Result(query.with_goal_keys(frame, _goal_keys(frame, [target]))), fmt, fields)
+    keys = _goal_keys(frame, [target])
+    _respond(Result(query.with_goal_keys(frame, keys)), fmt, fields, output, excel, explode)
 
 
 @app.command("search")
@@ -396,6 +473,9 @@ def search(
     dataset: DatasetOption = None,
     fmt: FormatOption = None,
     fields: FieldsOption = None,
+    explode: ExplodeOption = False,
+    output: OutputOption = None,
+    excel: ExcelOption = False,
 ) -> None:
     """Tasks whose text (or goal name) contains every keyword; Latin letters ignore case."""
     frame = _tasks(ctx, strict, dataset)  # before importing Polars: see loader.load
@@ -404,7 +484,7 @@ def search(
 
     patterns = query.keyword_patterns(keywords, regex)
     found = query.with_keywords(frame, patterns, match_any)
-    _respond(Result(found, highlight_patterns=patterns), fmt, fields)
+    _respond(Result(found, highlight_patterns=patterns), fmt, fields, output, excel, explode)
 
 
 @app.command("list")
@@ -446,6 +526,9 @@ def list_tasks(
     dataset: DatasetOption = None,
     fmt: FormatOption = None,
     fields: FieldsOption = None,
+    explode: ExplodeOption = False,
+    output: OutputOption = None,
+    excel: ExcelOption = False,
 ) -> None:
     """Every task, narrowed by any mix of filters (different filters AND, a repeated one OR)."""
     frame = _tasks(ctx, strict, dataset)  # before importing Polars: see loader.load
@@ -466,7 +549,14 @@ def list_tasks(
         found = query.with_goal_keys(found, _goal_keys(frame, target))
     patterns = query.keyword_patterns(keyword, regex=False) if keyword else []
     found = query.with_keywords(found, patterns, match_any=True)
-    _respond(Result(found, highlight_patterns=patterns, highlight_names=names), fmt, fields)
+    _respond(
+        Result(found, highlight_patterns=patterns, highlight_names=names),
+        fmt,
+        fields,
+        output,
+        excel,
+        explode,
+    )
 
 
 @app.command("show")
@@ -482,6 +572,8 @@ def show(
     dataset: DatasetOption = None,
     fmt: FormatOption = None,
     fields: FieldsOption = None,
+    output: OutputOption = None,
+    excel: ExcelOption = False,
 ) -> None:
     """One task in full, with where each leader and unit value came from."""
     frame = _tasks(ctx, strict, dataset)  # before importing Polars: see loader.load
@@ -489,7 +581,7 @@ def show(
     from dutycli.render import Result
 
     task = query.with_sources(frame, query.task_by_id(frame, task_id))
-    _respond(Result(task, kind="record"), fmt, fields)
+    _respond(Result(task, kind="record"), fmt, fields, output, excel)
 
 
 def _directory(
@@ -499,12 +591,14 @@ def _directory(
     datasets: list[str] | None,
     fmt: OutputFormat | None,
     fields: str | None,
+    output: Path | None,
+    excel: bool,
 ) -> NoReturn:
     frame = _tasks(ctx, strict, datasets)
     from dutycli import query
     from dutycli.render import Result
 
-    _respond(Result(query.directory(frame, column), kind="names"), fmt, fields)
+    _respond(Result(query.directory(frame, column), kind="names"), fmt, fields, output, excel)
 
 
 @app.command("leaders")
@@ -514,9 +608,11 @@ def leaders(
     dataset: DatasetOption = None,
     fmt: FormatOption = None,
     fields: FieldsOption = None,
+    output: OutputOption = None,
+    excel: ExcelOption = False,
 ) -> None:
     """Every leader with the number of tasks (and how many were inherited), most first."""
-    _directory(ctx, "leaders", strict, dataset, fmt, fields)
+    _directory(ctx, "leaders", strict, dataset, fmt, fields, output, excel)
 
 
 @app.command("units")
@@ -526,9 +622,11 @@ def units(
     dataset: DatasetOption = None,
     fmt: FormatOption = None,
     fields: FieldsOption = None,
+    output: OutputOption = None,
+    excel: ExcelOption = False,
 ) -> None:
     """Every lead unit with the number of tasks (and how many were inherited), most first."""
-    _directory(ctx, "lead_units", strict, dataset, fmt, fields)
+    _directory(ctx, "lead_units", strict, dataset, fmt, fields, output, excel)
 
 
 @app.command("targets")
@@ -538,13 +636,88 @@ def targets(
     dataset: DatasetOption = None,
     fmt: FormatOption = None,
     fields: FieldsOption = None,
+    output: OutputOption = None,
+    excel: ExcelOption = False,
 ) -> None:
     """Every goal (目标) with its task count, leaders and lead units."""
     frame = _tasks(ctx, strict, dataset)
     from dutycli import query
     from dutycli.render import Result
 
-    _respond(Result(query.targets(frame), kind="goals"), fmt, fields)
+    _respond(Result(query.targets(frame), kind="goals"), fmt, fields, output, excel)
+
+
+# --- analysis commands ------------------------------------------------------------
+
+
+@app.command("stats")
+def stats(
+    ctx: typer.Context,
+    top: TopOption = None,
+    strict: StrictOption = False,
+    dataset: DatasetOption = None,
+    fmt: FormatOption = None,
+    fields: FieldsOption = None,
+    output: OutputOption = None,
+    excel: ExcelOption = False,
+) -> None:
+    """The dataset at a glance: totals, and bar charts of tasks per leader and per unit."""
+    frame = _tasks(ctx, strict, dataset)
+    from dutycli import analysis
+    from dutycli.render import Result
+
+    found = analysis.stats(frame)
+    if top is not None:
+        found = analysis.top(found, top)
+    _respond(Result(found, kind="stats", top=top), fmt, fields, output, excel)
+
+
+@app.command("matrix")
+def matrix(
+    ctx: typer.Context,
+    top: Annotated[
+        int | None,
+        typer.Option(
+            "--top",
+            min=0,
+            help="Show only the N units with most tasks in the terminal; 0 for all [default: 12]. Files and pipes always get every unit.",
+            show_default=False,
+        ),
+    ] = None,
+    strict: StrictOption = False,
+    dataset: DatasetOption = None,
+    fmt: FormatOption = None,
+    fields: FieldsOption = None,
+    output: OutputOption = None,
+    excel: ExcelOption = False,
+) -> None:
+    """Leaders × lead units: how many tasks each pair shares (a pivot table in CSV and xlsx)."""
+    frame = _tasks(ctx, strict, dataset)
+    from dutycli import analysis
+    from dutycli.render import Result
+
+    _respond(Result(analysis.matrix(frame), kind="matrix", top=top), fmt, fields, output, excel)
+
+
+@app.command("metrics")
+def metrics(
+    ctx: typer.Context,
+    strict: StrictOption = False,
+    dataset: DatasetOption = None,
+    fmt: FormatOption = None,
+    fields: FieldsOption = None,
+    explode: ExplodeOption = False,
+    output: OutputOption = None,
+    excel: ExcelOption = False,
+) -> None:
+    """Quantitative targets in the task texts (增长7%左右, 新增1160家…), one row per number."""
+    frame = _tasks(ctx, strict, dataset)
+    from dutycli import analysis
+    from dutycli.render import Result
+
+    _respond(
+        Result(analysis.metric_rows(frame), kind="metrics"), fmt, fields, output, excel, explode
+    )
 
 
 # --- dataset commands --------------------------------------------------------------

@@ -8,6 +8,7 @@ them to the terminal, and never reads data as Rich markup.
 from __future__ import annotations
 
 import errno
+import io
 import os
 import re
 import sys
@@ -16,22 +17,36 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, BinaryIO, Literal, cast
 
-from dutycli.errors import OutputClosed, OutputError
+from dutycli.errors import OutputClosed, OutputError, QueryError
 from dutycli.schema import NAME_COLUMNS, NAME_JOINER, label
 
 if TYPE_CHECKING:
     from io import IOBase
+    from pathlib import Path
 
     import polars as pl
     from rich.text import Text
 
-ResultKind = Literal["tasks", "names", "goals", "record", "datasets", "changes"]
+ResultKind = Literal[
+    "tasks", "names", "goals", "record", "datasets", "changes", "stats", "matrix", "metrics"
+]
 
 INHERITED_MARK = "↑"
+SHEET_TITLES = {
+    "tasks": "任务",
+    "names": "名录",
+    "goals": "目标",
+    "record": "任务",
+    "stats": "统计",
+    "matrix": "领导×单位",
+    "metrics": "量化指标",
+}
+# How many leaders/units the terminal pictures of stats and matrix show unless --top says.
+DEFAULT_TOP = {"stats": 15, "matrix": 12}
 # Columns left out of the terminal table unless asked for (they are in every flat format).
 TABLE_HIDDEN = {"source_line"}
 NUMBER_COLUMNS = {"id", "goal_no", "tasks", "inherited", "source_line", "old_id", "new_id"}
-NUMBER_COLUMNS |= {"goals", "leader_count", "unit_count", "similarity"}
+NUMBER_COLUMNS |= {"goals", "leader_count", "unit_count", "similarity", "value", "count"}
 # C0/C1 controls (but newline) and the bidi overrides that can disguise text.
 _UNSAFE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
@@ -45,6 +60,7 @@ class Result:
     highlight_patterns: list[str] = field(default_factory=list)
     highlight_names: list[str] = field(default_factory=list)
     fields_chosen: bool = False  # the user picked columns with --fields: show exactly those
+    top: int | None = None  # stats/matrix: how many names the terminal picture shows
 
 
 def escape_controls(text: str) -> str:
@@ -93,9 +109,23 @@ def _closed_pipe() -> None:
     raise OutputClosed()
 
 
-def emit(result: Result, fmt: str) -> None:
+def emit(result: Result, fmt: str, output: Path | None = None, excel: bool = False) -> None:
+    """Write ``result`` as ``fmt`` to stdout, or to the file ``output`` (replaced atomically).
+
+    ``excel`` (CSV/TSV only) adds a UTF-8 BOM and defuses cells a spreadsheet would run as
+    formulas; without it CSV is written plain.
+    """
+    if excel and fmt not in ("csv", "tsv"):
+        raise QueryError(f"--excel applies to csv and tsv output, not {fmt}")
+    if output is not None and str(output) != "-":
+        from dutycli import export
+
+        export.write_file(output, lambda out: _emit(result, fmt, out, excel, to_file=True))
+        return
+    if fmt == "xlsx" and sys.stdout.isatty():
+        raise QueryError("xlsx is a binary workbook, not for a terminal: add --output FILE.xlsx")
     with _stdout_guard():
-        _emit(result, fmt, sys.stdout.buffer)
+        _emit(result, fmt, sys.stdout.buffer, excel)
 
 
 def emit_text(text: str) -> None:
@@ -103,11 +133,30 @@ def emit_text(text: str) -> None:
         sys.stdout.buffer.write(text.encode("utf-8"))
 
 
-def _emit(result: Result, fmt: str, out: BinaryIO) -> None:
+def _emit(
+    result: Result, fmt: str, out: BinaryIO, excel: bool = False, to_file: bool = False
+) -> None:
     if fmt == "table":
-        _table(result)
+        if to_file:
+            text_out = io.TextIOWrapper(out, encoding="utf-8", write_through=True)
+            _table(result, text_out)
+            text_out.detach()
+        else:
+            _table(result)
     elif fmt in ("csv", "tsv"):
-        flat(result.frame).write_csv(out, separator="," if fmt == "csv" else "\t")
+        frame = flat(result.frame)
+        if excel:
+            from dutycli import export
+
+            out.write(export.UTF8_BOM)
+            frame = export.neutralize(frame)
+        frame.write_csv(out, separator="," if fmt == "csv" else "\t")
+    elif fmt == "xlsx":
+        from dutycli import export
+
+        frame = flat(result.frame)
+        headers = [label(c) for c in frame.columns]
+        export.write_xlsx(frame, headers, out, title=SHEET_TITLES[result.kind])
     elif fmt == "json":
         _json(result.frame, out)
     elif fmt == "jsonl":
@@ -158,9 +207,12 @@ def markdown(frame: pl.DataFrame) -> str:
 # --- the terminal table -------------------------------------------------------------
 
 
-def _console() -> Any:
+def _console(file: Any = None) -> Any:
     from rich.console import Console
 
+    if file is not None:
+        # --format table --output FILE: plain text at a generous width.
+        return Console(highlight=False, width=160, file=file, color_system=None)
     if sys.stdout.isatty():
         console = Console(highlight=False, soft_wrap=False)
     else:
@@ -203,14 +255,17 @@ def _names_text(
     return text
 
 
-def _table(result: Result) -> None:
+def _table(result: Result, file: Any = None) -> None:
     from rich.table import Table
     from rich.text import Text
 
     frame = result.frame
-    console = _console()
+    console = _console(file)
     if result.kind == "record":
         _record(console, frame)
+        return
+    if result.kind in ("stats", "matrix") and not result.fields_chosen:
+        _picture(console, result)
         return
     columns = list(frame.columns)
     # With the name columns shown, their provenance flags become markers rather than columns.
@@ -289,8 +344,33 @@ def _count_line(result: Result, count: int) -> str:
         "record": "条任务",
         "datasets": "个数据集",
         "changes": "处变化",
+        "stats": "行",
+        "matrix": "位领导",
+        "metrics": "个量化指标",
     }[result.kind]
     return f"共 {count} {noun}"
+
+
+def _picture(console: Any, result: Result) -> None:
+    """The terminal view of stats (bar charts) and matrix (shaded grid)."""
+    from dutycli import charts
+
+    limit = DEFAULT_TOP[result.kind] if result.top is None else result.top
+    if result.kind == "matrix":
+        charts.matrix(console, result.frame, limit)
+        return
+    from dutycli.analysis import top
+
+    frame = top(result.frame, limit)
+    # The dataset section counts every leader and unit, also those cut by --top before.
+    totals = dict(
+        frame.filter(frame.get_column("section") == "dataset").select("name", "count").iter_rows()
+    )
+    hidden = {
+        section: totals.get(plural, 0) - int((frame.get_column("section") == section).sum())
+        for section, plural in (("leader", "leaders"), ("unit", "units"))
+    }
+    charts.stats(console, frame, hidden)
 
 
 def _record(console: Any, frame: pl.DataFrame) -> None:

@@ -59,6 +59,18 @@ LABELS: dict[str, str] = {
     # `dutycli diff`: old_/new_ columns take the field's label with 原/新 (see label()).
     "change": "变化",
     "similarity": "相似度",
+    # Columns of --explode, stats, matrix and metrics.
+    "leader": "分管领导",
+    "lead_unit": "牵头单位",
+    "section": "类别",
+    "count": "数量",
+    "explicit": "本行填写",
+    "indicator": "指标",
+    "verb": "动作",
+    "value": "数值",
+    "unit": "计量单位",
+    "qualifier": "限定",
+    "phrase": "原文",
 }
 
 DIFF_PREFIXES = {"old_": "原", "new_": "新"}
@@ -74,7 +86,18 @@ def label(column: str) -> str:
     return column
 
 
-FORMATS = ("table", "csv", "tsv", "json", "jsonl", "md")
+FORMATS = ("table", "csv", "tsv", "json", "jsonl", "md", "xlsx")
+# The format an --output file gets from its suffix when --format is not given.
+SUFFIX_FORMATS = {
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".txt": "table",
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".md": "md",
+    ".xlsx": "xlsx",
+}
 
 # Joins a list of names in flat formats (CSV, TSV, Markdown); the splitter never leaves one inside a name.
 NAME_JOINER = "、"
