@@ -282,6 +282,7 @@ def protocol(environ: dict[str, str], *, fast: bool) -> subprocess.CompletedProc
         "dutycli targets --fields goal,",
         "dutycli --data {folder} show --dataset wujin-2020 3",
         "dutycli --data {folder} units --fields name,",
+        "dutycli matrix --fields leader,工",
     ],
 )
 @pytest.mark.parametrize("shell", SHELLS)
@@ -401,6 +402,14 @@ def test_result_fields_match_real_output(tmp_path: Path) -> None:
     assert list(shown) == completion.field_names("show")
     result = run_cli("--data", str(tables), "show", "1", "--dataset", "wujin-2019", "-f", "json")
     assert list(json.loads(result.stdout)[0]) == completion.field_names("show", several=True)
+
+
+def test_matrix_fields_are_its_columns() -> None:
+    columns = list(directory("matrix")[0])
+    offered_fields = completion.values(completion.Request("field", "", "matrix"))
+    assert sorted(v for v, _ in offered_fields) == sorted(columns)
+    got = completion.values(completion.Request("field", "leader,发改", "matrix"))
+    assert [value for value, _ in got] == ["leader,发改局"]
 
 
 def test_folder_files_are_read_as_the_collection_reads_them(tmp_path: Path) -> None:

@@ -28,7 +28,8 @@ Item = tuple[str, str]  # a value and its description
 # takes a value dutycli does not complete (left to Typer and the shell). A test checks
 # this table against the commands cli.py really defines.
 _COMMON: dict[str, str | None] = {"--format": "format", "-f": "format", "--fields": "field"}
-_QUERY: dict[str, str | None] = {**_COMMON, "--dataset": "dataset"}
+_DATASET: dict[str, str | None] = {**_COMMON, "--dataset": "dataset"}
+_QUERY: dict[str, str | None] = {**_DATASET, "--output": None, "-o": None}
 COMMANDS: dict[str, tuple[str | None, dict[str, str | None]]] = {
     "by-unit": ("unit", _QUERY),
     "by-leader": ("leader", _QUERY),
@@ -46,7 +47,10 @@ COMMANDS: dict[str, tuple[str | None, dict[str, str | None]]] = {
     "leaders": (None, _QUERY),
     "units": (None, _QUERY),
     "targets": (None, _QUERY),
-    "datasets": (None, _QUERY),
+    "stats": (None, {**_QUERY, "--top": None}),
+    "matrix": (None, {**_QUERY, "--top": None}),
+    "metrics": (None, _QUERY),
+    "datasets": (None, _DATASET),
     "diff": (None, {**_COMMON, "--cutoff": None}),
     "import": (None, {"--output": None, "-o": None}),
 }
@@ -54,6 +58,11 @@ GLOBAL_VALUE_OPTIONS = ("--data", "--aliases")
 
 # Columns of the results that are not task rows; checked against real output by a test.
 RESULT_FIELDS: dict[str, tuple[str, ...]] = {
+    "stats": ("section", "name", "count", "explicit", "inherited"),
+    "metrics": (
+        *("id", "goal_no", "indicator", "verb", "value", "unit", "qualifier", "phrase"),
+        *("leaders", "lead_units", "leaders_inherited", "lead_units_inherited"),
+    ),
     "leaders": ("name", "tasks", "inherited"),
     "units": ("name", "tasks", "inherited"),
     "targets": ("goal_no", "goal", "tasks", "leaders", "lead_units"),
@@ -74,8 +83,8 @@ RESULT_FIELDS: dict[str, tuple[str, ...]] = {
 }
 SHOW_EXTRA_FIELDS = ("leaders_source_id", "lead_units_source_id")
 # With several datasets: leaders/units add which datasets name each; other rows say their dataset.
-SEVERAL_FIELDS = {"leaders": ("", "datasets"), "units": ("", "datasets"), "datasets": ("", "")}
-SEVERAL_FIELDS["diff"] = ("", "")
+SEVERAL_FIELDS = {"leaders": ("", "datasets"), "units": ("", "datasets")}
+SEVERAL_FIELDS.update(dict.fromkeys(("datasets", "diff", "stats", "matrix", "metrics"), ("", "")))
 
 # As collection.dataset_paths reads a --data folder (a test keeps the two in step).
 DATASET_SUFFIXES = (".yaml", ".yml")
@@ -231,7 +240,9 @@ def field_names(command: str | None, several: bool = False) -> list[str]:
     """The fields ``--fields`` accepts for a command's result (``several``: a folder of datasets)."""
     from dutycli.schema import DATASET_FIELD, TASK_FIELDS
 
-    if command in RESULT_FIELDS:
+    if command == "matrix":
+        fields = ["leader"]  # then one column per unit: see values()
+    elif command in RESULT_FIELDS:
         fields = list(RESULT_FIELDS[command])
     else:
         fields = list(TASK_FIELDS) + (list(SHOW_EXTRA_FIELDS) if command == "show" else [])
@@ -241,15 +252,17 @@ def field_names(command: str | None, several: bool = False) -> list[str]:
     return fields
 
 
-def field_items(command: str | None, incomplete: str, several: bool = False) -> list[Item]:
+def field_items(
+    command: str | None, incomplete: str, several: bool = False, extra: list[Item] | None = None
+) -> list[Item]:
     """Field names, completing the last of a comma list (``id,ta`` → ``id,task``)."""
     from dutycli.schema import LABELS
 
     head, _, last = incomplete.rpartition(",")
     head = head + "," if head or incomplete.startswith(",") else ""
     chosen = {part.strip() for part in head.split(",")}
-    fields = field_names(command, several)
-    items = [(name, LABELS.get(name, "")) for name in fields if name not in chosen]
+    fields = [(name, LABELS.get(name, "")) for name in field_names(command, several)]
+    items = [(name, label) for name, label in fields + (extra or []) if name not in chosen]
     return [(head + name, label) for name, label in ranked(items, last)]
 
 
@@ -280,6 +293,11 @@ class Request:
 def values(wanted: Request) -> list[Item]:
     """The completions of one value, best first."""
     kind, typed = wanted.kind, wanted.typed
+    if kind == "field" and wanted.command == "matrix":
+        # The matrix has a column per lead unit sharing a task with a leader.
+        tasks = [t for t in read_tasks(wanted.data, wanted.datasets) if t.get("leaders")]
+        units = name_items(tasks, "lead_units")
+        return field_items(wanted.command, typed, extra=units)
     if kind == "field":
         several = wanted.command != "diff" and len(dataset_files(wanted.data)) > 1
         return field_items(wanted.command, typed, several)
