@@ -31,7 +31,7 @@ _COMMON: dict[str, str | None] = {"--format": "format", "-f": "format", "--field
 _DATASET: dict[str, str | None] = {**_COMMON, "--dataset": "dataset"}
 _QUERY: dict[str, str | None] = {**_DATASET, "--output": None, "-o": None}
 COMMANDS: dict[str, tuple[str | None, dict[str, str | None]]] = {
-    "by-unit": ("unit", _QUERY),
+    "by-unit": ("unit", {**_QUERY, "--role": None}),
     "by-leader": ("leader", _QUERY),
     "by-target": ("target", _QUERY),
     "search": (None, _QUERY),
@@ -40,19 +40,20 @@ COMMANDS: dict[str, tuple[str | None, dict[str, str | None]]] = {
         {
             **_QUERY,
             **{"--unit": "unit", "-u": "unit", "--leader": "leader", "-l": "leader"},
+            **{"--partner": "partner", "-p": "partner"},
             **{"--target": "target", "-t": "target", "--keyword": None, "-k": None},
         },
     ),
     "show": ("task", _QUERY),
     "leaders": (None, _QUERY),
-    "units": (None, _QUERY),
+    "units": (None, {**_QUERY, "--role": None}),
     "targets": (None, _QUERY),
     "stats": (None, {**_QUERY, "--top": None}),
     "matrix": (None, {**_QUERY, "--top": None}),
     "metrics": (None, _QUERY),
     "datasets": (None, _DATASET),
     "diff": (None, {**_COMMON, "--cutoff": None}),
-    "import": (None, {"--output": None, "-o": None}),
+    "import": (None, {"--output": None, "-o": None, "--sheet": None}),
 }
 GLOBAL_VALUE_OPTIONS = ("--data", "--aliases")
 
@@ -76,12 +77,11 @@ RESULT_FIELDS: dict[str, tuple[str, ...]] = {
         "unit_count",
         "path",
     ),
-    "diff": (
-        *("change", "old_id", "new_id", "goal_no", "goal", "old_task", "new_task"),
-        *("old_leaders", "new_leaders", "old_lead_units", "new_lead_units", "similarity"),
-    ),
+    # diff: then old_/new_ of every name column, then similarity (see field_names).
+    "diff": ("change", "old_id", "new_id", "goal_no", "goal", "old_task", "new_task"),
 }
-SHOW_EXTRA_FIELDS = ("leaders_source_id", "lead_units_source_id")
+# --explode gives one row per leader × lead unit, under these names.
+EXPLODED_FIELDS = {"leaders": "leader", "lead_units": "lead_unit"}
 # With several datasets: leaders/units add which datasets name each; other rows say their dataset.
 SEVERAL_FIELDS = {"leaders": ("", "datasets"), "units": ("", "datasets")}
 SEVERAL_FIELDS.update(dict.fromkeys(("datasets", "diff", "stats", "matrix", "metrics"), ("", "")))
@@ -180,12 +180,12 @@ def ranked(items: Iterable[Item], incomplete: str) -> list[Item]:
 # --- candidates per kind --------------------------------------------------------------
 
 
-def name_items(tasks: list[dict[str, Any]], column: str) -> list[Item]:
-    """Every leader or unit name with its task count, most tasks first (as ``dutycli units``)."""
+def name_items(tasks: list[dict[str, Any]], *columns: str) -> list[Item]:
+    """Every name of the columns with its task count, most tasks first (as ``dutycli units``)."""
     counts: dict[str, int] = {}
     for task in tasks:
-        names = task.get(column)
-        for name in dict.fromkeys(names) if isinstance(names, list) else ():
+        names = [n for c in columns if isinstance(task.get(c), list) for n in task[c]]
+        for name in dict.fromkeys(names):
             if isinstance(name, str):
                 counts[name] = counts.get(name, 0) + 1
     ordered = sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
@@ -236,16 +236,26 @@ def dataset_items(data: str | None, incomplete: str) -> list[Item]:
     return ranked(items, incomplete)
 
 
-def field_names(command: str | None, several: bool = False) -> list[str]:
-    """The fields ``--fields`` accepts for a command's result (``several``: a folder of datasets)."""
-    from dutycli.schema import DATASET_FIELD, TASK_FIELDS
+def field_names(command: str | None, several: bool = False, explode: bool = False) -> list[str]:
+    """The fields ``--fields`` accepts for a command's result.
+
+    ``several``: the data is a folder of datasets; ``explode``: ``--explode`` was given.
+    """
+    from dutycli.schema import DATASET_FIELD, INHERITABLE_COLUMNS, NAME_COLUMNS, TASK_FIELDS
 
     if command == "matrix":
         fields = ["leader"]  # then one column per unit: see values()
+    elif command == "diff":
+        changes = [f"{age}_{column}" for column in NAME_COLUMNS for age in ("old", "new")]
+        fields = [*RESULT_FIELDS["diff"], *changes, "similarity"]
     elif command in RESULT_FIELDS:
         fields = list(RESULT_FIELDS[command])
     else:
-        fields = list(TASK_FIELDS) + (list(SHOW_EXTRA_FIELDS) if command == "show" else [])
+        fields = list(TASK_FIELDS)
+        if command == "show":
+            fields += [f"{column}_source_id" for column in INHERITABLE_COLUMNS]
+        elif explode:
+            fields = [EXPLODED_FIELDS.get(name, name) for name in fields]
     if several:
         before, after = SEVERAL_FIELDS.get(command or "", (DATASET_FIELD, ""))
         fields = [f for f in (before, *fields, after) if f]
@@ -253,7 +263,11 @@ def field_names(command: str | None, several: bool = False) -> list[str]:
 
 
 def field_items(
-    command: str | None, incomplete: str, several: bool = False, extra: list[Item] | None = None
+    command: str | None,
+    incomplete: str,
+    several: bool = False,
+    extra: list[Item] | None = None,
+    explode: bool = False,
 ) -> list[Item]:
     """Field names, completing the last of a comma list (``id,ta`` → ``id,task``)."""
     from dutycli.schema import LABELS
@@ -261,7 +275,7 @@ def field_items(
     head, _, last = incomplete.rpartition(",")
     head = head + "," if head or incomplete.startswith(",") else ""
     chosen = {part.strip() for part in head.split(",")}
-    fields = [(name, LABELS.get(name, "")) for name in field_names(command, several)]
+    fields = [(name, LABELS.get(name, "")) for name in field_names(command, several, explode)]
     items = [(name, label) for name, label in fields + (extra or []) if name not in chosen]
     return [(head + name, label) for name, label in ranked(items, last)]
 
@@ -282,12 +296,16 @@ class Request:
         command: str | None = None,
         data: str | None = None,
         datasets: list[str] | None = None,
+        role: str | None = None,
+        explode: bool = False,
     ) -> None:
         self.kind = kind
         self.typed = typed
         self.command = command
         self.data = data
         self.datasets = datasets or []
+        self.role = role or "lead"  # --role of by-unit: which unit columns
+        self.explode = explode
 
 
 def values(wanted: Request) -> list[Item]:
@@ -300,14 +318,17 @@ def values(wanted: Request) -> list[Item]:
         return field_items(wanted.command, typed, extra=units)
     if kind == "field":
         several = wanted.command != "diff" and len(dataset_files(wanted.data)) > 1
-        return field_items(wanted.command, typed, several)
+        return field_items(wanted.command, typed, several, explode=wanted.explode)
     if kind == "format":
         return format_items(typed)
     if kind == "dataset":
         return dataset_items(wanted.data, typed)
     tasks = read_tasks(wanted.data, wanted.datasets)
-    if kind == "unit":
-        return ranked(name_items(tasks, "lead_units"), typed)
+    if kind in ("unit", "partner"):
+        from dutycli.schema import UNIT_ROLES
+
+        columns = UNIT_ROLES.get("partner" if kind == "partner" else wanted.role, ())
+        return ranked(name_items(tasks, *columns), typed)
     if kind == "leader":
         return ranked(name_items(tasks, "leaders"), typed)
     if kind == "target":
@@ -324,13 +345,26 @@ def values(wanted: Request) -> list[Item]:
 # and this module must not import Typer.
 def _from_context(kind: str, ctx: Any, incomplete: str) -> list[Item]:
     data = ctx.find_root().params.get("data")
-    datasets = ctx.params.get("dataset") or []
-    wanted = Request(kind, incomplete, ctx.info_name, str(data) if data else None, list(datasets))
+    params = ctx.params
+    role = params.get("role")
+    wanted = Request(
+        kind,
+        incomplete,
+        ctx.info_name,
+        str(data) if data else None,
+        list(params.get("dataset") or []),
+        role=getattr(role, "value", role),
+        explode=bool(params.get("explode")),
+    )
     return values(wanted)
 
 
 def complete_unit(ctx: Any, incomplete: str) -> list[Item]:
     return _from_context("unit", ctx, incomplete)
+
+
+def complete_partner(ctx: Any, incomplete: str) -> list[Item]:
+    return _from_context("partner", ctx, incomplete)
 
 
 def complete_leader(ctx: Any, incomplete: str) -> list[Item]:
@@ -384,23 +418,24 @@ def request(args: list[str], incomplete: str) -> Request | None:
     command = args[index]
     argument, options = COMMANDS[command]
     positionals = 0
-    datasets: list[str] = []
+    given: dict[str, list[str]] = {"--dataset": [], "--role": []}
+    explode = False
     pending: str | None = None
     for word in args[index + 1 :]:
         if pending is not None:
             if word == "=":  # bash splits --unit=发 into three words
                 continue
-            if pending == "--dataset":
-                datasets.append(word)
+            given.get(pending, []).append(word)
             pending = None
         elif word == "--":
             return None
         elif word.startswith("-") and word != "-":
             name, equals, value = word.partition("=")
+            explode = explode or word == "--explode"
             if word in options:
                 pending = word
-            elif equals and name == "--dataset":
-                datasets.append(value)
+            elif equals and name in given:
+                given[name].append(value)
         else:
             positionals += 1
     kind: str | None = None
@@ -412,7 +447,10 @@ def request(args: list[str], incomplete: str) -> Request | None:
         kind = options.get(name) if equals else None
     elif argument is not None and positionals == 0 and not incomplete.startswith("-"):
         kind = argument
-    return Request(kind, typed, command, data, datasets) if kind else None
+    if kind is None:
+        return None
+    role = given["--role"][-1] if given["--role"] else None
+    return Request(kind, typed, command, data, given["--dataset"], role, explode)
 
 
 def _split(text: str) -> list[str]:
