@@ -412,6 +412,35 @@ def test_matrix_fields_are_its_columns() -> None:
     assert [value for value, _ in got] == ["leader,发改局"]
 
 
+def unit_counts(data: str, role: str) -> list[completion.Item]:
+    result = run_cli("--data", data, "units", "--role", role, "-f", "json")
+    rows = json.loads(result.stdout) if result.exit_code == 0 else []
+    return [(str(r["name"]), f"{r['tasks']} 条任务") for r in rows]
+
+
+def test_partner_units_complete_after_list_partner_and_role(tmp_path: Path) -> None:
+    partners = tmp_path / "partners.yaml"
+    text = DATASET.read_text(encoding="utf-8")
+    partners.write_text(text.replace("partner_units: []", "partner_units: [统计局]", 2), "utf-8")
+    data = str(partners)
+
+    def complete(line: str) -> list[completion.Item]:
+        *words, typed = line.split(" ")
+        wanted = completion.request(["--data", data, *words], typed)
+        assert wanted is not None, line
+        return completion.values(wanted)
+
+    assert unit_counts(data, "partner"), "the fixture has partner units"
+    assert complete("list -p ") == unit_counts(data, "partner")
+    assert complete("by-unit --role partner ") == unit_counts(data, "partner")
+    lead = [item for item in unit_counts(data, "lead") if "统" in item[0]]
+    assert complete("by-unit 统") == sorted(lead, key=lambda item: not item[0].startswith("统"))
+    any_role = [item for item in unit_counts(data, "any") if "统" in item[0]]
+    assert sorted(complete("by-unit --role any 统")) == sorted(any_role)
+    fields = [v for v, _ in complete("list --explode --fields lead")]
+    assert fields[:2] == ["leader", "lead_unit"]
+
+
 def test_folder_files_are_read_as_the_collection_reads_them(tmp_path: Path) -> None:
     from dutycli.collection import dataset_paths
 
