@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -112,6 +113,12 @@ def check_values(shell: str, got: list[tuple[str, str]], names: list[str], typed
         assert sorted(values) == sorted(starting or ranked(names, typed))
     else:
         assert values == ranked(names, typed)
+
+
+@pytest.fixture(autouse=True)
+def _own_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Completion caches dataset names under $XDG_CACHE_HOME: never the developer's own.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
 
 
 # --- the shipped scripts --------------------------------------------------------------
@@ -345,6 +352,45 @@ def test_completing_a_unit_loads_neither_polars_nor_rich() -> None:
         line = completed.stderr.decode().splitlines()[-1]
         modules = set(line.split()[1:])
         assert not {"polars", "rich", "typer"} & modules, shell
+
+
+def test_the_cache_answers_until_the_dataset_changes(tmp_path: Path) -> None:
+    data = tmp_path / "d.yaml"
+    text = DATASET.read_text(encoding="utf-8")
+    data.write_text(text, encoding="utf-8")
+    hour_ago = time.time() - 3600  # a file that just changed is not cached yet
+    os.utime(data, (hour_ago, hour_ago))
+    environ = {
+        "_DUTYCLI_COMPLETE": "complete_bash",
+        "COMP_WORDS": f"dutycli\n--data\n{data}\nby-leader\n甲",
+        "COMP_CWORD": "4",
+    }
+    assert protocol(environ, fast=True).stdout == b"\n"
+    # The same size, only the modification time tells the change.
+    data.write_text(text.replace("陆秋明", "甲乙丙"), encoding="utf-8")
+    os.utime(data, (hour_ago + 60, hour_ago + 60))
+    assert protocol(environ, fast=True).stdout.decode() == "甲乙丙\n"
+    # Now cached: the YAML parser is not even imported.
+    assert "yaml" not in completion_modules(environ)
+    assert protocol(environ, fast=True).stdout.decode() == "甲乙丙\n"
+
+
+def completion_modules(environ: dict[str, str]) -> set[str]:
+    code = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: sys.stderr.write('MODULES ' + ' '.join(sys.modules) + '\\n'))\n"
+        "from dutycli.__main__ import main\n"
+        "main()\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**os.environ, **environ},
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    line = completed.stderr.decode().splitlines()[-1]
+    return set(line.split()[1:])
 
 
 # --- the tables the fast path relies on ------------------------------------------------

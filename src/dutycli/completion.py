@@ -130,25 +130,100 @@ def dataset_name(path: str) -> str:
 
 
 def read_tasks(data: str | None, only: list[str] | None = None) -> list[dict[str, Any]]:
-    """The tasks of every dataset (or of the ``--dataset`` ones), as plain YAML data.
+    """The tasks of every dataset (or of the ``--dataset`` ones): the fields completion uses.
 
     A file that cannot be read adds nothing: completion stays quiet about errors.
     """
-    import yaml
-
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     tasks: list[dict[str, Any]] = []
     for path in dataset_files(data):
-        if only and dataset_name(path) not in only:
-            continue
-        try:
-            with open(path, encoding="utf-8-sig") as handle:
-                document = yaml.load(handle.read(), Loader=loader)
-        except (OSError, ValueError, yaml.YAMLError):
-            continue
-        if isinstance(document, dict) and isinstance(document.get("tasks"), list):
-            tasks += [task for task in document["tasks"] if isinstance(task, dict)]
+        if not only or dataset_name(path) in only:
+            tasks += file_tasks(path)
     return tasks
+
+
+# Only what completion shows is kept (a task's text only as far as its description needs).
+TASK_KEYS = ("id", "goal_no", "goal", "task", "leaders", "lead_units", "partner_units")
+CACHE_VERSION = 1
+
+
+def file_tasks(path: str) -> list[dict[str, Any]]:
+    """One dataset file's tasks, from the cache while the file is unchanged, else parsed."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return []
+    absolute = os.path.abspath(path)
+    key = [absolute, stat.st_mtime_ns, stat.st_size, stat.st_ino, CACHE_VERSION]
+    cache = cache_path(absolute)
+    if cache is not None:
+        import json
+
+        try:
+            with open(cache, encoding="utf-8") as handle:
+                cached = json.load(handle)
+            if cached["key"] == key:
+                return [dict(zip(TASK_KEYS, row, strict=True)) for row in cached["tasks"]]
+        except (OSError, ValueError, LookupError, TypeError):
+            pass  # no cache yet, or an unusable one: parse the file
+    tasks = parse_tasks(path)
+    import time
+
+    # A file changed within the last seconds could change again within the clock's
+    # granularity, unseen by its mtime: cache it only once it has settled.
+    if cache is not None and tasks and stat.st_mtime < time.time() - 2:
+        write_cache(cache, key, tasks)
+    return tasks
+
+
+def parse_tasks(path: str) -> list[dict[str, Any]]:
+    import yaml
+
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            document = yaml.load(
+                handle.read(), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+            )
+    except (OSError, ValueError, yaml.YAMLError):
+        return []
+    if not isinstance(document, dict) or not isinstance(document.get("tasks"), list):
+        return []
+    tasks = []
+    for task in document["tasks"]:
+        if isinstance(task, dict):
+            kept = {key: task.get(key) for key in TASK_KEYS}
+            kept["task"] = " ".join(str(task.get("task", "")).split())[:40]
+            tasks.append(kept)
+    return tasks
+
+
+def cache_path(dataset: str) -> str | None:
+    """Where the tasks of ``dataset`` are cached: $XDG_CACHE_HOME (or ~/.cache)/dutycli."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    if not os.path.isabs(base):
+        return None  # as the XDG spec says: a relative path is ignored (and no cache is kept)
+    import zlib
+
+    digest = zlib.crc32(dataset.encode("utf-8", "surrogateescape"))
+    name = f"{digest:08x}-{os.path.basename(dataset)}.json"
+    return os.path.join(base, "dutycli", "completion", name)
+
+
+def write_cache(cache: str, key: list[Any], tasks: list[dict[str, Any]]) -> None:
+    import json
+
+    rows = [[task[k] for k in TASK_KEYS] for task in tasks]
+    text = json.dumps({"key": key, "tasks": rows}, ensure_ascii=False)
+    temporary = f"{cache}.{os.getpid()}.tmp"
+    try:
+        os.makedirs(os.path.dirname(cache), exist_ok=True)
+        with open(temporary, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(temporary, cache)  # a TAB running alongside sees the old file or the new
+    except (OSError, TypeError, ValueError):
+        import contextlib
+
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
 
 
 def _count_label(count: int) -> str:
