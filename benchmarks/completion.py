@@ -74,17 +74,19 @@ def main() -> int:
             timings[name].append(seconds([dutycli], {**base_env, **extra}))
     base = statistics.median(baseline)
     print(f"python -c pass: {base * 1000:.1f} ms (median of {runs})")
-    worst = 0.0
+    worst = {"cached": 0.0, "uncached": 0.0}
     for name, times in timings.items():
         median = statistics.median(times)
         ratio = median / base
         if "via Typer" not in name:
-            worst = max(worst, ratio)
+            kind = "uncached" if "without the cache" in name else "cached"
+            worst[kind] = max(worst[kind], ratio)
         print(f"{name}: {median * 1000:.1f} ms, {ratio:.1f}x")
-    verdict = "meets" if worst <= GOAL else "misses"
-    print(
-        f"value completions: worst median {worst:.1f}x python -c pass ({verdict} the {GOAL:g}x goal)"
-    )
+    for kind, label in (("cached", "repeated TABs"), ("uncached", "first TAB after a change")):
+        verdict = "meets" if worst[kind] <= GOAL else "misses"
+        print(
+            f"{label}: worst median {worst[kind]:.1f}x python -c pass ({verdict} the {GOAL:g}x goal)"
+        )
     return 0
 
 

@@ -17,10 +17,13 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING, Any
 
+# Not "from typing import ...": typing costs milliseconds on every TAB, and mypy reads
+# any TYPE_CHECKING constant as typing's.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
+    from typing import Any
 
 Item = tuple[str, str]  # a value and its description
 
@@ -399,6 +402,8 @@ def values(wanted: Request) -> list[Item]:
     if kind == "dataset":
         return dataset_items(wanted.data, typed)
     tasks = read_tasks(wanted.data, wanted.datasets)
+    if kind == "unit" and wanted.role == "lead":
+        return ranked(name_items(tasks, "lead_units"), typed)  # the usual case: no schema import
     if kind in ("unit", "partner"):
         from dutycli.schema import UNIT_ROLES
 
@@ -416,8 +421,8 @@ def values(wanted: Request) -> list[Item]:
 # --- Typer's hooks (the slow path) ----------------------------------------------------
 
 
-# ``ctx`` is Typer's Context; typed Any because Typer reads these annotations at run time
-# and this module must not import Typer.
+# ``ctx`` is Typer's Context. The hooks type it ``object``: Typer evaluates their annotations
+# at run time, and this module imports neither Typer nor typing.
 def _from_context(kind: str, ctx: Any, incomplete: str) -> list[Item]:
     data = ctx.find_root().params.get("data")
     params = ctx.params
@@ -434,35 +439,35 @@ def _from_context(kind: str, ctx: Any, incomplete: str) -> list[Item]:
     return values(wanted)
 
 
-def complete_unit(ctx: Any, incomplete: str) -> list[Item]:
+def complete_unit(ctx: object, incomplete: str) -> list[Item]:
     return _from_context("unit", ctx, incomplete)
 
 
-def complete_partner(ctx: Any, incomplete: str) -> list[Item]:
+def complete_partner(ctx: object, incomplete: str) -> list[Item]:
     return _from_context("partner", ctx, incomplete)
 
 
-def complete_leader(ctx: Any, incomplete: str) -> list[Item]:
+def complete_leader(ctx: object, incomplete: str) -> list[Item]:
     return _from_context("leader", ctx, incomplete)
 
 
-def complete_target(ctx: Any, incomplete: str) -> list[Item]:
+def complete_target(ctx: object, incomplete: str) -> list[Item]:
     return _from_context("target", ctx, incomplete)
 
 
-def complete_task(ctx: Any, incomplete: str) -> list[Item]:
+def complete_task(ctx: object, incomplete: str) -> list[Item]:
     return _from_context("task", ctx, incomplete)
 
 
-def complete_field(ctx: Any, incomplete: str) -> list[Item]:
+def complete_field(ctx: object, incomplete: str) -> list[Item]:
     return _from_context("field", ctx, incomplete)
 
 
-def complete_format(ctx: Any, incomplete: str) -> list[Item]:
+def complete_format(ctx: object, incomplete: str) -> list[Item]:
     return _from_context("format", ctx, incomplete)
 
 
-def complete_dataset(ctx: Any, incomplete: str) -> list[Item]:
+def complete_dataset(ctx: object, incomplete: str) -> list[Item]:
     return _from_context("dataset", ctx, incomplete)
 
 
