@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from typer.main import get_command
 
-from dutycli import completion, dataset
+from dutycli import completion, completion_protocol, completion_scripts, dataset
 from dutycli.cli import app
 from dutycli.schema import LABELS, TASK_FIELDS
 
@@ -126,9 +126,9 @@ def _own_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Mon
 
 @pytest.mark.parametrize("shell", SHELLS)
 def test_shipped_script_is_what_the_app_generates(shell: str) -> None:
-    shipped = (COMPLETIONS / completion.SCRIPT_FILES[shell]).read_text(encoding="utf-8")
-    assert shipped == completion.generate_script(shell), (
-        "completions/ is stale: run .venv/bin/python -m dutycli.completion completions"
+    shipped = (COMPLETIONS / completion_scripts.SCRIPT_FILES[shell]).read_text(encoding="utf-8")
+    assert shipped == completion_scripts.generate_script(shell), (
+        "completions/ is stale: run .venv/bin/python -m dutycli.completion_scripts completions"
     )
 
 
@@ -146,7 +146,7 @@ def test_show_completion_prints_the_shipped_script() -> None:
             shell,
             env={"_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1"},
         )
-        shipped = (COMPLETIONS / completion.SCRIPT_FILES[shell]).read_text(encoding="utf-8")
+        shipped = (COMPLETIONS / completion_scripts.SCRIPT_FILES[shell]).read_text(encoding="utf-8")
         assert result.stdout == shipped, shell
 
 
@@ -167,7 +167,7 @@ def test_install_completion_installs_the_shipped_script(
         env={"HOME": str(tmp_path), "_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1"},
     )
     assert result.exit_code == 0, result.stderr
-    shipped = (COMPLETIONS / completion.SCRIPT_FILES[shell]).read_text(encoding="utf-8")
+    shipped = (COMPLETIONS / completion_scripts.SCRIPT_FILES[shell]).read_text(encoding="utf-8")
     assert (tmp_path / installed).read_text(encoding="utf-8").strip() == shipped.strip()
 
 
@@ -399,9 +399,9 @@ def completion_modules(environ: dict[str, str]) -> set[str]:
 def test_fast_path_table_matches_the_commands() -> None:
     group = get_command(app)
     commands = getattr(group, "commands", {})
-    assert set(completion.COMMANDS) == set(commands)
+    assert set(completion_protocol.COMMANDS) == set(commands)
     for name, command in commands.items():
-        argument_kind, option_kinds = completion.COMMANDS[name]
+        argument_kind, option_kinds = completion_protocol.COMMANDS[name]
         value_options: dict[str, bool] = {}
         hooked_argument = False
         for param in command.params:
@@ -416,7 +416,7 @@ def test_fast_path_table_matches_the_commands() -> None:
         for option, completes in value_options.items():
             assert (option_kinds[option] is not None) == completes, (name, option)
     global_values = [o for p in group.params if not getattr(p, "is_flag", False) for o in p.opts]
-    assert global_values == list(completion.GLOBAL_VALUE_OPTIONS)
+    assert global_values == list(completion_protocol.GLOBAL_VALUE_OPTIONS)
 
 
 def two_tables(folder: Path) -> Path:
@@ -472,7 +472,7 @@ def test_partner_units_complete_after_list_partner_and_role(tmp_path: Path) -> N
 
     def complete(line: str) -> list[completion.Item]:
         *words, typed = line.split(" ")
-        wanted = completion.request(["--data", data, *words], typed)
+        wanted = completion_protocol.request(["--data", data, *words], typed)
         assert wanted is not None, line
         return completion.values(wanted)
 

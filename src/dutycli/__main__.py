@@ -8,9 +8,9 @@ import sys
 
 def main() -> None:
     # Every TAB in a shell runs dutycli: a data value is answered here, without Typer's
-    # start-up (see dutycli.completion); everything else goes through the Typer app.
+    # start-up (see dutycli.completion_protocol); everything else goes through the Typer app.
     if "_DUTYCLI_COMPLETE" in os.environ:
-        from dutycli.completion import main_fast
+        from dutycli.completion_protocol import main_fast
 
         if main_fast():
             sys.exit(0)
