@@ -58,7 +58,15 @@ def run_process(*args: str, env: dict[str, str] | None = None, **kwargs: object)
     )
 
 
+@pytest.fixture(scope="session")
+def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("dutycli-cache")
+
+
 @pytest.fixture(autouse=True)
-def _no_ambient_dataset(monkeypatch: pytest.MonkeyPatch) -> None:
-    # A DUTYCLI_DATA in the developer's shell must not change what the tests see.
+def _no_ambient_dataset(monkeypatch: pytest.MonkeyPatch, cache_dir: Path) -> None:
+    # A DUTYCLI_DATA in the developer's shell must not change what the tests see,
+    # and the tests keep their dataset cache out of the developer's own.
     monkeypatch.delenv("DUTYCLI_DATA", raising=False)
+    monkeypatch.delenv("DUTYCLI_NO_CACHE", raising=False)
+    monkeypatch.setenv("DUTYCLI_CACHE_DIR", str(cache_dir))

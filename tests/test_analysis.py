@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from dutycli import analysis, dataset, loader
+from dutycli import analysis, dataset, loader, query
 
 from .conftest import DATASET, run_cli, run_process
 
@@ -140,7 +140,7 @@ def test_matrix_terminal_shows_top_units_and_row_totals(records: list[dict[str, 
 
 
 def test_empty_matrix_is_no_rows() -> None:
-    frame = loader.load(DATASET).frame.head(0)
+    frame = query.collect(loader.load(DATASET).frame).head(0)
     assert analysis.matrix(frame).columns == ["leader"]
 
 

@@ -125,7 +125,7 @@ def test_environment_variable_selects_the_dataset(tmp_path: Path) -> None:
     assert run_process("by-leader", "甲乙丙", env={"DUTYCLI_DATA": str(other)}).exit_code == 0
 
 
-def imported_modules(*args: str) -> set[str]:
+def imported_modules(*args: str, env: dict[str, str] | None = None) -> set[str]:
     """Modules loaded by running dutycli with ``args`` (reported by an atexit hook)."""
     code = (
         "import atexit, sys\n"
@@ -135,23 +135,59 @@ def imported_modules(*args: str) -> set[str]:
         "main()\n"
     )
     completed = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, timeout=60, check=False
+        [sys.executable, "-c", code],
+        capture_output=True,
+        timeout=60,
+        check=False,
+        env={**os.environ, **(env or {})},
     )
     line = [ln for ln in completed.stderr.decode().splitlines() if ln.startswith("MODULES ")][-1]
     return set(line.split()[1:])
 
 
-def test_help_and_version_load_neither_polars_nor_rich() -> None:
-    for args in (["--help"], ["--version"], ["by-unit", "--help"]):
+HEAVY = ("polars", "rich", "pydantic", "yaml")
+
+
+def test_help_version_and_completion_load_nothing_heavy() -> None:
+    for args in (["--help"], ["--version"], ["by-unit", "--help"], ["export", "--help"]):
         modules = imported_modules(*args)
-        assert "polars" not in modules, args
+        assert not [m for m in HEAVY if m in modules], args
+    completion = {
+        "_DUTYCLI_COMPLETE": "complete_bash",
+        "COMP_WORDS": "dutycli by-u",
+        "COMP_CWORD": "1",
+    }
+    modules = imported_modules(env=completion)
+    assert not [m for m in HEAVY if m in modules]
+
+
+def test_csv_output_loads_neither_rich_nor_pydantic() -> None:
+    # Typer would convert arguments with Pydantic (about 50 ms): dutycli.fastargs avoids it.
+    flat = [["by-unit", "发改局", "-f", fmt] for fmt in ("csv", "tsv", "json", "jsonl", "md")]
+    for args in [*flat, ["show", "12", "-f", "json"], ["units", "-f", "csv"]]:
+        modules = imported_modules(*args)
+        assert "polars" in modules
         assert "rich" not in modules, args
+        assert "pydantic" not in modules, args
 
 
-def test_csv_output_does_not_load_rich() -> None:
-    modules = imported_modules("by-unit", "发改局", "-f", "csv")
-    assert "polars" in modules
-    assert "rich" not in modules
+def test_table_output_loads_rich() -> None:
+    assert "rich" in imported_modules("by-unit", "发改局", "-f", "table")
+
+
+def test_bad_arguments_keep_typers_own_messages() -> None:
+    # Values fastargs cannot convert go to Typer, which words the error as always.
+    bad_id = run_process("show", "abc")
+    assert bad_id.exit_code == 2
+    assert "Invalid value for 'ID'" in bad_id.stderr
+    bad_format = run_process("by-unit", "发改局", "-f", "xml")
+    assert bad_format.exit_code == 2
+    assert "'xml' is not one of" in bad_format.stderr
+    assert run_process("show", "+12", "-f", "csv").exit_code == 0
+    # A range on a whole number is Typer's to check, too.
+    below = run_process("stats", "--top", "-1", "-f", "csv")
+    assert below.exit_code == 2 and "--top" in below.stderr
+    assert run_process("stats", "--top", "2", "-f", "csv").exit_code == 0
 
 
 def test_installed_command_imports_a_word_table(tmp_path: Path) -> None:
@@ -171,3 +207,27 @@ def test_installed_command_imports_a_word_table(tmp_path: Path) -> None:
     tasks = json.loads(listed.stdout)
     assert [t["partner_units"] for t in tasks] == [["各街道"], ["各街道"]]
     assert [t["deadline_inherited"] for t in tasks] == [False, True]
+
+
+def test_only_the_command_asked_for_is_built_and_it_behaves_the_same(tmp_path: Path) -> None:
+    from typer.main import get_command
+
+    from dutycli.cli import GROUP_VALUE_OPTIONS, app
+
+    # run() skips the values of these options when it looks for the command name.
+    group = get_command(app)
+    takes_value = {
+        name
+        for p in group.params
+        if p.param_type_name == "option" and not getattr(p, "is_flag", False)
+        for name in p.opts
+    }
+    assert takes_value == set(GROUP_VALUE_OPTIONS)
+    # A dataset file named like a command is still the --data value.
+    named = tmp_path / "units"
+    named.write_bytes(DATASET.read_bytes())
+    result = run_process("--data", "units", "by-unit", "发改局", cwd=str(tmp_path))
+    assert result.exit_code == 0 and result.stdout == run_process("by-unit", "发改局").stdout
+    # Help before the command, and a mistyped command, still see every command.
+    assert "by-leader" in run_process("--help", "by-unit").stdout
+    assert "'by-unit'" in run_process("bu-unit", "x").stderr

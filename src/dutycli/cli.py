@@ -4,8 +4,6 @@ Polars and Rich are imported inside the commands that need them, so that
 ``--help``, ``--version`` and shell completion stay fast.
 """
 
-from __future__ import annotations
-
 import os
 import sys
 from collections.abc import Sequence
@@ -96,6 +94,23 @@ class DutyGroup(TyperGroup):
         except (KeyboardInterrupt, typer.Abort):
             sys.stderr.write("dutycli: interrupted\n")
             return EXIT_INTERRUPTED
+
+    # Arguments are converted without Pydantic (see fastargs): the group's own, then the command's.
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:  # type: ignore[override]
+        from dutycli import fastargs
+
+        fastargs.install(self, ctx)
+        return super().parse_args(ctx, args)
+
+    def resolve_command(  # type: ignore[override]
+        self, ctx: typer.Context, args: list[str]
+    ) -> tuple[str | None, Any, list[str]]:
+        from dutycli import fastargs
+
+        name, command, rest = super().resolve_command(ctx, args)
+        if command is not None:
+            fastargs.install(command, ctx)
+        return name, command, rest
 
 
 EXIT_CODES_HELP = "Exit codes: 0 rows found; 1 no rows; 2 usage or data error; 130 interrupted."
@@ -223,7 +238,7 @@ def main(
             "--data",
             envvar="DUTYCLI_DATA",
             help=(
-                "Dataset file, or a folder of them (*.yaml, *.yml), to query "
+                "Dataset file (YAML, Parquet or Arrow IPC), or a folder of them, to query "
                 "[default: the shipped 2019 武进区 table]."
             ),
             show_default=False,
@@ -253,7 +268,7 @@ def main(
 # --- helpers shared by the commands ------------------------------------------------
 
 
-def _load(ctx: typer.Context) -> Collection:
+def _load(ctx: typer.Context) -> "Collection":
     from dutycli import collection
 
     state: State = ctx.find_object(State) or State(None, None)
@@ -262,7 +277,9 @@ def _load(ctx: typer.Context) -> Collection:
     return state.collection
 
 
-def _tasks(ctx: typer.Context, strict: bool, datasets: list[str] | None = None) -> pl.DataFrame:
+def _tasks(
+    ctx: typer.Context, strict: bool, datasets: list[str] | None = None
+) -> "pl.DataFrame | pl.LazyFrame":
     loaded = _load(ctx)
     from dutycli import collection, query
 
@@ -280,7 +297,7 @@ def _fields(value: str | None) -> list[str] | None:
 
 
 def _respond(
-    result: Result,
+    result: "Result",
     fmt: OutputFormat | None,
     fields: str | None,
     output: Path | None = None,
@@ -288,22 +305,24 @@ def _respond(
     explode: bool = False,
 ) -> NoReturn:
     """Explode, select fields, render, and exit 0 when rows were found, 1 when none were."""
-    from dutycli import analysis, query, render
+    from dutycli import query, render
 
     if explode:
-        result.frame = analysis.explode(result.frame)
+        from dutycli import analysis
+
+        result.frame = analysis.explode(result.rows)
     chosen_fields = _fields(fields)
     result.frame = query.select_fields(result.frame, chosen_fields)
     result.fields_chosen = chosen_fields is not None
     chosen = _format(fmt, output, excel)
     to_file = output is not None and str(output) != "-"
-    if result.frame.is_empty() and chosen == "table" and not to_file:
+    if result.rows.is_empty() and chosen == "table" and not to_file:
         render.note("no rows found")
     else:
         render.emit(result, chosen, output, excel)
         if to_file:
-            render.note(f"wrote {output} ({len(result.frame)} rows, {chosen})")
-    raise typer.Exit(EXIT_FOUND if len(result.frame) else EXIT_NOTHING_FOUND)
+            render.note(f"wrote {output} ({len(result.rows)} rows, {chosen})")
+    raise typer.Exit(EXIT_FOUND if len(result.rows) else EXIT_NOTHING_FOUND)
 
 
 def _format(fmt: OutputFormat | None, output: Path | None, excel: bool) -> str:
@@ -319,7 +338,7 @@ def _format(fmt: OutputFormat | None, output: Path | None, excel: bool) -> str:
 
 def _resolve_names(
     ctx: typer.Context,
-    frame: pl.DataFrame,
+    frame: "pl.DataFrame | pl.LazyFrame",
     column: str | tuple[str, ...],
     queries: list[str],
     exact: bool,
@@ -337,7 +356,7 @@ def _resolve_names(
     return names
 
 
-def _goal_keys(frame: pl.DataFrame, targets: list[str]) -> pl.DataFrame:
+def _goal_keys(frame: "pl.DataFrame | pl.LazyFrame", targets: list[str]) -> "pl.DataFrame":
     """The goals the targets name (per dataset when several are loaded), as goal_key rows."""
     import polars as pl
 
@@ -355,13 +374,19 @@ def _goal_keys(frame: pl.DataFrame, targets: list[str]) -> pl.DataFrame:
 
 def _summary(ctx: typer.Context) -> None:
     loaded = _load(ctx)
+    import polars as pl
+
     from dutycli import query, render
 
     frame = loaded.frame
-    goals = frame.select(query.goal_key(frame)).unique()
+    sizes = query.collect(
+        frame.select(
+            pl.struct(query.goal_key(frame)).n_unique().alias("goals"), pl.len().alias("tasks")
+        )
+    )
     counts = {
-        "goals": len(goals),
-        "tasks": len(frame),
+        "goals": int(sizes.item(0, "goals")),
+        "tasks": int(sizes.item(0, "tasks")),
         "leaders": len(query.known_names(frame, "leaders")),
         "units": len(query.known_names(frame, "lead_units")),
     }
@@ -694,8 +719,10 @@ def stats(
     excel: ExcelOption = False,
 ) -> None:
     """The dataset at a glance: totals, and bar charts of tasks per leader and per unit."""
-    frame = _tasks(ctx, strict, dataset)
-    from dutycli import analysis
+    tasks = _tasks(ctx, strict, dataset)
+    from dutycli import analysis, query
+
+    frame = query.collect(tasks)  # whole-table analysis: a scanned dataset is read here
     from dutycli.render import Result
 
     found = analysis.stats(frame)
@@ -724,8 +751,10 @@ def matrix(
     excel: ExcelOption = False,
 ) -> None:
     """Leaders × lead units: how many tasks each pair shares (a pivot table in CSV and xlsx)."""
-    frame = _tasks(ctx, strict, dataset)
-    from dutycli import analysis
+    tasks = _tasks(ctx, strict, dataset)
+    from dutycli import analysis, query
+
+    frame = query.collect(tasks)  # whole-table analysis: a scanned dataset is read here
     from dutycli.render import Result
 
     _respond(Result(analysis.matrix(frame), kind="matrix", top=top), fmt, fields, output, excel)
@@ -743,8 +772,10 @@ def metrics(
     excel: ExcelOption = False,
 ) -> None:
     """Quantitative targets in the task texts (增长7%左右, 新增1160家…), one row per number."""
-    frame = _tasks(ctx, strict, dataset)
-    from dutycli import analysis
+    tasks = _tasks(ctx, strict, dataset)
+    from dutycli import analysis, query
+
+    frame = query.collect(tasks)  # whole-table analysis: a scanned dataset is read here
     from dutycli.render import Result
 
     _respond(
@@ -830,7 +861,8 @@ def import_source(
         typer.Option(
             "--output",
             "-o",
-            help="YAML dataset to write [default: standard output].",
+            help="Dataset to write: YAML, or Parquet/Arrow IPC by the suffix (.parquet, .arrow) "
+            "[default: YAML on standard output].",
             show_default=False,
         ),
     ] = None,
@@ -853,7 +885,7 @@ def import_source(
         ),
     ] = None,
 ) -> None:
-    """Normalize a source table into a YAML dataset, reporting what was normalized on stderr."""
+    """Normalize a source table into a dataset, reporting what was normalized on stderr."""
     from dutycli import dataset, render
     from dutycli.importer import import_file
 
@@ -865,12 +897,58 @@ def import_source(
     )
     if check:
         return
-    text = dataset.dump(document)
     if output is None:
-        render.emit_text(text)
+        render.emit_text(dataset.dump(document))
+        return
+    from dutycli import columnar
+
+    kind = columnar.SUFFIXES.get(output.suffix.lower(), "yaml")
+    if kind == "yaml":
+        dataset.write_atomic(dataset.dump(document), output, force)
     else:
-        dataset.write_atomic(text, output, force)
-        render.note(f"wrote {output}")
+        from dutycli.loader import frame_from_records
+
+        meta = {k: v for k, v in document.items() if k != "tasks"}
+        columnar.write(frame_from_records(document["tasks"]), meta, output, kind, force)
+    render.note(f"wrote {output}")
+
+
+DatasetFormat = Enum("DatasetFormat", {n: n for n in ("parquet", "ipc", "yaml")}, type=str)  # type: ignore[misc]
+
+
+@app.command("export")
+def export_dataset(
+    ctx: typer.Context,
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="File to write, e.g. tasks.parquet.")
+    ],
+    fmt: Annotated[
+        DatasetFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="parquet, ipc (Arrow IPC / Feather) or yaml [default: from the suffix of -o]",
+            show_default=False,
+        ),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an existing output file.")
+    ] = False,
+) -> None:
+    """Write the dataset (--data) as Parquet, Arrow IPC or YAML; Parquet queries large tables fastest."""
+    loaded = _load(ctx)
+    if loaded.several:
+        raise QueryError(
+            f"export writes one dataset; --data names {len(loaded.tables)} "
+            f"({', '.join(loaded.names)}): give it one file"
+        )
+    table = loaded.tables[0]
+    from dutycli import columnar, query, render
+
+    kind = columnar.format_for(output, fmt.value if fmt is not None else None)
+    frame = query.collect(table.frame)
+    columnar.write_dataset(frame, table.meta, table.goals, output, kind, force)
+    render.note(f"wrote {output}: {len(frame)} tasks as {columnar.LABELS[kind]}")
 
 
 # --- the entry point: one place for error handling ---------------------------------
@@ -885,15 +963,43 @@ def _silence_stdout() -> None:
         pass
 
 
+# The options before the command that take a value (a test keeps this in step with main()).
+GROUP_VALUE_OPTIONS = ("--data", "--aliases")
+
+
 def run(argv: list[str]) -> int:
     """Run dutycli with arguments and return the exit code."""
     from typer.main import get_command
 
-    code: int = get_command(app).main(args=argv, prog_name="dutycli", standalone_mode=False)
+    # Typer builds every command before running one; building only the one asked for saves
+    # a few ms of each query. Anything else (help, completion, a mistyped name) gets them all.
+    name = _command_name(argv)
+    wanted = [info for info in app.registered_commands if info.name == name]
+    every = app.registered_commands
+    if len(wanted) == 1 and "_DUTYCLI_COMPLETE" not in os.environ:
+        app.registered_commands = wanted
+    try:
+        group = get_command(app)
+    finally:
+        app.registered_commands = every
+    code: int = group.main(args=argv, prog_name="dutycli", standalone_mode=False)
     return code
 
 
-def _usage_message(exc: typer._click.exceptions.UsageError) -> str:
+def _command_name(argv: list[str]) -> str | None:
+    """The command in ``argv``, if it comes before any help option and ``--``."""
+    args = iter(argv)
+    for arg in args:
+        if arg in GROUP_VALUE_OPTIONS:
+            next(args, None)
+        elif arg in ("-h", "--help", "--"):
+            return None
+        elif not arg.startswith("-"):
+            return arg
+    return None
+
+
+def _usage_message(exc: "typer._click.exceptions.UsageError") -> str:
     message = exc.format_message().replace("\n", " ")
     command = exc.ctx.command_path if exc.ctx is not None else "dutycli"
     return f"{message} (see '{command} --help')"

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
     from dutycli.loader import Table
 
-DATASET_SUFFIXES = (".yaml", ".yml")
+DATASET_SUFFIXES = (".yaml", ".yml", ".parquet", ".pq", ".arrow", ".ipc", ".feather")
 
 
 @dataclass
@@ -31,7 +31,7 @@ class Collection:
 
     root: Path  # the --data path: a file or a folder
     tables: list[Table]
-    frame: pl.DataFrame
+    frame: pl.DataFrame | pl.LazyFrame  # lazy when any dataset is Parquet or Arrow IPC
     aliases: Aliases
 
     @property
@@ -66,7 +66,9 @@ def dataset_paths(root: Path) -> list[Path]:
     except OSError as exc:
         raise DataError(f"{root}: cannot list folder: {exc.strerror or exc}") from None
     if not files:
-        raise DataError(f"{root}: no dataset files (*.yaml, *.yml) in this folder")
+        raise DataError(
+            f"{root}: no dataset files ({', '.join('*' + s for s in DATASET_SUFFIXES)}) in this folder"
+        )
     seen: dict[str, Path] = {}
     for path in files:
         name = dataset_name(path)
@@ -80,23 +82,26 @@ def load(root: Path | None, aliases_path: Path | None = None) -> Collection:
     """Read every dataset of ``root`` (default: the shipped one) and the aliases beside them."""
     root = root or dataset.default_path()
     paths = dataset_paths(root)
-    # Every file is read and validated before Polars is imported: see loader.load.
-    documents = [dataset.read(path) for path in paths]
+    # Every file is read before Polars is imported: see loader.read.
+    from dutycli import loader
+
+    sources = [loader.read(path) for path in paths]
     aliases = aliases_module.load(aliases_module.find(aliases_path, paths, root))
     import polars as pl
 
-    from dutycli.loader import Table, frame_from_records
-
-    tables = [Table(d.path, d.meta, d.goals, frame_from_records(d.tasks)) for d in documents]
+    tables = [loader.table(source) for source in sources]
+    frame: pl.DataFrame | pl.LazyFrame
     if len(tables) == 1:
         frame = tables[0].frame
     else:
-        frame = pl.concat(
-            [
-                t.frame.select(pl.lit(dataset_name(t.path)).alias(DATASET_FIELD), pl.all())
-                for t in tables
-            ]
-        )
+        labelled = [
+            t.frame.select(pl.lit(dataset_name(t.path)).alias(DATASET_FIELD), pl.all())
+            for t in tables
+        ]
+        if any(isinstance(f, pl.LazyFrame) for f in labelled):
+            frame = pl.concat([f.lazy() for f in labelled])
+        else:
+            frame = pl.concat([f for f in labelled if isinstance(f, pl.DataFrame)])
     return Collection(root, tables, frame, aliases)
 
 
@@ -109,7 +114,7 @@ def check_names(collection: Collection, wanted: list[str]) -> list[str]:
     return list(dict.fromkeys(wanted))
 
 
-def only(collection: Collection, wanted: list[str] | None) -> pl.DataFrame:
+def only(collection: Collection, wanted: list[str] | None) -> pl.DataFrame | pl.LazyFrame:
     """The frame narrowed to the ``--dataset`` names (all datasets when none are given)."""
     if not wanted:
         return collection.frame
@@ -125,7 +130,7 @@ def overview(collection: Collection, wanted: list[str] | None = None) -> pl.Data
     """One row per dataset: its name, title, label, counts and file."""
     import polars as pl
 
-    from dutycli.query import known_names
+    from dutycli.query import collect, known_names
 
     rows = []
     for table in collection.tables:
@@ -133,13 +138,14 @@ def overview(collection: Collection, wanted: list[str] | None = None) -> pl.Data
         if wanted and name not in wanted:
             continue
         frame = table.frame
+        sizes = collect(frame.select(pl.col("goal_no").n_unique(), pl.len().alias("tasks")))
         rows.append(
             {
                 DATASET_FIELD: name,
                 "title": str(table.meta.get("title", "")),
                 "label": str(table.meta.get("label", "")),
-                "goals": frame.get_column("goal_no").n_unique(),
-                "tasks": len(frame),
+                "goals": int(sizes.item(0, "goal_no")),
+                "tasks": int(sizes.item(0, "tasks")),
                 "leader_count": len(known_names(frame, "leaders")),
                 "unit_count": len(known_names(frame, "lead_units")),
                 "path": str(table.path),

@@ -57,7 +57,7 @@ SEVERAL_FIELDS = {"leaders": ("", "datasets"), "units": ("", "datasets")}
 SEVERAL_FIELDS.update(dict.fromkeys(("datasets", "diff", "stats", "matrix", "metrics"), ("", "")))
 
 # As collection.dataset_paths reads a --data folder (a test keeps the two in step).
-DATASET_SUFFIXES = (".yaml", ".yml")
+DATASET_SUFFIXES = (".yaml", ".yml", ".parquet", ".pq", ".arrow", ".ipc", ".feather")
 ALIASES_FILES = ("aliases.yaml", "aliases.yml")
 
 DEFAULT_DATASET = "wujin-2019.yaml"

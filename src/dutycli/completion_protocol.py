@@ -48,6 +48,7 @@ COMMANDS: dict[str, tuple[str | None, dict[str, str | None]]] = {
     "datasets": (None, _DATASET),
     "diff": (None, {**_COMMON, "--cutoff": None}),
     "import": (None, {"--output": None, "-o": None, "--sheet": None}),
+    "export": (None, {"--output": None, "-o": None, "--format": None, "-f": None}),
 }
 GLOBAL_VALUE_OPTIONS = ("--data", "--aliases")
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import tempfile
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +36,8 @@ class Dataset:
 
 def default_path() -> Path:
     """The shipped 2019 dataset: inside the installed package, or data/ in a source checkout."""
-    packaged = Path(str(resources.files("dutycli"))) / "data" / DEFAULT_DATASET
+    # The package is a plain directory (importlib.resources would give the same path, slower).
+    packaged = Path(__file__).resolve().parent / "data" / DEFAULT_DATASET
     if packaged.is_file():
         return packaged
     return Path(__file__).resolve().parents[2] / "data" / DEFAULT_DATASET
@@ -70,6 +70,9 @@ def write_atomic(text: str, target: Path, force: bool) -> None:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)  # as an ordinary new file, not mkstemp's 0600
         os.replace(temporary, target)
     except OSError as exc:
         Path(temporary).unlink(missing_ok=True)
@@ -79,16 +82,39 @@ def write_atomic(text: str, target: Path, force: bool) -> None:
         raise
 
 
-def read(path: Path) -> Dataset:
-    """Load and validate a dataset file; every failure is a DataError naming the file."""
+# The first bytes of the columnar files dutycli reads besides YAML.
+COLUMNAR_MAGIC = {b"PAR1": "parquet", b"ARROW1": "ipc"}
+
+
+def read_source(path: Path) -> tuple[str | None, bytes]:
+    """Open a dataset file once: ('parquet' or 'ipc', b"") for a columnar file, which is left
+    for Polars to scan, or (None, every byte) for YAML. Failures are DataErrors naming the file.
+    """
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as handle:
+            start = handle.read(8)
+            for magic, kind in COLUMNAR_MAGIC.items():
+                if start.startswith(magic):
+                    return kind, b""
+            return None, start + handle.read()
     except FileNotFoundError:
         raise DataError(f"{path}: dataset file not found") from None
     except IsADirectoryError:
         raise DataError(f"{path}: is a directory, not a dataset file") from None
     except OSError as exc:
         raise DataError(f"{path}: cannot read dataset: {exc.strerror or exc}") from None
+
+
+def read(path: Path) -> Dataset:
+    """Load and validate a YAML dataset file; every failure is a DataError naming the file."""
+    kind, raw = read_source(path)
+    if kind is not None:
+        raise DataError(f"{path}: is a {kind} file, not a YAML dataset")
+    return parse(path, raw)
+
+
+def parse(path: Path, raw: bytes) -> Dataset:
+    """Validate the bytes of a YAML dataset read from ``path``."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

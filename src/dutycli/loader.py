@@ -1,4 +1,8 @@
-"""Turn a validated dataset into a Polars frame with an explicit schema."""
+"""Turn a validated dataset into a Polars frame with an explicit schema.
+
+A YAML dataset becomes an in-memory DataFrame (cached, see ``cache``); a Parquet or
+Arrow IPC dataset becomes a LazyFrame that queries narrow before anything is read.
+"""
 
 from __future__ import annotations
 
@@ -15,12 +19,12 @@ if TYPE_CHECKING:
 
 @dataclass
 class Table:
-    """A loaded dataset: its metadata, its goals and its tasks as a frame."""
+    """A loaded dataset: its metadata, its goals and its tasks as a frame (lazy when scanned)."""
 
     path: Path
     meta: dict[str, Any]
     goals: list[dict[str, Any]]
-    frame: pl.DataFrame
+    frame: pl.DataFrame | pl.LazyFrame
 
 
 def task_schema() -> pl.Schema:
@@ -43,8 +47,42 @@ def frame_from_records(records: list[dict[str, Any]]) -> pl.DataFrame:
     return pl.DataFrame(columns, schema=task_schema())
 
 
-def load(path: Path | None) -> Table:
+@dataclass
+class Source:
+    """A dataset file as read before Polars is imported: YAML bytes, or a columnar file's kind."""
+
+    path: Path
+    kind: str | None  # "parquet" or "ipc"; None for YAML
+    raw: bytes
+
+
+def read(path: Path) -> Source:
     # The file is read before Polars is imported: until then the main thread is the only
     # thread, so Ctrl-C reaches it even while it waits on a slow file or a pipe.
-    data = dataset.read(path or dataset.default_path())
-    return Table(data.path, data.meta, data.goals, frame_from_records(data.tasks))
+    kind, raw = dataset.read_source(path)
+    return Source(path, kind, raw)
+
+
+def table(source: Source) -> Table:
+    """The Table of a read file: scanned lazily (Parquet, IPC) or parsed (YAML, via the cache)."""
+    if source.kind is not None:
+        from dutycli import columnar
+
+        meta, lazy = columnar.scan(source.path, source.kind)
+        goals = meta.pop("goals", [])
+        return Table(source.path, meta, goals if isinstance(goals, list) else [], lazy)
+
+    from dutycli import cache
+
+    cached = cache.lookup(source.path, source.raw)
+    if cached is not None:
+        header, frame = cached
+        return Table(source.path, header["meta"], header["goals"], frame)
+    data = dataset.parse(source.path, source.raw)
+    frame = frame_from_records(data.tasks)
+    cache.store(source.path, source.raw, {"meta": data.meta, "goals": data.goals}, frame)
+    return Table(data.path, data.meta, data.goals, frame)
+
+
+def load(path: Path | None) -> Table:
+    return table(read(path or dataset.default_path()))

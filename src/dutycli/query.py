@@ -1,5 +1,10 @@
 """Queries: pure functions from a task frame (and arguments) to a frame.
 
+A frame is a DataFrame (a YAML dataset) or a LazyFrame (a scanned Parquet/IPC dataset);
+filters return the same kind they are given, so a lazy query is read only when the CLI
+collects it for rendering. Lookups that need values (names, goals) collect just the one
+or two columns they look at.
+
 Name and goal lookups raise QueryError when nothing is known by that name, so
 the CLI can tell "no such unit" (exit 2) from "no rows" (exit 1).
 """
@@ -17,6 +22,8 @@ from dutycli.errors import QueryError
 from dutycli.names import squeeze
 from dutycli.schema import DATASET_FIELD, INHERITABLE_COLUMNS, TASK_FIELDS
 
+Frame = pl.DataFrame | pl.LazyFrame
+
 COLUMN_KIND = {
     "leaders": ("leader", "leaders"),
     "lead_units": ("unit", "units"),
@@ -30,7 +37,16 @@ class NameMatch:
     names: list[str]  # every known name the query matched
 
 
-def explicit_only(frame: pl.DataFrame) -> pl.DataFrame:
+def collect(frame: Frame) -> pl.DataFrame:
+    """The rows of a frame, reading a lazy one now."""
+    return frame.collect() if isinstance(frame, pl.LazyFrame) else frame
+
+
+def columns(frame: Frame) -> list[str]:
+    return frame.collect_schema().names()
+
+
+def explicit_only(frame: Frame) -> Frame:
     """The table as written: values inherited from merged cells are dropped (``--strict``)."""
     return frame.with_columns(
         pl.when(pl.col(f"{column}_inherited"))
@@ -66,9 +82,12 @@ def column_kind(columns: Columns) -> tuple[str, str]:
     return COLUMN_KIND[found[0]] if len(found) == 1 else ("unit", "units")
 
 
-def known_names(frame: pl.DataFrame, columns: Columns) -> list[str]:
-    values = [frame.get_column(c).explode().drop_nulls() for c in _columns(columns)]
-    names: list[str] = pl.concat(values).unique().sort().to_list()
+def known_names(frame: Frame, names_in: Columns) -> list[str]:
+    values = [
+        collect(frame.select(pl.col(c).explode().drop_nulls().alias("name")))
+        for c in _columns(names_in)
+    ]
+    names: list[str] = pl.concat(values).get_column("name").unique().sort().to_list()
     return names
 
 
@@ -78,7 +97,7 @@ def _fold(text: str) -> str:
 
 
 def match_names(
-    frame: pl.DataFrame,
+    frame: Frame,
     column: Columns,
     query: str,
     exact: bool = False,
@@ -119,30 +138,31 @@ def suggest(query: str, candidates: list[str], limit: int = 3) -> str:
     return ", ".join(close)
 
 
-def with_names(frame: pl.DataFrame, column: Columns, names: list[str]) -> pl.DataFrame:
+def with_names(frame: Frame, column: Columns, names: list[str]) -> Frame:
     """Rows whose ``column`` list (or any of several) holds any of ``names``."""
     wanted = pl.Series(names, dtype=pl.String).implode()
     tests = [pl.col(c).list.eval(pl.element().is_in(wanted)).list.any() for c in _columns(column)]
     return frame.filter(pl.any_horizontal(tests))
 
 
-def goal_key(frame: pl.DataFrame) -> list[str]:
+def goal_key(frame: Frame) -> list[str]:
     """What identifies a goal: its number, within its dataset when several are loaded."""
-    return [DATASET_FIELD, "goal_no"] if DATASET_FIELD in frame.columns else ["goal_no"]
+    return [DATASET_FIELD, "goal_no"] if DATASET_FIELD in columns(frame) else ["goal_no"]
 
 
-def match_goal_keys(frame: pl.DataFrame, target: str) -> pl.DataFrame:
+def match_goal_keys(frame: Frame, target: str) -> pl.DataFrame:
     """The goals (``goal_key`` columns) a target names, looked up in each dataset on its own.
 
     Goal numbers and names belong to one table, so ``4`` is goal 4 of every dataset and
     ``营商环境`` is whichever goal of each dataset has that in its name; an error only when
     no dataset has such a goal.
     """
-    if DATASET_FIELD not in frame.columns:
+    if DATASET_FIELD not in columns(frame):
         return pl.DataFrame({"goal_no": match_goals(frame, target)}, schema={"goal_no": pl.Int64})
     parts: list[pl.DataFrame] = []
     first_error: QueryError | None = None
-    for (name,), part in frame.group_by(DATASET_FIELD, maintain_order=True):
+    whole = collect(frame.select(DATASET_FIELD, "goal_no", "goal"))
+    for (name,), part in whole.group_by(DATASET_FIELD, maintain_order=True):
         try:
             numbers = match_goals(part, target)
         except QueryError as exc:
@@ -159,13 +179,16 @@ def match_goal_keys(frame: pl.DataFrame, target: str) -> pl.DataFrame:
     return pl.concat(parts)
 
 
-def with_goal_keys(frame: pl.DataFrame, keys: pl.DataFrame) -> pl.DataFrame:
-    return frame.join(keys.unique(), on=goal_key(frame), how="semi", maintain_order="left")
+def with_goal_keys(frame: Frame, keys: pl.DataFrame) -> Frame:
+    unique = keys.unique()
+    if isinstance(frame, pl.LazyFrame):
+        return frame.join(unique.lazy(), on=goal_key(frame), how="semi", maintain_order="left")
+    return frame.join(unique, on=goal_key(frame), how="semi", maintain_order="left")
 
 
-def match_goals(frame: pl.DataFrame, target: str) -> list[int]:
+def match_goals(frame: Frame, target: str) -> list[int]:
     """Goal numbers for a target given as a number (``4``) or part of a goal name."""
-    goals = frame.select("goal_no", "goal").unique(maintain_order=True)
+    goals = collect(frame.select("goal_no", "goal").unique(maintain_order=True))
     text = squeeze(target)
     if not text:
         raise QueryError("the goal to look for is empty")
@@ -187,7 +210,7 @@ def match_goals(frame: pl.DataFrame, target: str) -> list[int]:
     return found
 
 
-def with_goals(frame: pl.DataFrame, numbers: list[int]) -> pl.DataFrame:
+def with_goals(frame: Frame, numbers: list[int]) -> Frame:
     return frame.filter(pl.col("goal_no").is_in(pl.Series(numbers, dtype=pl.Int64).implode()))
 
 
@@ -213,27 +236,60 @@ def _escape(ch: str) -> str:
     return "\\" + ch if ch.isascii() and not ch.isalnum() and not ch.isspace() else ch
 
 
-def with_keywords(
-    frame: pl.DataFrame, patterns: list[str], match_any: bool = False
-) -> pl.DataFrame:
+def with_keywords(frame: Frame, patterns: list[str], match_any: bool = False) -> Frame:
     """Rows whose task text or goal name matches every pattern (or any, with ``match_any``)."""
     if not patterns:
         return frame
-    tests = [pl.col("task").str.contains(p) | pl.col("goal").str.contains(p) for p in patterns]
+    # Try each pattern on one empty string first, so that a pattern Polars rejects is a
+    # QueryError here, also when the frame is lazy and would only fail when collected.
+    probe = pl.DataFrame({"text": [""]})
+    for pattern in patterns:
+        try:
+            probe.select(pl.col("text").str.contains(pattern))
+        except pl.exceptions.ComputeError as exc:
+            raise QueryError(f"bad pattern: {str(exc).splitlines()[0]}") from None
+    tests = [_contains("task", p) | _contains("goal", p) for p in patterns]
     condition = pl.any_horizontal(tests) if match_any else pl.all_horizontal(tests)
-    try:
-        return frame.filter(condition)
-    except pl.exceptions.ComputeError as exc:
-        raise QueryError(f"bad pattern: {str(exc).splitlines()[0]}") from None
+    return frame.filter(condition)
 
 
-def directory(frame: pl.DataFrame, column: Columns) -> pl.DataFrame:
+def _contains(column: str, pattern: str) -> pl.Expr:
+    # A keyword without letters that have case (Chinese text, digits) is searched as a plain
+    # string: the same rows as the case-insensitive regex, found several times faster.
+    literal = _literal_of(pattern)
+    if literal is not None:
+        return pl.col(column).str.contains(literal, literal=True)
+    return pl.col(column).str.contains(pattern)
+
+
+def _literal_of(pattern: str) -> str | None:
+    """The plain text a ``keyword_patterns`` pattern stands for, if case cannot matter."""
+    if not pattern.startswith("(?i)"):
+        return None
+    text, escaped = [], False
+    for ch in pattern[4:]:
+        if escaped:
+            text.append(ch)
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif ch.isascii() and not ch.isalnum() and not ch.isspace():
+            return None  # a regex operator: --regex was given
+        else:
+            text.append(ch)
+    plain = "".join(text)
+    if escaped or plain.lower() != plain or plain.upper() != plain:
+        return None
+    return plain
+
+
+def directory(frame: Frame, column: Columns) -> Frame:
     """Every name in ``column`` (or several) with its task count and how many were inherited.
 
     A task counts once per name, even when it names a unit both as lead and as partner; it
     counts as inherited when every mention of the name in it was inherited.
     """
-    several = DATASET_FIELD in frame.columns
+    several = DATASET_FIELD in columns(frame)
     task_key = ["id", *([DATASET_FIELD] if several else [])]
     parts = [
         frame.select(
@@ -241,8 +297,9 @@ def directory(frame: pl.DataFrame, column: Columns) -> pl.DataFrame:
         ).explode("name")
         for c in _columns(column)
     ]
+    lazy = [part.lazy() for part in parts]  # one kind for concat; collected below if eager
     exploded = (
-        pl.concat(parts)
+        pl.concat(lazy)
         .drop_nulls("name")
         .group_by(["name", *task_key], maintain_order=True)
         .agg(pl.col("inh").all())
@@ -253,10 +310,11 @@ def directory(frame: pl.DataFrame, column: Columns) -> pl.DataFrame:
     ]
     if several:  # across datasets: which ones name it, in dataset order
         counts.append(pl.col(DATASET_FIELD).unique(maintain_order=True).alias("datasets"))
-    return exploded.group_by("name").agg(counts).sort(["tasks", "name"], descending=[True, False])
+    found = exploded.group_by("name").agg(counts).sort(["tasks", "name"], descending=[True, False])
+    return found if isinstance(frame, pl.LazyFrame) else found.collect()
 
 
-def targets(frame: pl.DataFrame) -> pl.DataFrame:
+def targets(frame: Frame) -> Frame:
     """Every goal with its task count and the distinct leaders and lead units of its tasks."""
     key = goal_key(frame)
     return (
@@ -271,10 +329,10 @@ def targets(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def task_by_id(frame: pl.DataFrame, task_id: int) -> pl.DataFrame:
-    found = frame.filter(pl.col("id") == task_id)
+def task_by_id(frame: Frame, task_id: int) -> pl.DataFrame:
+    found = collect(frame.filter(pl.col("id") == task_id))
     if found.is_empty():
-        ids = frame.get_column("id").to_list()
+        ids = collect(frame.select("id")).get_column("id").to_list()
         span = f"ids run from {min(ids)} to {max(ids)}" if ids else "the dataset is empty"
         raise QueryError(f"no task with id {task_id}; {span}")
     if len(found) > 1 and DATASET_FIELD in found.columns:
@@ -287,10 +345,12 @@ def task_by_id(frame: pl.DataFrame, task_id: int) -> pl.DataFrame:
     return found
 
 
-def with_sources(frame: pl.DataFrame, task: pl.DataFrame) -> pl.DataFrame:
+def with_sources(frame: Frame, task: pl.DataFrame) -> pl.DataFrame:
     """Add, for one task, the id of the row each inherited value was written in."""
     row = task.row(0, named=True)
-    same_goal = frame.filter((pl.col("goal_no") == row["goal_no"]) & (pl.col("id") <= row["id"]))
+    same_goal = collect(
+        frame.filter((pl.col("goal_no") == row["goal_no"]) & (pl.col("id") <= row["id"]))
+    )
     if DATASET_FIELD in row:
         same_goal = same_goal.filter(pl.col(DATASET_FIELD) == row[DATASET_FIELD])
     extra = {}
@@ -304,11 +364,12 @@ def with_sources(frame: pl.DataFrame, task: pl.DataFrame) -> pl.DataFrame:
     return task.with_columns(**extra)
 
 
-def select_fields(frame: pl.DataFrame, fields: list[str] | None) -> pl.DataFrame:
+def select_fields(frame: Frame, fields: list[str] | None) -> Frame:
     """The chosen columns in the chosen order; an unknown field lists the valid ones."""
     if fields is None:
         return frame
-    unknown = [f for f in fields if f not in frame.columns]
+    valid = columns(frame)
+    unknown = [f for f in fields if f not in valid]
     if unknown:
-        raise QueryError(f"unknown field {unknown[0]!r}; valid fields: {','.join(frame.columns)}")
+        raise QueryError(f"unknown field {unknown[0]!r}; valid fields: {','.join(valid)}")
     return frame.select(fields)

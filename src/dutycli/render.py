@@ -55,12 +55,21 @@ _UNSAFE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 class Result:
     """What a command found: the rows, what they are, and what to emphasize in a table."""
 
-    frame: pl.DataFrame
+    frame: pl.DataFrame | pl.LazyFrame  # lazy for a scanned dataset: read once, by ``rows``
     kind: ResultKind = "tasks"
     highlight_patterns: list[str] = field(default_factory=list)
     highlight_names: list[str] = field(default_factory=list)
     fields_chosen: bool = False  # the user picked columns with --fields: show exactly those
     top: int | None = None  # stats/matrix: how many names the terminal picture shows
+
+    @property
+    def rows(self) -> pl.DataFrame:
+        """The result's rows: a lazy frame is collected here, at the render boundary."""
+        import polars as pl
+
+        if isinstance(self.frame, pl.LazyFrame):
+            self.frame = self.frame.collect()
+        return self.frame
 
 
 def escape_controls(text: str) -> str:
@@ -144,7 +153,7 @@ def _emit(
         else:
             _table(result)
     elif fmt in ("csv", "tsv"):
-        frame = flat(result.frame)
+        frame = flat(result.rows)
         if excel:
             from dutycli import export
 
@@ -154,16 +163,16 @@ def _emit(
     elif fmt == "xlsx":
         from dutycli import export
 
-        frame = flat(result.frame)
+        frame = flat(result.rows)
         headers = [label(c) for c in frame.columns]
         export.write_xlsx(frame, headers, out, title=SHEET_TITLES[result.kind])
     elif fmt == "json":
-        _json(result.frame, out)
+        _json(result.rows, out)
     elif fmt == "jsonl":
-        if not result.frame.is_empty():
-            result.frame.write_ndjson(out)
+        if not result.rows.is_empty():
+            result.rows.write_ndjson(out)
     elif fmt == "md":
-        out.write(markdown(result.frame).encode("utf-8"))
+        out.write(markdown(result.rows).encode("utf-8"))
     else:  # pragma: no cover - the CLI validates formats
         raise ValueError(fmt)
 
@@ -259,7 +268,7 @@ def _table(result: Result, file: Any = None) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    frame = result.frame
+    frame = result.rows
     console = _console(file)
     if result.kind == "record":
         _record(console, frame)
@@ -371,11 +380,11 @@ def _picture(console: Any, result: Result) -> None:
 
     limit = DEFAULT_TOP[result.kind] if result.top is None else result.top
     if result.kind == "matrix":
-        charts.matrix(console, result.frame, limit)
+        charts.matrix(console, result.rows, limit)
         return
     from dutycli.analysis import top
 
-    frame = top(result.frame, limit)
+    frame = top(result.rows, limit)
     # The dataset section counts every leader and unit, also those cut by --top before.
     totals = dict(
         frame.filter(frame.get_column("section") == "dataset").select("name", "count").iter_rows()

@@ -1,0 +1,109 @@
+"""A compact cache of parsed YAML datasets, so a one-off query does not parse YAML again.
+
+Parsing and validating the shipped table's YAML is the largest cost of a query that is
+dutycli's own. A validated dataset is therefore kept as an Arrow IPC frame (plus its
+metadata) in the user's cache directory. It is used only when the dataset file has the
+same size, modification time *and* content hash as when the cache was written, by the same
+dutycli version with the same task fields; otherwise the YAML is parsed as usual. The cache
+is never written next to a dataset, and any failure to read or write it is ignored: a cache
+can make a query faster, never make it fail or answer differently.
+
+``DUTYCLI_CACHE_DIR`` moves the cache; ``DUTYCLI_NO_CACHE=1`` turns it off.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from dutycli import __version__
+from dutycli.schema import TASK_FIELDS
+
+if TYPE_CHECKING:
+    import polars as pl
+
+_MAGIC = b"dutycli-cache 1\n"
+
+
+def directory() -> Path | None:
+    if os.environ.get("DUTYCLI_NO_CACHE", "") not in ("", "0"):
+        return None
+    chosen = os.environ.get("DUTYCLI_CACHE_DIR")
+    if chosen:
+        return Path(chosen)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "dutycli"
+
+
+def _key(path: Path, raw: bytes) -> dict[str, Any] | None:
+    try:
+        stat = path.stat()
+        source = str(path.resolve())
+    except OSError:
+        return None
+    return {
+        "source": source,
+        "size": stat.st_size,
+        "mtime_ns": stat.st_mtime_ns,
+        "sha256": hashlib.sha256(raw).hexdigest(),
+        "dutycli": __version__,
+        "fields": TASK_FIELDS,
+    }
+
+
+def _file_for(folder: Path, key: dict[str, Any]) -> Path:
+    name = hashlib.sha256(key["source"].encode("utf-8", "surrogateescape")).hexdigest()[:32]
+    return folder / f"{name}.arrow"
+
+
+def lookup(path: Path, raw: bytes) -> tuple[dict[str, Any], pl.DataFrame] | None:
+    """The cached (header, frame) for this exact file content, or None."""
+    folder = directory()
+    key = _key(path, raw) if folder is not None else None
+    if folder is None or key is None:
+        return None
+    try:
+        with open(_file_for(folder, key), "rb") as handle:
+            if handle.readline() != _MAGIC:
+                return None
+            header = json.loads(handle.readline())
+            if header.get("key") != key:
+                return None
+            payload = handle.read()
+        import polars as pl
+
+        return header, pl.read_ipc(io.BytesIO(payload))
+    except Exception:  # a missing, partial or foreign cache file is simply not used
+        return None
+
+
+def store(path: Path, raw: bytes, header: dict[str, Any], frame: pl.DataFrame) -> None:
+    """Write the cache entry atomically; silently do nothing when that is not possible."""
+    folder = directory()
+    key = _key(path, raw) if folder is not None else None
+    if folder is None or key is None:
+        return
+    temporary = None
+    try:
+        text = json.dumps({**header, "key": key}, ensure_ascii=False)
+        if json.loads(text) != {**header, "key": key}:
+            return  # metadata JSON cannot hold exactly (dates, tuples...): parse YAML each time
+        folder.mkdir(parents=True, exist_ok=True)
+        target = _file_for(folder, key)
+        fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=folder)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(_MAGIC)
+            handle.write(text.encode("utf-8") + b"\n")
+            frame.write_ipc(handle)
+        os.replace(temporary, target)
+        temporary = None
+    except Exception:
+        pass
+    finally:
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)

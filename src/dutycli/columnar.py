@@ -1,0 +1,153 @@
+"""Parquet and Arrow IPC datasets: scanned lazily, validated against the task schema.
+
+A large dataset is not loaded: Polars scans it, so a query reads only the columns (and
+rows) it needs. The dataset's metadata (title, label, goals...) travels in the Parquet
+file's key-value metadata under ``dutycli``; an IPC file carries the tasks only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from dutycli.errors import DataError
+from dutycli.schema import TASK_FIELDS
+
+if TYPE_CHECKING:
+    import polars as pl
+
+# Formats a dataset can be written in, by file suffix.
+SUFFIXES = {
+    ".parquet": "parquet",
+    ".pq": "parquet",
+    ".arrow": "ipc",
+    ".ipc": "ipc",
+    ".feather": "ipc",
+    ".yaml": "yaml",
+    ".yml": "yaml",
+}
+LABELS = {"parquet": "Parquet", "ipc": "Arrow IPC", "yaml": "YAML"}
+META_KEY = "dutycli"
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
+# How each kind of field is described in errors, as the YAML validation says it.
+_KIND_WORDS = {
+    "int": "a whole number",
+    "str": "text",
+    "names": "a list of names",
+    "bool": "true or false",
+}
+
+
+def scan(path: Path, kind: str) -> tuple[dict[str, Any], pl.LazyFrame]:
+    """The dataset's metadata and a lazy frame of its tasks in schema order."""
+    import polars as pl
+
+    from dutycli.loader import task_schema
+
+    label = LABELS[kind]
+    try:
+        frame = pl.scan_parquet(path) if kind == "parquet" else pl.scan_ipc(path)
+        schema = frame.collect_schema()
+        meta = _parquet_meta(path) if kind == "parquet" else {}
+    except (pl.exceptions.PolarsError, OSError, ValueError) as exc:
+        raise DataError(f"{path}: not a readable {label} file: {_first_line(exc)}") from None
+    expected = task_schema()
+    for name in schema:
+        if name not in expected:
+            raise DataError(
+                f"{path}: unknown field {name!r}; valid fields: {', '.join(TASK_FIELDS)}"
+            )
+    for name, dtype in expected.items():
+        if name not in schema:
+            raise DataError(f"{path}: missing field {name!r} (a {label} dataset needs every field)")
+        if schema[name] != dtype:
+            raise DataError(
+                f"{path}: field {name!r} must be {_KIND_WORDS[TASK_FIELDS[name]]} ({dtype}), "
+                f"got {schema[name]}"
+            )
+    return meta, frame.select(list(TASK_FIELDS))
+
+
+def _parquet_meta(path: Path) -> dict[str, Any]:
+    import polars as pl
+
+    text = pl.read_parquet_metadata(path).get(META_KEY)
+    if not text:
+        return {}
+    try:
+        meta = json.loads(text)
+    except ValueError:
+        raise DataError(f"{path}: the {META_KEY!r} metadata is not JSON") from None
+    if not isinstance(meta, dict):
+        raise DataError(f"{path}: the {META_KEY!r} metadata is not a mapping")
+    return meta
+
+
+def format_for(target: Path, chosen: str | None) -> str:
+    """The format to write: the one chosen, else the one the file suffix names."""
+    if chosen is not None:
+        return chosen
+    kind = SUFFIXES.get(target.suffix.lower())
+    if kind is None:
+        raise DataError(
+            f"{target}: cannot tell the format from the suffix; use --format "
+            f"({', '.join(sorted(set(SUFFIXES.values())))})"
+        )
+    return kind
+
+
+def write_dataset(
+    frame: pl.DataFrame,
+    meta: dict[str, Any],
+    goals: list[dict[str, Any]],
+    target: Path,
+    kind: str,
+    force: bool,
+) -> None:
+    """Write a whole dataset (tasks, metadata, goals) as Parquet, Arrow IPC or YAML."""
+    from dutycli import dataset
+
+    if kind == "yaml":
+        document = {**meta, "goals": goals, "tasks": frame.to_dicts()}
+        document.setdefault("dutycli_dataset", dataset.FORMAT_VERSION)
+        dataset.write_atomic(dataset.dump(document), target, force)
+    else:
+        write(frame, {**meta, "goals": goals}, target, kind, force)
+
+
+def write(frame: pl.DataFrame, meta: dict[str, Any], target: Path, kind: str, force: bool) -> None:
+    """Write tasks (and, for Parquet, metadata) atomically: a temporary file, then a rename."""
+    import polars as pl
+
+    if target.exists() and not force:
+        raise DataError(f"{target}: already exists; use --force to replace it")
+    directory = target.parent if str(target.parent) else Path(".")
+    temporary = None
+    try:
+        fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=directory)
+        os.close(fd)
+        if kind == "parquet":
+            frame.write_parquet(
+                temporary, metadata={META_KEY: json.dumps(meta, ensure_ascii=False)}
+            )
+        else:
+            frame.write_ipc(temporary, compression="uncompressed")
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)  # as an ordinary new file, not mkstemp's 0600
+        os.replace(temporary, target)
+        temporary = None
+    except (OSError, pl.exceptions.PolarsError) as exc:
+        message = exc.strerror if isinstance(exc, OSError) and exc.strerror else _first_line(exc)
+        raise DataError(f"{target}: cannot write: {message}") from None
+    finally:
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)

@@ -1,0 +1,292 @@
+"""Parquet and Arrow IPC datasets, export, the YAML cache and the synthetic generator."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from dutycli import cache, dataset, query
+from dutycli.loader import load, task_schema
+from dutycli.schema import TASK_FIELDS
+
+from .conftest import DATASET, ROOT, run_cli, run_process
+
+QUERIES = [
+    ["by-unit", "发改局"],
+    ["by-unit", "纪委"],
+    ["by-leader", "陆秋明"],
+    ["by-target", "4"],
+    ["search", "石墨烯"],
+    ["search", "gdp", "增长", "--any"],
+    ["search", "--regex", "增长[0-9]+%"],
+    ["list", "-u", "商务局", "-k", "外资"],
+    ["show", "12"],
+    ["units"],
+    ["leaders"],
+    ["targets"],
+    ["by-unit", "发改局", "--strict"],
+]
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("exported")
+    paths = {}
+    for kind, suffix in (("parquet", ".parquet"), ("ipc", ".arrow"), ("yaml", ".yaml")):
+        target = folder / f"wujin{suffix}"
+        result = run_cli("export", "-o", str(target))
+        assert result.exit_code == 0, result.stderr
+        paths[kind] = target
+    return paths
+
+
+@pytest.mark.parametrize("kind", ["parquet", "ipc", "yaml"])
+@pytest.mark.parametrize("args", QUERIES, ids=" ".join)
+def test_every_query_answers_the_same_from_every_format(
+    exported: dict[str, Path], kind: str, args: list[str]
+) -> None:
+    expected = run_cli(*args, "-f", "json")
+    got = run_cli("--data", str(exported[kind]), *args, "-f", "json")
+    assert (got.exit_code, got.stdout, got.stderr) == (
+        expected.exit_code,
+        expected.stdout,
+        expected.stderr,
+    )
+
+
+def test_summary_from_parquet_keeps_the_title(exported: dict[str, Path]) -> None:
+    shipped = run_cli().stdout.replace(str(dataset.default_path()), str(exported["parquet"]))
+    assert run_cli("--data", str(exported["parquet"])).stdout == shipped
+
+
+def test_columnar_datasets_are_scanned_lazily(exported: dict[str, Path]) -> None:
+    for kind in ("parquet", "ipc"):
+        table = load(exported[kind])
+        assert isinstance(table.frame, pl.LazyFrame)
+        assert table.frame.collect_schema() == task_schema()
+        found = query.with_names(table.frame, "lead_units", ["发改局"])
+        assert isinstance(found, pl.LazyFrame)  # nothing read until the CLI renders
+    assert isinstance(load(DATASET).frame, pl.DataFrame)  # YAML stays eager, as before
+
+
+def test_yaml_round_trip_through_parquet_is_exact(
+    exported: dict[str, Path], tmp_path: Path
+) -> None:
+    back = tmp_path / "back.yaml"
+    assert run_cli("--data", str(exported["parquet"]), "export", "-o", str(back)).exit_code == 0
+    assert dataset.read(back).tasks == dataset.read(DATASET).tasks
+    assert dataset.read(back).goals == dataset.read(DATASET).goals
+    assert dataset.read(back).meta == dataset.read(DATASET).meta
+
+
+def test_import_writes_parquet_by_suffix(exported: dict[str, Path], tmp_path: Path) -> None:
+    target = tmp_path / "imported.parquet"
+    raw = ROOT / "data" / "raw" / "wujin-2019-duty-table.txt"
+    assert run_cli("import", str(raw), "-o", str(target)).exit_code == 0
+    assert pl.read_parquet(target).equals(pl.read_parquet(exported["parquet"]))
+
+
+def test_export_refuses_to_overwrite_or_guess(tmp_path: Path) -> None:
+    target = tmp_path / "t.parquet"
+    assert run_cli("export", "-o", str(target)).exit_code == 0
+    again = run_cli("export", "-o", str(target))
+    assert again.exit_code == 2 and "--force" in again.stderr
+    assert run_cli("export", "-o", str(target), "--force").exit_code == 0
+    unknown = run_cli("export", "-o", str(tmp_path / "t.dat"))
+    assert unknown.exit_code == 2 and "--format" in unknown.stderr
+    chosen = run_cli("export", "-o", str(tmp_path / "t.dat"), "--format", "ipc")
+    assert chosen.exit_code == 0
+    assert run_cli("--data", str(tmp_path / "t.dat"), "by-unit", "发改局").exit_code == 0
+
+
+def _write_parquet(path: Path, frame: pl.DataFrame) -> Path:
+    frame.write_parquet(path)
+    return path
+
+
+def _one_line_error(result_stderr: str, path: Path, *words: str) -> None:
+    assert result_stderr.startswith(f"dutycli: {path}"), result_stderr
+    assert len(result_stderr.splitlines()) == 1
+    for word in words:
+        assert word in result_stderr
+
+
+def test_parquet_is_validated_against_the_schema(tmp_path: Path) -> None:
+    tasks = load(DATASET).frame
+    assert isinstance(tasks, pl.DataFrame)
+    first, last = next(iter(TASK_FIELDS)), list(TASK_FIELDS)[-1]
+    cases = {
+        "missing.parquet": (tasks.drop(last), ["missing field", repr(last)]),
+        "extra.parquet": (tasks.with_columns(pl.lit(1).alias("colour")), ["unknown field"]),
+        "dtype.parquet": (tasks.with_columns(pl.col(first).cast(pl.String)), ["must be"]),
+        "lists.parquet": (
+            tasks.with_columns(pl.col("leaders").list.join("、")),
+            ["'leaders'", "must be a list of names"],
+        ),
+    }
+    for name, (frame, words) in cases.items():
+        path = _write_parquet(tmp_path / name, frame)
+        result = run_cli("--data", str(path), "units")
+        assert result.exit_code == 2, name
+        _one_line_error(result.stderr, path, *words)
+        assert result.stdout == ""
+
+
+def test_a_damaged_columnar_file_is_a_clear_error(tmp_path: Path) -> None:
+    damaged = tmp_path / "damaged.parquet"
+    damaged.write_bytes(b"PAR1" + b"\0" * 64)
+    result = run_cli("--data", str(damaged), "units")
+    assert result.exit_code == 2
+    _one_line_error(result.stderr, damaged, "not a readable Parquet file")
+    arrow = tmp_path / "damaged.arrow"
+    arrow.write_bytes(b"ARROW1" + b"\0" * 64)
+    result = run_cli("--data", str(arrow), "units")
+    assert result.exit_code == 2
+    _one_line_error(result.stderr, arrow, "not a readable Arrow IPC file")
+
+
+def test_literal_keyword_search_matches_the_regex_search() -> None:
+    frame = load(DATASET).frame
+    assert isinstance(frame, pl.DataFrame)
+    for keyword in ["增长", "5%", "（", "GDP", "gdp", "2019年", "a.b", "\\", "研发 投入"]:
+        patterns = query.keyword_patterns([keyword], regex=False)
+        regex = frame.filter(
+            pl.col("task").str.contains(patterns[0]) | pl.col("goal").str.contains(patterns[0])
+        )
+        assert query.collect(query.with_keywords(frame, patterns)).equals(regex), keyword
+
+
+# --- the YAML cache -------------------------------------------------------------------
+
+
+def _rows(stdout: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(stdout)))
+
+
+def test_cache_is_used_and_never_stale(tmp_path: Path) -> None:
+    data = tmp_path / "d.yaml"
+    data.write_bytes(DATASET.read_bytes())
+    cache_dir = tmp_path / "cache"
+    env = {"DUTYCLI_CACHE_DIR": str(cache_dir)}
+    first = run_process("--data", str(data), "by-leader", "陆秋明", env=env)
+    assert len(list(cache_dir.glob("*.arrow"))) == 1
+    assert run_process("--data", str(data), "by-leader", "陆秋明", env=env).stdout == first.stdout
+    # Same size, same modification time, different content: the hash tells.
+    stat = data.stat()
+    text = data.read_text(encoding="utf-8").replace("陆秋明", "甲乙丙")
+    data.write_text(text, encoding="utf-8")
+    os.utime(data, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert data.stat().st_size == stat.st_size
+    assert run_process("--data", str(data), "by-leader", "陆秋明", env=env).exit_code == 2
+    renamed = run_process("--data", str(data), "by-leader", "甲乙丙", env=env)
+    assert [r["id"] for r in _rows(renamed.stdout)] == [r["id"] for r in _rows(first.stdout)]
+
+
+def test_a_damaged_or_unwritable_cache_never_fails_a_query(tmp_path: Path) -> None:
+    expected = run_process("by-unit", "发改局").stdout
+    blocked = tmp_path / "file-not-folder"
+    blocked.write_text("x")
+    result = run_process("by-unit", "发改局", env={"DUTYCLI_CACHE_DIR": str(blocked / "sub")})
+    assert (result.exit_code, result.stdout, result.stderr) == (0, expected, "")
+    folder = tmp_path / "cache"
+    run_process("by-unit", "发改局", env={"DUTYCLI_CACHE_DIR": str(folder)})
+    for entry in folder.glob("*.arrow"):
+        entry.write_bytes(entry.read_bytes()[:200])  # cut short
+    result = run_process("by-unit", "发改局", env={"DUTYCLI_CACHE_DIR": str(folder)})
+    assert (result.exit_code, result.stdout, result.stderr) == (0, expected, "")
+
+
+def test_no_cache_writes_nothing_and_never_beside_the_dataset(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    data = folder / "d.yaml"
+    data.write_bytes(DATASET.read_bytes())
+    folder.chmod(0o555)  # a read-only dataset folder
+    try:
+        off = run_process(
+            "--data",
+            str(data),
+            "units",
+            env={"DUTYCLI_NO_CACHE": "1", "DUTYCLI_CACHE_DIR": str(tmp_path / "c")},
+        )
+        assert off.exit_code == 0
+        assert not (tmp_path / "c").exists()
+        assert run_process("--data", str(data), "units").exit_code == 0
+        assert sorted(p.name for p in folder.iterdir()) == ["d.yaml"]
+    finally:
+        folder.chmod(0o755)
+
+
+def test_cache_directory_follows_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DUTYCLI_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", "/somewhere")
+    assert cache.directory() == Path("/somewhere/dutycli")
+    monkeypatch.setenv("DUTYCLI_NO_CACHE", "1")
+    assert cache.directory() is None
+
+
+# --- the generator (the benchmark's data) -----------------------------------------------
+
+
+def test_generator_writes_datasets_dutycli_reads(tmp_path: Path) -> None:
+    completed = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "generate.py"),
+            "--sizes",
+            "1000",
+            "--out",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    parquet, yaml_file = tmp_path / "tasks-1k.parquet", tmp_path / "tasks-1k.yaml"
+    frame = pl.read_parquet(parquet)
+    assert frame.schema == task_schema() and len(frame) == 1000
+    assert frame.get_column("id").is_unique().all()
+    real = load(DATASET).frame
+    assert isinstance(real, pl.DataFrame)
+    # Names come from the real table; texts are CJK sentences of realistic length.
+    assert set(frame.get_column("lead_units").explode().drop_nulls()) <= set(
+        real.get_column("lead_units").explode().drop_nulls()
+    )
+    lengths = frame.get_column("task").str.len_chars()
+    assert 10 < lengths.mean() < 200  # type: ignore[operator]
+    # The YAML and the Parquet file hold the same tasks.
+    for args in (["by-unit", "发改局"], ["search", "石墨烯"], ["leaders"]):
+        from_yaml = run_cli("--data", str(yaml_file), *args, "-f", "json")
+        from_parquet = run_cli("--data", str(parquet), *args, "-f", "json")
+        assert from_yaml.exit_code == 0
+        assert json.loads(from_yaml.stdout) == json.loads(from_parquet.stdout)
+
+
+def test_a_folder_may_mix_yaml_and_parquet(exported: dict[str, Path], tmp_path: Path) -> None:
+    mixed, plain = tmp_path / "mixed", tmp_path / "plain"
+    mixed.mkdir()
+    plain.mkdir()
+    (mixed / "a.yaml").write_bytes(DATASET.read_bytes())
+    (mixed / "b.parquet").write_bytes(exported["parquet"].read_bytes())
+    (plain / "a.yaml").write_bytes(DATASET.read_bytes())
+    (plain / "b.yaml").write_bytes(DATASET.read_bytes())
+    for args in (
+        ["by-unit", "发改局"],
+        ["by-target", "4"],
+        ["targets"],
+        ["show", "5", "--dataset", "b"],
+    ):
+        got = run_cli("--data", str(mixed), *args, "-f", "json")
+        expected = run_cli("--data", str(plain), *args, "-f", "json")
+        assert (got.exit_code, got.stdout) == (expected.exit_code, expected.stdout), args
+    refused = run_cli("--data", str(mixed), "export", "-o", str(tmp_path / "x.parquet"))
+    assert refused.exit_code == 2 and "one dataset" in refused.stderr
