@@ -6,6 +6,7 @@ Polars and Rich are imported inside the commands that need them, so that
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
@@ -65,27 +66,33 @@ class DutyGroup(TyperGroup):
     ) -> int:
         from typer._click import exceptions as click_exceptions
 
+        from dutycli.render import note, output_error
+
+        _utf8_streams()
         try:
-            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
-            return int(code or 0)
+            try:
+                code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+                return int(code or 0)
+            except OSError as exc:
+                # Only writes escape as OSError (reads are DataErrors): help or version text
+                # into a closed pipe or a full disk.
+                raise output_error(exc) from None
         except OutputClosed:
             _silence_stdout()
             return OutputClosed.exit_code
         except DutyError as exc:
-            from dutycli.render import note
-
             if isinstance(exc, OutputError):
                 _silence_stdout()
             note(str(exc))
             return exc.exit_code
         except click_exceptions.UsageError as exc:
-            sys.stderr.write(f"dutycli: {_usage_message(exc)}\n")
+            note(_usage_message(exc))
             return EXIT_USAGE
         except click_exceptions.ClickException as exc:
-            sys.stderr.write(f"dutycli: {exc.format_message()}\n")
+            note(exc.format_message())
             return exc.exit_code
         except (KeyboardInterrupt, typer.Abort):
-            sys.stderr.write("dutycli: interrupted\n")
+            note("interrupted")
             return EXIT_INTERRUPTED
 
 
@@ -495,6 +502,21 @@ def import_source(
 
 
 # --- the entry point: one place for error handling ---------------------------------
+
+
+def _utf8_streams() -> None:
+    """Write UTF-8 whatever the locale says (LANG=C, PYTHONIOENCODING=ascii).
+
+    The data is Chinese: encoding it for an ASCII locale would either fail or turn it into
+    escapes, and CSV/JSON output is documented as UTF-8.
+    """
+    for stream, errors in ((sys.stdout, "strict"), (sys.stderr, "backslashreplace")):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        reconfigure = getattr(stream, "reconfigure", None)
+        if encoding != "utf8" and reconfigure is not None:
+            # A stream that cannot change encoding is kept as it is.
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(encoding="utf-8", errors=errors)
 
 
 def _silence_stdout() -> None:

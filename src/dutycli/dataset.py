@@ -23,6 +23,30 @@ DEFAULT_DATASET = "wujin-2019.yaml"
 
 _SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _SafeDumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+class _StrictLoader(_SafeLoader):  # type: ignore[misc, valid-type]
+    """The safe loader, refusing a key written twice in one mapping.
+
+    PyYAML would keep the last value and drop the first without a word: data lost silently.
+    """
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _MERGE_TAG:
+                continue
+            key = self.construct_object(key_node)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    "while reading a mapping",
+                    node.start_mark,
+                    f"found duplicate key {key!r}",
+                    key_node.start_mark,
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
 
 
 @dataclass
@@ -57,16 +81,23 @@ def dump(document: dict[str, Any]) -> str:
 
 
 def write_atomic(text: str, target: Path, force: bool) -> None:
-    """Write via a temporary file and rename, so a reader never sees a half-written dataset."""
+    """Write via a temporary file and rename, so a reader never sees a half-written dataset.
+
+    The temporary file is ``.NAME.XXXXXXXX.tmp`` beside the target; it is removed on every
+    error and on Ctrl-C. Only a kill that cannot be caught (SIGKILL, power loss) can leave
+    it behind — the target itself is then untouched.
+    """
     if target.exists() and not force:
         raise DataError(f"{target}: already exists; use --force to replace it")
     directory = target.parent if str(target.parent) else Path(".")
     try:
-        fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=directory)
+        fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     except OSError as exc:
         raise DataError(f"{target}: cannot write: {exc.strerror or exc}") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            # mkstemp makes the file private (0600); a dataset gets the mode a new file gets.
+            os.fchmod(handle.fileno(), _new_file_mode())
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
@@ -77,6 +108,12 @@ def write_atomic(text: str, target: Path, force: bool) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _new_file_mode() -> int:
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def read(path: Path) -> Dataset:
@@ -96,7 +133,7 @@ def read(path: Path) -> Dataset:
             f"{path}: not a YAML dataset (not UTF-8 text at byte {exc.start})"
         ) from None
     try:
-        document = yaml.load(text, Loader=_SafeLoader)
+        document = yaml.load(text, Loader=_StrictLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f":{mark.line + 1}" if mark is not None else ""
@@ -104,6 +141,8 @@ def read(path: Path) -> Dataset:
         raise DataError(f"{path}{where}: not valid YAML: {problem}") from None
     except yaml.YAMLError as exc:
         raise DataError(f"{path}: not valid YAML: {exc}") from None
+    if document is None and not text.strip():
+        raise DataError(f"{path}: empty file, not a dataset")
     try:
         return _validate(path, document)
     except _SchemaError as exc:

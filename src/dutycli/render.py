@@ -14,14 +14,12 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, BinaryIO, Literal, cast
+from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 
 from dutycli.errors import OutputClosed, OutputError
 from dutycli.schema import LABELS, NAME_COLUMNS, NAME_JOINER
 
 if TYPE_CHECKING:
-    from io import IOBase
-
     import polars as pl
     from rich.text import Text
 
@@ -30,8 +28,14 @@ ResultKind = Literal["tasks", "names", "goals", "record"]
 INHERITED_MARK = "↑"
 # Columns left out of the terminal table unless asked for (they are in every flat format).
 TABLE_HIDDEN = {"source_line"}
-# C0/C1 controls (but newline) and the bidi overrides that can disguise text.
-_UNSAFE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# What a terminal must never receive raw from data: C0/C1 controls (ESC starts ANSI
+# sequences), the bidi controls that can reorder a line (U+061C, U+200E/F, U+202A-E,
+# U+2066-9), line/paragraph separators that split a row, and invisible format
+# characters (zero-width space/joiners, word joiner, BOM, interlinear annotation) that
+# make two different names look alike. A newline is layout in task text and kept there.
+_INVISIBLE = "\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb"
+_UNSAFE = re.compile(f"[\x00-\x09\x0b-\x1f\x7f-\x9f{_INVISIBLE}]")
+_UNSAFE_LINE = re.compile(f"[\x00-\x1f\x7f-\x9f{_INVISIBLE}]")  # newline too
 
 
 @dataclass
@@ -45,19 +49,22 @@ class Result:
     fields_chosen: bool = False  # the user picked columns with --fields: show exactly those
 
 
-def escape_controls(text: str) -> str:
-    """Control characters as visible escapes (``\\x1b``), for terminal text and messages."""
-    return _UNSAFE.sub(
-        lambda m: (
-            f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}"
-        ),
-        text,
-    )
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def escape_controls(text: str, keep_newlines: bool = True) -> str:
+    """Control and invisible characters as visible escapes (``\\x1b``), for terminal text.
+
+    With ``keep_newlines=False`` a newline is escaped too: for a one-line message or a name.
+    """
+    return (_UNSAFE if keep_newlines else _UNSAFE_LINE).sub(_escape, text)
 
 
 def note(message: str) -> None:
     """A one-line message on stderr (never on stdout, which may be feeding a pipe)."""
-    sys.stderr.write(f"dutycli: {escape_controls(message)}\n")
+    sys.stderr.write(f"dutycli: {escape_controls(message, keep_newlines=False)}\n")
     sys.stderr.flush()
 
 
@@ -73,17 +80,15 @@ def _stdout_guard() -> Iterator[None]:
         yield
         sys.stdout.flush()
     except OSError as exc:
-        if _os_errno(exc) == errno.EPIPE:
-            raise OutputClosed() from None
-        raise OutputError(f"cannot write output: {exc.strerror or exc}") from None
+        raise output_error(exc) from None
 
 
-def _os_errno(exc: OSError) -> int | None:
-    # Polars reports write failures as OSError without errno, only "(os error 32)" in the text.
-    if exc.errno is not None:
-        return exc.errno
-    found = re.search(r"os error (\d+)", str(exc))
-    return int(found.group(1)) if found else None
+def output_error(exc: OSError) -> OutputClosed | OutputError:
+    """A failed write to stdout: a reader that left (quiet) or a real error (one line)."""
+    if exc.errno == errno.EPIPE:
+        return OutputClosed()
+    reason = os.strerror(exc.errno) if exc.errno else str(exc)
+    return OutputError(f"cannot write output: {reason}")
 
 
 def _closed_pipe() -> None:
@@ -104,17 +109,23 @@ def emit_text(text: str) -> None:
 def _emit(result: Result, fmt: str, out: BinaryIO) -> None:
     if fmt == "table":
         _table(result)
-    elif fmt in ("csv", "tsv"):
-        flat(result.frame).write_csv(out, separator="," if fmt == "csv" else "\t")
-    elif fmt == "json":
-        _json(result.frame, out)
-    elif fmt == "jsonl":
-        if not result.frame.is_empty():
-            result.frame.write_ndjson(out)
-    elif fmt == "md":
-        out.write(markdown(result.frame).encode("utf-8"))
-    else:  # pragma: no cover - the CLI validates formats
-        raise ValueError(fmt)
+    else:
+        # Rendered in memory, then written from Python: a Polars writer blocked on a full
+        # pipe would hold off Ctrl-C, a Python write is interrupted by it (exit 130).
+        out.write(render_flat(result.frame, fmt).encode("utf-8"))
+
+
+def render_flat(frame: pl.DataFrame, fmt: str) -> str:
+    """A frame in one of the flat formats, every character of the data kept."""
+    if fmt in ("csv", "tsv"):
+        return flat(frame).write_csv(separator="," if fmt == "csv" else "\t")
+    if fmt == "json":
+        return frame.write_json() + "\n" if not frame.is_empty() else "[]\n"
+    if fmt == "jsonl":
+        return frame.write_ndjson() if not frame.is_empty() else ""
+    if fmt == "md":
+        return markdown(frame)
+    raise ValueError(fmt)  # pragma: no cover - the CLI validates formats
 
 
 def flat(frame: pl.DataFrame) -> pl.DataFrame:
@@ -123,14 +134,6 @@ def flat(frame: pl.DataFrame) -> pl.DataFrame:
 
     lists = [name for name, dtype in frame.schema.items() if isinstance(dtype, pl.List)]
     return frame.with_columns(pl.col(name).list.join(NAME_JOINER) for name in lists)
-
-
-def _json(frame: pl.DataFrame, out: BinaryIO) -> None:
-    if frame.is_empty():
-        out.write(b"[]\n")
-        return
-    frame.write_json(cast("IOBase", out))
-    out.write(b"\n")
 
 
 def _cell_text(value: Any) -> str:
@@ -169,15 +172,18 @@ def _console() -> Any:
     return console
 
 
-def safe_text(value: str, style: str = "") -> Text:
-    """Data as a Rich Text: never parsed as markup, control characters shown as escapes."""
+def safe_text(value: str, style: str = "", keep_newlines: bool = True) -> Text:
+    """Data as a Rich Text: never parsed as markup, control characters shown as escapes.
+
+    ``keep_newlines=False`` for names: a line break inside one name would read as two names.
+    """
     from rich.text import Text
 
     text = Text(style=style)
     position = 0
-    for match in _UNSAFE.finditer(value):
+    for match in (_UNSAFE if keep_newlines else _UNSAFE_LINE).finditer(value):
         text.append(value[position : match.start()])
-        text.append(escape_controls(match.group()), style="reverse")
+        text.append(_escape(match), style="reverse")
         position = match.end()
     text.append(value[position:])
     return text
@@ -193,7 +199,7 @@ def _names_text(
         if index:
             text.append(NAME_JOINER)
         style = "bold yellow" if name in emphasize else ("dim" if inherited else "")
-        text.append_text(safe_text(name, style))
+        text.append_text(safe_text(name, style, keep_newlines=False))
     if open_ended:
         text.append("等", style="dim" if inherited else "")
     if inherited and names:
@@ -243,7 +249,8 @@ def _table(result: Result) -> None:
                 )
                 continue
             text = safe_text(
-                _cell_text(value) if not isinstance(value, bool) else ("是" if value else "")
+                _cell_text(value) if not isinstance(value, bool) else ("是" if value else ""),
+                keep_newlines=column != "name",
             )
             if column in ("task", "goal"):
                 for pattern in result.highlight_patterns:
@@ -257,7 +264,11 @@ def _table(result: Result) -> None:
                     if index:
                         text.append(NAME_JOINER)
                     text.append_text(
-                        safe_text(str(item), "bold yellow" if item in emphasize else "")
+                        safe_text(
+                            str(item),
+                            "bold yellow" if item in emphasize else "",
+                            keep_newlines=False,
+                        )
                     )
             cells.append(text)
         table.add_row(*cells)
@@ -321,9 +332,11 @@ def _provenance(row: dict[str, Any], column: str) -> str:
 
 def summary(meta: dict[str, Any], counts: dict[str, int], path: str) -> None:
     """The bare ``dutycli`` screen: what is loaded and what to try."""
+    title = str(meta.get("title") or "(untitled dataset)")
+    label = str(meta.get("label") or "")
     lines = [
-        f"{meta.get('title') or '(untitled dataset)'}  {meta.get('label', '')}".rstrip(),
-        f"数据集 {path}",
+        escape_controls(f"{title}  {label}".rstrip(), keep_newlines=False),
+        f"数据集 {escape_controls(path, keep_newlines=False)}",
         f"{counts['goals']} 个目标 · {counts['tasks']} 条任务 · {counts['leaders']} 位分管领导 · "
         f"{counts['units']} 个牵头单位",
         "",
@@ -335,4 +348,4 @@ def summary(meta: dict[str, Any], counts: dict[str, int], path: str) -> None:
         "  dutycli units | leaders | targets   名录与任务数",
         "  dutycli --help                 全部命令与选项",
     ]
-    emit_text(escape_controls("\n".join(lines)) + "\n")
+    emit_text("\n".join(lines) + "\n")
