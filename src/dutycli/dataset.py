@@ -26,7 +26,7 @@ _SafeDumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
-class _StrictLoader(_SafeLoader):  # type: ignore[misc, valid-type]
+class _StrictLoader(_SafeLoader):  # type: ignore[misc]
     """The safe loader, refusing a key written twice in one mapping.
 
     PyYAML would keep the last value and drop the first without a word: data lost silently.
@@ -139,8 +139,16 @@ def read(path: Path) -> Dataset:
         where = f":{mark.line + 1}" if mark is not None else ""
         problem = exc.problem or exc.context or "invalid YAML"
         raise DataError(f"{path}{where}: not valid YAML: {problem}") from None
+    except yaml.reader.ReaderError as exc:
+        # A character YAML does not allow in a file (NUL, most C0 controls): name it and its line.
+        line = text.count("\n", 0, exc.position) + 1
+        character = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        raise DataError(
+            f"{path}:{line}: not valid YAML: unacceptable character #x{character:04x}: "
+            f"{exc.reason}"
+        ) from None
     except yaml.YAMLError as exc:
-        raise DataError(f"{path}: not valid YAML: {exc}") from None
+        raise DataError(f"{path}: not valid YAML: {str(exc).splitlines()[0]}") from None
     if document is None and not text.strip():
         raise DataError(f"{path}: empty file, not a dataset")
     try:

@@ -1,0 +1,151 @@
+"""The hostile-input corpus (tests/hostile/cases.py) through both ways of running dutycli.
+
+Every bad file gives exactly one line on stderr, the documented exit code, nothing on
+stdout and no traceback — in-process (CliRunner) and as the installed command. The
+installed command runs every case too; those runs are started together (a thread pool of
+subprocesses) so the corpus stays cheap, and each case still reports on its own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from dutycli import dataset
+from dutycli.errors import DataError
+
+from .conftest import Outcome, run_cli, run_process
+from .hostile.cases import (
+    DATASET_CASES,
+    PYTHON_TAGS,
+    SOURCE_CASES,
+    SOURCE_WRITERS,
+    Case,
+    SourceCase,
+    python_tag_case,
+    regex,
+)
+
+
+def assert_one_line_error(outcome: Outcome, pattern: str, exit_code: int) -> None:
+    assert outcome.exit_code == exit_code, outcome
+    assert outcome.stdout == ""
+    assert "Traceback" not in outcome.stderr
+    lines = outcome.stderr.splitlines()
+    assert len(lines) == 1, outcome.stderr
+    assert lines[0].startswith("dutycli: ")
+    assert re.fullmatch(pattern, lines[0].removeprefix("dutycli: ")), (pattern, lines[0])
+
+
+class Corpus:
+    """The corpus written to one directory, with the installed command's outcome per run."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.marker = root / "ran"
+        self.runs: dict[str, tuple[str, ...]] = {}
+        self.outcomes: dict[str, Outcome] = {}
+        for case in [*DATASET_CASES, *self.tag_cases()]:
+            path = root / "datasets" / f"{case.id}.yaml"
+            path.parent.mkdir(exist_ok=True)
+            path.write_bytes(case.content)
+            self.runs[case.id] = ("--data", str(path), "list")
+        for case in SOURCE_CASES:
+            for suffix in SOURCE_WRITERS:
+                folder = root / f"source-{case.id}{suffix}"
+                folder.mkdir()
+                source = self.source(case, suffix)
+                self.runs[f"{case.id}{suffix}-check"] = ("import", str(source), "--check")
+                target = folder / "out.yaml"
+                self.runs[f"{case.id}{suffix}-write"] = ("import", str(source), "-o", str(target))
+
+    def tag_cases(self) -> list[Case]:
+        return [python_tag_case(tag, str(self.marker)) for tag in PYTHON_TAGS]
+
+    def dataset(self, case: Case) -> Path:
+        return self.root / "datasets" / f"{case.id}.yaml"
+
+    def source(self, case: SourceCase, suffix: str) -> Path:
+        source = self.root / f"source-{case.id}{suffix}" / f"{case.id}{suffix}"
+        if not source.exists():
+            data = case.raw if case.table is None else SOURCE_WRITERS[suffix](case.table)
+            source.write_bytes(data)
+        return source
+
+    def run_all_processes(self) -> None:
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            futures = {key: pool.submit(run_process, *args) for key, args in self.runs.items()}
+        self.outcomes = {key: future.result() for key, future in futures.items()}
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
+    built = Corpus(tmp_path_factory.mktemp("hostile"))
+    built.run_all_processes()
+    return built
+
+
+Runner = Callable[[Corpus, str], Outcome]
+RUNNERS: dict[str, Runner] = {
+    "cli": lambda corpus, key: run_cli(*corpus.runs[key]),
+    "process": lambda corpus, key: corpus.outcomes[key],
+}
+
+
+@pytest.mark.parametrize("runner", RUNNERS)
+@pytest.mark.parametrize("case", DATASET_CASES, ids=lambda c: c.id)
+def test_bad_dataset_is_one_exact_error(corpus: Corpus, case: Case, runner: str) -> None:
+    path = corpus.dataset(case)
+    outcome = RUNNERS[runner](corpus, case.id)
+    assert_one_line_error(outcome, regex(case.message, str(path), path.name), case.exit_code)
+
+
+@pytest.mark.parametrize("case", DATASET_CASES, ids=lambda c: c.id)
+def test_bad_dataset_is_a_data_error_in_the_library(corpus: Corpus, case: Case) -> None:
+    path = corpus.dataset(case)
+    with pytest.raises(DataError) as raised:
+        dataset.read(path)
+    assert re.fullmatch(regex(case.message, str(path), path.name), str(raised.value))
+
+
+@pytest.mark.parametrize("runner", RUNNERS)
+@pytest.mark.parametrize("index", range(len(PYTHON_TAGS)), ids=PYTHON_TAGS)
+def test_python_object_tags_are_refused_and_nothing_runs(
+    corpus: Corpus, index: int, runner: str
+) -> None:
+    case = corpus.tag_cases()[index]
+    path = corpus.dataset(case)
+    outcome = RUNNERS[runner](corpus, case.id)
+    assert_one_line_error(outcome, regex(case.message, str(path), path.name), 2)
+    assert not corpus.marker.exists()
+
+
+def test_every_source_case_has_a_message_for_every_source_format() -> None:
+    for case in SOURCE_CASES:
+        missing = set(SOURCE_WRITERS) - set(case.messages)
+        assert not missing, f"{case.id}: add the expected message for {sorted(missing)}"
+
+
+SOURCE_RUNS = [
+    pytest.param(case, suffix, runner, id=f"{case.id}{suffix}-{runner}")
+    for case in SOURCE_CASES
+    for suffix in SOURCE_WRITERS
+    for runner in RUNNERS
+]
+
+
+@pytest.mark.parametrize(("case", "suffix", "runner"), SOURCE_RUNS)
+def test_bad_source_table_is_one_exact_error_and_writes_nothing(
+    corpus: Corpus, case: SourceCase, suffix: str, runner: str
+) -> None:
+    source = corpus.source(case, suffix)
+    pattern = regex(case.messages[suffix], str(source), source.name)
+    for mode in ("check", "write"):
+        outcome = RUNNERS[runner](corpus, f"{case.id}{suffix}-{mode}")
+        assert_one_line_error(outcome, pattern, case.exit_code)
+    # Neither the target nor a temporary file was left beside the source.
+    assert sorted(p.name for p in source.parent.iterdir()) == [source.name]
