@@ -54,14 +54,19 @@ class Corpus:
             path.parent.mkdir(exist_ok=True)
             path.write_bytes(case.content)
             self.runs[case.id] = ("--data", str(path), "list")
-        for case in SOURCE_CASES:
+        for source_case in SOURCE_CASES:
             for suffix in SOURCE_WRITERS:
-                folder = root / f"source-{case.id}{suffix}"
+                folder = root / f"source-{source_case.id}{suffix}"
                 folder.mkdir()
-                source = self.source(case, suffix)
-                self.runs[f"{case.id}{suffix}-check"] = ("import", str(source), "--check")
+                source = self.source(source_case, suffix)
+                self.runs[f"{source_case.id}{suffix}-check"] = ("import", str(source), "--check")
                 target = folder / "out.yaml"
-                self.runs[f"{case.id}{suffix}-write"] = ("import", str(source), "-o", str(target))
+                self.runs[f"{source_case.id}{suffix}-write"] = (
+                    "import",
+                    str(source),
+                    "-o",
+                    str(target),
+                )
 
     def tag_cases(self) -> list[Case]:
         return [python_tag_case(tag, str(self.marker)) for tag in PYTHON_TAGS]

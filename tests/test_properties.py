@@ -24,6 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dutycli import dataset, query, render
+from dutycli.errors import QueryError
 from dutycli.importer import parse_text_table
 from dutycli.loader import frame_from_records
 from dutycli.schema import NAME_COLUMNS, TASK_FIELDS
@@ -100,7 +101,9 @@ def tables(draw: st.DrawFn) -> list[RowModel]:
             if index == 0:
                 goal_cell = (str(number), goal)
             else:  # a merged goal cell, or the goal repeated at a page break
-                goal_cell = draw(st.sampled_from([("", ""), (str(number), goal), (str(number), "")]))
+                goal_cell = draw(
+                    st.sampled_from([("", ""), (str(number), goal), (str(number), "")])
+                )
             cells = {column: draw(name_cells()) for column in ("leaders", "lead_units")}
             rows.append(RowModel(goal_cell, draw(texts), cells))
     return rows
@@ -180,9 +183,39 @@ def test_random_tables_import_as_the_model_predicts(rows: list[RowModel], order:
 tricky_text = st.one_of(
     st.text(max_size=30),
     st.sampled_from(
-        ["", " lead", "trail ", "yes", "no", "null", "~", "1e3", "0x10", "- x", "a: b", "#c",
-         '"q"', "'s'", "&a", "*a", "!tag", "%", "@", "`", "\\", "\x00", "\x1b[31m", "\u2028",
-         "\x85", "\ufeff", "\r\n", "\t", "多行\n文本", "é", "𠀀"]
+        [
+            "",
+            " lead",
+            "trail ",
+            "yes",
+            "no",
+            "null",
+            "~",
+            "1e3",
+            "0x10",
+            "- x",
+            "a: b",
+            "#c",
+            '"q"',
+            "'s'",
+            "&a",
+            "*a",
+            "!tag",
+            "%",
+            "@",
+            "`",
+            "\\",
+            "\x00",
+            "\x1b[31m",
+            "\u2028",
+            "\x85",
+            "\ufeff",
+            "\r\n",
+            "\t",
+            "多行\n文本",
+            "é",
+            "𠀀",
+        ]
     ),
 ).filter(lambda t: not any(0xD800 <= ord(c) <= 0xDFFF for c in t))
 record_names = st.lists(
@@ -218,8 +251,13 @@ def fold(text: str) -> str:
 
 
 @FEW
-@given(data=records(), wanted=st.text(st.sampled_from(CJK + LATIN), min_size=1, max_size=2),
-       column=st.sampled_from(NAME_COLUMNS), exact=st.booleans(), strict=st.booleans())
+@given(
+    data=records(),
+    wanted=st.text(st.sampled_from(CJK + LATIN), min_size=1, max_size=2),
+    column=st.sampled_from(NAME_COLUMNS),
+    exact=st.booleans(),
+    strict=st.booleans(),
+)
 def test_name_queries_agree_with_a_reference_filter(
     data: list[dict[str, Any]], wanted: str, column: str, exact: bool, strict: bool
 ) -> None:
@@ -234,7 +272,7 @@ def test_name_queries_agree_with_a_reference_filter(
     known = sorted({n for r in data for n in r[column] if hit(n)})
     try:
         match = query.match_names(frame, column, wanted, exact)
-    except query.QueryError:
+    except QueryError:
         assert known == []
         return
     assert match.names == known

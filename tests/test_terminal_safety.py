@@ -31,7 +31,9 @@ CONTROLS = "甲\x00乙\x07丙\x08丁\r戊\x7f己\x85庚\x9b辛\t壬\x0b癸"
 INVISIBLE = "发\u200b改\u202e局\u2066\u2028末\ufeff"
 PAYLOAD = f"{MARKUP}|{ANSI}|{CONTROLS}|{INVISIBLE}"
 # Everything a terminal must not receive raw from data (newlines are layout).
-RAW_UNSAFE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
+RAW_UNSAFE = re.compile(
+    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]"
+)
 WIDE = {"COLUMNS": "2000"}  # no folding: a payload stays on one line of the table
 
 
@@ -181,7 +183,11 @@ def test_flat_formats_keep_every_character(
             # split on newlines only: U+2028 and NEL are data inside the JSON strings
             assert [json.loads(line) for line in out.rstrip("\n").split("\n")] == tasks
         else:
-            rows = list(csv.DictReader(io.StringIO(out, newline=""), delimiter="," if fmt == "csv" else "\t"))
+            rows = list(
+                csv.DictReader(
+                    io.StringIO(out, newline=""), delimiter="," if fmt == "csv" else "\t"
+                )
+            )
             for row, task in zip(rows, tasks, strict=True):
                 for name, kind in TASK_FIELDS.items():
                     if kind == "str":

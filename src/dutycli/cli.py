@@ -68,11 +68,15 @@ class DutyGroup(TyperGroup):
 
         from dutycli.render import note, output_error
 
-        _utf8_streams()
+        _readable_streams()
         try:
             try:
-                code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
-                return int(code or 0)
+                code = int(
+                    super().main(args, prog_name, complete_var, standalone_mode=False, **extra) or 0
+                )
+                if code == EXIT_INTERRUPTED:
+                    raise KeyboardInterrupt  # Typer turned Ctrl-C into a bare exit code
+                return code
             except OSError as exc:
                 # Only writes escape as OSError (reads are DataErrors): help or version text
                 # into a closed pipe or a full disk.
@@ -92,6 +96,7 @@ class DutyGroup(TyperGroup):
             note(exc.format_message())
             return exc.exit_code
         except (KeyboardInterrupt, typer.Abort):
+            _silence_stdout()  # a flush at exit must not block on a pipe nobody reads
             note("interrupted")
             return EXIT_INTERRUPTED
 
@@ -276,7 +281,7 @@ def by_unit(
     from dutycli import query
     from dutycli.render import Result
 
-    names = _resolve_names(frame, "lead_units", [unit], exact)
+    names = _resolve_names(frame, "lead_units", [_arg(unit)], exact)
     _respond(
         Result(query.with_names(frame, "lead_units", names), highlight_names=names), fmt, fields
     )
@@ -296,7 +301,7 @@ def by_leader(
     from dutycli import query
     from dutycli.render import Result
 
-    names = _resolve_names(frame, "leaders", [name], exact)
+    names = _resolve_names(frame, "leaders", [_arg(name)], exact)
     _respond(Result(query.with_names(frame, "leaders", names), highlight_names=names), fmt, fields)
 
 
@@ -315,7 +320,7 @@ def by_target(
     from dutycli import query
     from dutycli.render import Result
 
-    numbers = _resolve_goals(frame, [target])
+    numbers = _resolve_goals(frame, [_arg(target)])
     _respond(Result(query.with_goals(frame, numbers)), fmt, fields)
 
 
@@ -340,7 +345,7 @@ def search(
     from dutycli import query
     from dutycli.render import Result
 
-    patterns = query.keyword_patterns(keywords, regex)
+    patterns = query.keyword_patterns([_arg(k) for k in keywords], regex)
     found = query.with_keywords(frame, patterns, match_any)
     _respond(Result(found, highlight_patterns=patterns), fmt, fields)
 
@@ -372,6 +377,8 @@ def list_tasks(
     from dutycli import query
     from dutycli.render import Result
 
+    unit, leader = [_arg(u) for u in unit or []], [_arg(n) for n in leader or []]
+    target, keyword = [_arg(t) for t in target or []], [_arg(k) for k in keyword or []]
     found = frame
     names: list[str] = []
     if unit:
@@ -504,19 +511,31 @@ def import_source(
 # --- the entry point: one place for error handling ---------------------------------
 
 
-def _utf8_streams() -> None:
-    """Write UTF-8 whatever the locale says (LANG=C, PYTHONIOENCODING=ascii).
+def _readable_streams() -> None:
+    """Text on stdout/stderr that any locale can carry, never mojibake, never a traceback.
 
-    The data is Chinese: encoding it for an ASCII locale would either fail or turn it into
-    escapes, and CSV/JSON output is documented as UTF-8.
+    A locale that cannot encode Chinese (LANG=C without UTF-8 mode, PYTHONIOENCODING=ascii)
+    gets UTF-8, the encoding CSV/JSON use anyway. A locale that can (UTF-8, GBK) is kept,
+    and a character it cannot encode is written as a visible escape instead of failing.
     """
-    for stream, errors in ((sys.stdout, "strict"), (sys.stderr, "backslashreplace")):
-        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+    for stream in (sys.stdout, sys.stderr):
+        encoding = getattr(stream, "encoding", None) or "ascii"
+        try:
+            "中文".encode(encoding)
+            change: dict[str, str] = {"errors": "backslashreplace"}
+        except (UnicodeEncodeError, LookupError):
+            change = {"encoding": "utf-8", "errors": "backslashreplace"}
         reconfigure = getattr(stream, "reconfigure", None)
-        if encoding != "utf8" and reconfigure is not None:
+        if reconfigure is not None:
             # A stream that cannot change encoding is kept as it is.
             with contextlib.suppress(ValueError, OSError):
-                reconfigure(encoding="utf-8", errors=errors)
+                reconfigure(**change)
+
+
+def _arg(text: str) -> str:
+    """A query argument as typed: UTF-8 bytes that an ASCII locale decoded to surrogates
+    (LC_ALL=C with PYTHONUTF8=0) are read as the UTF-8 they are."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "surrogateescape")
 
 
 def _silence_stdout() -> None:

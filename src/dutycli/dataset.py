@@ -141,11 +141,10 @@ def read(path: Path) -> Dataset:
         raise DataError(f"{path}{where}: not valid YAML: {problem}") from None
     except yaml.reader.ReaderError as exc:
         # A character YAML does not allow in a file (NUL, most C0 controls): name it and its line.
-        line = text.count("\n", 0, exc.position) + 1
+        at = text.count("\n", 0, exc.position) + 1
         character = exc.character if isinstance(exc.character, int) else ord(exc.character)
         raise DataError(
-            f"{path}:{line}: not valid YAML: unacceptable character #x{character:04x}: "
-            f"{exc.reason}"
+            f"{path}:{at}: not valid YAML: unacceptable character #x{character:04x}: {exc.reason}"
         ) from None
     except yaml.YAMLError as exc:
         raise DataError(f"{path}: not valid YAML: {str(exc).splitlines()[0]}") from None

@@ -64,6 +64,8 @@ def escape_controls(text: str, keep_newlines: bool = True) -> str:
 
 def note(message: str) -> None:
     """A one-line message on stderr (never on stdout, which may be feeding a pipe)."""
+    # A path or argument an ASCII locale decoded to surrogates is shown as the UTF-8 it is.
+    message = message.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
     sys.stderr.write(f"dutycli: {escape_controls(message, keep_newlines=False)}\n")
     sys.stderr.flush()
 

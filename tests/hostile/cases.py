@@ -38,15 +38,31 @@ HEADER_LINES = HEADER.count("\n")
 VALID = {"int": "1", "str": "文本", "names": "[张三, 李四]", "bool": "false"}
 WRONG: dict[str, list[tuple[str, str, str]]] = {
     # kind: [(yaml value, expected wording, type name reported)]
-    "int": [("x", "a whole number", "str"), ("1.5", "a whole number", "float"),
-            ("true", "a whole number", "bool"), ("99999999999999999999", "a whole number", "int"),
-            ("null", "a whole number", "nothing")],
-    "str": [("123", "text", "int"), ("null", "text", "nothing"), ("[a]", "text", "list"),
-            ("2019-01-01", "text", "date"), ("!!binary aGk=", "text", "bytes")],
-    "names": [("张三", "a list of names", "str"), ("[1, 2]", "a list of names", "list"),
-              ("{a: 1}", "a list of names", "dict"), ("!!set {a}", "a list of names", "set")],
-    "bool": [("yes please", "true or false", "str"), ("1", "true or false", "int"),
-             ("null", "true or false", "nothing")],
+    "int": [
+        ("x", "a whole number", "str"),
+        ("1.5", "a whole number", "float"),
+        ("true", "a whole number", "bool"),
+        ("99999999999999999999", "a whole number", "int"),
+        ("null", "a whole number", "nothing"),
+    ],
+    "str": [
+        ("123", "text", "int"),
+        ("null", "text", "nothing"),
+        ("[a]", "text", "list"),
+        ("2019-01-01", "text", "date"),
+        ("!!binary aGk=", "text", "bytes"),
+    ],
+    "names": [
+        ("张三", "a list of names", "str"),
+        ("[1, 2]", "a list of names", "list"),
+        ("{a: 1}", "a list of names", "dict"),
+        ("!!set {a}", "a list of names", "set"),
+    ],
+    "bool": [
+        ("yes please", "true or false", "str"),
+        ("1", "true or false", "int"),
+        ("null", "true or false", "nothing"),
+    ],
 }
 
 
@@ -69,7 +85,7 @@ def field_line(name: str) -> int:
 
 
 def _wrong_type_cases() -> list[Case]:
-    cases = []
+    cases: list[Case] = []
     for name, kind in TASK_FIELDS.items():
         for value, wording, got in WRONG[kind]:
             cases.append(
@@ -100,46 +116,103 @@ REAL_START = b"dutycli_dataset: 1\ntitle: \xe3\x80\x8a"  # first bytes of a real
 DATASET_CASES: list[Case] = [
     Case("empty-file", b"", f"{PATH}: empty file, not a dataset"),
     Case("blank-file", b"\n  \n\n", f"{PATH}: empty file, not a dataset"),
-    Case("binary-png", b"\x89PNG\r\n\x1a\n\x00\xff\xfe",
-         f"{PATH}: not a YAML dataset \\(not UTF-8 text at byte 0\\)"),
-    Case("binary-nul", b"\x00\x01\x02\x03",
-         f"{PATH}:1: not valid YAML: unacceptable character #x0000: control characters are not allowed"),
-    Case("utf16", "tasks: []\n".encode("utf-16"),
-         f"{PATH}: not a YAML dataset \\(not UTF-8 text at byte 0\\)"),
-    Case("truncated-mid-character", REAL_START[:-1],
-         f"{PATH}: not a YAML dataset \\(not UTF-8 text at byte 26\\)"),
-    Case("truncated-flow-list", dataset_text(task_lines())[:-40] + b"\n",
-         f"{PATH}:\\d+: not valid YAML: .+"),
-    Case("truncated-quoted", HEADER.encode() + b'- task: "unterminated\n',
-         f"{PATH}:\\d+: not valid YAML: found unexpected end of stream"),
+    Case(
+        "binary-png",
+        b"\x89PNG\r\n\x1a\n\x00\xff\xfe",
+        f"{PATH}: not a YAML dataset \\(not UTF-8 text at byte 0\\)",
+    ),
+    Case(
+        "binary-nul",
+        b"\x00\x01\x02\x03",
+        f"{PATH}:1: not valid YAML: unacceptable character #x0000: control characters are not allowed",
+    ),
+    Case(
+        "utf16",
+        "tasks: []\n".encode("utf-16"),
+        f"{PATH}: not a YAML dataset \\(not UTF-8 text at byte 0\\)",
+    ),
+    Case(
+        "truncated-mid-character",
+        REAL_START[:-1],
+        f"{PATH}: not a YAML dataset \\(not UTF-8 text at byte 26\\)",
+    ),
+    Case(
+        "truncated-flow-list",
+        dataset_text(task_lines())[:-40] + b"\n",
+        f"{PATH}:\\d+: not valid YAML: .+",
+    ),
+    Case(
+        "truncated-quoted",
+        HEADER.encode() + b'- task: "unterminated\n',
+        f"{PATH}:\\d+: not valid YAML: found unexpected end of stream",
+    ),
     Case("truncated-after-key", HEADER.encode(), f"{PATH}:5: 'tasks' must be a list"),
-    Case("plain-text", b"just text\n",
-         f"{PATH}: not a dutycli dataset \\(expected a mapping with 'tasks'\\)"),
-    Case("top-level-list", b"- 1\n- 2\n",
-         f"{PATH}: not a dutycli dataset \\(expected a mapping with 'tasks'\\)"),
-    Case("no-version", b"tasks: []\n",
-         f"{PATH}:1: unsupported dataset version None \\(this dutycli reads 1\\)"),
-    Case("future-version", b"dutycli_dataset: 9\ntasks: []\n",
-         f"{PATH}:1: unsupported dataset version 9 \\(this dutycli reads 1\\)"),
-    Case("tasks-not-a-list", b"dutycli_dataset: 1\ntasks: {a: 1}\n",
-         f"{PATH}:2: 'tasks' must be a list"),
-    Case("task-not-a-mapping", dataset_text(["- just text"]),
-         f"{PATH}:{HEADER_LINES + 1}: task 1: must be a mapping of fields"),
-    Case("goals-wrong", dataset_text(task_lines(), header=HEADER.replace("[{number: 1, name: 甲}]", "[1, 2]")),
-         f"{PATH}:4: 'goals' must be a list of \\{{number, name\\}}"),
-    Case("title-not-text", dataset_text(task_lines(), header=HEADER.replace("title: t", "title: [t]")),
-         f"{PATH}:2: 'title' must be text"),
-    Case("duplicate-ids", dataset_text(task_lines(), task_lines()),
-         f"{PATH}:{HEADER_LINES + len(TASK_FIELDS) + 1}: task 2: duplicate id 1"),
-    Case("duplicate-key-in-task", dataset_text([*task_lines(), "  task: 第二个值"]),
-         f"{PATH}:{HEADER_LINES + len(TASK_FIELDS) + 1}: not valid YAML: found duplicate key 'task'"),
-    Case("duplicate-top-level-key", dataset_text(task_lines()) + b"tasks: []\n",
-         f"{PATH}:{HEADER_LINES + len(TASK_FIELDS) + 1}: not valid YAML: found duplicate key 'tasks'"),
-    Case("unknown-extra-field", dataset_text([*task_lines(), "  colour: red"]),
-         f"{PATH}:{HEADER_LINES + len(TASK_FIELDS) + 1}: task 1: unknown field 'colour'; "
-         f"valid fields: {re.escape(VALID_FIELDS)}"),
-    Case("lone-surrogate-escape", dataset_text(task_lines({"task": '"a\\ud800b"'})),
-         f"{PATH}:{field_line('task')}: not valid YAML: found invalid Unicode character escape code"),
+    Case(
+        "plain-text",
+        b"just text\n",
+        f"{PATH}: not a dutycli dataset \\(expected a mapping with 'tasks'\\)",
+    ),
+    Case(
+        "top-level-list",
+        b"- 1\n- 2\n",
+        f"{PATH}: not a dutycli dataset \\(expected a mapping with 'tasks'\\)",
+    ),
+    Case(
+        "no-version",
+        b"tasks: []\n",
+        f"{PATH}:1: unsupported dataset version None \\(this dutycli reads 1\\)",
+    ),
+    Case(
+        "future-version",
+        b"dutycli_dataset: 9\ntasks: []\n",
+        f"{PATH}:1: unsupported dataset version 9 \\(this dutycli reads 1\\)",
+    ),
+    Case(
+        "tasks-not-a-list",
+        b"dutycli_dataset: 1\ntasks: {a: 1}\n",
+        f"{PATH}:2: 'tasks' must be a list",
+    ),
+    Case(
+        "task-not-a-mapping",
+        dataset_text(["- just text"]),
+        f"{PATH}:{HEADER_LINES + 1}: task 1: must be a mapping of fields",
+    ),
+    Case(
+        "goals-wrong",
+        dataset_text(task_lines(), header=HEADER.replace("[{number: 1, name: 甲}]", "[1, 2]")),
+        f"{PATH}:4: 'goals' must be a list of \\{{number, name\\}}",
+    ),
+    Case(
+        "title-not-text",
+        dataset_text(task_lines(), header=HEADER.replace("title: t", "title: [t]")),
+        f"{PATH}:2: 'title' must be text",
+    ),
+    Case(
+        "duplicate-ids",
+        dataset_text(task_lines(), task_lines()),
+        f"{PATH}:{HEADER_LINES + len(TASK_FIELDS) + 1}: task 2: duplicate id 1",
+    ),
+    Case(
+        "duplicate-key-in-task",
+        dataset_text([*task_lines(), "  task: 第二个值"]),
+        f"{PATH}:{HEADER_LINES + len(TASK_FIELDS) + 1}: not valid YAML: found duplicate key 'task'",
+    ),
+    Case(
+        "duplicate-top-level-key",
+        dataset_text(task_lines()) + b"tasks: []\n",
+        f"{PATH}:{HEADER_LINES + len(TASK_FIELDS) + 1}: not valid YAML: found duplicate key 'tasks'",
+    ),
+    Case(
+        "unknown-extra-field",
+        dataset_text([*task_lines(), "  colour: red"]),
+        f"{PATH}:{HEADER_LINES + len(TASK_FIELDS) + 1}: task 1: unknown field 'colour'; "
+        f"valid fields: {re.escape(VALID_FIELDS)}",
+    ),
+    Case(
+        "lone-surrogate-escape",
+        dataset_text(task_lines({"task": '"a\\ud800b"'})),
+        f"{PATH}:{field_line('task')}: not valid YAML: found invalid Unicode character escape code",
+    ),
     *_wrong_type_cases(),
     *_missing_field_cases(),
 ]
@@ -197,29 +270,63 @@ class SourceCase:
 ROW = ["1", "目标", "任务文本", "张三", "某局"]
 
 SOURCE_CASES: list[SourceCase] = [
-    SourceCase("empty-file", None, {".txt": f"{NAME}: no table cells \\(no line starts with a TAB\\)"}),
-    SourceCase("binary", None, {".txt": f"{PATH}: not UTF-8 text \\(byte 0\\)"},
-               raw=b"\x89PNG\r\n\x1a\n\x00\xff\xfe"),
-    SourceCase("binary-utf8-nul", None,
-               {".txt": f"{NAME}: no table cells \\(no line starts with a TAB\\)"},
-               raw=b"\x00\x01\x02\x1b[31m"),
-    SourceCase("empty-table", [HEADER_ROW],
-               {".txt": f"{NAME}: the table has a header but no rows"}),
-    SourceCase("missing-column", [HEADER_ROW[:4] + ["备注"], ROW],
-               {".txt": "line 3: header lacks lead_units column\\(s\\); found: "
-                        "序号, 目标名称, 工作标准, 区政府分管领导, 备注"}),
-    SourceCase("row-with-too-many-cells", [HEADER_ROW, ROW, [*ROW, "多余"]],
-               {".txt": f"{NAME}: line 18: 16 cells do not make rows of 5; "
-                        "a row has missing or extra cells"}),
-    SourceCase("row-with-too-few-cells", [HEADER_ROW, ROW, ROW[:4]],
-               {".txt": f"{NAME}: line 13: 14 cells do not make rows of 5; "
-                        "a row has missing or extra cells"}),
-    SourceCase("goal-number-not-a-number", [HEADER_ROW, ["一", *ROW[1:]]],
-               {".txt": "line 8: goal number \\(序号\\) '一' is not a whole number"}),
-    SourceCase("first-row-without-goal", [HEADER_ROW, ["", *ROW[1:]]],
-               {".txt": "line 8: the first row has no goal number \\(序号\\)"}),
-    SourceCase("row-without-task-text", [HEADER_ROW, [*ROW[:2], "", *ROW[3:]]],
-               {".txt": "line 10: a row without task text \\(工作标准\\)"}),
+    SourceCase(
+        "empty-file", None, {".txt": f"{NAME}: no table cells \\(no line starts with a TAB\\)"}
+    ),
+    SourceCase(
+        "binary",
+        None,
+        {".txt": f"{PATH}: not UTF-8 text \\(byte 0\\)"},
+        raw=b"\x89PNG\r\n\x1a\n\x00\xff\xfe",
+    ),
+    SourceCase(
+        "binary-utf8-nul",
+        None,
+        {".txt": f"{NAME}: no table cells \\(no line starts with a TAB\\)"},
+        raw=b"\x00\x01\x02\x1b[31m",
+    ),
+    SourceCase(
+        "empty-table", [HEADER_ROW], {".txt": f"{NAME}: the table has a header but no rows"}
+    ),
+    SourceCase(
+        "missing-column",
+        [[*HEADER_ROW[:4], "备注"], ROW],
+        {
+            ".txt": "line 3: header lacks lead_units column\\(s\\); found: "
+            "序号, 目标名称, 工作标准, 区政府分管领导, 备注"
+        },
+    ),
+    SourceCase(
+        "row-with-too-many-cells",
+        [HEADER_ROW, ROW, [*ROW, "多余"]],
+        {
+            ".txt": f"{NAME}: line 18: 16 cells do not make rows of 5; "
+            "a row has missing or extra cells"
+        },
+    ),
+    SourceCase(
+        "row-with-too-few-cells",
+        [HEADER_ROW, ROW, ROW[:4]],
+        {
+            ".txt": f"{NAME}: line 13: 14 cells do not make rows of 5; "
+            "a row has missing or extra cells"
+        },
+    ),
+    SourceCase(
+        "goal-number-not-a-number",
+        [HEADER_ROW, ["一", *ROW[1:]]],
+        {".txt": "line 8: goal number \\(序号\\) '一' is not a whole number"},
+    ),
+    SourceCase(
+        "first-row-without-goal",
+        [HEADER_ROW, ["", *ROW[1:]]],
+        {".txt": "line 8: the first row has no goal number \\(序号\\)"},
+    ),
+    SourceCase(
+        "row-without-task-text",
+        [HEADER_ROW, [*ROW[:2], "", *ROW[3:]]],
+        {".txt": "line 10: a row without task text \\(工作标准\\)"},
+    ),
 ]
 
 
