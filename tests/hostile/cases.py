@@ -27,6 +27,9 @@ class Case:
     content: bytes
     message: str  # regex for the whole stderr line after "dutycli: "
     exit_code: int = 2
+    # Generated per-field cases all run in-process; the installed command runs the first of
+    # each kind (same code path, and each process costs a Python start-up).
+    process: bool = True
 
 
 # --- datasets (YAML, --data FILE) -------------------------------------------------------
@@ -86,6 +89,7 @@ def field_line(name: str) -> int:
 
 def _wrong_type_cases() -> list[Case]:
     cases: list[Case] = []
+    kinds_seen: set[str] = set()
     for name, kind in TASK_FIELDS.items():
         for value, wording, got in WRONG[kind]:
             cases.append(
@@ -94,8 +98,11 @@ def _wrong_type_cases() -> list[Case]:
                     dataset_text(task_lines({name: value})),
                     f"{PATH}:{field_line(name)}: task 1: field {name!r} must be {wording}, "
                     f"got {got}",
+                    # Every wrong value once through the process, on the first field of its kind.
+                    process=kind not in kinds_seen,
                 )
             )
+        kinds_seen.add(kind)
     return cases
 
 
@@ -105,8 +112,9 @@ def _missing_field_cases() -> list[Case]:
             f"missing-{name}",
             dataset_text(task_lines({name: None})),
             f"{PATH}:{HEADER_LINES + 1}: task 1: missing field {name!r}",
+            process=index in (0, len(TASK_FIELDS) - 1),
         )
-        for name in TASK_FIELDS
+        for index, name in enumerate(TASK_FIELDS)
     ]
 
 
