@@ -219,7 +219,8 @@ LOCALES = {
     "C-ascii-io": {"LC_ALL": "C", "PYTHONUTF8": "0", "PYTHONIOENCODING": "ascii"},
 }
 LOCALE_COMMANDS = [
-    *(["by-unit", "纪委", "-f", fmt] for fmt in FORMATS_ALL),  # with a Chinese stderr note
+    # With a Chinese stderr note; the other flat formats share the byte-writing path of csv/json.
+    *(["by-unit", "纪委", "-f", fmt] for fmt in ("csv", "json", "table")),
     ["show", "7", "-f", "table"],
     [],
     ["by-unit", "法改局"],  # an error with Chinese in it
@@ -295,10 +296,9 @@ def test_every_query_leaves_the_dataset_and_its_folder_untouched(tmp_path: Path)
 
     before = snapshot()
     for args in READ_ONLY_COMMANDS:
-        for fmt in ([], ["-f", "csv"]) if args and "-f" not in args else ([],):
-            outcome = run_process("--data", str(target), *args, *fmt, cwd=str(folder))
-            assert outcome.exit_code in (0, 1, 2) and "Traceback" not in outcome.stderr
-            assert snapshot() == before, args
+        outcome = run_process("--data", str(target), *args, cwd=str(folder))
+        assert outcome.exit_code in (0, 1, 2) and "Traceback" not in outcome.stderr
+        assert snapshot() == before, args
 
 
 # Runs the import in a Python process whose fsync stops halfway: the dataset text has been
