@@ -28,12 +28,12 @@ from dutycli.errors import (
     OutputError,
     QueryError,
 )
-from dutycli.schema import FORMATS
+from dutycli.schema import FORMATS, SUFFIX_FORMATS
 
 if TYPE_CHECKING:
     import polars as pl
 
-    from dutycli.loader import Table
+    from dutycli.collection import Collection
     from dutycli.render import Result
 
 
@@ -125,7 +125,7 @@ FormatOption = Annotated[
     typer.Option(
         "--format",
         "-f",
-        help="table, csv, tsv, json, jsonl or md [default: table in a terminal, csv otherwise]",
+        help="table, csv, tsv, json, jsonl, md or xlsx [default: from the --output suffix, else table in a terminal and csv otherwise]",
         show_default=False,
     ),
 ]
@@ -147,11 +147,53 @@ StrictOption = Annotated[
 ExactOption = Annotated[
     bool, typer.Option("--exact", help="Match whole names only, not parts of names.")
 ]
+DatasetOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--dataset",
+        help="Only this dataset (file name without .yaml) of a --data folder; repeat for either.",
+        show_default=False,
+    ),
+]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        help="Write to FILE (replaced if it exists) instead of standard output; .csv .tsv .json .jsonl .md .xlsx .txt choose the format.",
+        show_default=False,
+    ),
+]
+ExcelOption = Annotated[
+    bool,
+    typer.Option(
+        "--excel",
+        help="CSV/TSV for Excel and WPS: a UTF-8 BOM, and a ' before cells starting with = + - @ tab or CR so they are not run as formulas.",
+    ),
+]
+ExplodeOption = Annotated[
+    bool,
+    typer.Option(
+        "--explode",
+        help="One row per task × leader × lead unit (fields leader, lead_unit), for pivot tables.",
+    ),
+]
+TopOption = Annotated[
+    int | None,
+    typer.Option(
+        "--top",
+        min=0,
+        help="Only the N leaders and N units with most tasks; 0 for all [default: 15 in the terminal, all otherwise].",
+        show_default=False,
+    ),
+]
 
 
 class State:
-    def __init__(self, data: Path | None) -> None:
+    def __init__(self, data: Path | None, aliases: Path | None) -> None:
         self.data = data
+        self.aliases = aliases
+        self.collection: Collection | None = None
 
 
 def _version(value: bool) -> None:
@@ -168,7 +210,19 @@ def main(
         typer.Option(
             "--data",
             envvar="DUTYCLI_DATA",
-            help="Dataset file to query [default: the shipped 2019 武进区 table].",
+            help=(
+                "Dataset file, or a folder of them (*.yaml, *.yml), to query "
+                "[default: the shipped 2019 武进区 table]."
+            ),
+            show_default=False,
+        ),
+    ] = None,
+    aliases: Annotated[
+        Path | None,
+        typer.Option(
+            "--aliases",
+            envvar="DUTYCLI_ALIASES",
+            help="Name aliases file [default: aliases.yaml beside the dataset(s), if any].",
             show_default=False,
         ),
     ] = None,
@@ -179,7 +233,7 @@ def main(
         ),
     ] = False,
 ) -> None:
-    ctx.obj = State(data)
+    ctx.obj = State(data, aliases)
     if ctx.invoked_subcommand is None:
         _summary(ctx)
 
@@ -187,17 +241,20 @@ def main(
 # --- helpers shared by the commands ------------------------------------------------
 
 
-def _load(ctx: typer.Context) -> Table:
-    from dutycli.loader import load
+def _load(ctx: typer.Context) -> Collection:
+    from dutycli import collection
 
-    state: State = ctx.obj
-    return load(state.data)
+    state: State = ctx.find_object(State) or State(None, None)
+    if state.collection is None:
+        state.collection = collection.load(state.data, state.aliases)
+    return state.collection
 
 
-def _tasks(ctx: typer.Context, strict: bool) -> pl.DataFrame:
-    frame = _load(ctx).frame
-    from dutycli import query
+def _tasks(ctx: typer.Context, strict: bool, datasets: list[str] | None = None) -> pl.DataFrame:
+    loaded = _load(ctx)
+    from dutycli import collection, query
 
+    frame = collection.only(loaded, datasets)
     return query.explicit_only(frame) if strict else frame
 
 
@@ -210,27 +267,53 @@ def _fields(value: str | None) -> list[str] | None:
     return fields
 
 
-def _respond(result: Result, fmt: OutputFormat | None, fields: str | None) -> NoReturn:
-    """Select fields, render, and exit 0 when rows were found, 1 when none were."""
-    from dutycli import query, render
+def _respond(
+    result: Result,
+    fmt: OutputFormat | None,
+    fields: str | None,
+    output: Path | None = None,
+    excel: bool = False,
+    explode: bool = False,
+) -> NoReturn:
+    """Explode, select fields, render, and exit 0 when rows were found, 1 when none were."""
+    from dutycli import analysis, query, render
 
+    if explode:
+        result.frame = analysis.explode(result.frame)
     chosen_fields = _fields(fields)
     result.frame = query.select_fields(result.frame, chosen_fields)
     result.fields_chosen = chosen_fields is not None
-    chosen: str = fmt.value if fmt is not None else render.default_format()
-    if result.frame.is_empty() and chosen == "table":
+    chosen = _format(fmt, output, excel)
+    to_file = output is not None and str(output) != "-"
+    if result.frame.is_empty() and chosen == "table" and not to_file:
         render.note("no rows found")
     else:
-        render.emit(result, chosen)
+        render.emit(result, chosen, output, excel)
+        if to_file:
+            render.note(f"wrote {output} ({len(result.frame)} rows, {chosen})")
     raise typer.Exit(EXIT_FOUND if len(result.frame) else EXIT_NOTHING_FOUND)
 
 
-def _resolve_names(frame: pl.DataFrame, column: str, queries: list[str], exact: bool) -> list[str]:
+def _format(fmt: OutputFormat | None, output: Path | None, excel: bool) -> str:
+    """An explicit --format wins; then the --output suffix; then csv for --excel; then the default."""
+    from dutycli import render
+
+    if fmt is not None:
+        return str(fmt.value)
+    if output is not None and str(output) != "-":
+        return SUFFIX_FORMATS.get(output.suffix.lower(), "csv")
+    return "csv" if excel else render.default_format()
+
+
+def _resolve_names(
+    ctx: typer.Context, frame: pl.DataFrame, column: str, queries: list[str], exact: bool
+) -> list[str]:
     from dutycli import query, render
 
+    aliases = _load(ctx).aliases
     names: list[str] = []
     for text in queries:
-        match = query.match_names(frame, column, text, exact)
+        match = query.match_names(frame, column, text, exact, aliases)
         if len(match.names) > 1:
             _, plural = query.COLUMN_KIND[column]
             render.note(f"{text!r} matches {len(match.names)} {plural}: {', '.join(match.names)}")
@@ -238,30 +321,40 @@ def _resolve_names(frame: pl.DataFrame, column: str, queries: list[str], exact: 
     return names
 
 
-def _resolve_goals(frame: pl.DataFrame, targets: list[str]) -> list[int]:
+def _goal_keys(frame: pl.DataFrame, targets: list[str]) -> pl.DataFrame:
+    """The goals the targets name (per dataset when several are loaded), as goal_key rows."""
+    import polars as pl
+
     from dutycli import query, render
 
-    numbers: list[int] = []
+    keys = []
     for target in targets:
-        found = query.match_goals(frame, target)
+        found = query.match_goal_keys(frame, target)
         if len(found) > 1:
-            render.note(f"{target!r} matches {len(found)} goals: {', '.join(map(str, found))}")
-        numbers += [n for n in found if n not in numbers]
-    return numbers
+            shown = [" ".join(map(str, row)) for row in found.iter_rows()]
+            render.note(f"{target!r} matches {len(found)} goals: {', '.join(shown)}")
+        keys.append(found)
+    return pl.concat(keys)
 
 
 def _summary(ctx: typer.Context) -> None:
-    table = _load(ctx)
+    loaded = _load(ctx)
     from dutycli import query, render
 
-    frame = table.frame
+    frame = loaded.frame
+    goals = frame.select(query.goal_key(frame)).unique()
     counts = {
-        "goals": frame.get_column("goal_no").n_unique(),
+        "goals": len(goals),
         "tasks": len(frame),
         "leaders": len(query.known_names(frame, "leaders")),
         "units": len(query.known_names(frame, "lead_units")),
     }
-    render.summary(table.meta, counts, str(table.path))
+    if not loaded.several:
+        table = loaded.tables[0]
+        render.summary(table.meta, counts, str(table.path))
+        return
+    meta = {"title": f"{len(loaded.tables)} 个数据集：{'、'.join(loaded.names)}"}
+    render.summary(meta, counts, str(loaded.root))
 
 
 # --- query commands ----------------------------------------------------------------
@@ -273,17 +366,26 @@ def by_unit(
     unit: Annotated[str, typer.Argument(help="Unit name or part of one, e.g. 发改局 or 纪委.")],
     exact: ExactOption = False,
     strict: StrictOption = False,
+    dataset: DatasetOption = None,
     fmt: FormatOption = None,
     fields: FieldsOption = None,
+    explode: ExplodeOption = False,
+    output: OutputOption = None,
+    excel: ExcelOption = False,
 ) -> None:
     """Tasks whose lead units include a matching unit."""
-    frame = _tasks(ctx, strict)  # before importing Polars: see loader.load
+    frame = _tasks(ctx, strict, dataset)  # before importing Polars: see loader.load
     from dutycli import query
     from dutycli.render import Result
 
-    names = _resolve_names(frame, "lead_units", [_arg(unit)], exact)
+    names = _resolve_names(ctx, frame, "lead_units", [_arg(unit)], exact)
     _respond(
-        Result(query.with_names(frame, "lead_units", names), highlight_names=names), fmt, fields
+        Result(query.with_names(frame, "lead_units", names), highlight_names=names),
+        fmt,
+        fields,
+        output,
+        excel,
+        explode,
     )
 
 
@@ -293,16 +395,27 @@ def by_leader(
     name: Annotated[str, typer.Argument(help="Leader name or part of one, e.g. 陆秋明 or 张.")],
     exact: ExactOption = False,
     strict: StrictOption = False,
+    dataset: DatasetOption = None,
     fmt: FormatOption = None,
     fields: FieldsOption = None,
+    explode: ExplodeOption = False,
+    output: OutputOption = None,
+    excel: ExcelOption = False,
 ) -> None:
     """Tasks whose leaders in charge include a matching name."""
-    frame = _tasks(ctx, strict)  # before importing Polars: see loader.load
+    frame = _tasks(ctx, strict, dataset)  # before importing Polars: see loader.load
     from dutycli import query
     from dutycli.render import Result
 
-    names = _resolve_names(frame, "leaders", [_arg(name)], exact)
-    _respond(Result(query.with_names(frame, "leaders", names), highlight_names=names), fmt, fields)
+    names = _resolve_names(ctx, frame, "leaders", [_arg(name)], exact)
+    _respond(
+        Result(query.with_names(frame, "leaders", names), highlight_names=names),
+        fmt,
+        fields,
+        output,
+        excel,
+        explode,
+    )
 
 
 @app.command("by-target")
@@ -312,16 +425,20 @@ def by_target(
         str, typer.Argument(help="Goal number (4) or part of a goal name (营商环境).")
     ],
     strict: StrictOption = False,
+    dataset: DatasetOption = None,
     fmt: FormatOption = None,
     fields: FieldsOption = None,
+    explode: ExplodeOption = False,
+    output: OutputOption = None,
+    excel: ExcelOption = False,
 ) -> None:
     """Tasks of a goal (目标), by its number or part of its name."""
-    frame = _tasks(ctx, strict)  # before importing Polars: see loader.load
+    frame = _tasks(ctx, strict, dataset)  # before importing Polars: see loader.load
     from dutycli import query
     from dutycli.render import Result
 
-    numbers = _resolve_goals(frame, [_arg(target)])
-    _respond(Result(query.with_goals(frame, numbers)), fmt, fields)
+    keys = _goal_keys(frame, [_arg(target)])
+    _respond(Result(query.with_goal_keys(frame, keys)), fmt, fields, output, excel, explode)
 
 
 @app.command("search")
@@ -337,17 +454,21 @@ def search(
         bool, typer.Option("--regex", help="Read keywords as regular expressions.")
     ] = False,
     strict: StrictOption = False,
+    dataset: DatasetOption = None,
     fmt: FormatOption = None,
     fields: FieldsOption = None,
+    explode: ExplodeOption = False,
+    output: OutputOption = None,
+    excel: ExcelOption = False,
 ) -> None:
     """Tasks whose text (or goal name) contains every keyword; Latin letters ignore case."""
-    frame = _tasks(ctx, strict)  # before importing Polars: see loader.load
+    frame = _tasks(ctx, strict, dataset)  # before importing Polars: see loader.load
     from dutycli import query
     from dutycli.render import Result
 
     patterns = query.keyword_patterns([_arg(k) for k in keywords], regex)
     found = query.with_keywords(frame, patterns, match_any)
-    _respond(Result(found, highlight_patterns=patterns), fmt, fields)
+    _respond(Result(found, highlight_patterns=patterns), fmt, fields, output, excel, explode)
 
 
 @app.command("list")
@@ -369,11 +490,15 @@ def list_tasks(
     ] = None,
     exact: ExactOption = False,
     strict: StrictOption = False,
+    dataset: DatasetOption = None,
     fmt: FormatOption = None,
     fields: FieldsOption = None,
+    explode: ExplodeOption = False,
+    output: OutputOption = None,
+    excel: ExcelOption = False,
 ) -> None:
     """Every task, narrowed by any mix of filters (different filters AND, a repeated one OR)."""
-    frame = _tasks(ctx, strict)  # before importing Polars: see loader.load
+    frame = _tasks(ctx, strict, dataset)  # before importing Polars: see loader.load
     from dutycli import query
     from dutycli.render import Result
 
@@ -382,18 +507,25 @@ def list_tasks(
     found = frame
     names: list[str] = []
     if unit:
-        units = _resolve_names(frame, "lead_units", unit, exact)
+        units = _resolve_names(ctx, frame, "lead_units", unit, exact)
         names += units
         found = query.with_names(found, "lead_units", units)
     if leader:
-        leaders = _resolve_names(frame, "leaders", leader, exact)
+        leaders = _resolve_names(ctx, frame, "leaders", leader, exact)
         names += leaders
         found = query.with_names(found, "leaders", leaders)
     if target:
-        found = query.with_goals(found, _resolve_goals(frame, target))
+        found = query.with_goal_keys(found, _goal_keys(frame, target))
     patterns = query.keyword_patterns(keyword, regex=False) if keyword else []
     found = query.with_keywords(found, patterns, match_any=True)
-    _respond(Result(found, highlight_patterns=patterns, highlight_names=names), fmt, fields)
+    _respond(
+        Result(found, highlight_patterns=patterns, highlight_names=names),
+        fmt,
+        fields,
+        output,
+        excel,
+        explode,
+    )
 
 
 @app.command("show")
@@ -401,66 +533,220 @@ def show(
     ctx: typer.Context,
     task_id: Annotated[int, typer.Argument(metavar="ID", help="Task id (the 编号 column).")],
     strict: StrictOption = False,
+    dataset: DatasetOption = None,
     fmt: FormatOption = None,
     fields: FieldsOption = None,
+    output: OutputOption = None,
+    excel: ExcelOption = False,
 ) -> None:
     """One task in full, with where each leader and unit value came from."""
-    frame = _tasks(ctx, strict)  # before importing Polars: see loader.load
+    frame = _tasks(ctx, strict, dataset)  # before importing Polars: see loader.load
     from dutycli import query
     from dutycli.render import Result
 
     task = query.with_sources(frame, query.task_by_id(frame, task_id))
-    _respond(Result(task, kind="record"), fmt, fields)
+    _respond(Result(task, kind="record"), fmt, fields, output, excel)
 
 
 def _directory(
-    ctx: typer.Context, column: str, strict: bool, fmt: OutputFormat | None, fields: str | None
+    ctx: typer.Context,
+    column: str,
+    strict: bool,
+    datasets: list[str] | None,
+    fmt: OutputFormat | None,
+    fields: str | None,
+    output: Path | None,
+    excel: bool,
 ) -> NoReturn:
-    frame = _tasks(ctx, strict)
+    frame = _tasks(ctx, strict, datasets)
     from dutycli import query
     from dutycli.render import Result
 
-    _respond(Result(query.directory(frame, column), kind="names"), fmt, fields)
+    _respond(Result(query.directory(frame, column), kind="names"), fmt, fields, output, excel)
 
 
 @app.command("leaders")
 def leaders(
     ctx: typer.Context,
     strict: StrictOption = False,
+    dataset: DatasetOption = None,
     fmt: FormatOption = None,
     fields: FieldsOption = None,
+    output: OutputOption = None,
+    excel: ExcelOption = False,
 ) -> None:
     """Every leader with the number of tasks (and how many were inherited), most first."""
-    _directory(ctx, "leaders", strict, fmt, fields)
+    _directory(ctx, "leaders", strict, dataset, fmt, fields, output, excel)
 
 
 @app.command("units")
 def units(
     ctx: typer.Context,
     strict: StrictOption = False,
+    dataset: DatasetOption = None,
     fmt: FormatOption = None,
     fields: FieldsOption = None,
+    output: OutputOption = None,
+    excel: ExcelOption = False,
 ) -> None:
     """Every lead unit with the number of tasks (and how many were inherited), most first."""
-    _directory(ctx, "lead_units", strict, fmt, fields)
+    _directory(ctx, "lead_units", strict, dataset, fmt, fields, output, excel)
 
 
 @app.command("targets")
 def targets(
     ctx: typer.Context,
     strict: StrictOption = False,
+    dataset: DatasetOption = None,
     fmt: FormatOption = None,
     fields: FieldsOption = None,
+    output: OutputOption = None,
+    excel: ExcelOption = False,
 ) -> None:
     """Every goal (目标) with its task count, leaders and lead units."""
-    frame = _tasks(ctx, strict)
+    frame = _tasks(ctx, strict, dataset)
     from dutycli import query
     from dutycli.render import Result
 
-    _respond(Result(query.targets(frame), kind="goals"), fmt, fields)
+    _respond(Result(query.targets(frame), kind="goals"), fmt, fields, output, excel)
+
+
+# --- analysis commands ------------------------------------------------------------
+
+
+@app.command("stats")
+def stats(
+    ctx: typer.Context,
+    top: TopOption = None,
+    strict: StrictOption = False,
+    dataset: DatasetOption = None,
+    fmt: FormatOption = None,
+    fields: FieldsOption = None,
+    output: OutputOption = None,
+    excel: ExcelOption = False,
+) -> None:
+    """The dataset at a glance: totals, and bar charts of tasks per leader and per unit."""
+    frame = _tasks(ctx, strict, dataset)
+    from dutycli import analysis
+    from dutycli.render import Result
+
+    found = analysis.stats(frame)
+    if top is not None:
+        found = analysis.top(found, top)
+    _respond(Result(found, kind="stats", top=top), fmt, fields, output, excel)
+
+
+@app.command("matrix")
+def matrix(
+    ctx: typer.Context,
+    top: Annotated[
+        int | None,
+        typer.Option(
+            "--top",
+            min=0,
+            help="Show only the N units with most tasks in the terminal; 0 for all [default: 12]. Files and pipes always get every unit.",
+            show_default=False,
+        ),
+    ] = None,
+    strict: StrictOption = False,
+    dataset: DatasetOption = None,
+    fmt: FormatOption = None,
+    fields: FieldsOption = None,
+    output: OutputOption = None,
+    excel: ExcelOption = False,
+) -> None:
+    """Leaders × lead units: how many tasks each pair shares (a pivot table in CSV and xlsx)."""
+    frame = _tasks(ctx, strict, dataset)
+    from dutycli import analysis
+    from dutycli.render import Result
+
+    _respond(Result(analysis.matrix(frame), kind="matrix", top=top), fmt, fields, output, excel)
+
+
+@app.command("metrics")
+def metrics(
+    ctx: typer.Context,
+    strict: StrictOption = False,
+    dataset: DatasetOption = None,
+    fmt: FormatOption = None,
+    fields: FieldsOption = None,
+    explode: ExplodeOption = False,
+    output: OutputOption = None,
+    excel: ExcelOption = False,
+) -> None:
+    """Quantitative targets in the task texts (增长7%左右, 新增1160家…), one row per number."""
+    frame = _tasks(ctx, strict, dataset)
+    from dutycli import analysis
+    from dutycli.render import Result
+
+    _respond(
+        Result(analysis.metric_rows(frame), kind="metrics"), fmt, fields, output, excel, explode
+    )
 
 
 # --- dataset commands --------------------------------------------------------------
+
+
+@app.command("datasets")
+def datasets(
+    ctx: typer.Context,
+    dataset: DatasetOption = None,
+    fmt: FormatOption = None,
+    fields: FieldsOption = None,
+) -> None:
+    """The loaded datasets (--data file or folder) with their goal, task, leader and unit counts."""
+    loaded = _load(ctx)
+    from dutycli import collection
+    from dutycli.render import Result
+
+    wanted = collection.check_names(loaded, dataset) if dataset else None
+    _respond(Result(collection.overview(loaded, wanted), kind="datasets"), fmt, fields)
+
+
+@app.command("diff")
+def diff(
+    ctx: typer.Context,
+    old: Annotated[
+        str,
+        typer.Argument(
+            metavar="OLD", help="The earlier dataset: a file, or a dataset name in --data."
+        ),
+    ],
+    new: Annotated[
+        str,
+        typer.Argument(
+            metavar="NEW", help="The later dataset: a file, or a dataset name in --data."
+        ),
+    ],
+    cutoff: Annotated[
+        float,
+        typer.Option(
+            "--cutoff",
+            min=0.0,
+            max=1.0,
+            help="How similar (0-1) two task texts must be to count as the same task.",
+        ),
+    ] = 0.6,
+    fmt: FormatOption = None,
+    fields: FieldsOption = None,
+) -> None:
+    """Tasks added, removed, or whose leaders or units changed between two datasets.
+
+    Tasks are paired by text similarity within the same goal; names are compared through
+    the aliases (--aliases, else aliases.yaml beside OLD). Exit 0 when there are
+    differences, 1 when there are none.
+    """
+    from dutycli import aliases, collection, dataset
+
+    state: State = ctx.obj
+    paths = [collection.resolve(state.data, text) for text in (old, new)]
+    before, after = (dataset.read(path) for path in paths)
+    names = aliases.load(aliases.find(state.aliases, paths, None))
+    from dutycli import diff as diff_module
+    from dutycli.render import Result
+
+    changes = diff_module.compare(before.tasks, after.tasks, names, cutoff)
+    _respond(Result(diff_module.to_frame(changes), kind="changes"), fmt, fields)
 
 
 @app.command("import")

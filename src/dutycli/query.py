@@ -12,8 +12,10 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from dutycli.aliases import NO_ALIASES, Aliases
 from dutycli.errors import QueryError
 from dutycli.names import squeeze
+from dutycli.schema import DATASET_FIELD
 
 COLUMN_KIND = {"leaders": ("leader", "leaders"), "lead_units": ("unit", "units")}
 
@@ -45,16 +47,26 @@ def _fold(text: str) -> str:
     return squeeze(text).casefold()
 
 
-def match_names(frame: pl.DataFrame, column: str, query: str, exact: bool = False) -> NameMatch:
-    """Names in ``column`` that contain ``query`` (or equal it with ``exact``), whitespace ignored."""
+def match_names(
+    frame: pl.DataFrame,
+    column: str,
+    query: str,
+    exact: bool = False,
+    aliases: Aliases = NO_ALIASES,
+) -> NameMatch:
+    """Names in ``column`` that contain ``query`` (or equal it with ``exact``), whitespace ignored.
+
+    A name matches when the query matches any of its spellings in ``aliases``, so 发展和改革局
+    finds rows that wrote 发改局; the names returned are the ones the rows wrote.
+    """
     wanted = _fold(query)
     if not wanted:
         raise QueryError("the name to look for is empty")
     names = known_names(frame, column)
     if exact:
-        found = [n for n in names if _fold(n) == wanted]
+        found = [n for n in names if any(_fold(s) == wanted for s in aliases.spellings(n))]
     else:
-        found = [n for n in names if wanted in _fold(n)]
+        found = [n for n in names if any(wanted in _fold(s) for s in aliases.spellings(n))]
     if not found:
         singular, _ = COLUMN_KIND[column]
         hint = suggest(query, names)
@@ -78,6 +90,43 @@ def with_names(frame: pl.DataFrame, column: str, names: list[str]) -> pl.DataFra
     """Rows whose ``column`` list holds any of ``names``."""
     wanted = pl.Series(names, dtype=pl.String)
     return frame.filter(pl.col(column).list.eval(pl.element().is_in(wanted.implode())).list.any())
+
+
+def goal_key(frame: pl.DataFrame) -> list[str]:
+    """What identifies a goal: its number, within its dataset when several are loaded."""
+    return [DATASET_FIELD, "goal_no"] if DATASET_FIELD in frame.columns else ["goal_no"]
+
+
+def match_goal_keys(frame: pl.DataFrame, target: str) -> pl.DataFrame:
+    """The goals (``goal_key`` columns) a target names, looked up in each dataset on its own.
+
+    Goal numbers and names belong to one table, so ``4`` is goal 4 of every dataset and
+    ``营商环境`` is whichever goal of each dataset has that in its name; an error only when
+    no dataset has such a goal.
+    """
+    if DATASET_FIELD not in frame.columns:
+        return pl.DataFrame({"goal_no": match_goals(frame, target)}, schema={"goal_no": pl.Int64})
+    parts: list[pl.DataFrame] = []
+    first_error: QueryError | None = None
+    for (name,), part in frame.group_by(DATASET_FIELD, maintain_order=True):
+        try:
+            numbers = match_goals(part, target)
+        except QueryError as exc:
+            first_error = first_error or exc
+            continue
+        parts.append(
+            pl.DataFrame(
+                {DATASET_FIELD: [name] * len(numbers), "goal_no": numbers},
+                schema={DATASET_FIELD: pl.String, "goal_no": pl.Int64},
+            )
+        )
+    if not parts:
+        raise first_error or QueryError(f"no goal matches {target!r}")
+    return pl.concat(parts)
+
+
+def with_goal_keys(frame: pl.DataFrame, keys: pl.DataFrame) -> pl.DataFrame:
+    return frame.join(keys.unique(), on=goal_key(frame), how="semi", maintain_order="left")
 
 
 def match_goals(frame: pl.DataFrame, target: str) -> list[int]:
@@ -145,31 +194,34 @@ def with_keywords(
 
 def directory(frame: pl.DataFrame, column: str) -> pl.DataFrame:
     """Every name in ``column`` with its task count and how many of those were inherited."""
+    several = DATASET_FIELD in frame.columns
     exploded = frame.select(
-        pl.col(column).alias("name"), pl.col(f"{column}_inherited").alias("inh")
+        pl.col(column).alias("name"),
+        pl.col(f"{column}_inherited").alias("inh"),
+        *([pl.col(DATASET_FIELD)] if several else []),
     )
     exploded = exploded.explode("name").drop_nulls("name")
-    return (
-        exploded.group_by("name")
-        .agg(
-            pl.len().cast(pl.Int64).alias("tasks"),
-            pl.col("inh").sum().cast(pl.Int64).alias("inherited"),
-        )
-        .sort(["tasks", "name"], descending=[True, False])
-    )
+    counts = [
+        pl.len().cast(pl.Int64).alias("tasks"),
+        pl.col("inh").sum().cast(pl.Int64).alias("inherited"),
+    ]
+    if several:  # across datasets: which ones name it, in dataset order
+        counts.append(pl.col(DATASET_FIELD).unique(maintain_order=True).alias("datasets"))
+    return exploded.group_by("name").agg(counts).sort(["tasks", "name"], descending=[True, False])
 
 
 def targets(frame: pl.DataFrame) -> pl.DataFrame:
     """Every goal with its task count and the distinct leaders and lead units of its tasks."""
+    key = goal_key(frame)
     return (
-        frame.group_by("goal_no", maintain_order=True)
+        frame.group_by(key, maintain_order=True)
         .agg(
             pl.col("goal").first(),
             pl.len().cast(pl.Int64).alias("tasks"),
             pl.col("leaders").explode().drop_nulls().unique(maintain_order=True),
             pl.col("lead_units").explode().drop_nulls().unique(maintain_order=True),
         )
-        .sort("goal_no")
+        .sort(key, maintain_order=True)
     )
 
 
@@ -179,6 +231,13 @@ def task_by_id(frame: pl.DataFrame, task_id: int) -> pl.DataFrame:
         ids = frame.get_column("id").to_list()
         span = f"ids run from {min(ids)} to {max(ids)}" if ids else "the dataset is empty"
         raise QueryError(f"no task with id {task_id}; {span}")
+    if len(found) > 1 and DATASET_FIELD in found.columns:
+        # Ids are numbered per dataset: the same id in two tables is two different tasks.
+        names = found.get_column(DATASET_FIELD).to_list()
+        raise QueryError(
+            f"task id {task_id} is in {len(names)} datasets ({', '.join(names)}); "
+            f"choose one with --dataset"
+        )
     return found
 
 
@@ -186,6 +245,8 @@ def with_sources(frame: pl.DataFrame, task: pl.DataFrame) -> pl.DataFrame:
     """Add, for one task, the id of the row each inherited value was written in."""
     row = task.row(0, named=True)
     same_goal = frame.filter((pl.col("goal_no") == row["goal_no"]) & (pl.col("id") <= row["id"]))
+    if DATASET_FIELD in row:
+        same_goal = same_goal.filter(pl.col(DATASET_FIELD) == row[DATASET_FIELD])
     extra = {}
     for column in ("leaders", "lead_units"):
         if row[f"{column}_inherited"]:

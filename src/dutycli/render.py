@@ -8,6 +8,7 @@ them to the terminal, and never reads data as Rich markup.
 from __future__ import annotations
 
 import errno
+import io
 import os
 import re
 import sys
@@ -16,18 +17,35 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 
-from dutycli.errors import OutputClosed, OutputError
-from dutycli.schema import LABELS, NAME_COLUMNS, NAME_JOINER
+from dutycli.errors import OutputClosed, OutputError, QueryError
+from dutycli.schema import NAME_COLUMNS, NAME_JOINER, label
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     import polars as pl
     from rich.text import Text
 
-ResultKind = Literal["tasks", "names", "goals", "record"]
+ResultKind = Literal[
+    "tasks", "names", "goals", "record", "datasets", "changes", "stats", "matrix", "metrics"
+]
 
 INHERITED_MARK = "↑"
+SHEET_TITLES = {
+    "tasks": "任务",
+    "names": "名录",
+    "goals": "目标",
+    "record": "任务",
+    "stats": "统计",
+    "matrix": "领导×单位",
+    "metrics": "量化指标",
+}
+# How many leaders/units the terminal pictures of stats and matrix show unless --top says.
+DEFAULT_TOP = {"stats": 15, "matrix": 12}
 # Columns left out of the terminal table unless asked for (they are in every flat format).
 TABLE_HIDDEN = {"source_line"}
+NUMBER_COLUMNS = {"id", "goal_no", "tasks", "inherited", "source_line", "old_id", "new_id"}
+NUMBER_COLUMNS |= {"goals", "leader_count", "unit_count", "similarity", "value", "count"}
 # What a terminal must never receive raw from data: C0/C1 controls (ESC starts ANSI
 # sequences), the bidi controls that can reorder a line (U+061C, U+200E/F, U+202A-E,
 # U+2066-9), line/paragraph separators that split a row, and invisible format
@@ -47,6 +65,7 @@ class Result:
     highlight_patterns: list[str] = field(default_factory=list)
     highlight_names: list[str] = field(default_factory=list)
     fields_chosen: bool = False  # the user picked columns with --fields: show exactly those
+    top: int | None = None  # stats/matrix: how many names the terminal picture shows
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -98,9 +117,23 @@ def _closed_pipe() -> None:
     raise OutputClosed()
 
 
-def emit(result: Result, fmt: str) -> None:
+def emit(result: Result, fmt: str, output: Path | None = None, excel: bool = False) -> None:
+    """Write ``result`` as ``fmt`` to stdout, or to the file ``output`` (replaced atomically).
+
+    ``excel`` (CSV/TSV only) adds a UTF-8 BOM and defuses cells a spreadsheet would run as
+    formulas; without it CSV is written plain.
+    """
+    if excel and fmt not in ("csv", "tsv"):
+        raise QueryError(f"--excel applies to csv and tsv output, not {fmt}")
+    if output is not None and str(output) != "-":
+        from dutycli import export
+
+        export.write_file(output, lambda out: _emit(result, fmt, out, excel, to_file=True))
+        return
+    if fmt == "xlsx" and sys.stdout.isatty():
+        raise QueryError("xlsx is a binary workbook, not for a terminal: add --output FILE.xlsx")
     with _stdout_guard():
-        _emit(result, fmt, sys.stdout.buffer)
+        _emit(result, fmt, sys.stdout.buffer, excel)
 
 
 def emit_text(text: str) -> None:
@@ -108,19 +141,44 @@ def emit_text(text: str) -> None:
         sys.stdout.buffer.write(text.encode("utf-8"))
 
 
-def _emit(result: Result, fmt: str, out: BinaryIO) -> None:
+def _emit(
+    result: Result, fmt: str, out: BinaryIO, excel: bool = False, to_file: bool = False
+) -> None:
     if fmt == "table":
-        _table(result)
+        if to_file:
+            text_out = io.TextIOWrapper(out, encoding="utf-8", write_through=True)
+            _table(result, text_out)
+            text_out.detach()
+        else:
+            _table(result)
+    elif fmt == "xlsx":
+        from dutycli import export
+
+        frame = flat(result.frame)
+        headers = [label(c) for c in frame.columns]
+        export.write_xlsx(frame, headers, out, title=SHEET_TITLES[result.kind])
     else:
+        if excel:
+            from dutycli import export
+
+            out.write(export.UTF8_BOM)
         # Rendered in memory, then written from Python: a Polars writer blocked on a full
         # pipe would hold off Ctrl-C, a Python write is interrupted by it (exit 130).
-        out.write(render_flat(result.frame, fmt).encode("utf-8"))
+        out.write(render_flat(result.frame, fmt, excel).encode("utf-8"))
 
 
-def render_flat(frame: pl.DataFrame, fmt: str) -> str:
-    """A frame in one of the flat formats, every character of the data kept."""
+def render_flat(frame: pl.DataFrame, fmt: str, excel: bool = False) -> str:
+    """A frame in one of the flat formats, every character of the data kept.
+
+    ``excel`` (CSV/TSV) defuses cells a spreadsheet would run as formulas.
+    """
     if fmt in ("csv", "tsv"):
-        return flat(frame).write_csv(separator="," if fmt == "csv" else "\t")
+        frame = flat(frame)
+        if excel:
+            from dutycli import export
+
+            frame = export.neutralize(frame)
+        return frame.write_csv(separator="," if fmt == "csv" else "\t")
     if fmt == "json":
         return frame.write_json() + "\n" if not frame.is_empty() else "[]\n"
     if fmt == "jsonl":
@@ -161,9 +219,12 @@ def markdown(frame: pl.DataFrame) -> str:
 # --- the terminal table -------------------------------------------------------------
 
 
-def _console() -> Any:
+def _console(file: Any = None) -> Any:
     from rich.console import Console
 
+    if file is not None:
+        # --format table --output FILE: plain text at a generous width.
+        return Console(highlight=False, width=160, file=file, color_system=None)
     if sys.stdout.isatty():
         console = Console(highlight=False, soft_wrap=False)
     else:
@@ -209,14 +270,17 @@ def _names_text(
     return text
 
 
-def _table(result: Result) -> None:
+def _table(result: Result, file: Any = None) -> None:
     from rich.table import Table
     from rich.text import Text
 
     frame = result.frame
-    console = _console()
+    console = _console(file)
     if result.kind == "record":
         _record(console, frame)
+        return
+    if result.kind in ("stats", "matrix") and not result.fields_chosen:
+        _picture(console, result)
         return
     columns = list(frame.columns)
     # With the name columns shown, their provenance flags become markers rather than columns.
@@ -226,16 +290,23 @@ def _table(result: Result) -> None:
     shown = [c for c in columns if c not in folded]
     if not result.fields_chosen:
         shown = [c for c in shown if c not in TABLE_HIDDEN]
-    table = Table(show_lines=True, header_style="bold", expand="task" in shown)
+    wide = {"task", "old_task", "new_task"}
+    table = Table(show_lines=True, header_style="bold", expand=bool(wide & set(shown)))
     for column in shown:
         options: dict[str, Any] = {"overflow": "fold"}
         if column == "task":
             options.update(ratio=1, min_width=16)  # the task text takes the width left over
         elif column in ("goal", "leaders", "lead_units"):
             options.update(max_width=14 if column == "goal" else 16)
-        elif column in ("id", "goal_no", "tasks", "inherited", "source_line"):
+        elif column in ("old_task", "new_task"):
+            options.update(ratio=1, min_width=12)
+        elif column == "dataset":
+            options.update(max_width=12)
+        elif column.startswith(("old_", "new_")) and column not in NUMBER_COLUMNS:
+            options.update(max_width=16)  # diff's name columns: leave the width to the texts
+        elif column in NUMBER_COLUMNS:
             options.update(justify="right", no_wrap=True)
-        table.add_column(LABELS.get(column, column), **options)
+        table.add_column(label(column), **options)
 
     any_inherited = False
     emphasize = set(result.highlight_names)
@@ -286,10 +357,40 @@ def _table(result: Result) -> None:
 
 
 def _count_line(result: Result, count: int) -> str:
-    noun = {"tasks": "条任务", "names": "个名称", "goals": "个目标", "record": "条任务"}[
-        result.kind
-    ]
+    noun = {
+        "tasks": "条任务",
+        "names": "个名称",
+        "goals": "个目标",
+        "record": "条任务",
+        "datasets": "个数据集",
+        "changes": "处变化",
+        "stats": "行",
+        "matrix": "位领导",
+        "metrics": "个量化指标",
+    }[result.kind]
     return f"共 {count} {noun}"
+
+
+def _picture(console: Any, result: Result) -> None:
+    """The terminal view of stats (bar charts) and matrix (shaded grid)."""
+    from dutycli import charts
+
+    limit = DEFAULT_TOP[result.kind] if result.top is None else result.top
+    if result.kind == "matrix":
+        charts.matrix(console, result.frame, limit)
+        return
+    from dutycli.analysis import top
+
+    frame = top(result.frame, limit)
+    # The dataset section counts every leader and unit, also those cut by --top before.
+    totals = dict(
+        frame.filter(frame.get_column("section") == "dataset").select("name", "count").iter_rows()
+    )
+    hidden = {
+        section: totals.get(plural, 0) - int((frame.get_column("section") == section).sum())
+        for section, plural in (("leader", "leaders"), ("unit", "units"))
+    }
+    charts.stats(console, frame, hidden)
 
 
 def _record(console: Any, frame: pl.DataFrame) -> None:
@@ -310,9 +411,9 @@ def _record(console: Any, frame: pl.DataFrame) -> None:
                     set(),
                 )
                 text.append_text(safe_text(_provenance(row, column), "italic"))
-                table.add_row(LABELS.get(column, column), text)
+                table.add_row(label(column), text)
             elif not column.endswith(("_inherited", "_open_ended")):
-                table.add_row(LABELS.get(column, column), safe_text(_cell_text(value)))
+                table.add_row(label(column), safe_text(_cell_text(value)))
         console.print(table)
 
 

@@ -26,6 +26,9 @@ TASK_FIELDS: dict[str, FieldKind] = {
 
 NAME_COLUMNS = ("leaders", "lead_units")
 
+# With several datasets loaded, every row says which one it came from (first column).
+DATASET_FIELD = "dataset"
+
 LABELS: dict[str, str] = {
     "id": "编号",
     "goal_no": "序号",
@@ -44,9 +47,57 @@ LABELS: dict[str, str] = {
     "inherited": "其中沿用",
     "leaders_source_id": "领导出自编号",
     "lead_units_source_id": "单位出自编号",
+    # Several datasets: the row's dataset, and the columns of `dutycli datasets`.
+    "dataset": "数据集",
+    "datasets": "所在数据集",
+    "title": "标题",
+    "label": "标签",
+    "goals": "目标数",
+    "leader_count": "领导数",
+    "unit_count": "单位数",
+    "path": "文件",
+    # `dutycli diff`: old_/new_ columns take the field's label with 原/新 (see label()).
+    "change": "变化",
+    "similarity": "相似度",
+    # Columns of --explode, stats, matrix and metrics.
+    "leader": "分管领导",
+    "lead_unit": "牵头单位",
+    "section": "类别",
+    "count": "数量",
+    "explicit": "本行填写",
+    "indicator": "指标",
+    "verb": "动作",
+    "value": "数值",
+    "unit": "计量单位",
+    "qualifier": "限定",
+    "phrase": "原文",
 }
 
-FORMATS = ("table", "csv", "tsv", "json", "jsonl", "md")
+DIFF_PREFIXES = {"old_": "原", "new_": "新"}
+
+
+def label(column: str) -> str:
+    """The Chinese header of a column; ``old_task`` is 原工作标准, ``new_id`` is 新编号."""
+    if column in LABELS:
+        return LABELS[column]
+    for prefix, mark in DIFF_PREFIXES.items():
+        if column.startswith(prefix) and column[len(prefix) :] in LABELS:
+            return mark + LABELS[column[len(prefix) :]]
+    return column
+
+
+FORMATS = ("table", "csv", "tsv", "json", "jsonl", "md", "xlsx")
+# The format an --output file gets from its suffix when --format is not given.
+SUFFIX_FORMATS = {
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".txt": "table",
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".md": "md",
+    ".xlsx": "xlsx",
+}
 
 # Joins a list of names in flat formats (CSV, TSV, Markdown); the splitter never leaves one inside a name.
 NAME_JOINER = "、"

@@ -1,0 +1,124 @@
+"""Terminal pictures of the workload: bar charts for ``stats``, a shaded grid for ``matrix``.
+
+Called by ``render`` only, with a Rich console it made. Names are data: they go through
+``render.safe_text``, never through markup.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from dutycli.export import display_width
+
+if TYPE_CHECKING:
+    import polars as pl
+
+# Bars: written in the row (solid) and inherited from a merged cell (light), side by side.
+EXPLICIT_BAR = "█"
+INHERITED_BAR = "░"
+BAR_WIDTH = 40
+TOTAL_LABELS = {
+    "goals": "目标",
+    "tasks": "任务",
+    "leaders": "分管领导",
+    "units": "牵头单位",
+    "tasks_without_leader": "无分管领导的任务",
+    "tasks_without_unit": "无牵头单位的任务",
+    "tasks_with_several_leaders": "多位分管领导的任务",
+    "tasks_with_several_units": "多个牵头单位的任务",
+}
+SECTION_TITLES = {"leader": "各分管领导的任务数", "unit": "各牵头单位的任务数"}
+# Background ramp for matrix cells, light to strong; level 0 (no task) stays unshaded.
+SHADES = ("on grey27", "on dark_green", "on green4", "on green3", "on green1")
+
+
+def stats(console: Any, frame: pl.DataFrame, hidden: dict[str, int]) -> None:
+    """Totals as lines, then one bar chart per section; ``hidden`` counts names left out."""
+    from rich.text import Text
+
+    from dutycli.render import safe_text
+
+    totals = frame.filter(frame.get_column("section") == "dataset")
+    line = Text()
+    for index, (name, count) in enumerate(totals.select("name", "count").iter_rows()):
+        if index:
+            line.append(" · ")
+        line.append(str(count), style="bold")
+        line.append(f" {TOTAL_LABELS.get(name, name)}")
+    console.print(line)
+    for section, title in SECTION_TITLES.items():
+        rows = frame.filter(frame.get_column("section") == section)
+        if rows.is_empty():
+            continue
+        console.print()
+        console.print(Text(title, style="bold"))
+        names = rows.get_column("name").to_list()
+        label_width = max(display_width(n) for n in names)
+        peak = max(1, int(rows.get_column("count").max() or 0))  # type: ignore[arg-type]
+        scale = min(BAR_WIDTH, max(10, console.width - label_width - 16)) / peak
+        for name, count, explicit, inherited in rows.select(
+            "name", "count", "explicit", "inherited"
+        ).iter_rows():
+            text = safe_text(name)
+            text.append(" " * (label_width - display_width(name) + 1))
+            solid = round(explicit * scale)
+            light = max(round(count * scale), solid + (1 if inherited else 0)) - solid
+            text.append(EXPLICIT_BAR * solid, style="green")
+            text.append(INHERITED_BAR * light, style="cyan")
+            text.append(f" {count}", style="bold")
+            if inherited:
+                text.append(f"（沿用 {inherited}）", style="dim")
+            console.print(text)
+        if hidden.get(section):
+            console.print(
+                Text(f"……另有 {hidden[section]} 个未显示（--top 0 显示全部）", style="dim")
+            )
+    console.print(
+        Text(
+            f"{EXPLICIT_BAR} 本行填写  {INHERITED_BAR} 合并单元格沿用上一行（--strict 只计本行填写）",
+            style="dim",
+        )
+    )
+
+
+def matrix(console: Any, frame: pl.DataFrame, limit: int | None) -> None:
+    """Leaders down, units across (the first ``limit``), each cell shaded by its count.
+
+    The 合计 column sums every unit, shown or not.
+    """
+    from rich.table import Table
+    from rich.text import Text
+
+    from dutycli.render import safe_text
+    from dutycli.schema import LABELS
+
+    totals = [sum(v or 0 for v in row[1:]) for row in frame.iter_rows()]
+    hidden_units = max(0, len(frame.columns) - 1 - limit) if limit else 0
+    if hidden_units:
+        frame = frame.select(frame.columns[: 1 + (limit or 0)])
+    units = frame.columns[1:]
+    peak = max((int(frame.get_column(u).max() or 0) for u in units), default=0)  # type: ignore[arg-type]
+    table = Table(header_style="bold")
+    table.add_column(LABELS.get(frame.columns[0], frame.columns[0]), no_wrap=True)
+    for unit in units:
+        table.add_column(safe_text(unit), justify="right", overflow="fold", min_width=3)
+    table.add_column("合计", justify="right", style="bold")
+    for row, total in zip(frame.iter_rows(), totals, strict=True):
+        cells = [safe_text(str(row[0]))]
+        for value in row[1:]:
+            if not value:
+                cells.append(Text("·", style="dim"))
+                continue
+            level = min(len(SHADES) - 1, (value * len(SHADES) - 1) // max(peak, 1))
+            cells.append(Text(f" {value} ", style=f"bold {SHADES[level]}"))
+        cells.append(Text(str(total)))
+        table.add_row(*cells)
+    console.print(table)
+    if hidden_units:
+        console.print(
+            Text(
+                f"……另有 {hidden_units} 个单位未显示（--top 0 显示全部；-f csv 或 xlsx 得到完整透视表）",
+                style="dim",
+            )
+        )
+    console.print(Text("单元格：该领导分管且该单位牵头的任务数；颜色越深任务越多", style="dim"))

@@ -1,0 +1,162 @@
+"""Several datasets side by side: a dataset file, or a folder of them, as one frame.
+
+With more than one dataset every row carries a ``dataset`` column (the file stem,
+e.g. ``wujin-2019``), first among the columns; with one dataset the frame is
+exactly the single dataset's, so output does not change for a single table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from dutycli import aliases as aliases_module
+from dutycli import dataset
+from dutycli.aliases import Aliases
+from dutycli.errors import DataError, QueryError
+from dutycli.schema import DATASET_FIELD
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from dutycli.loader import Table
+
+DATASET_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass
+class Collection:
+    """The loaded datasets, in name order, and all their tasks as one frame."""
+
+    root: Path  # the --data path: a file or a folder
+    tables: list[Table]
+    frame: pl.DataFrame
+    aliases: Aliases
+
+    @property
+    def names(self) -> list[str]:
+        return [dataset_name(t.path) for t in self.tables]
+
+    @property
+    def several(self) -> bool:
+        return len(self.tables) > 1
+
+
+def dataset_name(path: Path) -> str:
+    return path.stem
+
+
+def dataset_paths(root: Path) -> list[Path]:
+    """The dataset files of ``root``: the file itself, or a folder's YAML files sorted by name."""
+    if not root.is_dir():
+        return [root]
+    try:
+        files = sorted(
+            (
+                p
+                for p in root.iterdir()
+                if p.suffix.lower() in DATASET_SUFFIXES
+                and p.name.lower() not in aliases_module.ALIASES_FILES
+                and not p.name.startswith(".")  # editor and write_atomic temporary files
+                and p.is_file()
+            ),
+            key=lambda p: (dataset_name(p), p.name),  # the order of the dataset column
+        )
+    except OSError as exc:
+        raise DataError(f"{root}: cannot list folder: {exc.strerror or exc}") from None
+    if not files:
+        raise DataError(f"{root}: no dataset files (*.yaml, *.yml) in this folder")
+    seen: dict[str, Path] = {}
+    for path in files:
+        name = dataset_name(path)
+        if name in seen:
+            raise DataError(f"{path}: dataset name {name!r} is also used by {seen[name].name}")
+        seen[name] = path
+    return files
+
+
+def load(root: Path | None, aliases_path: Path | None = None) -> Collection:
+    """Read every dataset of ``root`` (default: the shipped one) and the aliases beside them."""
+    root = root or dataset.default_path()
+    paths = dataset_paths(root)
+    # Every file is read and validated before Polars is imported: see loader.load.
+    documents = [dataset.read(path) for path in paths]
+    aliases = aliases_module.load(aliases_module.find(aliases_path, paths, root))
+    import polars as pl
+
+    from dutycli.loader import Table, frame_from_records
+
+    tables = [Table(d.path, d.meta, d.goals, frame_from_records(d.tasks)) for d in documents]
+    if len(tables) == 1:
+        frame = tables[0].frame
+    else:
+        frame = pl.concat(
+            [
+                t.frame.select(pl.lit(dataset_name(t.path)).alias(DATASET_FIELD), pl.all())
+                for t in tables
+            ]
+        )
+    return Collection(root, tables, frame, aliases)
+
+
+def check_names(collection: Collection, wanted: list[str]) -> list[str]:
+    """The ``--dataset`` names, each one known; an unknown one lists the known names."""
+    known = collection.names
+    for name in wanted:
+        if name not in known:
+            raise QueryError(f"no dataset named {name!r}; datasets: {', '.join(known)}")
+    return list(dict.fromkeys(wanted))
+
+
+def only(collection: Collection, wanted: list[str] | None) -> pl.DataFrame:
+    """The frame narrowed to the ``--dataset`` names (all datasets when none are given)."""
+    if not wanted:
+        return collection.frame
+    names = check_names(collection, wanted)
+    if not collection.several:
+        return collection.frame
+    import polars as pl
+
+    return collection.frame.filter(pl.col(DATASET_FIELD).is_in(pl.Series(names).implode()))
+
+
+def overview(collection: Collection, wanted: list[str] | None = None) -> pl.DataFrame:
+    """One row per dataset: its name, title, label, counts and file."""
+    import polars as pl
+
+    from dutycli.query import known_names
+
+    rows = []
+    for table in collection.tables:
+        name = dataset_name(table.path)
+        if wanted and name not in wanted:
+            continue
+        frame = table.frame
+        rows.append(
+            {
+                DATASET_FIELD: name,
+                "title": str(table.meta.get("title", "")),
+                "label": str(table.meta.get("label", "")),
+                "goals": frame.get_column("goal_no").n_unique(),
+                "tasks": len(frame),
+                "leader_count": len(known_names(frame, "leaders")),
+                "unit_count": len(known_names(frame, "lead_units")),
+                "path": str(table.path),
+            }
+        )
+    schema: dict[str, Any] = {DATASET_FIELD: pl.String, "title": pl.String, "label": pl.String}
+    schema |= {name: pl.Int64 for name in ("goals", "tasks", "leader_count", "unit_count")}
+    schema["path"] = pl.String
+    return pl.DataFrame(rows, schema=schema)
+
+
+def resolve(data: Path | None, text: str) -> Path:
+    """A dataset argument: a file path, or the name of a dataset in the --data folder."""
+    path = Path(text)
+    if path.exists() or data is None or not data.is_dir():
+        return path
+    for candidate in dataset_paths(data):
+        if dataset_name(candidate) == text:
+            return candidate
+    return path

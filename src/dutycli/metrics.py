@@ -1,0 +1,190 @@
+"""Quantitative targets written in task texts: pure text functions, no Polars.
+
+A target is a number written in Arabic digits with a unit (``7%``, ``1160家``), the verb that
+governs it (增长, 达到, 新增…), the indicator it measures and a qualifier (左右, 以上, 以内).
+The 2019 table writes every target in Arabic digits; Chinese numerals in it are names
+(三大开发区, 十项工程, 第四次全国经济普查), so only Arabic digits are read.
+
+Numbers that are part of a name rather than a target are skipped, each rule with its reason
+(see ``EXCLUSIONS``): a year (2019年), a ranking (300强), a quoted slogan (“2345”目标), a
+name mixing letters and digits (PM2.5) and an ordinal (第3次).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Longest first, so 个百分点 wins over 个 and 万平方米 over 平方米.
+UNITS = (
+    "个百分点",
+    "万平方米",
+    "平方公里",
+    "平方米",
+    "亿美元",
+    "万美元",
+    "万吨",
+    "万人次",
+    "人次",
+    "万人",
+    "万元",
+    "亿元",
+    "公里",
+    "万户",
+    "%",
+    "％",
+    "家",
+    "人",
+    "元",
+    "个",
+    "条",
+    "户",
+    "所",
+    "座",
+    "项",
+    "吨",
+)
+# Verbs that govern a number; longest first (提高到 before 提高).
+VERBS = (
+    "提高到",
+    "控制在",
+    "保持在",
+    "下降到",
+    "建成投产",
+    "增长",
+    "提高",
+    "提升",
+    "下降",
+    "减少",
+    "达到",
+    "新增",
+    "新建",
+    "建成",
+    "完成",
+    "突破",
+    "超过",
+    "超",
+    "发放",
+    "投入",
+    "惠及",
+    "培育",
+    "打造",
+    "推进",
+)
+QUALIFIERS = ("左右", "以上", "以内", "以下")
+
+# Numbers that are names, not targets: the character after (or around) them says so.
+EXCLUSIONS: dict[str, str] = {
+    "year": "a year (2019年全国女曲锦标赛) dates an event, it measures nothing",
+    "ranking": "a ranking list (300强, 世界500强) is the name of a group of firms",
+    "slogan": "a number alone in quotes (“2345”目标) is the name of a programme",
+    "code": "digits joined to Latin letters (PM2.5) are part of a name",
+    "ordinal": "第3次 counts an occurrence, it sets no amount",
+}
+
+# \d: full-width digits (１２) count too; float() reads them.
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+# Punctuation that ends a clause. Not 、 (新增绿色建筑、装配式建筑超300万平方米 is one clause) and
+# not a line break (in a source a line break can fall inside a word).
+_CLAUSE_BREAK = frozenset("，,；;。！？!?：:")
+_QUOTES = "“”\"'‘’「」"
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One number of a task text: a target, or a number skipped with the reason why."""
+
+    indicator: str
+    verb: str
+    value: float
+    unit: str
+    qualifier: str
+    phrase: str  # the clause of the task text the number stands in, verbatim
+    start: int  # offset of the number in the task text
+    end: int
+    excluded: str = ""  # a key of EXCLUSIONS when the number is not a target
+
+
+def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """The clause around [start, end): from the last break before to the first break after."""
+    left = start
+    while left > 0 and text[left - 1] not in _CLAUSE_BREAK:
+        left -= 1
+    right = end
+    while right < len(text) and text[right] not in _CLAUSE_BREAK:
+        right += 1
+    return left, right
+
+
+def _excluded(text: str, start: int, end: int) -> str:
+    before = text[start - 1] if start else ""
+    after = text[end] if end < len(text) else ""
+    if after == "年":
+        return "year"
+    if after == "强":
+        return "ranking"
+    if before == "第":
+        return "ordinal"
+    if before in _QUOTES and after in _QUOTES:
+        return "slogan"
+    if (before.isascii() and before.isalpha()) or (after.isascii() and after.isalpha()):
+        return "code"
+    return ""
+
+
+def _last_verb(text: str) -> tuple[str, int]:
+    """The verb that ends nearest the end of ``text`` (and where it starts), or ("", -1)."""
+    best, best_start, best_end = "", -1, -1
+    for verb in VERBS:
+        index = text.rfind(verb)
+        if index >= 0 and (index + len(verb) > best_end):
+            best, best_start, best_end = verb, index, index + len(verb)
+    return best, best_start
+
+
+def _strip(text: str) -> str:
+    """Words of an indicator: without quotes and without whitespace (a wrapped line)."""
+    return "".join(ch for ch in text if ch not in _QUOTES and not ch.isspace())
+
+
+def extract(text: str) -> list[Metric]:
+    """Every Arabic number of ``text`` in order: targets, and names marked ``excluded``."""
+    found: list[Metric] = []
+    for match in _NUMBER.finditer(text):
+        start, end = match.span()
+        value = float(match.group())
+        left, right = _clause_bounds(text, start, end)
+        phrase = text[left:right]
+        reason = _excluded(text, start, end)
+        if reason:
+            found.append(Metric("", "", value, "", "", phrase, start, end, reason))
+            continue
+        rest = text[end:right]
+        unit = next((u for u in UNITS if rest.startswith(u)), "")
+        rest = rest[len(unit) :]
+        qualifier = next((q for q in QUALIFIERS if rest.startswith(q)), "")
+        after = _strip(rest[len(qualifier) :])
+        head = text[left:start]
+        verb, verb_start = _last_verb(head)
+        if verb:
+            between = _strip(head[verb_start + len(verb) :])
+            before = _strip(head[:verb_start])
+        else:
+            between, before = "", _strip(head)
+            # A verb after the number: 90个区重点项目建成投产.
+            for candidate in VERBS:
+                if after.endswith(candidate) and len(after) > len(candidate):
+                    verb, after = candidate, after[: -len(candidate)]
+                    break
+        # The noun after the number names what is counted (新增1160家“上云”企业); else the
+        # words between verb and number (新增城镇就业2.3万人); else those before the verb.
+        indicator = after or between or before
+        found.append(
+            Metric(indicator, verb, value, unit.replace("％", "%"), qualifier, phrase, start, end)
+        )
+    return found
+
+
+def targets(text: str) -> list[Metric]:
+    """The quantitative targets of a task text, in order of appearance."""
+    return [m for m in extract(text) if not m.excluded]

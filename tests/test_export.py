@@ -1,0 +1,217 @@
+"""--output files, xlsx workbooks (opened again with openpyxl) and --excel CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import pty
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from dutycli import dataset
+from dutycli.schema import LABELS
+
+from .conftest import DATASET, dutycli_executable, run_cli, run_process
+
+openpyxl = pytest.importorskip("openpyxl")
+
+FORMULAS = ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\tTAB", "\rCR", '=HYPERLINK("http://x")']
+
+
+@pytest.fixture(scope="module")
+def records() -> list[dict[str, Any]]:
+    return dataset.read(DATASET).tasks
+
+
+@pytest.fixture
+def formula_data(tmp_path: Path) -> Path:
+    """The real dataset with task texts that a spreadsheet would run as formulas."""
+    document = yaml.load(DATASET.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    for task, text in zip(document["tasks"], FORMULAS, strict=False):
+        task["task"] = text
+    document["tasks"][0]["lead_units"] = ["=发改局"]
+    path = tmp_path / "formulas.yaml"
+    path.write_text(dataset.dump(document), encoding="utf-8")
+    return path
+
+
+# --- --output ------------------------------------------------------------------------
+
+
+def test_output_file_holds_what_stdout_would(tmp_path: Path) -> None:
+    target = tmp_path / "out.csv"
+    result = run_cli("by-unit", "发改局", "-o", str(target))
+    assert result.exit_code == 0 and result.stdout == ""
+    assert f"wrote {target}" in result.stderr
+    assert target.read_text(encoding="utf-8") == run_cli("by-unit", "发改局", "-f", "csv").stdout
+
+
+@pytest.mark.parametrize(
+    ("suffix", "fmt"), [(".json", "json"), (".tsv", "tsv"), (".md", "md"), (".jsonl", "jsonl")]
+)
+def test_output_suffix_chooses_the_format(tmp_path: Path, suffix: str, fmt: str) -> None:
+    target = tmp_path / f"units{suffix}"
+    assert run_cli("units", "-o", str(target)).exit_code == 0
+    assert target.read_text(encoding="utf-8") == run_cli("units", "-f", fmt).stdout
+
+
+def test_output_table_to_a_text_file_and_errors(tmp_path: Path) -> None:
+    target = tmp_path / "stats.txt"
+    assert run_cli("stats", "-o", str(target)).exit_code == 0
+    assert "各分管领导的任务数" in target.read_text(encoding="utf-8")
+    bad = run_cli("units", "-o", str(tmp_path))
+    assert bad.exit_code == 2 and "directory" in bad.stderr
+    missing = run_cli("units", "-o", str(tmp_path / "no" / "such.csv"))
+    assert missing.exit_code == 2 and missing.stderr.startswith("dutycli: cannot write")
+
+
+# --- xlsx ----------------------------------------------------------------------------
+
+
+def open_sheet(path: Path) -> Any:
+    return openpyxl.load_workbook(path).active
+
+
+def test_xlsx_workbook_has_chinese_headers_and_every_task(
+    tmp_path: Path, records: list[dict[str, Any]]
+) -> None:
+    target = tmp_path / "tasks.xlsx"
+    result = run_cli("list", "-o", str(target))
+    assert result.exit_code == 0 and "xlsx" in result.stderr
+    sheet = open_sheet(target)
+    header = [c.value for c in sheet[1]]
+    assert header[:6] == ["编号", "序号", "目标名称", "工作标准", "分管领导", "牵头单位"]
+    assert sheet.freeze_panes == "A2"
+    assert sheet.max_row == len(records) + 1
+    for row, record in zip(sheet.iter_rows(min_row=2, values_only=True), records, strict=True):
+        assert row[0] == record["id"]
+        assert row[3] == record["task"]
+        assert (row[4] or "") == "、".join(record["leaders"])
+        assert row[6] is record["leaders_inherited"]
+    assert sheet["D2"].alignment.wrap_text
+    widths = {k: v.width for k, v in sheet.column_dimensions.items()}
+    assert widths["D"] > widths["A"] and widths["D"] <= 52
+
+
+def test_xlsx_stores_formula_like_text_as_text(tmp_path: Path, formula_data: Path) -> None:
+    target = tmp_path / "f.xlsx"
+    assert (
+        run_cli("--data", str(formula_data), "list", "-f", "xlsx", "-o", str(target)).exit_code == 0
+    )
+    sheet = open_sheet(target)
+    for index, text in enumerate(FORMULAS, start=2):
+        cell = sheet.cell(row=index, column=4)
+        assert cell.data_type == "s"
+        # XML reads a bare CR as a line break, as Excel does.
+        assert cell.value == text.replace("\r", "\n")
+    assert sheet["F2"].value == "=发改局" and sheet["F2"].data_type == "s"
+
+
+def test_xlsx_matrix_and_metrics(tmp_path: Path) -> None:
+    target = tmp_path / "m.xlsx"
+    assert run_cli("matrix", "-o", str(target)).exit_code == 0
+    sheet = open_sheet(target)
+    pivot = list(csv.reader(io.StringIO(run_cli("matrix", "-f", "csv").stdout)))
+    assert [c.value for c in sheet[1]] == ["分管领导", *pivot[0][1:]]
+    assert [[c.value for c in row] for row in sheet.iter_rows(min_row=2)] == [
+        [r[0], *map(int, r[1:])] for r in pivot[1:]
+    ]
+    metrics_file = tmp_path / "metrics.xlsx"
+    assert run_cli("metrics", "-o", str(metrics_file)).exit_code == 0
+    sheet = open_sheet(metrics_file)
+    assert [c.value for c in sheet[1]][:7] == [
+        LABELS[k] for k in ("id", "goal_no", "indicator", "verb", "value", "unit", "qualifier")
+    ]
+    assert sheet["C2"].value == "地区生产总值" and sheet["E2"].value == 7
+
+
+def test_xlsx_to_a_terminal_is_refused() -> None:
+    primary, secondary = pty.openpty()
+    try:
+        completed = subprocess.run(
+            [dutycli_executable(), "units", "-f", "xlsx"],
+            stdout=secondary,
+            stderr=subprocess.PIPE,
+            timeout=60,
+            check=False,
+            env={k: v for k, v in os.environ.items() if k != "DUTYCLI_DATA"},
+        )
+    finally:
+        os.close(secondary)
+        os.close(primary)
+    assert completed.returncode == 2
+    assert b"--output" in completed.stderr and b"Traceback" not in completed.stderr
+
+
+def test_xlsx_into_a_pipe_is_a_workbook() -> None:
+    completed = subprocess.run(
+        [dutycli_executable(), "units", "-f", "xlsx"], capture_output=True, timeout=60, check=False
+    )
+    assert completed.returncode == 0
+    sheet = openpyxl.load_workbook(io.BytesIO(completed.stdout)).active
+    assert sheet["A1"].value == "名称"
+
+
+def test_xlsx_without_openpyxl_names_the_extra(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "openpyxl", None)
+    result = run_cli("units", "-o", str(tmp_path / "u.xlsx"))
+    assert result.exit_code == 2
+    assert "dutycli[xlsx]" in result.stderr
+    assert not (tmp_path / "u.xlsx").exists()
+    assert list(tmp_path.iterdir()) == []  # no temporary file left behind
+
+
+# --- --excel CSV ---------------------------------------------------------------------
+
+
+def test_excel_csv_is_plain_csv_with_a_bom_when_nothing_needs_defusing() -> None:
+    plain = run_process("list", "-f", "csv")
+    excel = run_process("list", "--excel")  # --excel alone means CSV
+    assert not plain.stdout.startswith("\ufeff")
+    assert excel.stdout == "\ufeff" + plain.stdout
+
+
+def test_excel_defuses_formulas_and_plain_csv_keeps_them(formula_data: Path) -> None:
+    plain = run_cli("--data", str(formula_data), "list", "-f", "csv", "--fields", "task,lead_units")
+    rows = list(csv.reader(io.StringIO(plain.stdout, newline="")))
+    assert [r[0] for r in rows[1 : len(FORMULAS) + 1]] == FORMULAS
+    assert rows[1][1] == "=发改局"
+    excel = run_cli("--data", str(formula_data), "list", "--excel", "--fields", "task,lead_units")
+    assert excel.stdout.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(excel.stdout[1:], newline="")))
+    assert [r[0] for r in rows[1 : len(FORMULAS) + 1]] == ["'" + t for t in FORMULAS]
+    assert rows[1][1] == "'=发改局"
+    # Text that only contains a sign later on is left alone.
+    assert rows[len(FORMULAS) + 1][0] == plain_task(formula_data, len(FORMULAS))
+
+
+def plain_task(path: Path, index: int) -> str:
+    text: str = dataset.read(path).tasks[index]["task"]
+    return text
+
+
+def test_excel_applies_to_tsv_and_is_refused_for_json(tmp_path: Path) -> None:
+    tsv = run_cli("units", "--excel", "-f", "tsv")
+    assert tsv.exit_code == 0 and tsv.stdout.startswith("\ufeffname\t")
+    bad = run_cli("units", "--excel", "-f", "json")
+    assert bad.exit_code == 2 and "--excel" in bad.stderr and bad.stdout == ""
+    target = tmp_path / "u.csv"
+    assert run_cli("units", "--excel", "-o", str(target)).exit_code == 0
+    assert target.read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_output_dash_is_stdout_and_no_rows_still_writes_the_header(tmp_path: Path) -> None:
+    assert run_cli("units", "-o", "-").stdout == run_cli("units", "-f", "csv").stdout
+    target = tmp_path / "none.csv"
+    result = run_cli("search", "没有这个词", "-o", str(target))
+    assert result.exit_code == 1
+    assert target.read_text(encoding="utf-8").startswith("id,goal_no,goal,task,")
+    assert len(target.read_text(encoding="utf-8").splitlines()) == 1
