@@ -71,6 +71,11 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict[s
     }
     path = tmp_path_factory.mktemp("hostile") / "hostile.yaml"
     path.write_text(dataset.dump(document), encoding="utf-8")
+    # A changed copy for diff: other units on task 2, and a third task.
+    changed = [tasks[0], {**tasks[1], "lead_units": hostile_names("新")}, hostile_task(3)]
+    changed[2]["goal"] = goal
+    other = path.with_name("hostile-changed.yaml")
+    other.write_text(dataset.dump({**document, "tasks": changed}), encoding="utf-8")
     assert dataset.read(path).tasks == tasks  # the YAML keeps every character
     return path, tasks
 
@@ -90,10 +95,17 @@ TABLE_COMMANDS = [
     ["leaders"],
     ["units"],
     ["targets"],
+    ["stats"],
+    ["matrix"],
+    ["metrics"],
+    ["datasets"],
+    ["diff", "{path}", "{other}"],
 ]
 
 
 def table_args(path: Path, command: list[str]) -> list[str]:
+    other = path.with_name("hostile-changed.yaml")
+    command = [{"{path}": str(path), "{other}": str(other)}.get(part, part) for part in command]
     return ["--data", str(path), *command, *(["-f", "table"] if command else [])]
 
 

@@ -42,6 +42,9 @@ SHEET_TITLES = {
 }
 # How many leaders/units the terminal pictures of stats and matrix show unless --top says.
 DEFAULT_TOP = {"stats": 15, "matrix": 12}
+# Text whose line breaks are layout; in every other column (names, datasets, paths) a line
+# break is escaped, so one value never reads as two.
+MULTILINE_COLUMNS = {"task", "goal", "old_task", "new_task", "phrase", "title", "label"}
 # Columns left out of the terminal table unless asked for (they are in every flat format).
 TABLE_HIDDEN = {"source_line"}
 NUMBER_COLUMNS = {"id", "goal_no", "tasks", "inherited", "source_line", "old_id", "new_id"}
@@ -323,7 +326,7 @@ def _table(result: Result, file: Any = None) -> None:
                 continue
             text = safe_text(
                 _cell_text(value) if not isinstance(value, bool) else ("是" if value else ""),
-                keep_newlines=column != "name",
+                keep_newlines=column in MULTILINE_COLUMNS,
             )
             if column in ("task", "goal"):
                 for pattern in result.highlight_patterns:
