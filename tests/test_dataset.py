@@ -73,6 +73,11 @@ def valid_task(**changes: object) -> str:
         "lead_units_inherited": "false",
         "leaders_open_ended": "false",
         "lead_units_open_ended": "false",
+        "partner_units": "[]",
+        "partner_units_inherited": "false",
+        "partner_units_open_ended": "false",
+        "deadline": "''",
+        "deadline_inherited": "false",
         "source_line": "3",
     }
     fields.update({k: str(v) for k, v in changes.items()})
@@ -99,8 +104,8 @@ def document(*tasks: str) -> str:
             r"bad\.yaml:10: task 1: field 'leaders' must be a list of names",
         ),
         (document(valid_task(source_line="DROP")), "task 1: missing field 'source_line'"),
-        (document(valid_task(colour="red")), r"bad\.yaml:17: task 1: unknown field 'colour'"),
-        (document(valid_task(), valid_task()), r"bad\.yaml:17: task 2: duplicate id 1"),
+        (document(valid_task(colour="red")), r"bad\.yaml:22: task 1: unknown field 'colour'"),
+        (document(valid_task(), valid_task()), r"bad\.yaml:22: task 2: duplicate id 1"),
         (document(valid_task(leaders_inherited="yes please")), "must be true or false"),
     ],
 )

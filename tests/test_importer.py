@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 
 from dutycli.errors import DataError
-from dutycli.importer import import_file, parse_text_table, read_cells
+from dutycli.importer import import_file, parse_text_table
 from dutycli.names import split_names
+from dutycli.sources.text import read_cells
 
 from .conftest import RAW
 
@@ -175,6 +176,15 @@ def test_inheritance_matches_the_raw_cells(tasks: list[dict[str, Any]]) -> None:
         ("公安局，交通局,工信局", ["公安局", "交通局", "工信局"], False),
         ("\u3000编\u3000办 ", ["编办"], False),
         ("", [], False),
+        # A name wrapped onto the next line inside brackets is one name, brackets kept.
+        ("应急管理局\n(安委办)", ["应急管理局(安委办)"], False),
+        ("应急管理局\n（安委办）、公安局", ["应急管理局（安委办）", "公安局"], False),
+        ("应急管理局（安\n委办）等", ["应急管理局（安委办）"], True),
+        ("区安委会（应急局、公安局）", ["区安委会（应急局、公安局）"], False),
+        # An unclosed bracket is not guessed at: split as written.
+        ("发改局(牵头、财政局", ["发改局(牵头", "财政局"], False),
+        # Collective names are names.
+        ("各街道\n区安委会各成员单位", ["各街道", "区安委会各成员单位"], False),
     ],
 )
 def test_split_names(cell: str, names: list[str] | None, open_ended: bool) -> None:
@@ -184,6 +194,11 @@ def test_split_names(cell: str, names: list[str] | None, open_ended: bool) -> No
     else:
         assert parsed.names[-1] == "卫生健康局"
     assert parsed.open_ended is open_ended
+
+
+def test_wrapped_names_are_reported() -> None:
+    assert split_names("应急管理局\n(安委办)、公安局").wrapped == ["应急管理局(安委办)"]
+    assert split_names("陆秋明\n刘志峰").wrapped == []
 
 
 def test_a_name_that_is_only_the_mark_is_kept() -> None:

@@ -363,3 +363,22 @@ def test_import_writes_a_readable_file_not_a_private_one(tmp_path: Path) -> None
     umask = os.umask(0)
     os.umask(umask)
     assert target.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_installed_command_imports_a_word_table(tmp_path: Path) -> None:
+    pytest.importorskip("docx")
+    from .tables import Table, write_docx
+
+    header = ["序号", "目标名称", "工作任务", "责任领导", "责任单位", "协办单位", "时间节点"]
+    body = [
+        ["1", "甲", "任务一", "张三", "某局", "各街道", "6月底"],
+        ["", "", "任务二", "", "", "", ""],
+    ]
+    table = Table(["附件", "标题"], header, body, merge_columns=(0, 1, 3, 4, 5, 6))
+    source = write_docx(table, tmp_path / "t.docx")
+    result = run_process("import", str(source), "-o", str(tmp_path / "t.yaml"))
+    assert result.exit_code == 0, result.stderr
+    listed = run_process("--data", str(tmp_path / "t.yaml"), "list", "-f", "json")
+    tasks = json.loads(listed.stdout)
+    assert [t["partner_units"] for t in tasks] == [["各街道"], ["各街道"]]
+    assert [t["deadline_inherited"] for t in tasks] == [False, True]

@@ -1,7 +1,7 @@
 """Property tests: random tables and datasets against plain-Python models.
 
 - A random table (merged cells, multi-name cells, spaces inside names, open lists, page
-  breaks, columns in any order) written in the source text format imports to exactly the
+  breaks, columns after 序号 in any order) written in the source text format imports to exactly the
   tasks a simple model of the rules predicts.
 - Queries on random data agree with a plain-Python reference filter.
 - A dataset dumped and read back (YAML), or exported as JSON/CSV, keeps every field exactly.
@@ -161,9 +161,10 @@ def expected_tasks(rows: list[RowModel]) -> list[dict[str, Any]]:
 
 
 @FEW
-@given(rows=tables(), order=st.permutations(list(HEADERS)))
+@given(rows=tables(), order=st.permutations(list(HEADERS)[1:]))
 def test_random_tables_import_as_the_model_predicts(rows: list[RowModel], order: list[str]) -> None:
-    document, _ = parse_text_table(write_source(rows, order), "random.txt")
+    # 序号 comes first (the importer requires it); the other columns in any order.
+    document, _ = parse_text_table(write_source(rows, ["goal_no", *order]), "random.txt")
     got = document["tasks"]
     want = expected_tasks(rows)
     assert len(got) == len(want)

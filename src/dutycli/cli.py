@@ -28,7 +28,7 @@ from dutycli.errors import (
     OutputError,
     QueryError,
 )
-from dutycli.schema import FORMATS, SUFFIX_FORMATS
+from dutycli.schema import FORMATS, SUFFIX_FORMATS, UNIT_ROLES
 
 if TYPE_CHECKING:
     import polars as pl
@@ -189,6 +189,18 @@ TopOption = Annotated[
 ]
 
 
+class UnitRole(str, Enum):
+    lead = "lead"
+    partner = "partner"
+    any = "any"
+
+
+RoleOption = Annotated[
+    UnitRole,
+    typer.Option("--role", help="Lead units (牵头), partner units (配合), or either (any)."),
+]
+
+
 class State:
     def __init__(self, data: Path | None, aliases: Path | None) -> None:
         self.data = data
@@ -306,7 +318,11 @@ def _format(fmt: OutputFormat | None, output: Path | None, excel: bool) -> str:
 
 
 def _resolve_names(
-    ctx: typer.Context, frame: pl.DataFrame, column: str, queries: list[str], exact: bool
+    ctx: typer.Context,
+    frame: pl.DataFrame,
+    column: str | tuple[str, ...],
+    queries: list[str],
+    exact: bool,
 ) -> list[str]:
     from dutycli import query, render
 
@@ -315,7 +331,7 @@ def _resolve_names(
     for text in queries:
         match = query.match_names(frame, column, text, exact, aliases)
         if len(match.names) > 1:
-            _, plural = query.COLUMN_KIND[column]
+            _, plural = query.column_kind(column)
             render.note(f"{text!r} matches {len(match.names)} {plural}: {', '.join(match.names)}")
         names += [n for n in match.names if n not in names]
     return names
@@ -364,6 +380,7 @@ def _summary(ctx: typer.Context) -> None:
 def by_unit(
     ctx: typer.Context,
     unit: Annotated[str, typer.Argument(help="Unit name or part of one, e.g. 发改局 or 纪委.")],
+    role: RoleOption = UnitRole.lead,
     exact: ExactOption = False,
     strict: StrictOption = False,
     dataset: DatasetOption = None,
@@ -373,14 +390,15 @@ def by_unit(
     output: OutputOption = None,
     excel: ExcelOption = False,
 ) -> None:
-    """Tasks whose lead units include a matching unit."""
+    """Tasks whose lead units (or partner units, with --role) include a matching unit."""
     frame = _tasks(ctx, strict, dataset)  # before importing Polars: see loader.load
     from dutycli import query
     from dutycli.render import Result
 
-    names = _resolve_names(ctx, frame, "lead_units", [_arg(unit)], exact)
+    columns = UNIT_ROLES[role.value]
+    names = _resolve_names(ctx, frame, columns, [_arg(unit)], exact)
     _respond(
-        Result(query.with_names(frame, "lead_units", names), highlight_names=names),
+        Result(query.with_names(frame, columns, names), highlight_names=names),
         fmt,
         fields,
         output,
@@ -477,6 +495,10 @@ def list_tasks(
     unit: Annotated[
         list[str] | None, typer.Option("--unit", "-u", help="Lead unit (repeat for either).")
     ] = None,
+    partner: Annotated[
+        list[str] | None,
+        typer.Option("--partner", "-p", help="Partner unit, 配合单位 (repeat for either)."),
+    ] = None,
     leader: Annotated[
         list[str] | None, typer.Option("--leader", "-l", help="Leader (repeat for either).")
     ] = None,
@@ -504,12 +526,17 @@ def list_tasks(
 
     unit, leader = [_arg(u) for u in unit or []], [_arg(n) for n in leader or []]
     target, keyword = [_arg(t) for t in target or []], [_arg(k) for k in keyword or []]
+    partner = [_arg(p) for p in partner or []]
     found = frame
     names: list[str] = []
     if unit:
         units = _resolve_names(ctx, frame, "lead_units", unit, exact)
         names += units
         found = query.with_names(found, "lead_units", units)
+    if partner:
+        partners = _resolve_names(ctx, frame, "partner_units", partner, exact)
+        names += partners
+        found = query.with_names(found, "partner_units", partners)
     if leader:
         leaders = _resolve_names(ctx, frame, "leaders", leader, exact)
         names += leaders
@@ -550,7 +577,7 @@ def show(
 
 def _directory(
     ctx: typer.Context,
-    column: str,
+    column: str | tuple[str, ...],
     strict: bool,
     datasets: list[str] | None,
     fmt: OutputFormat | None,
@@ -582,6 +609,7 @@ def leaders(
 @app.command("units")
 def units(
     ctx: typer.Context,
+    role: RoleOption = UnitRole.lead,
     strict: StrictOption = False,
     dataset: DatasetOption = None,
     fmt: FormatOption = None,
@@ -589,8 +617,8 @@ def units(
     output: OutputOption = None,
     excel: ExcelOption = False,
 ) -> None:
-    """Every lead unit with the number of tasks (and how many were inherited), most first."""
-    _directory(ctx, "lead_units", strict, dataset, fmt, fields, output, excel)
+    """Every lead unit (or partner unit, with --role) with its task count, most first."""
+    _directory(ctx, UNIT_ROLES[role.value], strict, dataset, fmt, fields, output, excel)
 
 
 @app.command("targets")
@@ -752,7 +780,10 @@ def diff(
 @app.command("import")
 def import_source(
     source: Annotated[
-        Path, typer.Argument(help="Source table: the text extracted from the Word file.")
+        Path,
+        typer.Argument(
+            help="Source table: .docx, .xlsx, .csv, .tsv, or .txt (text copied out of a Word table)."
+        ),
     ],
     output: Annotated[
         Path | None,
@@ -773,12 +804,20 @@ def import_source(
         bool,
         typer.Option("--verbose", "-v", help="Report every normalized cell, not just the totals."),
     ] = False,
+    sheet: Annotated[
+        str | None,
+        typer.Option(
+            "--sheet",
+            help="Excel sheet to read [default: the first with a recognizable header].",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Normalize a source table into a YAML dataset, reporting what was normalized on stderr."""
     from dutycli import dataset, render
     from dutycli.importer import import_file
 
-    document, report = import_file(source)
+    document, report = import_file(source, sheet)
     for line in report.lines() if verbose or check else []:
         render.note(line)
     render.note(

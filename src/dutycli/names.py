@@ -7,12 +7,14 @@ Shared by the importer (which normalizes what the table wrote) and the queries
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 # 、 ， , and line breaks separate names; whitespace inside a name is layout, not data.
 _SEPARATORS = re.compile(r"[、，,\n]")
 _WHITESPACE = re.compile(r"\s+")
 OPEN_LIST_MARK = "等"
+_OPENING = "(（"
+_CLOSING = ")）"
 
 
 @dataclass(frozen=True)
@@ -20,6 +22,7 @@ class NameCell:
     names: list[str]
     open_ended: bool
     joined_spaces: list[str]  # names that had whitespace removed, as written
+    wrapped: list[str] = field(default_factory=list)  # names joined across a line break
 
 
 def squeeze(text: str) -> str:
@@ -27,19 +30,57 @@ def squeeze(text: str) -> str:
     return _WHITESPACE.sub("", text)
 
 
+def _pieces(cell: str) -> list[tuple[str, str]]:
+    """Split at separators outside brackets: (piece, the separator before it)."""
+    pieces: list[tuple[str, str]] = []
+    current, before, depth = "", "", 0
+    for ch in cell:
+        if ch in _OPENING:
+            depth += 1
+        elif ch in _CLOSING and depth:
+            depth -= 1
+        if depth == 0 and _SEPARATORS.fullmatch(ch):
+            pieces.append((current, before))
+            current, before = "", ch
+        else:
+            current += ch
+    pieces.append((current, before))
+    if depth:
+        # An unclosed bracket: do not guess how far it reaches, split as written.
+        pieces = []
+        for index, piece in enumerate(_SEPARATORS.split(cell)):
+            pieces.append((piece, "" if index == 0 else ","))
+    return pieces
+
+
 def split_names(cell: str) -> NameCell:
-    """Split a leader or unit cell into names; a trailing 等 marks an open-ended list."""
+    """Split a leader or unit cell into names; a trailing 等 marks an open-ended list.
+
+    A name wrapped onto the next line inside brackets is one name: `应急管理局` + `(安委办)`
+    is 应急管理局(安委办), and a line break inside the brackets is layout too.
+    """
     names: list[str] = []
     joined: list[str] = []
-    for piece in _SEPARATORS.split(cell):
+    wrapped: list[str] = []
+    after_break = False
+    for piece, before in _pieces(cell):
         name = squeeze(piece)
         if not name:
+            after_break = after_break or before == "\n"
             continue
-        if name != piece.strip():
+        broke = before == "\n" or after_break
+        after_break = False
+        if names and broke and name[0] in _OPENING:
+            names[-1] += name
+            wrapped.append(names[-1])
+            continue
+        if "\n" in piece.strip() and any(b in piece for b in _OPENING):
+            wrapped.append(name)
+        elif name != piece.strip():
             joined.append(piece.strip())
         names.append(name)
     open_ended = False
     if names and names[-1].endswith(OPEN_LIST_MARK) and len(names[-1]) > 1:
         names[-1] = names[-1][: -len(OPEN_LIST_MARK)]
         open_ended = True
-    return NameCell(names, open_ended, joined)
+    return NameCell(names, open_ended, joined, wrapped)

@@ -15,9 +15,13 @@ import polars as pl
 from dutycli.aliases import NO_ALIASES, Aliases
 from dutycli.errors import QueryError
 from dutycli.names import squeeze
-from dutycli.schema import DATASET_FIELD
+from dutycli.schema import DATASET_FIELD, INHERITABLE_COLUMNS, TASK_FIELDS
 
-COLUMN_KIND = {"leaders": ("leader", "leaders"), "lead_units": ("unit", "units")}
+COLUMN_KIND = {
+    "leaders": ("leader", "leaders"),
+    "lead_units": ("unit", "units"),
+    "partner_units": ("partner unit", "partner units"),
+}
 
 
 @dataclass(frozen=True)
@@ -30,15 +34,41 @@ def explicit_only(frame: pl.DataFrame) -> pl.DataFrame:
     """The table as written: values inherited from merged cells are dropped (``--strict``)."""
     return frame.with_columns(
         pl.when(pl.col(f"{column}_inherited"))
-        .then(pl.lit([], dtype=pl.List(pl.String)))
+        .then(_empty(column))
         .otherwise(pl.col(column))
         .alias(column)
-        for column in ("leaders", "lead_units")
+        for column in INHERITABLE_COLUMNS
     )
 
 
-def known_names(frame: pl.DataFrame, column: str) -> list[str]:
-    names: list[str] = frame.get_column(column).explode().drop_nulls().unique().sort().to_list()
+def _empty(column: str) -> pl.Expr:
+    if TASK_FIELDS[column] == "names":
+        return pl.lit([], dtype=pl.List(pl.String))
+    return pl.lit("", dtype=pl.String)
+
+
+def _filled(column: str) -> pl.Expr:
+    if TASK_FIELDS[column] == "names":
+        return pl.col(column).list.len() > 0
+    return pl.col(column) != ""
+
+
+Columns = str | tuple[str, ...]  # one name column, or several searched together
+
+
+def _columns(columns: Columns) -> tuple[str, ...]:
+    return (columns,) if isinstance(columns, str) else columns
+
+
+def column_kind(columns: Columns) -> tuple[str, str]:
+    """Singular and plural noun for the names of ``columns`` (messages)."""
+    found = _columns(columns)
+    return COLUMN_KIND[found[0]] if len(found) == 1 else ("unit", "units")
+
+
+def known_names(frame: pl.DataFrame, columns: Columns) -> list[str]:
+    values = [frame.get_column(c).explode().drop_nulls() for c in _columns(columns)]
+    names: list[str] = pl.concat(values).unique().sort().to_list()
     return names
 
 
@@ -49,7 +79,7 @@ def _fold(text: str) -> str:
 
 def match_names(
     frame: pl.DataFrame,
-    column: str,
+    column: Columns,
     query: str,
     exact: bool = False,
     aliases: Aliases = NO_ALIASES,
@@ -63,12 +93,15 @@ def match_names(
     if not wanted:
         raise QueryError("the name to look for is empty")
     names = known_names(frame, column)
+    if not names:
+        _, plural = column_kind(column)
+        raise QueryError(f"the dataset has no {plural}")
     if exact:
         found = [n for n in names if any(_fold(s) == wanted for s in aliases.spellings(n))]
     else:
         found = [n for n in names if any(wanted in _fold(s) for s in aliases.spellings(n))]
     if not found:
-        singular, _ = COLUMN_KIND[column]
+        singular, _ = column_kind(column)
         hint = suggest(query, names)
         raise QueryError(
             f"no {singular} matches {query!r}" + (f"; did you mean {hint}?" if hint else "")
@@ -86,10 +119,11 @@ def suggest(query: str, candidates: list[str], limit: int = 3) -> str:
     return ", ".join(close)
 
 
-def with_names(frame: pl.DataFrame, column: str, names: list[str]) -> pl.DataFrame:
-    """Rows whose ``column`` list holds any of ``names``."""
-    wanted = pl.Series(names, dtype=pl.String)
-    return frame.filter(pl.col(column).list.eval(pl.element().is_in(wanted.implode())).list.any())
+def with_names(frame: pl.DataFrame, column: Columns, names: list[str]) -> pl.DataFrame:
+    """Rows whose ``column`` list (or any of several) holds any of ``names``."""
+    wanted = pl.Series(names, dtype=pl.String).implode()
+    tests = [pl.col(c).list.eval(pl.element().is_in(wanted)).list.any() for c in _columns(column)]
+    return frame.filter(pl.any_horizontal(tests))
 
 
 def goal_key(frame: pl.DataFrame) -> list[str]:
@@ -192,15 +226,26 @@ def with_keywords(
         raise QueryError(f"bad pattern: {str(exc).splitlines()[0]}") from None
 
 
-def directory(frame: pl.DataFrame, column: str) -> pl.DataFrame:
-    """Every name in ``column`` with its task count and how many of those were inherited."""
+def directory(frame: pl.DataFrame, column: Columns) -> pl.DataFrame:
+    """Every name in ``column`` (or several) with its task count and how many were inherited.
+
+    A task counts once per name, even when it names a unit both as lead and as partner; it
+    counts as inherited when every mention of the name in it was inherited.
+    """
     several = DATASET_FIELD in frame.columns
-    exploded = frame.select(
-        pl.col(column).alias("name"),
-        pl.col(f"{column}_inherited").alias("inh"),
-        *([pl.col(DATASET_FIELD)] if several else []),
+    task_key = ["id", *([DATASET_FIELD] if several else [])]
+    parts = [
+        frame.select(
+            pl.col(c).alias("name"), pl.col(f"{c}_inherited").alias("inh"), *task_key
+        ).explode("name")
+        for c in _columns(column)
+    ]
+    exploded = (
+        pl.concat(parts)
+        .drop_nulls("name")
+        .group_by(["name", *task_key], maintain_order=True)
+        .agg(pl.col("inh").all())
     )
-    exploded = exploded.explode("name").drop_nulls("name")
     counts = [
         pl.len().cast(pl.Int64).alias("tasks"),
         pl.col("inh").sum().cast(pl.Int64).alias("inherited"),
@@ -248,11 +293,9 @@ def with_sources(frame: pl.DataFrame, task: pl.DataFrame) -> pl.DataFrame:
     if DATASET_FIELD in row:
         same_goal = same_goal.filter(pl.col(DATASET_FIELD) == row[DATASET_FIELD])
     extra = {}
-    for column in ("leaders", "lead_units"):
+    for column in INHERITABLE_COLUMNS:
         if row[f"{column}_inherited"]:
-            written = same_goal.filter(
-                ~pl.col(f"{column}_inherited") & (pl.col(column).list.len() > 0)
-            )
+            written = same_goal.filter(~pl.col(f"{column}_inherited") & _filled(column))
             source = written.get_column("id").max() if not written.is_empty() else None
         else:
             source = row["id"] if row[column] else None

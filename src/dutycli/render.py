@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 
 from dutycli.errors import OutputClosed, OutputError, QueryError
-from dutycli.schema import NAME_COLUMNS, NAME_JOINER, label
+from dutycli.schema import INHERITABLE_COLUMNS, NAME_COLUMNS, NAME_JOINER, OPTIONAL_COLUMNS, label
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -286,21 +286,31 @@ def _table(result: Result, file: Any = None) -> None:
         _picture(console, result)
         return
     columns = list(frame.columns)
-    # With the name columns shown, their provenance flags become markers rather than columns.
+    # With a value column shown, its provenance flags become markers rather than columns.
     folded = {
-        f"{c}_{flag}" for c in NAME_COLUMNS if c in columns for flag in ("inherited", "open_ended")
+        f"{c}_{flag}"
+        for c in INHERITABLE_COLUMNS
+        if c in columns
+        for flag in ("inherited", "open_ended")
     }
     shown = [c for c in columns if c not in folded]
     if not result.fields_chosen:
-        shown = [c for c in shown if c not in TABLE_HIDDEN]
+        hidden = set(TABLE_HIDDEN)
+        # A table without partner units or deadlines should not show empty columns for them
+        # (nor should diff's old_/new_ copies of them).
+        for column in columns:
+            base = column.removeprefix("old_").removeprefix("new_")
+            if base in OPTIONAL_COLUMNS and not any(frame.get_column(column).to_list()):
+                hidden |= {column, f"{column}_inherited", f"{column}_open_ended"}
+        shown = [c for c in shown if c not in hidden]
     wide = {"task", "old_task", "new_task"}
     table = Table(show_lines=True, header_style="bold", expand=bool(wide & set(shown)))
     for column in shown:
         options: dict[str, Any] = {"overflow": "fold"}
         if column == "task":
             options.update(ratio=1, min_width=16)  # the task text takes the width left over
-        elif column in ("goal", "leaders", "lead_units"):
-            options.update(max_width=14 if column == "goal" else 16)
+        elif column in ("goal", "deadline", *NAME_COLUMNS):
+            options.update(max_width=14 if column in ("goal", "deadline") else 16)
         elif column in ("old_task", "new_task"):
             options.update(ratio=1, min_width=12)
         elif column == "dataset":
@@ -328,6 +338,10 @@ def _table(result: Result, file: Any = None) -> None:
                 _cell_text(value) if not isinstance(value, bool) else ("是" if value else ""),
                 keep_newlines=column in MULTILINE_COLUMNS,
             )
+            if column in INHERITABLE_COLUMNS and row.get(f"{column}_inherited") and value:
+                any_inherited = True
+                text.stylize("dim")
+                text.append(f" {INHERITED_MARK}", style="cyan")
             if column in ("task", "goal"):
                 for pattern in result.highlight_patterns:
                     try:
@@ -406,6 +420,8 @@ def _record(console: Any, frame: pl.DataFrame) -> None:
         for column, value in row.items():
             if column.endswith("_source_id"):
                 continue
+            if column in OPTIONAL_COLUMNS and not value and not row.get(f"{column}_source_id"):
+                continue  # the table has no such column, or this row leaves it empty
             if column in NAME_COLUMNS:
                 text = _names_text(
                     value,
@@ -413,6 +429,12 @@ def _record(console: Any, frame: pl.DataFrame) -> None:
                     bool(row.get(f"{column}_open_ended")),
                     set(),
                 )
+                text.append_text(safe_text(_provenance(row, column), "italic"))
+                table.add_row(label(column), text)
+            elif column in INHERITABLE_COLUMNS:
+                text = safe_text(_cell_text(value))
+                if row.get(f"{column}_inherited") and value:
+                    text.append(f" {INHERITED_MARK}", style="cyan")
                 text.append_text(safe_text(_provenance(row, column), "italic"))
                 table.add_row(label(column), text)
             elif not column.endswith(("_inherited", "_open_ended")):

@@ -21,10 +21,26 @@ TASK_FIELDS: dict[str, FieldKind] = {
     "lead_units_inherited": "bool",
     "leaders_open_ended": "bool",
     "lead_units_open_ended": "bool",
+    "partner_units": "names",
+    "partner_units_inherited": "bool",
+    "partner_units_open_ended": "bool",
+    "deadline": "str",
+    "deadline_inherited": "bool",
     "source_line": "int",
 }
 
-NAME_COLUMNS = ("leaders", "lead_units")
+# Cells of names, each with *_inherited and *_open_ended flags.
+NAME_COLUMNS = ("leaders", "lead_units", "partner_units")
+# Columns a merged cell can fill from the row above (each has an *_inherited flag).
+INHERITABLE_COLUMNS = ("leaders", "lead_units", "partner_units", "deadline")
+# Columns a table may lack: they are then empty in every task.
+OPTIONAL_COLUMNS = ("partner_units", "deadline")
+# --role of by-unit and units: which unit columns a unit is looked up in.
+UNIT_ROLES: dict[str, tuple[str, ...]] = {
+    "lead": ("lead_units",),
+    "partner": ("partner_units",),
+    "any": ("lead_units", "partner_units"),
+}
 
 # With several datasets loaded, every row says which one it came from (first column).
 DATASET_FIELD = "dataset"
@@ -40,6 +56,11 @@ LABELS: dict[str, str] = {
     "lead_units_inherited": "单位沿用上行",
     "leaders_open_ended": "领导名单含等",
     "lead_units_open_ended": "单位名单含等",
+    "partner_units": "配合单位",
+    "partner_units_inherited": "配合单位沿用上行",
+    "partner_units_open_ended": "配合单位名单含等",
+    "deadline": "完成时限",
+    "deadline_inherited": "时限沿用上行",
     "source_line": "源文件行号",
     # Columns of the directory and summary results.
     "name": "名称",
@@ -47,6 +68,8 @@ LABELS: dict[str, str] = {
     "inherited": "其中沿用",
     "leaders_source_id": "领导出自编号",
     "lead_units_source_id": "单位出自编号",
+    "partner_units_source_id": "配合单位出自编号",
+    "deadline_source_id": "时限出自编号",
     # Several datasets: the row's dataset, and the columns of `dutycli datasets`.
     "dataset": "数据集",
     "datasets": "所在数据集",

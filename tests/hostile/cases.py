@@ -284,13 +284,16 @@ SOURCE_CASES: list[SourceCase] = [
     SourceCase(
         "binary",
         None,
-        {".txt": f"{PATH}: not UTF-8 text \\(byte 0\\)"},
+        {
+            ".txt": f"{PATH}: neither UTF-8 nor GB18030/GBK text \\(byte 0\\); "
+            "save it as UTF-8 and import again"
+        },
         raw=b"\x89PNG\r\n\x1a\n\x00\xff\xfe",
     ),
     SourceCase(
         "binary-utf8-nul",
         None,
-        {".txt": f"{NAME}: no table cells \\(no line starts with a TAB\\)"},
+        {".txt": f"{PATH}: holds NUL characters: a binary file, not a text table"},
         raw=b"\x00\x01\x02\x1b[31m",
     ),
     SourceCase(
@@ -300,7 +303,7 @@ SOURCE_CASES: list[SourceCase] = [
         "missing-column",
         [[*HEADER_ROW[:4], "备注"], ROW],
         {
-            ".txt": "line 3: header lacks lead_units column\\(s\\); found: "
+            ".txt": f"{NAME}: line 3: header lacks lead_units column\\(s\\); found: "
             "序号, 目标名称, 工作标准, 区政府分管领导, 备注"
         },
     ),
@@ -323,17 +326,17 @@ SOURCE_CASES: list[SourceCase] = [
     SourceCase(
         "goal-number-not-a-number",
         [HEADER_ROW, ["一", *ROW[1:]]],
-        {".txt": "line 8: goal number \\(序号\\) '一' is not a whole number"},
+        {".txt": f"{NAME}: line 8: goal number \\(序号\\) '一' is not a whole number"},
     ),
     SourceCase(
         "first-row-without-goal",
         [HEADER_ROW, ["", *ROW[1:]]],
-        {".txt": "line 8: the first row has no goal number \\(序号\\)"},
+        {".txt": f"{NAME}: line 8: the first row has no goal number \\(序号\\)"},
     ),
     SourceCase(
         "row-without-task-text",
         [HEADER_ROW, [*ROW[:2], "", *ROW[3:]]],
-        {".txt": "line 10: a row without task text \\(工作标准\\)"},
+        {".txt": f"{NAME}: line 10: a row without task text \\(工作标准\\)"},
     ),
 ]
 

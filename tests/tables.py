@@ -1,0 +1,147 @@
+"""Writers of source tables in every format, built from rows of cell texts.
+
+Tests use them to write the same table as Word, Excel, CSV and text files, with
+real merged cells where the table leaves a cell empty below a written one.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass
+class Table:
+    """A table as written: preamble lines, the header, body rows of cell texts."""
+
+    preamble: list[str]
+    header: list[str]
+    body: list[list[str]]
+    # Columns whose empty cells continue the written cell above (a merge), never across goals.
+    merge_columns: tuple[int, ...] = ()
+    # Body row indexes before which the header row is repeated (as at a page break).
+    repeat_header_before: tuple[int, ...] = ()
+
+    def rows(self) -> list[list[str]]:
+        """Header and body, with the repeated headers in place."""
+        out = [self.header]
+        for index, row in enumerate(self.body):
+            if index in self.repeat_header_before:
+                out.append(self.header)
+            out.append(row)
+        return out
+
+    def merges(self) -> list[tuple[int, int, int]]:
+        """(column, first row, last row) of each vertical merge, as indexes into rows().
+
+        A run of empty cells below a written one is merged with it, within one goal
+        (a 序号 repeated at a page break is the same goal) and never across a header row.
+        """
+        rows = self.rows()
+        runs: list[tuple[int, int, int]] = []
+        for column in self.merge_columns:
+            run: list[int] = []  # the written row, then the empty rows below it
+            goal = None
+            for index, row in enumerate(rows):
+                new_goal = bool(row[0].strip()) and row[0].strip() != goal
+                if row == self.header or new_goal or row[column].strip():
+                    if len(run) > 1:
+                        runs.append((column, run[0], run[-1]))
+                    run = []
+                if row == self.header:
+                    continue
+                goal = row[0].strip() or goal
+                if row[column].strip() or run:
+                    run.append(index)
+            if len(run) > 1:
+                runs.append((column, run[0], run[-1]))
+        return runs
+
+
+def write_text(table: Table, path: Path, encoding: str = "utf-8", newline: str = "\n") -> Path:
+    lines = [*table.preamble, ""]
+    for row in table.rows():
+        lines += ["\t" + cell for cell in row] + [""]
+    path.write_bytes(newline.join(lines).replace("\n", newline).encode(encoding))
+    return path
+
+
+def write_delimited(table: Table, path: Path, delimiter: str, encoding: str = "utf-8") -> Path:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    for line in table.preamble:
+        writer.writerow([line] + [""] * (len(table.header) - 1))
+    writer.writerows(table.rows())
+    path.write_bytes(buffer.getvalue().encode(encoding))
+    return path
+
+
+def write_docx(table: Table, path: Path, title_row: bool = False) -> Path:
+    """A Word table; merged cells are real ``w:vMerge`` merges, written once in their first row.
+
+    With ``title_row`` the last preamble line is a first table row spanning every column.
+    """
+    import docx
+
+    document = docx.Document()
+    preamble = table.preamble[:-1] if title_row else table.preamble
+    for line in preamble:
+        document.add_paragraph(line)
+    rows = table.rows()
+    offset = 1 if title_row else 0
+    grid = document.add_table(rows=len(rows) + offset, cols=len(table.header))
+    lines = grid.rows  # by row: Table.cell() rebuilds every cell of the table on each call
+    if title_row:
+        span = lines[0].cells[0].merge(lines[0].cells[len(table.header) - 1])
+        span.text = table.preamble[-1]
+    merged = set()
+    for column, first, last in table.merges():
+        lines[first + offset].cells[column].merge(lines[last + offset].cells[column])
+        merged |= {(r, column) for r in range(first + 1, last + 1)}
+    for r, row in enumerate(rows):
+        cells = lines[r + offset].cells
+        for c, text in enumerate(row):
+            if (r, c) not in merged:
+                cells[c].text = text
+    document.save(str(path))
+    return path
+
+
+def write_xlsx(table: Table, path: Path, sheet: str = "分解表", blank_sheet: bool = True) -> Path:
+    """An Excel sheet with merged ranges; the title row spans every column.
+
+    With ``blank_sheet`` a first sheet without a table comes before it.
+    """
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    first = book.active
+    assert first is not None
+    if blank_sheet:
+        first.title = "说明"
+        first["A1"] = "本表由督查室整理"
+        ws = book.create_sheet(sheet)
+    else:
+        first.title = sheet
+        ws = first
+    width = len(table.header)
+    for r, line in enumerate(table.preamble, start=1):
+        ws.cell(r, 1, line)
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=width)
+    top = len(table.preamble) + 1
+    rows = table.rows()
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            value: object = int(text) if text.strip().isdigit() else (text or None)
+            ws.cell(top + r, c + 1, value)
+    for column, first_row, last_row in table.merges():
+        ws.merge_cells(
+            start_row=top + first_row,
+            start_column=column + 1,
+            end_row=top + last_row,
+            end_column=column + 1,
+        )
+    book.save(str(path))
+    return path
