@@ -11,11 +11,15 @@ to ``SOURCE_WRITERS`` and its expected message to every case (a test fails until
 from __future__ import annotations
 
 import re
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from dutycli.schema import TASK_FIELDS
+
+from .. import tables
 
 PATH = "{path}"  # replaced by the escaped path of the file under test
 NAME = "{name}"  # replaced by the escaped file name
@@ -261,15 +265,33 @@ def write_text_table(table: Table, preamble: tuple[str, ...] = ("附件1", "标�
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
+def _via(writer: Callable[[tables.Table, Path], object]) -> Callable[[Table], bytes]:
+    """A writer of tests/tables.py (Word, Excel, CSV) as rows -> bytes."""
+
+    def write(table: Table) -> bytes:
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "table"
+            writer(tables.Table(["附件1", "标题"], table[0], table[1:]), path)
+            return path.read_bytes()
+
+    return write
+
+
 # One writer per source format the importer reads: suffix -> writer.
-SOURCE_WRITERS: dict[str, Callable[[Table], bytes]] = {".txt": write_text_table}
+SOURCE_WRITERS: dict[str, Callable[[Table], bytes]] = {
+    ".txt": write_text_table,
+    ".csv": _via(lambda table, path: tables.write_delimited(table, path, ",")),
+    ".docx": _via(tables.write_docx),
+    ".xlsx": _via(tables.write_xlsx),
+}
 
 
 @dataclass(frozen=True)
 class SourceCase:
     id: str
     table: Table | None  # a logical table for every writer, or None for raw bytes
-    messages: dict[str, str]  # suffix -> regex of the stderr line after "dutycli: "
+    # suffix -> regex of the stderr line after "dutycli: "; None: the format cannot hold it
+    messages: dict[str, str | None]
     raw: bytes = b""
     exit_code: int = 2
     extra: dict[str, Any] = field(default_factory=dict)
@@ -277,34 +299,74 @@ class SourceCase:
 
 ROW = ["1", "目标", "任务文本", "张三", "某局"]
 
+
+def _at_first_row(message: str, text_line: int = 8) -> dict[str, str | None]:
+    """A message about the first body row, where each format places it."""
+    return {
+        ".txt": f"{NAME}: line {text_line}: {message}",
+        ".csv": f"{NAME}: line 4: {message}",
+        ".docx": f"{NAME}: row 2: {message}",
+        ".xlsx": f"{NAME}: row 4: {message}",
+    }
+
+
+WORD = "not a readable Word \\(\\.docx\\) file: File is not a zip file"
+EXCEL = "not a readable Excel \\(\\.xlsx\\) file: File is not a zip file"
+NOT_TEXT = "neither UTF-8 nor GB18030/GBK text \\(byte 0\\); save it as UTF-8 and import again"
+NUL = "holds NUL characters: a binary file, not a text table"
+MISSING = (
+    "header lacks lead_units column\\(s\\); found: 序号, 目标名称, 工作标准, 区政府分管领导, 备注"
+)
+EXTRA = "a cell beyond the header's 5 columns: '多余'"
+
 SOURCE_CASES: list[SourceCase] = [
     SourceCase(
-        "empty-file", None, {".txt": f"{NAME}: no table cells \\(no line starts with a TAB\\)"}
+        "empty-file",
+        None,
+        {
+            ".txt": f"{NAME}: no table cells \\(no line starts with a TAB\\)",
+            ".csv": f"{NAME}: no table rows found",
+            ".docx": f"{PATH}: {WORD}",
+            ".xlsx": f"{PATH}: {EXCEL}",
+        },
     ),
     SourceCase(
         "binary",
         None,
         {
-            ".txt": f"{PATH}: neither UTF-8 nor GB18030/GBK text \\(byte 0\\); "
-            "save it as UTF-8 and import again"
+            ".txt": f"{PATH}: {NOT_TEXT}",
+            ".csv": f"{PATH}: {NOT_TEXT}",
+            ".docx": f"{PATH}: {WORD}",
+            ".xlsx": f"{PATH}: {EXCEL}",
         },
         raw=b"\x89PNG\r\n\x1a\n\x00\xff\xfe",
     ),
     SourceCase(
         "binary-utf8-nul",
         None,
-        {".txt": f"{PATH}: holds NUL characters: a binary file, not a text table"},
+        {
+            ".txt": f"{PATH}: {NUL}",
+            ".csv": f"{PATH}: {NUL}",
+            ".docx": f"{PATH}: {WORD}",
+            ".xlsx": f"{PATH}: {EXCEL}",
+        },
         raw=b"\x00\x01\x02\x1b[31m",
     ),
     SourceCase(
-        "empty-table", [HEADER_ROW], {".txt": f"{NAME}: the table has a header but no rows"}
+        "empty-table",
+        [HEADER_ROW],
+        dict.fromkeys(
+            (".txt", ".csv", ".docx", ".xlsx"), f"{NAME}: the table has a header but no rows"
+        ),
     ),
     SourceCase(
         "missing-column",
         [[*HEADER_ROW[:4], "备注"], ROW],
         {
-            ".txt": f"{NAME}: line 3: header lacks lead_units column\\(s\\); found: "
-            "序号, 目标名称, 工作标准, 区政府分管领导, 备注"
+            ".txt": f"{NAME}: line 3: {MISSING}",
+            ".csv": f"{NAME}: line 3: {MISSING}",
+            ".docx": f"{NAME}: row 1: {MISSING}",
+            ".xlsx": f"{NAME}: row 3: {MISSING}",
         },
     ),
     SourceCase(
@@ -312,7 +374,10 @@ SOURCE_CASES: list[SourceCase] = [
         [HEADER_ROW, ROW, [*ROW, "多余"]],
         {
             ".txt": f"{NAME}: line 18: 16 cells do not make rows of 5; "
-            "a row has missing or extra cells"
+            "a row has missing or extra cells",
+            ".csv": f"{NAME}: line 5: {EXTRA}",
+            ".docx": None,  # every row of a Word table has the table's cells
+            ".xlsx": f"{NAME}: row 5: {EXTRA}",
         },
     ),
     SourceCase(
@@ -320,23 +385,28 @@ SOURCE_CASES: list[SourceCase] = [
         [HEADER_ROW, ROW, ROW[:4]],
         {
             ".txt": f"{NAME}: line 13: 14 cells do not make rows of 5; "
-            "a row has missing or extra cells"
+            "a row has missing or extra cells",
+            # Rows are delimited: a short row is read with empty cells at its end, as
+            # spreadsheets write them, so it is not an error there.
+            ".csv": None,
+            ".docx": None,
+            ".xlsx": None,
         },
     ),
     SourceCase(
         "goal-number-not-a-number",
         [HEADER_ROW, ["一", *ROW[1:]]],
-        {".txt": f"{NAME}: line 8: goal number \\(序号\\) '一' is not a whole number"},
+        _at_first_row("goal number \\(序号\\) '一' is not a whole number"),
     ),
     SourceCase(
         "first-row-without-goal",
         [HEADER_ROW, ["", *ROW[1:]]],
-        {".txt": f"{NAME}: line 8: the first row has no goal number \\(序号\\)"},
+        _at_first_row("the first row has no goal number \\(序号\\)"),
     ),
     SourceCase(
         "row-without-task-text",
         [HEADER_ROW, [*ROW[:2], "", *ROW[3:]]],
-        {".txt": f"{NAME}: line 10: a row without task text \\(工作标准\\)"},
+        _at_first_row("a row without task text \\(工作标准\\)", text_line=10),
     ),
 ]
 
