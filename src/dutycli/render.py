@@ -109,9 +109,14 @@ def _stdout_guard() -> Iterator[None]:
 
 def output_error(exc: OSError) -> OutputClosed | OutputError:
     """A failed write to stdout: a reader that left (quiet) or a real error (one line)."""
-    if exc.errno == errno.EPIPE:
+    code = exc.errno
+    if code is None:
+        # A Rust writer (Polars) gives no errno, only "(os error 32)" in its text.
+        found = re.search(r"os error (\d+)", str(exc))
+        code = int(found.group(1)) if found else None
+    if code == errno.EPIPE:
         return OutputClosed()
-    reason = os.strerror(exc.errno) if exc.errno else str(exc)
+    reason = os.strerror(code) if code else str(exc)
     return OutputError(f"cannot write output: {reason}")
 
 
