@@ -222,3 +222,18 @@ def test_control_characters_in_source_names_are_kept(tmp_path: Path) -> None:
     assert task["goal"] == "目标\x07" and task["task"] == "任务\x08文本"
     record = json.loads(run_process("--data", str(target), "show", "1", "-f", "json").stdout)[0]
     assert {k: record[k] for k in task} == task
+
+
+def test_yaml_merge_keys_are_not_mistaken_for_duplicate_keys(tmp_path: Path) -> None:
+    from .hostile.cases import HEADER, task_lines
+
+    first = task_lines()
+    # The second task takes every field from the first (<<: *first) and overrides its id.
+    second = ["- <<: *first", "  id: 2"]
+    anchored = ["- &first", "  " + first[0].removeprefix("- "), *first[1:]]
+    text = HEADER + "".join(line + "\n" for line in [*anchored, *second])
+    path = tmp_path / "merge.yaml"
+    path.write_text(text, encoding="utf-8")
+    tasks = dataset.read(path).tasks
+    assert [t["id"] for t in tasks] == [1, 2]
+    assert {**tasks[0], "id": 2} == tasks[1]
