@@ -68,12 +68,19 @@ def test_head_closing_the_pipe_ends_quietly(args: list[str]) -> None:
     assert len(completed.stdout.splitlines()) == 1
 
 
-def test_large_output_into_a_closed_pipe_is_quiet(tmp_path: Path) -> None:
-    # Enough rows that dutycli is still writing when the reader leaves.
+@pytest.fixture(scope="module")
+def big_dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real tasks ten times: far more output than a pipe buffer (64 KiB) holds."""
     records = dataset.read(DATASET).tasks
-    copies = [{**r, "id": n + 1} for n, r in enumerate(records * 100)]
-    big = tmp_path / "big.yaml"
+    copies = [{**r, "id": n + 1} for n, r in enumerate(records * 10)]
+    big = tmp_path_factory.mktemp("big") / "big.yaml"
     big.write_text(dataset.dump({"dutycli_dataset": 1, "tasks": copies}), encoding="utf-8")
+    return big
+
+
+def test_large_output_into_a_closed_pipe_is_quiet(big_dataset: Path) -> None:
+    # Enough rows that dutycli is still writing when the reader leaves.
+    big = big_dataset
     for fmt in ("csv", "json", "table"):
         command = f"'{dutycli_executable()}' --data '{big}' list -f {fmt} | head -1"
         completed = subprocess.run(
@@ -175,16 +182,6 @@ def test_csv_output_does_not_load_rich() -> None:
 
 
 # --- interrupted while writing ------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def big_dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real tasks ten times: far more output than a pipe buffer (64 KiB) holds."""
-    records = dataset.read(DATASET).tasks
-    copies = [{**r, "id": n + 1} for n, r in enumerate(records * 10)]
-    big = tmp_path_factory.mktemp("big") / "big.yaml"
-    big.write_text(dataset.dump({"dutycli_dataset": 1, "tasks": copies}), encoding="utf-8")
-    return big
 
 
 @pytest.mark.parametrize("fmt", ["csv", "json", "table"])
