@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 from typer.core import TyperGroup
 
-from dutycli import __version__
+from dutycli import __version__, completion
 from dutycli.errors import (
     EXIT_FOUND,
     EXIT_INTERRUPTED,
@@ -56,6 +56,15 @@ class DutyGroup(TyperGroup):
         if standalone_mode:
             sys.exit(code)
         return code
+
+    def _main_shell_completion(
+        self, ctx_args: Any, prog_name: str, complete_var: str | None = None
+    ) -> None:
+        # Typer registers its shell scripts while building the app; ours replace its zsh one.
+        from dutycli.completion_scripts import register
+
+        register()
+        super()._main_shell_completion(ctx_args, prog_name, complete_var)
 
     def _run(
         self,
@@ -127,6 +136,7 @@ FormatOption = Annotated[
         "-f",
         help="table, csv, tsv, json, jsonl, md or xlsx [default: from the --output suffix, else table in a terminal and csv otherwise]",
         show_default=False,
+        autocompletion=completion.complete_format,
     ),
 ]
 FieldsOption = Annotated[
@@ -135,6 +145,7 @@ FieldsOption = Annotated[
         "--fields",
         help="Comma-separated fields to output, e.g. id,task,lead_units.",
         show_default=False,
+        autocompletion=completion.complete_field,
     ),
 ]
 StrictOption = Annotated[
@@ -153,6 +164,7 @@ DatasetOption = Annotated[
         "--dataset",
         help="Only this dataset (file name without .yaml) of a --data folder; repeat for either.",
         show_default=False,
+        autocompletion=completion.complete_dataset,
     ),
 ]
 OutputOption = Annotated[
@@ -379,7 +391,13 @@ def _summary(ctx: typer.Context) -> None:
 @app.command("by-unit")
 def by_unit(
     ctx: typer.Context,
-    unit: Annotated[str, typer.Argument(help="Unit name or part of one, e.g. 发改局 or 纪委.")],
+    unit: Annotated[
+        str,
+        typer.Argument(
+            help="Unit name or part of one, e.g. 发改局 or 纪委.",
+            autocompletion=completion.complete_unit,
+        ),
+    ],
     role: RoleOption = UnitRole.lead,
     exact: ExactOption = False,
     strict: StrictOption = False,
@@ -410,7 +428,13 @@ def by_unit(
 @app.command("by-leader")
 def by_leader(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="Leader name or part of one, e.g. 陆秋明 or 张.")],
+    name: Annotated[
+        str,
+        typer.Argument(
+            help="Leader name or part of one, e.g. 陆秋明 or 张.",
+            autocompletion=completion.complete_leader,
+        ),
+    ],
     exact: ExactOption = False,
     strict: StrictOption = False,
     dataset: DatasetOption = None,
@@ -440,7 +464,11 @@ def by_leader(
 def by_target(
     ctx: typer.Context,
     target: Annotated[
-        str, typer.Argument(help="Goal number (4) or part of a goal name (营商环境).")
+        str,
+        typer.Argument(
+            help="Goal number (4) or part of a goal name (营商环境).",
+            autocompletion=completion.complete_target,
+        ),
     ],
     strict: StrictOption = False,
     dataset: DatasetOption = None,
@@ -493,18 +521,40 @@ def search(
 def list_tasks(
     ctx: typer.Context,
     unit: Annotated[
-        list[str] | None, typer.Option("--unit", "-u", help="Lead unit (repeat for either).")
+        list[str] | None,
+        typer.Option(
+            "--unit",
+            "-u",
+            help="Lead unit (repeat for either).",
+            autocompletion=completion.complete_unit,
+        ),
     ] = None,
     partner: Annotated[
         list[str] | None,
-        typer.Option("--partner", "-p", help="Partner unit, 配合单位 (repeat for either)."),
+        typer.Option(
+            "--partner",
+            "-p",
+            help="Partner unit, 配合单位 (repeat for either).",
+            autocompletion=completion.complete_partner,
+        ),
     ] = None,
     leader: Annotated[
-        list[str] | None, typer.Option("--leader", "-l", help="Leader (repeat for either).")
+        list[str] | None,
+        typer.Option(
+            "--leader",
+            "-l",
+            help="Leader (repeat for either).",
+            autocompletion=completion.complete_leader,
+        ),
     ] = None,
     target: Annotated[
         list[str] | None,
-        typer.Option("--target", "-t", help="Goal number or name part (repeat for either)."),
+        typer.Option(
+            "--target",
+            "-t",
+            help="Goal number or name part (repeat for either).",
+            autocompletion=completion.complete_target,
+        ),
     ] = None,
     keyword: Annotated[
         list[str] | None,
@@ -558,7 +608,12 @@ def list_tasks(
 @app.command("show")
 def show(
     ctx: typer.Context,
-    task_id: Annotated[int, typer.Argument(metavar="ID", help="Task id (the 编号 column).")],
+    task_id: Annotated[
+        int,
+        typer.Argument(
+            metavar="ID", help="Task id (the 编号 column).", autocompletion=completion.complete_task
+        ),
+    ],
     strict: StrictOption = False,
     dataset: DatasetOption = None,
     fmt: FormatOption = None,

@@ -1,0 +1,94 @@
+"""How long a TAB takes: the completion round trip against ``python -c pass``, same run.
+
+Run: .venv/bin/python benchmarks/completion.py [RUNS]
+
+Each case runs the installed ``dutycli`` as the shipped shell scripts do (Typer's
+completion protocol in the environment) and reports the median wall time of RUNS runs
+(default 30) and its ratio to the median of ``python -c pass`` with the same interpreter.
+The goal for value completions is a ratio of at most 6. The cache of the dataset's names
+(see dutycli.completion.file_tasks) is used as a user's repeated TABs use it.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+GOAL = 6.0
+
+CASES = {
+    "bash: by-unit 发<TAB>": {
+        "_DUTYCLI_COMPLETE": "complete_bash",
+        "COMP_WORDS": "dutycli\nby-unit\n发",
+        "COMP_CWORD": "2",
+    },
+    "zsh: by-leader <TAB>": {
+        "_DUTYCLI_COMPLETE": "complete_zsh",
+        "_TYPER_COMPLETE_ARGS": "dutycli by-leader ",
+    },
+    "fish: list --fields id,ta<TAB>": {
+        "_DUTYCLI_COMPLETE": "complete_fish",
+        "_TYPER_COMPLETE_FISH_ACTION": "get-args",
+        "_TYPER_COMPLETE_ARGS": "dutycli list --fields id,ta",
+    },
+    "zsh: show 1<TAB>": {
+        "_DUTYCLI_COMPLETE": "complete_zsh",
+        "_TYPER_COMPLETE_ARGS": "dutycli show 1",
+    },
+    # The first TAB after the dataset changed parses the YAML (a relative XDG_CACHE_HOME
+    # turns the cache off).
+    "bash: by-unit 发<TAB>, without the cache": {
+        "_DUTYCLI_COMPLETE": "complete_bash",
+        "COMP_WORDS": "dutycli\nby-unit\n发",
+        "COMP_CWORD": "2",
+        "XDG_CACHE_HOME": "no-cache",
+    },
+    # Not a data value: Typer answers (for comparison, no goal).
+    "zsh: by-<TAB> (command names, via Typer)": {
+        "_DUTYCLI_COMPLETE": "complete_zsh",
+        "_TYPER_COMPLETE_ARGS": "dutycli by-",
+    },
+}
+
+
+def seconds(command: list[str], environ: dict[str, str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, env=environ, stdout=subprocess.DEVNULL, check=True)
+    return time.perf_counter() - start
+
+
+def main() -> int:
+    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 30
+    dutycli = str(Path(sys.executable).with_name("dutycli"))
+    base_env = {k: v for k, v in os.environ.items() if not k.startswith(("_DUTYCLI", "DUTYCLI"))}
+    baseline: list[float] = []
+    timings: dict[str, list[float]] = {name: [] for name in CASES}
+    # Rounds interleave the baseline with every case, so a busy machine slows all alike.
+    for _ in range(runs):
+        baseline.append(seconds([sys.executable, "-c", "pass"], base_env))
+        for name, extra in CASES.items():
+            timings[name].append(seconds([dutycli], {**base_env, **extra}))
+    base = statistics.median(baseline)
+    print(f"python -c pass: {base * 1000:.1f} ms (median of {runs})")
+    worst = {"cached": 0.0, "uncached": 0.0}
+    for name, times in timings.items():
+        median = statistics.median(times)
+        ratio = median / base
+        if "via Typer" not in name:
+            kind = "uncached" if "without the cache" in name else "cached"
+            worst[kind] = max(worst[kind], ratio)
+        print(f"{name}: {median * 1000:.1f} ms, {ratio:.1f}x")
+    for kind, label in (("cached", "repeated TABs"), ("uncached", "first TAB after a change")):
+        verdict = "meets" if worst[kind] <= GOAL else "misses"
+        print(
+            f"{label}: worst median {worst[kind]:.1f}x python -c pass ({verdict} the {GOAL:g}x goal)"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

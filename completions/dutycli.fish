@@ -1,0 +1,1 @@
+complete --command dutycli --no-files --arguments "(env _DUTYCLI_COMPLETE=complete_fish _TYPER_COMPLETE_FISH_ACTION=get-args _TYPER_COMPLETE_ARGS=(commandline -cp) dutycli)" --condition "env _DUTYCLI_COMPLETE=complete_fish _TYPER_COMPLETE_FISH_ACTION=is-args _TYPER_COMPLETE_ARGS=(commandline -cp) dutycli"

@@ -1,0 +1,76 @@
+"""The shell scripts Typer writes for dutycli (shipped in completions/), zsh's fixed.
+
+Typer's zsh script defines its completion function and registers it with ``compdef`` — but
+when compinit autoloads the file from ``fpath`` (the usual install), that first call
+offers nothing. Ours completes at once when autoloaded and registers when sourced, as
+Click's own zsh script does. It imports Typer, so only Typer's completion path, the
+regeneration of completions/ (``python -m dutycli.completion_scripts completions``) and
+the tests import it.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from typer import _completion_shared
+from typer._click.shell_completion import add_completion_class
+from typer._completion_classes import ZshComplete
+
+ZSH_SCRIPT = """
+#compdef %(prog_name)s
+
+%(complete_func)s() {
+  eval "$(env _TYPER_COMPLETE_ARGS="${words[1,$CURRENT]}" %(autocomplete_var)s=complete_zsh %(prog_name)s)"
+}
+
+if [[ $zsh_eval_context[-1] == loadautofunc ]]; then
+  # Autoloaded by compinit from fpath: this call is already a completion, answer it.
+  %(complete_func)s "$@"
+else
+  # Sourced: register the function for later completions.
+  compdef %(complete_func)s %(prog_name)s
+fi
+"""
+
+
+class DutyZshComplete(ZshComplete):
+    source_template = ZSH_SCRIPT
+
+
+def register() -> None:
+    """Use our zsh script for ``_DUTYCLI_COMPLETE=source_zsh`` and ``--install-completion``."""
+    add_completion_class(DutyZshComplete, "zsh")
+    scripts = getattr(_completion_shared, "_completion_scripts", None)
+    if isinstance(scripts, dict):
+        scripts["zsh"] = ZSH_SCRIPT
+
+
+SCRIPT_FILES = {"bash": "dutycli.bash", "zsh": "_dutycli", "fish": "dutycli.fish"}
+
+
+def generate_script(shell: str) -> str:
+    """The completion script for ``shell``, as Typer's machinery writes it for this app.
+
+    Leading and trailing blank lines are dropped, as ``--show-completion`` drops them:
+    compinit registers a function file only when ``#compdef`` is its first line.
+    """
+    environ = {**os.environ, "_DUTYCLI_COMPLETE": f"source_{shell}"}
+    completed = subprocess.run(
+        [sys.executable, "-m", "dutycli"],
+        env=environ,
+        capture_output=True,
+        check=True,
+        timeout=60,
+    )
+    return completed.stdout.decode("utf-8").strip() + "\n"
+
+
+if __name__ == "__main__":
+    # python -m dutycli.completion_scripts DIR: (re)write the shipped scripts into DIR.
+    target = sys.argv[1] if len(sys.argv) > 1 else "completions"
+    os.makedirs(target, exist_ok=True)
+    for shell_name, file_name in SCRIPT_FILES.items():
+        with open(os.path.join(target, file_name), "w", encoding="utf-8", newline="\n") as out:
+            out.write(generate_script(shell_name))
