@@ -6,10 +6,12 @@ import csv
 import io
 import json
 import os
+import shlex
 import signal
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -17,7 +19,7 @@ import pytest
 from dutycli import dataset
 from dutycli.schema import TASK_FIELDS
 
-from .conftest import DATASET, dutycli_executable, run_process
+from .conftest import DATASET, RAW, dutycli_executable, run_process
 
 
 def test_pipe_defaults_to_csv_with_the_public_schema() -> None:
@@ -40,23 +42,45 @@ def test_exit_codes_as_documented() -> None:
     assert run_process("--data", "/nonexistent/x.yaml", "units").exit_code == 2
 
 
-@pytest.mark.parametrize("fmt", ["csv", "tsv", "json", "jsonl", "md", "table"])
-def test_head_closing_the_pipe_ends_quietly(fmt: str) -> None:
-    command = f"'{dutycli_executable()}' list -f {fmt} | head -1"
+FORMATS_ALL = ["csv", "tsv", "json", "jsonl", "md", "table"]
+# Every kind of output: rows, a record, a directory, goals, the summary, import, help.
+OUTPUT_COMMANDS = [
+    *(["list", "-f", fmt] for fmt in FORMATS_ALL),
+    ["show", "1", "-f", "table"],
+    ["units", "-f", "table"],
+    ["targets", "-f", "json"],
+    [],
+    ["import", str(RAW)],
+    ["--help"],
+]
+
+
+@pytest.mark.parametrize("args", OUTPUT_COMMANDS, ids=" ".join)
+def test_head_closing_the_pipe_ends_quietly(args: list[str]) -> None:
+    command = " ".join(shlex.quote(a) for a in [dutycli_executable(), *args]) + " | head -1"
     completed = subprocess.run(
         ["bash", "-o", "pipefail", "-c", command], capture_output=True, timeout=60, check=False
     )
     assert completed.returncode == 0, completed.stderr
-    assert completed.stderr == b""
+    # import reports on stderr by design; nothing else may appear there.
+    assert completed.stderr == b"" or args[0] == "import", completed.stderr
+    assert b"Traceback" not in completed.stderr and b"Error" not in completed.stderr
     assert len(completed.stdout.splitlines()) == 1
 
 
-def test_large_output_into_a_closed_pipe_is_quiet(tmp_path: Path) -> None:
-    # Enough rows that dutycli is still writing when the reader leaves.
+@pytest.fixture(scope="module")
+def big_dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real tasks ten times: far more output than a pipe buffer (64 KiB) holds."""
     records = dataset.read(DATASET).tasks
-    copies = [{**r, "id": n + 1} for n, r in enumerate(records * 100)]
-    big = tmp_path / "big.yaml"
+    copies = [{**r, "id": n + 1} for n, r in enumerate(records * 10)]
+    big = tmp_path_factory.mktemp("big") / "big.yaml"
     big.write_text(dataset.dump({"dutycli_dataset": 1, "tasks": copies}), encoding="utf-8")
+    return big
+
+
+def test_large_output_into_a_closed_pipe_is_quiet(big_dataset: Path) -> None:
+    # Enough rows that dutycli is still writing when the reader leaves.
+    big = big_dataset
     for fmt in ("csv", "json", "table"):
         command = f"'{dutycli_executable()}' --data '{big}' list -f {fmt} | head -1"
         completed = subprocess.run(
@@ -66,20 +90,23 @@ def test_large_output_into_a_closed_pipe_is_quiet(tmp_path: Path) -> None:
         assert completed.returncode == 0, fmt
 
 
-def test_full_disk_is_a_clear_error() -> None:
+@pytest.mark.parametrize("args", [*OUTPUT_COMMANDS, ["--version"]], ids=" ".join)
+def test_full_disk_is_a_clear_error(args: list[str]) -> None:
     if not Path("/dev/full").exists():
         pytest.skip("no /dev/full")
     with open("/dev/full", "wb") as full:
         completed = subprocess.run(
-            [dutycli_executable(), "list", "-f", "csv"],
+            [dutycli_executable(), *args],
             stdout=full,
             stderr=subprocess.PIPE,
             timeout=60,
             check=False,
         )
     assert completed.returncode == 2
-    message = completed.stderr.decode()
-    assert message.startswith("dutycli: cannot write output") and len(message.splitlines()) == 1
+    lines = completed.stderr.decode().splitlines()
+    # import's own report comes first; the error is the one last line.
+    assert lines[-1] == "dutycli: cannot write output: No space left on device", lines
+    assert len(lines) == (2 if args and args[0] == "import" else 1), lines
 
 
 def test_sigint_exits_130_without_traceback(tmp_path: Path) -> None:
@@ -188,6 +215,187 @@ def test_bad_arguments_keep_typers_own_messages() -> None:
     below = run_process("stats", "--top", "-1", "-f", "csv")
     assert below.exit_code == 2 and "--top" in below.stderr
     assert run_process("stats", "--top", "2", "-f", "csv").exit_code == 0
+
+
+# --- interrupted while writing ------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "table"])
+def test_sigint_while_blocked_writing_exits_130(big_dataset: Path, fmt: str) -> None:
+    read_end, write_end = os.pipe()
+    process = subprocess.Popen(
+        [dutycli_executable(), "--data", str(big_dataset), "list", "-f", fmt],
+        stdout=write_end,
+        stderr=subprocess.PIPE,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    os.close(write_end)
+    try:
+        assert os.read(read_end, 1024)  # it is writing; nobody reads on, so the pipe fills
+        time.sleep(0.5)
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=30)
+    finally:
+        process.kill()
+        os.close(read_end)
+    assert process.returncode == 130
+    assert stderr.decode() == "dutycli: interrupted\n"
+
+
+# --- locales that are not UTF-8 -----------------------------------------------------
+
+LOCALES = {
+    "LANG=C": {"LANG": "C", "LC_ALL": ""},
+    "LC_ALL=C": {"LC_ALL": "C", "LANG": "C"},
+    "ascii-io": {"PYTHONIOENCODING": "ascii"},
+    "C-no-utf8-mode": {"LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0"},
+    "C-ascii-io": {"LC_ALL": "C", "PYTHONUTF8": "0", "PYTHONIOENCODING": "ascii"},
+}
+LOCALE_COMMANDS = [
+    # With a Chinese stderr note; the other flat formats share the byte-writing path of csv/json.
+    *(["by-unit", "纪委", "-f", fmt] for fmt in ("csv", "json", "table")),
+    ["show", "7", "-f", "table"],
+    [],
+    ["by-unit", "法改局"],  # an error with Chinese in it
+    ["--data", "/nonexistent/数据.yaml", "units"],  # a Chinese path in an error
+]
+
+
+def run_raw(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[bytes]:
+    full_env = {k: v for k, v in os.environ.items() if k not in ("DUTYCLI_DATA", "LC_ALL")}
+    full_env.update({"COLUMNS": "200", **env})
+    return subprocess.run(
+        [dutycli_executable(), *args], capture_output=True, env=full_env, timeout=60, check=False
+    )
+
+
+@pytest.mark.parametrize("args", LOCALE_COMMANDS, ids=" ".join)
+def test_non_utf8_locales_still_write_utf8(args: list[str]) -> None:
+    reference = run_raw(args, {"LANG": "C.UTF-8", "PYTHONIOENCODING": "utf-8"})
+    with ThreadPoolExecutor(max_workers=len(LOCALES)) as pool:
+        outcomes = dict(
+            zip(LOCALES, pool.map(lambda env: run_raw(args, env), LOCALES.values()), strict=True)
+        )
+    for name, got in outcomes.items():
+        # The same bytes as in a UTF-8 locale: correct UTF-8, no \\u escapes, no traceback.
+        assert got.returncode == reference.returncode, (name, got.stderr)
+        assert got.stdout == reference.stdout, name
+        assert got.stderr == reference.stderr, (name, got.stderr)
+        assert b"Traceback" not in got.stderr and b"\\u" not in got.stderr, name
+        got.stdout.decode("utf-8")
+        got.stderr.decode("utf-8")
+
+
+def test_a_gbk_terminal_gets_gbk_table_and_utf8_csv() -> None:
+    env = {"PYTHONIOENCODING": "gbk"}
+    table = run_raw(["by-unit", "纪委", "-f", "table"], env)
+    assert table.returncode == 0
+    assert "纪委监委" in table.stdout.decode("gbk")  # readable on that terminal
+    assert "纪委监委" in table.stderr.decode("gbk")
+    flat = run_raw(["by-unit", "纪委", "-f", "csv"], env)
+    assert "纪委监委" in flat.stdout.decode("utf-8")  # CSV is documented as UTF-8
+
+
+# --- queries never write; import never leaves half a file ---------------------------
+
+READ_ONLY_COMMANDS = [
+    [],
+    ["list"],
+    ["by-unit", "发改局"],
+    ["by-leader", "陆秋明", "--strict"],
+    ["by-target", "4"],
+    ["search", "石墨烯"],
+    ["show", "7", "-f", "table"],
+    ["leaders"],
+    ["units"],
+    ["targets", "-f", "json"],
+    ["by-unit", "法改局"],  # an error
+    ["search", "不存在的关键词"],  # no rows
+]
+
+
+def test_every_query_leaves_the_dataset_and_its_folder_untouched(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    target = folder / "d.yaml"
+    target.write_bytes(DATASET.read_bytes())
+    os.chmod(target, 0o444)  # a query must not even need to write
+
+    def snapshot() -> list[tuple[str, bytes, int, int]]:
+        return [
+            (p.name, p.read_bytes(), p.stat().st_mtime_ns, p.stat().st_mode)
+            for p in sorted(folder.iterdir())
+        ]
+
+    before = snapshot()
+    for args in READ_ONLY_COMMANDS:
+        outcome = run_process("--data", str(target), *args, cwd=str(folder))
+        assert outcome.exit_code in (0, 1, 2) and "Traceback" not in outcome.stderr
+        assert snapshot() == before, args
+
+
+# Runs the import in a Python process whose fsync stops halfway: the dataset text has been
+# written to the temporary file and not yet renamed. The test then kills it with SIGKILL.
+STALLED_IMPORT = """
+import os, sys, time
+def stall(fd):
+    sys.stderr.write("WRITTEN\\n"); sys.stderr.flush()
+    time.sleep(60)
+os.fsync = stall
+from dutycli.cli import run
+sys.exit(run(sys.argv[1:]))
+"""
+
+
+@pytest.mark.parametrize("existing", [False, True], ids=["new", "replacing"])
+def test_import_killed_mid_write_leaves_no_half_file(tmp_path: Path, existing: bool) -> None:
+    target = tmp_path / "out.yaml"
+    if existing:
+        target.write_text("old\n", encoding="utf-8")
+    process = subprocess.Popen(
+        [sys.executable, "-c", STALLED_IMPORT, "import", str(RAW), "-o", str(target), "--force"],
+        stderr=subprocess.PIPE,
+        cwd=str(tmp_path),
+    )
+    assert process.stderr is not None
+    for line in process.stderr:
+        if line == b"WRITTEN\n":
+            break
+    process.kill()
+    process.wait(timeout=30)
+    # The target is the old file or absent, never a partial one.
+    if existing:
+        assert target.read_text(encoding="utf-8") == "old\n"
+    else:
+        assert not target.exists()
+    # Only the documented temporary file may remain (SIGKILL cannot be caught), full-sized.
+    leftovers = [p for p in tmp_path.iterdir() if p != target]
+    assert [p.name.startswith(".out.yaml.") and p.name.endswith(".tmp") for p in leftovers] == [
+        True
+    ]
+    assert leftovers[0].read_bytes() == DATASET.read_bytes()
+
+
+def test_import_interrupted_mid_write_cleans_up(tmp_path: Path) -> None:
+    target = tmp_path / "out.yaml"
+    code = STALLED_IMPORT.replace("time.sleep(60)", "raise KeyboardInterrupt")
+    completed = subprocess.run(
+        [sys.executable, "-c", code, "import", str(RAW), "-o", str(target)],
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert completed.returncode == 130
+    assert completed.stderr.decode().splitlines()[-1] == "dutycli: interrupted"
+    assert list(tmp_path.iterdir()) == []  # neither the target nor the temporary file
+
+
+def test_import_writes_a_readable_file_not_a_private_one(tmp_path: Path) -> None:
+    target = tmp_path / "out.yaml"
+    assert run_process("import", str(RAW), "-o", str(target)).exit_code == 0
+    umask = os.umask(0)
+    os.umask(umask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask
 
 
 def test_installed_command_imports_a_word_table(tmp_path: Path) -> None:

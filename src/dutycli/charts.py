@@ -59,7 +59,7 @@ def stats(console: Any, frame: pl.DataFrame, hidden: dict[str, int]) -> None:
         for name, count, explicit, inherited in rows.select(
             "name", "count", "explicit", "inherited"
         ).iter_rows():
-            text = safe_text(name)
+            text = safe_text(name, keep_newlines=False)
             text.append(" " * (label_width - display_width(name) + 1))
             solid = round(explicit * scale)
             light = max(round(count * scale), solid + (1 if inherited else 0)) - solid
@@ -101,10 +101,12 @@ def matrix(console: Any, frame: pl.DataFrame, limit: int | None) -> None:
     table = Table(header_style="bold")
     table.add_column(LABELS.get(frame.columns[0], frame.columns[0]), no_wrap=True)
     for unit in units:
-        table.add_column(safe_text(unit), justify="right", overflow="fold", min_width=3)
+        table.add_column(
+            safe_text(unit, keep_newlines=False), justify="right", overflow="fold", min_width=3
+        )
     table.add_column("合计", justify="right", style="bold")
     for row, total in zip(frame.iter_rows(), totals, strict=True):
-        cells = [safe_text(str(row[0]))]
+        cells = [safe_text(str(row[0]), keep_newlines=False)]
         for value in row[1:]:
             if not value:
                 cells.append(Text("·", style="dim"))

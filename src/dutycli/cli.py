@@ -4,6 +4,7 @@ Polars and Rich are imported inside the commands that need them, so that
 ``--help``, ``--version`` and shell completion stay fast.
 """
 
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
@@ -72,27 +73,38 @@ class DutyGroup(TyperGroup):
     ) -> int:
         from typer._click import exceptions as click_exceptions
 
+        from dutycli.render import note, output_error
+
+        _readable_streams()
         try:
-            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
-            return int(code or 0)
+            try:
+                code = int(
+                    super().main(args, prog_name, complete_var, standalone_mode=False, **extra) or 0
+                )
+                if code == EXIT_INTERRUPTED:
+                    raise KeyboardInterrupt  # Typer turned Ctrl-C into a bare exit code
+                return code
+            except OSError as exc:
+                # Only writes escape as OSError (reads are DataErrors): help or version text
+                # into a closed pipe or a full disk.
+                raise output_error(exc) from None
         except OutputClosed:
             _silence_stdout()
             return OutputClosed.exit_code
         except DutyError as exc:
-            from dutycli.render import note
-
             if isinstance(exc, OutputError):
                 _silence_stdout()
             note(str(exc))
             return exc.exit_code
         except click_exceptions.UsageError as exc:
-            sys.stderr.write(f"dutycli: {_usage_message(exc)}\n")
+            note(_usage_message(exc))
             return EXIT_USAGE
         except click_exceptions.ClickException as exc:
-            sys.stderr.write(f"dutycli: {exc.format_message()}\n")
+            note(exc.format_message())
             return exc.exit_code
         except (KeyboardInterrupt, typer.Abort):
-            sys.stderr.write("dutycli: interrupted\n")
+            _silence_stdout()  # a flush at exit must not block on a pipe nobody reads
+            note("interrupted")
             return EXIT_INTERRUPTED
 
     # Arguments are converted without Pydantic (see fastargs): the group's own, then the command's.
@@ -427,7 +439,7 @@ def by_unit(
     from dutycli.render import Result
 
     columns = UNIT_ROLES[role.value]
-    names = _resolve_names(ctx, frame, columns, [unit], exact)
+    names = _resolve_names(ctx, frame, columns, [_arg(unit)], exact)
     _respond(
         Result(query.with_names(frame, columns, names), highlight_names=names),
         fmt,
@@ -462,7 +474,7 @@ def by_leader(
     from dutycli import query
     from dutycli.render import Result
 
-    names = _resolve_names(ctx, frame, "leaders", [name], exact)
+    names = _resolve_names(ctx, frame, "leaders", [_arg(name)], exact)
     _respond(
         Result(query.with_names(frame, "leaders", names), highlight_names=names),
         fmt,
@@ -496,7 +508,7 @@ def by_target(
     from dutycli import query
     from dutycli.render import Result
 
-    keys = _goal_keys(frame, [target])
+    keys = _goal_keys(frame, [_arg(target)])
     _respond(Result(query.with_goal_keys(frame, keys)), fmt, fields, output, excel, explode)
 
 
@@ -525,7 +537,7 @@ def search(
     from dutycli import query
     from dutycli.render import Result
 
-    patterns = query.keyword_patterns(keywords, regex)
+    patterns = query.keyword_patterns([_arg(k) for k in keywords], regex)
     found = query.with_keywords(frame, patterns, match_any)
     _respond(Result(found, highlight_patterns=patterns), fmt, fields, output, excel, explode)
 
@@ -587,6 +599,9 @@ def list_tasks(
     from dutycli import query
     from dutycli.render import Result
 
+    unit, leader = [_arg(u) for u in unit or []], [_arg(n) for n in leader or []]
+    target, keyword = [_arg(t) for t in target or []], [_arg(k) for k in keyword or []]
+    partner = [_arg(p) for p in partner or []]
     found = frame
     names: list[str] = []
     if unit:
@@ -952,6 +967,33 @@ def export_dataset(
 
 
 # --- the entry point: one place for error handling ---------------------------------
+
+
+def _readable_streams() -> None:
+    """Text on stdout/stderr that any locale can carry, never mojibake, never a traceback.
+
+    A locale that cannot encode Chinese (LANG=C without UTF-8 mode, PYTHONIOENCODING=ascii)
+    gets UTF-8, the encoding CSV/JSON use anyway. A locale that can (UTF-8, GBK) is kept,
+    and a character it cannot encode is written as a visible escape instead of failing.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        encoding = getattr(stream, "encoding", None) or "ascii"
+        try:
+            "中文".encode(encoding)
+            change: dict[str, str] = {"errors": "backslashreplace"}
+        except (UnicodeEncodeError, LookupError):
+            change = {"encoding": "utf-8", "errors": "backslashreplace"}
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            # A stream that cannot change encoding is kept as it is.
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(**change)
+
+
+def _arg(text: str) -> str:
+    """A query argument as typed: UTF-8 bytes that an ASCII locale decoded to surrogates
+    (LC_ALL=C with PYTHONUTF8=0) are read as the UTF-8 they are."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "surrogateescape")
 
 
 def _silence_stdout() -> None:

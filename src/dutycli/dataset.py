@@ -22,6 +22,30 @@ DEFAULT_DATASET = "wujin-2019.yaml"
 
 _SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _SafeDumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+class _StrictLoader(_SafeLoader):  # type: ignore[misc]
+    """The safe loader, refusing a key written twice in one mapping.
+
+    PyYAML would keep the last value and drop the first without a word: data lost silently.
+    """
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _MERGE_TAG:
+                continue
+            key = self.construct_object(key_node)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    "while reading a mapping",
+                    node.start_mark,
+                    f"found duplicate key {key!r}",
+                    key_node.start_mark,
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
 
 
 @dataclass
@@ -57,22 +81,26 @@ def dump(document: dict[str, Any]) -> str:
 
 
 def write_atomic(text: str, target: Path, force: bool) -> None:
-    """Write via a temporary file and rename, so a reader never sees a half-written dataset."""
+    """Write via a temporary file and rename, so a reader never sees a half-written dataset.
+
+    The temporary file is ``.NAME.XXXXXXXX.tmp`` beside the target; it is removed on every
+    error and on Ctrl-C. Only a kill that cannot be caught (SIGKILL, power loss) can leave
+    it behind — the target itself is then untouched.
+    """
     if target.exists() and not force:
         raise DataError(f"{target}: already exists; use --force to replace it")
     directory = target.parent if str(target.parent) else Path(".")
     try:
-        fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=directory)
+        fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     except OSError as exc:
         raise DataError(f"{target}: cannot write: {exc.strerror or exc}") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            # mkstemp makes the file private (0600); a dataset gets the mode a new file gets.
+            os.fchmod(handle.fileno(), _new_file_mode())
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)  # as an ordinary new file, not mkstemp's 0600
         os.replace(temporary, target)
     except OSError as exc:
         Path(temporary).unlink(missing_ok=True)
@@ -80,6 +108,12 @@ def write_atomic(text: str, target: Path, force: bool) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _new_file_mode() -> int:
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 # The first bytes of the columnar files dutycli reads besides YAML.
@@ -122,14 +156,23 @@ def parse(path: Path, raw: bytes) -> Dataset:
             f"{path}: not a YAML dataset (not UTF-8 text at byte {exc.start})"
         ) from None
     try:
-        document = yaml.load(text, Loader=_SafeLoader)
+        document = yaml.load(text, Loader=_StrictLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f":{mark.line + 1}" if mark is not None else ""
         problem = exc.problem or exc.context or "invalid YAML"
         raise DataError(f"{path}{where}: not valid YAML: {problem}") from None
+    except yaml.reader.ReaderError as exc:
+        # A character YAML does not allow in a file (NUL, most C0 controls): name it and its line.
+        at = text.count("\n", 0, exc.position) + 1
+        character = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        raise DataError(
+            f"{path}:{at}: not valid YAML: unacceptable character #x{character:04x}: {exc.reason}"
+        ) from None
     except yaml.YAMLError as exc:
-        raise DataError(f"{path}: not valid YAML: {exc}") from None
+        raise DataError(f"{path}: not valid YAML: {str(exc).splitlines()[0]}") from None
+    if document is None and not text.strip():
+        raise DataError(f"{path}: empty file, not a dataset")
     try:
         return _validate(path, document)
     except _SchemaError as exc:

@@ -171,7 +171,11 @@ def _normalize(source: SourceTable, source_name: str) -> tuple[dict[str, Any], I
             preamble.append(text)
     header, header_rows = _two_row_header(source.rows, start)
     columns = _column_map(header, at, report)
+    # A sheet pads every row to its widest one: empty header cells at the end are not columns,
+    # so a value written beyond the last labelled column is reported, not silently dropped.
     width = len(header)
+    while width > 1 and not header[width - 1].text.strip():
+        width -= 1
     header_labels = [[squeeze(c.text) for c in row] for row in source.rows[start:][:header_rows]]
 
     goals: list[dict[str, Any]] = []

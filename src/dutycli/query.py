@@ -197,9 +197,8 @@ def match_goals(frame: Frame, target: str) -> list[int]:
         if number in goals.get_column("goal_no").to_list():
             return [number]
         numbers = goals.get_column("goal_no").to_list()
-        raise QueryError(
-            f"no goal number {number}; goals are numbered {min(numbers)} to {max(numbers)}"
-        )
+        span = f"goals are numbered {min(numbers)} to {max(numbers)}" if numbers else "no goals"
+        raise QueryError(f"no goal number {number}; {span}")
     folded = text.casefold()
     found = [no for no, name in goals.iter_rows() if folded in squeeze(name).casefold()]
     if not found:

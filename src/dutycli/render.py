@@ -15,13 +15,12 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, BinaryIO, Literal, cast
+from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 
 from dutycli.errors import OutputClosed, OutputError, QueryError
 from dutycli.schema import INHERITABLE_COLUMNS, NAME_COLUMNS, NAME_JOINER, OPTIONAL_COLUMNS, label
 
 if TYPE_CHECKING:
-    from io import IOBase
     from pathlib import Path
 
     import polars as pl
@@ -43,12 +42,21 @@ SHEET_TITLES = {
 }
 # How many leaders/units the terminal pictures of stats and matrix show unless --top says.
 DEFAULT_TOP = {"stats": 15, "matrix": 12}
+# Text whose line breaks are layout; in every other column (names, datasets, paths) a line
+# break is escaped, so one value never reads as two.
+MULTILINE_COLUMNS = {"task", "goal", "old_task", "new_task", "phrase", "title", "label"}
 # Columns left out of the terminal table unless asked for (they are in every flat format).
 TABLE_HIDDEN = {"source_line"}
 NUMBER_COLUMNS = {"id", "goal_no", "tasks", "inherited", "source_line", "old_id", "new_id"}
 NUMBER_COLUMNS |= {"goals", "leader_count", "unit_count", "similarity", "value", "count"}
-# C0/C1 controls (but newline) and the bidi overrides that can disguise text.
-_UNSAFE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# What a terminal must never receive raw from data: C0/C1 controls (ESC starts ANSI
+# sequences), the bidi controls that can reorder a line (U+061C, U+200E/F, U+202A-E,
+# U+2066-9), line/paragraph separators that split a row, and invisible format
+# characters (zero-width space/joiners, word joiner, BOM, interlinear annotation) that
+# make two different names look alike. A newline is layout in task text and kept there.
+_INVISIBLE = "\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb"
+_UNSAFE = re.compile(f"[\x00-\x09\x0b-\x1f\x7f-\x9f{_INVISIBLE}]")
+_UNSAFE_LINE = re.compile(f"[\x00-\x1f\x7f-\x9f{_INVISIBLE}]")  # newline too
 
 
 @dataclass
@@ -72,19 +80,24 @@ class Result:
         return self.frame
 
 
-def escape_controls(text: str) -> str:
-    """Control characters as visible escapes (``\\x1b``), for terminal text and messages."""
-    return _UNSAFE.sub(
-        lambda m: (
-            f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}"
-        ),
-        text,
-    )
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def escape_controls(text: str, keep_newlines: bool = True) -> str:
+    """Control and invisible characters as visible escapes (``\\x1b``), for terminal text.
+
+    With ``keep_newlines=False`` a newline is escaped too: for a one-line message or a name.
+    """
+    return (_UNSAFE if keep_newlines else _UNSAFE_LINE).sub(_escape, text)
 
 
 def note(message: str) -> None:
     """A one-line message on stderr (never on stdout, which may be feeding a pipe)."""
-    sys.stderr.write(f"dutycli: {escape_controls(message)}\n")
+    # A path or argument an ASCII locale decoded to surrogates is shown as the UTF-8 it is.
+    message = message.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    sys.stderr.write(f"dutycli: {escape_controls(message, keep_newlines=False)}\n")
     sys.stderr.flush()
 
 
@@ -100,17 +113,20 @@ def _stdout_guard() -> Iterator[None]:
         yield
         sys.stdout.flush()
     except OSError as exc:
-        if _os_errno(exc) == errno.EPIPE:
-            raise OutputClosed() from None
-        raise OutputError(f"cannot write output: {exc.strerror or exc}") from None
+        raise output_error(exc) from None
 
 
-def _os_errno(exc: OSError) -> int | None:
-    # Polars reports write failures as OSError without errno, only "(os error 32)" in the text.
-    if exc.errno is not None:
-        return exc.errno
-    found = re.search(r"os error (\d+)", str(exc))
-    return int(found.group(1)) if found else None
+def output_error(exc: OSError) -> OutputClosed | OutputError:
+    """A failed write to stdout: a reader that left (quiet) or a real error (one line)."""
+    code = exc.errno
+    if code is None:
+        # A Rust writer (Polars) gives no errno, only "(os error 32)" in its text.
+        found = re.search(r"os error (\d+)", str(exc))
+        code = int(found.group(1)) if found else None
+    if code == errno.EPIPE:
+        return OutputClosed()
+    reason = os.strerror(code) if code else str(exc)
+    return OutputError(f"cannot write output: {reason}")
 
 
 def _closed_pipe() -> None:
@@ -152,29 +168,41 @@ def _emit(
             text_out.detach()
         else:
             _table(result)
-    elif fmt in ("csv", "tsv"):
-        frame = flat(result.rows)
-        if excel:
-            from dutycli import export
-
-            out.write(export.UTF8_BOM)
-            frame = export.neutralize(frame)
-        frame.write_csv(out, separator="," if fmt == "csv" else "\t")
     elif fmt == "xlsx":
         from dutycli import export
 
         frame = flat(result.rows)
         headers = [label(c) for c in frame.columns]
         export.write_xlsx(frame, headers, out, title=SHEET_TITLES[result.kind])
-    elif fmt == "json":
-        _json(result.rows, out)
-    elif fmt == "jsonl":
-        if not result.rows.is_empty():
-            result.rows.write_ndjson(out)
-    elif fmt == "md":
-        out.write(markdown(result.rows).encode("utf-8"))
-    else:  # pragma: no cover - the CLI validates formats
-        raise ValueError(fmt)
+    else:
+        if excel:
+            from dutycli import export
+
+            out.write(export.UTF8_BOM)
+        # Rendered in memory, then written from Python: a Polars writer blocked on a full
+        # pipe would hold off Ctrl-C, a Python write is interrupted by it (exit 130).
+        out.write(render_flat(result.rows, fmt, excel).encode("utf-8"))
+
+
+def render_flat(frame: pl.DataFrame, fmt: str, excel: bool = False) -> str:
+    """A frame in one of the flat formats, every character of the data kept.
+
+    ``excel`` (CSV/TSV) defuses cells a spreadsheet would run as formulas.
+    """
+    if fmt in ("csv", "tsv"):
+        frame = flat(frame)
+        if excel:
+            from dutycli import export
+
+            frame = export.neutralize(frame)
+        return frame.write_csv(separator="," if fmt == "csv" else "\t")
+    if fmt == "json":
+        return frame.write_json() + "\n" if not frame.is_empty() else "[]\n"
+    if fmt == "jsonl":
+        return frame.write_ndjson() if not frame.is_empty() else ""
+    if fmt == "md":
+        return markdown(frame)
+    raise ValueError(fmt)  # pragma: no cover - the CLI validates formats
 
 
 def flat(frame: pl.DataFrame) -> pl.DataFrame:
@@ -183,14 +211,6 @@ def flat(frame: pl.DataFrame) -> pl.DataFrame:
 
     lists = [name for name, dtype in frame.schema.items() if isinstance(dtype, pl.List)]
     return frame.with_columns(pl.col(name).list.join(NAME_JOINER) for name in lists)
-
-
-def _json(frame: pl.DataFrame, out: BinaryIO) -> None:
-    if frame.is_empty():
-        out.write(b"[]\n")
-        return
-    frame.write_json(cast("IOBase", out))
-    out.write(b"\n")
 
 
 def _cell_text(value: Any) -> str:
@@ -232,15 +252,18 @@ def _console(file: Any = None) -> Any:
     return console
 
 
-def safe_text(value: str, style: str = "") -> Text:
-    """Data as a Rich Text: never parsed as markup, control characters shown as escapes."""
+def safe_text(value: str, style: str = "", keep_newlines: bool = True) -> Text:
+    """Data as a Rich Text: never parsed as markup, control characters shown as escapes.
+
+    ``keep_newlines=False`` for names: a line break inside one name would read as two names.
+    """
     from rich.text import Text
 
     text = Text(style=style)
     position = 0
-    for match in _UNSAFE.finditer(value):
+    for match in (_UNSAFE if keep_newlines else _UNSAFE_LINE).finditer(value):
         text.append(value[position : match.start()])
-        text.append(escape_controls(match.group()), style="reverse")
+        text.append(_escape(match), style="reverse")
         position = match.end()
     text.append(value[position:])
     return text
@@ -256,7 +279,7 @@ def _names_text(
         if index:
             text.append(NAME_JOINER)
         style = "bold yellow" if name in emphasize else ("dim" if inherited else "")
-        text.append_text(safe_text(name, style))
+        text.append_text(safe_text(name, style, keep_newlines=False))
     if open_ended:
         text.append("等", style="dim" if inherited else "")
     if inherited and names:
@@ -326,7 +349,8 @@ def _table(result: Result, file: Any = None) -> None:
                 )
                 continue
             text = safe_text(
-                _cell_text(value) if not isinstance(value, bool) else ("是" if value else "")
+                _cell_text(value) if not isinstance(value, bool) else ("是" if value else ""),
+                keep_newlines=column in MULTILINE_COLUMNS,
             )
             if column in INHERITABLE_COLUMNS and row.get(f"{column}_inherited") and value:
                 any_inherited = True
@@ -344,7 +368,11 @@ def _table(result: Result, file: Any = None) -> None:
                     if index:
                         text.append(NAME_JOINER)
                     text.append_text(
-                        safe_text(str(item), "bold yellow" if item in emphasize else "")
+                        safe_text(
+                            str(item),
+                            "bold yellow" if item in emphasize else "",
+                            keep_newlines=False,
+                        )
                     )
             cells.append(text)
         table.add_row(*cells)
@@ -446,9 +474,11 @@ def _provenance(row: dict[str, Any], column: str) -> str:
 
 def summary(meta: dict[str, Any], counts: dict[str, int], path: str) -> None:
     """The bare ``dutycli`` screen: what is loaded and what to try."""
+    title = str(meta.get("title") or "(untitled dataset)")
+    label = str(meta.get("label") or "")
     lines = [
-        f"{meta.get('title') or '(untitled dataset)'}  {meta.get('label', '')}".rstrip(),
-        f"数据集 {path}",
+        escape_controls(f"{title}  {label}".rstrip(), keep_newlines=False),
+        f"数据集 {escape_controls(path, keep_newlines=False)}",
         f"{counts['goals']} 个目标 · {counts['tasks']} 条任务 · {counts['leaders']} 位分管领导 · "
         f"{counts['units']} 个牵头单位",
         "",
@@ -460,4 +490,4 @@ def summary(meta: dict[str, Any], counts: dict[str, int], path: str) -> None:
         "  dutycli units | leaders | targets   名录与任务数",
         "  dutycli --help                 全部命令与选项",
     ]
-    emit_text(escape_controls("\n".join(lines)) + "\n")
+    emit_text("\n".join(lines) + "\n")
