@@ -17,11 +17,11 @@ import hashlib
 import io
 import json
 import os
-import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from dutycli import __version__
+from dutycli.files import write_atomically
 from dutycli.schema import TASK_FIELDS
 
 if TYPE_CHECKING:
@@ -88,22 +88,18 @@ def store(path: Path, raw: bytes, header: dict[str, Any], frame: pl.DataFrame) -
     key = _key(path, raw) if folder is not None else None
     if folder is None or key is None:
         return
-    temporary = None
     try:
         text = json.dumps({**header, "key": key}, ensure_ascii=False)
         if json.loads(text) != {**header, "key": key}:
             return  # metadata JSON cannot hold exactly (dates, tuples...): parse YAML each time
         folder.mkdir(parents=True, exist_ok=True)
         target = _file_for(folder, key)
-        fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=folder)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(_MAGIC)
-            handle.write(text.encode("utf-8") + b"\n")
-            frame.write_ipc(handle)
-        os.replace(temporary, target)
-        temporary = None
+
+        def write_entry(out: BinaryIO) -> None:
+            out.write(_MAGIC)
+            out.write(text.encode("utf-8") + b"\n")
+            frame.write_ipc(out)
+
+        write_atomically(target, write_entry, durable=False)
     except Exception:
-        pass
-    finally:
-        if temporary is not None:
-            Path(temporary).unlink(missing_ok=True)
+        pass  # a cache that cannot be written only costs the next run a parse

@@ -8,12 +8,11 @@ file's key-value metadata under ``dutycli``; an IPC file carries the tasks only.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from dutycli.errors import DataError
+from dutycli.files import write_atomically
 from dutycli.schema import TASK_FIELDS
 
 if TYPE_CHECKING:
@@ -129,25 +128,15 @@ def write(frame: pl.DataFrame, meta: dict[str, Any], target: Path, kind: str, fo
 
     if target.exists() and not force:
         raise DataError(f"{target}: already exists; use --force to replace it")
-    directory = target.parent if str(target.parent) else Path(".")
-    temporary = None
-    try:
-        fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=directory)
-        os.close(fd)
+
+    def write_frame(out: BinaryIO) -> None:
         if kind == "parquet":
-            frame.write_parquet(
-                temporary, metadata={META_KEY: json.dumps(meta, ensure_ascii=False)}
-            )
+            frame.write_parquet(out, metadata={META_KEY: json.dumps(meta, ensure_ascii=False)})
         else:
-            frame.write_ipc(temporary, compression="uncompressed")
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)  # as an ordinary new file, not mkstemp's 0600
-        os.replace(temporary, target)
-        temporary = None
+            frame.write_ipc(out, compression="uncompressed")
+
+    try:
+        write_atomically(target, write_frame)
     except (OSError, pl.exceptions.PolarsError) as exc:
         message = exc.strerror if isinstance(exc, OSError) and exc.strerror else _first_line(exc)
         raise DataError(f"{target}: cannot write: {message}") from None
-    finally:
-        if temporary is not None:
-            Path(temporary).unlink(missing_ok=True)

@@ -183,17 +183,16 @@ def write_cache(cache: str, key: list[Any], tasks: list[dict[str, Any]]) -> None
 
     rows = [[task[k] for k in TASK_KEYS] for task in tasks]
     text = json.dumps({"key": key, "tasks": rows}, ensure_ascii=False)
-    temporary = f"{cache}.{os.getpid()}.tmp"
+    from pathlib import Path
+
+    from dutycli.files import write_atomically
+
     try:
         os.makedirs(os.path.dirname(cache), exist_ok=True)
-        with open(temporary, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(temporary, cache)  # a TAB running alongside sees the old file or the new
+        # A TAB running alongside sees the old file or the new, never half of one.
+        write_atomically(Path(cache), lambda out: out.write(text.encode("utf-8")), durable=False)
     except (OSError, TypeError, ValueError):
-        import contextlib
-
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
+        pass  # no cache: the next TAB reads the dataset again
 
 
 def _count_label(count: int) -> str:

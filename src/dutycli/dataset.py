@@ -6,8 +6,6 @@ would build a Python object must be refused, not obeyed.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,6 +13,7 @@ from typing import Any
 import yaml
 
 from dutycli.errors import DataError
+from dutycli.files import write_atomically
 from dutycli.schema import TASK_FIELDS
 
 FORMAT_VERSION = 1
@@ -81,39 +80,13 @@ def dump(document: dict[str, Any]) -> str:
 
 
 def write_atomic(text: str, target: Path, force: bool) -> None:
-    """Write via a temporary file and rename, so a reader never sees a half-written dataset.
-
-    The temporary file is ``.NAME.XXXXXXXX.tmp`` beside the target; it is removed on every
-    error and on Ctrl-C. Only a kill that cannot be caught (SIGKILL, power loss) can leave
-    it behind — the target itself is then untouched.
-    """
+    """Write a dataset so that a reader never sees it half-written (see files.write_atomically)."""
     if target.exists() and not force:
         raise DataError(f"{target}: already exists; use --force to replace it")
-    directory = target.parent if str(target.parent) else Path(".")
     try:
-        fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+        write_atomically(target, lambda out: out.write(text.encode("utf-8")))
     except OSError as exc:
         raise DataError(f"{target}: cannot write: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            # mkstemp makes the file private (0600); a dataset gets the mode a new file gets.
-            os.fchmod(handle.fileno(), _new_file_mode())
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, target)
-    except OSError as exc:
-        Path(temporary).unlink(missing_ok=True)
-        raise DataError(f"{target}: cannot write: {exc.strerror or exc}") from None
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _new_file_mode() -> int:
-    umask = os.umask(0o022)
-    os.umask(umask)
-    return 0o666 & ~umask
 
 
 # The first bytes of the columnar files dutycli reads besides YAML.

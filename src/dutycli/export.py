@@ -6,16 +6,14 @@ written, so that every other path works without it.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
-import tempfile
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from dutycli.errors import DutyError, OutputError
+from dutycli.files import write_atomically
 
 if TYPE_CHECKING:
     import polars as pl
@@ -101,24 +99,7 @@ def write_file(path: Path, write: Callable[[BinaryIO], None]) -> None:
     """Write a file atomically: a half-written file never replaces a good one."""
     if path.is_dir():
         raise OutputError(f"cannot write {path}: it is a directory")
-    directory = path.parent if str(path.parent) else Path(".")
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
+        write_atomically(path, write)
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(handle, "wb") as out:
-            write(out)
-        os.chmod(temporary, 0o666 & ~_umask())
-        os.replace(temporary, path)
-    except OSError as exc:
-        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
