@@ -466,3 +466,23 @@ def test_diff_cutoff_decides_what_counts_as_the_same_task(years: Fixture) -> Non
         (r["change"], r["old_id"], r["new_id"]) for r in strict
     ]
     assert run_cli("diff", old, new, "--cutoff", "2").exit_code == 2
+
+
+def test_exports_read_back_through_data(tmp_path: Path) -> None:
+    """A whole CSV/TSV/JSON/JSONL export is a dataset again; a partial one is refused."""
+    expected = run_cli("list", "-f", "json").stdout
+    for fmt in ("csv", "tsv", "json", "jsonl"):
+        path = tmp_path / f"all.{fmt}"
+        assert run_cli("list", "-f", fmt, "-o", str(path)).exit_code == 0
+        again = run_process("--data", str(path), "list", "-f", "json")
+        assert again.exit_code == 0, again.stderr
+        assert again.stdout == expected, fmt
+    partial = tmp_path / "partial.csv"
+    run_cli("list", "--fields", "id,task", "-o", str(partial))
+    refused = run_process("--data", str(partial), "units")
+    assert refused.exit_code == 2
+    assert "not a whole dutycli export" in refused.stderr
+    assert len(refused.stderr.splitlines()) == 1
+    excel = tmp_path / "excel.csv"
+    run_cli("list", "--excel", "-o", str(excel))
+    assert "--excel" in run_process("--data", str(excel), "units").stderr

@@ -23,7 +23,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dutycli import dataset, query, render
+from dutycli import columnar, dataset, query, render
 from dutycli.errors import QueryError
 from dutycli.importer import parse_text_table
 from dutycli.loader import frame_from_records
@@ -349,6 +349,27 @@ def test_csv_and_tsv_export_keep_every_field(data: list[dict[str, Any]]) -> None
                     assert (row[name].split("、") if row[name] else []) == record[name]
                 else:
                     assert row[name] == record[name]
+
+
+@settings(FEW, max_examples=10)
+@given(data=records())
+def test_every_export_reloads_through_data_exactly(data: list[dict[str, Any]]) -> None:
+    """export → --data reload keeps every field: CSV, TSV, JSON, JSONL, Parquet and YAML."""
+    frame = frame_from_records(data)
+    with tempfile.TemporaryDirectory() as folder:
+        files = []
+        for fmt in ("csv", "tsv", "json", "jsonl"):
+            path = Path(folder) / f"d.{fmt}"
+            path.write_bytes(render.render_flat(frame, fmt).encode("utf-8"))
+            files.append(path)
+        for kind, suffix in (("parquet", ".parquet"), ("yaml", ".yaml")):
+            path = Path(folder) / f"d{suffix}"
+            columnar.write_dataset(frame, {"title": "t"}, [], path, kind, force=True)
+            files.append(path)
+        for path in files:
+            reloaded = run_cli("--data", str(path), "list", "-f", "json")
+            assert reloaded.exit_code == 0, (path.name, reloaded.stderr)
+            assert json.loads(reloaded.stdout) == data, path.name
 
 
 @settings(FEW, max_examples=10)

@@ -154,6 +154,20 @@ def parse(path: Path, raw: bytes) -> Dataset:
         raise DataError(f"{path}{where}: {exc}") from None
 
 
+def validate_tasks(path: Path, tasks: list[Any], meta: dict[str, Any]) -> Dataset:
+    """Validate task records read from another format (see ``exported``); goals are derived."""
+    goals: list[dict[str, Any]] = []
+    document = {"dutycli_dataset": FORMAT_VERSION, **meta, "goals": goals, "tasks": tasks}
+    try:
+        data = _validate(path, document)
+    except _SchemaError as exc:
+        raise DataError(f"{path}: {exc}") from None
+    for task in data.tasks:
+        if not any(g["number"] == task["goal_no"] for g in goals):
+            goals.append({"number": task["goal_no"], "name": task["goal"]})
+    return data
+
+
 class _SchemaError(Exception):
     def __init__(self, message: str, location: tuple[str | int, ...] = ()) -> None:
         super().__init__(message)

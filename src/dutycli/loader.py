@@ -64,13 +64,21 @@ def read(path: Path) -> Source:
 
 
 def table(source: Source) -> Table:
-    """The Table of a read file: scanned lazily (Parquet, IPC) or parsed (YAML, via the cache)."""
+    """The Table of a read file: scanned lazily (Parquet, IPC), parsed (YAML, via the cache),
+    or read back from dutycli's own CSV/TSV/JSON/JSONL export."""
     if source.kind is not None:
         from dutycli import columnar
 
         meta, lazy = columnar.scan(source.path, source.kind)
         goals = meta.pop("goals", [])
         return Table(source.path, meta, goals if isinstance(goals, list) else [], lazy)
+
+    from dutycli import exported
+
+    flat_kind = exported.kind_of(source.path)
+    if flat_kind is not None:
+        data = exported.parse(source.path, source.raw, flat_kind)
+        return Table(data.path, data.meta, data.goals, frame_from_records(data.tasks))
 
     from dutycli import cache
 
