@@ -18,7 +18,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 
 from dutycli.errors import OutputClosed, OutputError, QueryError
-from dutycli.schema import INHERITABLE_COLUMNS, NAME_COLUMNS, NAME_JOINER, OPTIONAL_COLUMNS, label
+from dutycli.schema import (
+    DIFF_PREFIXES,
+    INHERITABLE_COLUMNS,
+    NAME_COLUMNS,
+    NAME_JOINER,
+    OPTIONAL_COLUMNS,
+    label,
+)
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -403,7 +410,7 @@ def _table(result: Result, file: Any = None) -> None:
     table = Table(show_lines=True, header_style="bold")
     for spec in table_columns:
         table.add_column(
-            label(spec.name),
+            _header(spec.name, spec.width),
             width=spec.width,
             overflow="fold",  # only for a terminal too narrow for the layout
             no_wrap=spec.kind == "number",
@@ -429,12 +436,26 @@ def _table(result: Result, file: Any = None) -> None:
         )
 
 
+def _header(column: str, width: int) -> Text:
+    """A column's label, on two lines when narrower than it: 原/新 on a line of its own."""
+    from rich.cells import cell_len
+    from rich.text import Text
+
+    from dutycli import wrap
+
+    text = label(column)
+    if cell_len(text) > width and column.startswith(tuple(DIFF_PREFIXES)):
+        base = label(column.split("_", 1)[1])
+        return Text(text[: len(text) - len(base)] + "\n").append_text(wrap.wrap(Text(base), width))
+    return wrap.wrap(Text(text), width)
+
+
 def _fit(columns: list[_Column], console_width: int) -> None:
     """Column widths for a terminal ``console_width`` cells wide (sets ``width`` on each).
 
     Every column gets the width below which its content would break badly (a name, a
-    number, its header); then the task text up to a comfortable width, then the other
-    columns up to their content (capped), then the task text the rest.
+    number); then numbers their header's width, the task text a comfortable width, the
+    other columns their content's (capped), and the task text the rest.
     """
     from rich.cells import cell_len
 
@@ -447,28 +468,34 @@ def _fit(columns: list[_Column], console_width: int) -> None:
     natural: list[int] = []
     for spec in columns:
         header = cell_len(label(spec.name))
+        base = spec.name.removeprefix("old_").removeprefix("new_")
         plains = [cell.plain for cell in spec.cells]
         longest = max([header, *(wrap.longest_line(p) for p in plains)])
         natural.append(longest)
         if spec.kind == "number":
-            least.append(longest)
+            # Numbers never wrap; a narrow terminal wraps their header instead.
+            least.append(max([2, *(cell_len(p) for p in plains)]))
             wanted.append(longest)
             continue
-        unbreakable = max(
-            [0, *(wrap.widest(p, names=spec.kind == "names") for p in plains)]
-        )
+        unbreakable = max([0, *(wrap.widest(p, names=spec.kind == "names") for p in plains)])
         if spec.name in FLEX_COLUMNS:
             cap = longest
             floor = min(longest, max(header, unbreakable, 16))
         else:
-            base = spec.name.removeprefix("old_").removeprefix("new_")
             cap = COLUMN_CAPS.get(base, NAMES_CAP if spec.kind == "names" else TEXT_CAP)
-            floor = min(max(header, unbreakable), cap, longest)
+            # A name column may wrap its header rather than squeeze the task text.
+            # (原/新 then goes on a line of its own above the label: 原 / 分管领导).
+            short_header = cell_len(label(base)) if base != spec.name else header
+            floor = max(unbreakable, min(short_header, 8))
+            floor = min(floor, cap, longest)
         least.append(floor)
         wanted.append(min(longest, max(cap, floor)))
     widths = list(least)
     flex = [i for i, spec in enumerate(columns) if spec.name in FLEX_COLUMNS]
     others = [i for i, spec in enumerate(columns) if spec.kind != "number" and i not in flex]
+    numbers = [i for i, spec in enumerate(columns) if spec.kind == "number"]
+
+    spare = available - sum(widths)
 
     def grow(indexes: list[int], targets: list[int]) -> None:
         # One cell at a time to the narrowest column still short of its target: a fair share.
@@ -481,16 +508,16 @@ def _fit(columns: list[_Column], console_width: int) -> None:
             widths[narrowest] += 1
             spare -= 1
 
-    spare = available - sum(widths)
     if spare < 0:
         # Too narrow even for whole names: take from the widest text columns, then Rich folds.
         shrinkable = flex + others
         while spare < 0 and shrinkable:
             widest = max(shrinkable, key=lambda i: widths[i])
-            if widths[widest] <= 6:
+            if widths[widest] <= 4:
                 break
             widths[widest] -= 1
             spare += 1
+    grow(numbers, wanted)
     grow(flex, [min(w, FLEX_COMFORT) for w in wanted])
     grow(others, wanted)
     grow(flex, wanted)
@@ -545,12 +572,13 @@ def _picture(console: Any, result: Result) -> None:
 
 
 def _record(console: Any, frame: pl.DataFrame) -> None:
+    from rich.cells import cell_len
     from rich.table import Table
 
+    from dutycli import wrap
+
     for row in frame.iter_rows(named=True):
-        table = Table(show_header=False, show_lines=True)
-        table.add_column("字段", style="bold", no_wrap=True)
-        table.add_column("值", overflow="fold")
+        fields: list[tuple[str, Text]] = []
         for column, value in row.items():
             if column.endswith("_source_id"):
                 continue
@@ -563,16 +591,30 @@ def _record(console: Any, frame: pl.DataFrame) -> None:
                     bool(row.get(f"{column}_open_ended")),
                     set(),
                 )
-                text.append_text(safe_text(_provenance(row, column), "italic"))
-                table.add_row(label(column), text)
+                fields.append((column, text))
             elif column in INHERITABLE_COLUMNS:
                 text = safe_text(_cell_text(value))
                 if row.get(f"{column}_inherited") and value:
                     text.append(f" {INHERITED_MARK}", style="cyan")
-                text.append_text(safe_text(_provenance(row, column), "italic"))
-                table.add_row(label(column), text)
+                fields.append((column, text))
             elif not column.endswith(("_inherited", "_open_ended")):
-                table.add_row(label(column), safe_text(_cell_text(value)))
+                fields.append((column, safe_text(_cell_text(value))))
+        label_width = max(cell_len(label(column)) for column, _ in fields)
+        # Two columns: borders and padding take 7 cells.
+        width = max(console.width - label_width - 7, 8)
+        table = Table(show_header=False, show_lines=True)
+        table.add_column("字段", style="bold", no_wrap=True, width=label_width)
+        table.add_column("值", overflow="fold", width=width)
+        for column, text in fields:
+            text = wrap.wrap(text, width, names=column in NAME_COLUMNS)
+            if column in INHERITABLE_COLUMNS:
+                # The provenance note follows the names, on a line of its own when they fill one.
+                note = safe_text(_provenance(row, column), "italic")
+                last = text.plain.rsplit("\n", 1)[-1]
+                if cell_len(last) + note.cell_len > width:
+                    text.append("\n")
+                text.append_text(wrap.wrap(note, width))
+            table.add_row(label(column), text)
         console.print(table)
 
 
