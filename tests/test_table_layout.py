@@ -80,7 +80,7 @@ def assert_fits(text: str, width: int) -> None:
     """No line wider than the terminal, and every table line ends in its right border."""
     for line in text.splitlines():
         assert cell_len(line) <= width, line
-        if line[:1] in "┏┃┡│├└":
+        if line and line[0] in "┏┃┡│├└":
             assert line[-1] in BORDERS + "┓┩┤┘", line
 
 
@@ -163,12 +163,19 @@ def test_wrapping_keeps_highlights_markers_and_escapes() -> None:
     ("text", "width", "names", "expected"),
     [
         ("寻求与世界500强企业合作", 12, False, ["寻求与世界", "500强企业合", "作"]),
-        ("增长8.5%左右", 8, False, ["增长8.5%", "左右"]),
-        ("增长8.5%左右", 6, False, ["增长", "8.5%左", "右"]),
+        ("增长8.5%左右", 10, False, ["增长", "8.5%左右"]),
+        ("增长8.5%左右", 6, False, ["增长", "8.5%左", "右"]),  # too wide: the number whole
+        ("PM2.5平均浓度", 8, False, ["PM2.5平", "均浓度"]),
         ("一二三四，五六", 8, False, ["一二三", "四，五六"]),
         ("建设“桥头堡”和示范区", 10, False, ["建设“桥头", "堡”和示范", "区"]),
         ("文体广电和旅游局、卫生健康局等", 18, True, ["文体广电和旅游局、", "卫生健康局等"]),
         ("发改局、地方金融监督管理局", 10, True, ["发改局、", "地方金融监", "督管理局"]),
+        (
+            "发改局、地方金融监督管理局、工信局",
+            10,
+            True,
+            ["发改局、", "地方金融监", "督管理局、", "工信局"],
+        ),
     ],
 )
 def test_break_lines(text: str, width: int, names: bool, expected: list[str]) -> None:
@@ -289,3 +296,13 @@ def test_explode_counts_rows_and_tasks() -> None:
     assert "↑" in text
     plain = table("by-target", "1", width=100)
     assert f"共 {tasks} 条任务" in plain
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_stats_totals_break_between_totals(width: int) -> None:
+    text = table("stats", width=width)
+    assert_fits(text, width)
+    totals = text.split("\n\n")[0].splitlines()
+    assert len(totals) == (2 if width < 140 else 1)
+    for line in totals:
+        assert re.fullmatch(r"\d+ \S+( · \d+ \S+)*", line), line

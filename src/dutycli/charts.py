@@ -39,12 +39,16 @@ def stats(console: Any, frame: pl.DataFrame, hidden: dict[str, int]) -> None:
     from dutycli.render import safe_text
 
     totals = frame.filter(frame.get_column("section") == "dataset")
+    # The totals on as few lines as fit, a line breaking between two totals, never inside one.
     line = Text()
-    for index, (name, count) in enumerate(totals.select("name", "count").iter_rows()):
-        if index:
+    for name, count in totals.select("name", "count").iter_rows():
+        item = Text(str(count), style="bold").append(f" {TOTAL_LABELS.get(name, name)}")
+        if line and line.cell_len + 3 + item.cell_len > console.width:
+            console.print(line)
+            line = Text()
+        if line:
             line.append(" · ")
-        line.append(str(count), style="bold")
-        line.append(f" {TOTAL_LABELS.get(name, name)}")
+        line.append_text(item)
     console.print(line)
     for section, title in SECTION_TITLES.items():
         rows = frame.filter(frame.get_column("section") == section)

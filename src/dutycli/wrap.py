@@ -27,13 +27,18 @@ CLOSING = "，。、；：？！”’）》」』】〕〉…—,.;:?!)]}%％�
 # Never at the end of a line: kept with the character after.
 OPENING = "“‘（《「『【〔〈([{"
 # An unbreakable run: a number with its point and percent sign, a Latin word or code.
-_RUN = re.compile(r"[0-9A-Za-z０-９Ａ-Ｚａ-ｚ.%．％‰]+|…+|—+|\s+|.", re.DOTALL)
+_ATOM = r"[0-9A-Za-z０-９Ａ-Ｚａ-ｚ.%．％‰]+|…+|—+|\s+|."
+_RUN = re.compile(_ATOM, re.DOTALL)
+# A number keeps the words that qualify it (8.5%左右, 500强, 10%以上) when they fit together.
+_QUALIFIED = re.compile(
+    r"[0-9０-９][0-9A-Za-z０-９Ａ-Ｚａ-ｚ.%．％‰]*(?:左右|以上|以下|以内|强)|" + _ATOM, re.DOTALL
+)
 NAME_BREAK = "、"
 
 
-def segments(plain: str) -> list[str]:
+def segments(plain: str, qualified: bool = True) -> list[str]:
     """``plain`` cut into pieces that a line break may separate (never one inside)."""
-    atoms = _RUN.findall(plain)
+    atoms = (_QUALIFIED if qualified else _RUN).findall(plain)
     pieces: list[str] = []
     glue_next = False
     for atom in atoms:
@@ -76,32 +81,32 @@ def break_lines(plain: str, width: int, names: bool = False) -> list[str]:
     """One paragraph (no newline) as lines of at most ``width`` cells, concatenating to it."""
     width = max(width, 2)
     lines = [""]
-    for piece in name_segments(plain) if names else segments(plain):
-        if cell_len(lines[-1] + piece) <= width:
-            lines[-1] += piece
-        elif piece.isspace():
+    # (piece, is a whole name): a name too wide for a line is cut by the text's own rules.
+    pieces = [(p, names) for p in (name_segments(plain) if names else segments(plain))]
+    while pieces:
+        piece, whole_name = pieces.pop(0)
+        if cell_len(lines[-1] + piece) <= width or piece.isspace():
             lines[-1] += piece  # trailing spaces are trimmed when the text is split
         elif cell_len(piece) <= width:
             lines.append(piece)
-        elif names:
-            # One name wider than the column: break inside it, by the text's own rules.
-            inner = break_lines(piece, width)
+        elif whole_name:
             if lines[-1]:
-                lines.append("")
-            lines[-1] += inner[0]
-            lines.extend(inner[1:])
+                lines.append("")  # the long name starts a line of its own
+            pieces[:0] = [(p, False) for p in segments(piece)]
+        elif len(smaller := segments(piece, qualified=False)) > 1:
+            pieces[:0] = [(p, False) for p in smaller]  # 8.5%左右 too wide: keep 8.5% whole
         else:
             room = width - cell_len(lines[-1])
-            folded = _fold(piece, width)
             if room >= 2 and lines[-1]:
                 head = _fold(piece, room)[0]
                 lines[-1] += head
-                folded = _fold(piece[len(head) :], width)
-            elif lines[-1]:
+                piece = piece[len(head) :]
+            folded = _fold(piece, width)
+            if lines[-1]:
                 lines.append("")
             lines[-1] += folded[0]
             lines.extend(folded[1:])
-    return lines if lines != [""] else [""]
+    return lines
 
 
 def wrap(text: Text, width: int, names: bool = False) -> Text:
