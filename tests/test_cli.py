@@ -309,3 +309,8 @@ def test_import_refuses_an_existing_output_before_working(tmp_path: Path) -> Non
         f"dutycli: {target}: already exists; use --force to replace it"
     ]
     assert target.read_text(encoding="utf-8") == "keep me"
+
+
+def test_suggestions_need_real_likeness() -> None:
+    assert "did you mean" not in run_cli("by-unit", "不存在局").stderr
+    assert "陆秋明" in run_cli("by-leader", "陆明").stderr

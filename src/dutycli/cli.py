@@ -956,7 +956,7 @@ def import_source(
 
         meta = {k: v for k, v in document.items() if k != "tasks"}
         columnar.write(frame_from_records(document["tasks"]), meta, output, kind, force)
-    render.note(f"wrote {output}")
+    render.note(f"wrote {output} ({len(document['tasks'])} tasks, {kind})")
 
 
 DatasetFormat = Enum("DatasetFormat", {n: n for n in ("parquet", "ipc", "yaml")}, type=str)  # type: ignore[misc]
@@ -995,7 +995,7 @@ def export_dataset(
     kind = columnar.format_for(output, fmt.value if fmt is not None else None)
     frame = query.collect(table.frame)
     columnar.write_dataset(frame, table.meta, table.goals, output, kind, force)
-    render.note(f"wrote {output}: {len(frame)} tasks as {columnar.LABELS[kind]}")
+    render.note(f"wrote {output} ({len(frame)} tasks, {kind})")
 
 
 # --- the entry point: one place for error handling ---------------------------------
