@@ -271,3 +271,46 @@ def test_every_command_is_documented_in_help_and_readme() -> None:
         assert command.help, f"{name} has no help text"
         assert f"dutycli {name}" in readme, f"{name} is not documented in README.md"
         assert run_cli(name, "--help").exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ("id,id", "--fields names id more than once"),
+        ("id,,task", "empty field name"),
+        (",", "--fields is empty"),
+    ],
+)
+def test_bad_field_lists_are_one_line_errors(fields: str, message: str) -> None:
+    for args in (["by-unit", "发改局"], ["leaders"], ["by-target", "1", "--explode"]):
+        result = run_cli(*args, "-f", "csv", "--fields", fields)
+        assert result.exit_code == 2, (args, result.stderr)
+        assert message in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_usage_messages_speak_to_users() -> None:
+    misplaced = run_cli("by-unit", "发改局", "--data", "x.yaml")
+    assert misplaced.exit_code == 2
+    assert "--data goes before the command" in misplaced.stderr
+    not_a_number = run_cli("show", "abc")
+    assert "not a whole number" in not_a_number.stderr
+    assert "Input should be" not in not_a_number.stderr
+    assert "Value error" not in run_cli("by-unit", "发改局", "-f", "xml").stderr
+
+
+def test_import_refuses_an_existing_output_before_working(tmp_path: Path) -> None:
+    target = tmp_path / "exists.yaml"
+    target.write_text("keep me", encoding="utf-8")
+    raw = ROOT / "data" / "raw" / "wujin-2019-duty-table.txt"
+    result = run_cli("import", str(raw), "-o", str(target))
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [
+        f"dutycli: {target}: already exists; use --force to replace it"
+    ]
+    assert target.read_text(encoding="utf-8") == "keep me"
+
+
+def test_suggestions_need_real_likeness() -> None:
+    assert "did you mean" not in run_cli("by-unit", "不存在局").stderr
+    assert "陆秋明" in run_cli("by-leader", "陆明").stderr

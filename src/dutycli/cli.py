@@ -21,6 +21,7 @@ from dutycli.errors import (
     EXIT_INTERRUPTED,
     EXIT_NOTHING_FOUND,
     EXIT_USAGE,
+    DataError,
     DutyError,
     OutputClosed,
     OutputError,
@@ -132,7 +133,7 @@ app = typer.Typer(
     cls=DutyGroup,
     help=(
         "Query a responsibility breakdown table (目标任务责任分解表): who leads which task.\n\n"
-        "Output is a table in a terminal and CSV in a pipe; --format chooses. " + EXIT_CODES_HELP
+        "Output is a table in a terminal and CSV in a pipe; --format chooses."
     ),
     epilog=EXIT_CODES_HELP,
     rich_markup_mode=None,  # plain help and errors: no Rich import on the fast paths
@@ -158,6 +159,7 @@ FieldsOption = Annotated[
     str | None,
     typer.Option(
         "--fields",
+        metavar="FIELDS",
         help="Comma-separated fields to output, e.g. id,task,lead_units.",
         show_default=False,
         autocompletion=completion.complete_field,
@@ -177,7 +179,8 @@ DatasetOption = Annotated[
     list[str] | None,
     typer.Option(
         "--dataset",
-        help="Only this dataset (file name without .yaml) of a --data folder; repeat for either.",
+        metavar="NAME",
+        help="Only this dataset (file name without .yaml) of a --data folder; repeat for more.",
         show_default=False,
         autocompletion=completion.complete_dataset,
     ),
@@ -187,6 +190,7 @@ OutputOption = Annotated[
     typer.Option(
         "--output",
         "-o",
+        metavar="FILE",
         help="Write to FILE (replaced if it exists) instead of standard output; .csv .tsv .json .jsonl .md .xlsx .txt choose the format.",
         show_default=False,
     ),
@@ -209,6 +213,7 @@ TopOption = Annotated[
     int | None,
     typer.Option(
         "--top",
+        metavar="N",
         min=0,
         help="Only the N leaders and N units with most tasks; 0 for all [default: 15 in the terminal, all otherwise].",
         show_default=False,
@@ -248,6 +253,7 @@ def main(
         Path | None,
         typer.Option(
             "--data",
+            metavar="PATH",
             envvar="DUTYCLI_DATA",
             help=(
                 "Dataset file (YAML, Parquet or Arrow IPC), or a folder of them, to query "
@@ -260,6 +266,7 @@ def main(
         Path | None,
         typer.Option(
             "--aliases",
+            metavar="FILE",
             envvar="DUTYCLI_ALIASES",
             help="Name aliases file [default: aliases.yaml beside the dataset(s), if any].",
             show_default=False,
@@ -302,9 +309,14 @@ def _tasks(
 def _fields(value: str | None) -> list[str] | None:
     if value is None:
         return None
-    fields = [f.strip() for f in value.split(",") if f.strip()]
-    if not fields:
+    fields = [f.strip() for f in value.split(",")]
+    if not any(fields):
         raise QueryError("--fields is empty; name at least one field")
+    if "" in fields:
+        raise QueryError(f"--fields {value!r} has an empty field name (two commas in a row?)")
+    repeated = sorted({f for f in fields if fields.count(f) > 1})
+    if repeated:
+        raise QueryError(f"--fields names {', '.join(repeated)} more than once")
     return fields
 
 
@@ -419,6 +431,7 @@ def by_unit(
     unit: Annotated[
         str,
         typer.Argument(
+            metavar="UNIT",
             help="Unit name or part of one, e.g. 发改局 or 纪委.",
             autocompletion=completion.complete_unit,
         ),
@@ -456,6 +469,7 @@ def by_leader(
     name: Annotated[
         str,
         typer.Argument(
+            metavar="NAME",
             help="Leader name or part of one, e.g. 陆秋明 or 张.",
             autocompletion=completion.complete_leader,
         ),
@@ -491,6 +505,7 @@ def by_target(
     target: Annotated[
         str,
         typer.Argument(
+            metavar="TARGET",
             help="Goal number (4) or part of a goal name (营商环境).",
             autocompletion=completion.complete_target,
         ),
@@ -516,7 +531,8 @@ def by_target(
 def search(
     ctx: typer.Context,
     keywords: Annotated[
-        list[str], typer.Argument(help="Words the task text or goal name must contain.")
+        list[str],
+        typer.Argument(metavar="KEYWORD...", help="Words the task text or goal name must contain."),
     ],
     match_any: Annotated[
         bool, typer.Option("--any", help="Match tasks containing any keyword, not all.")
@@ -550,7 +566,8 @@ def list_tasks(
         typer.Option(
             "--unit",
             "-u",
-            help="Lead unit (repeat for either).",
+            metavar="UNIT",
+            help="Lead unit (repeat for more; any of them matches).",
             autocompletion=completion.complete_unit,
         ),
     ] = None,
@@ -559,7 +576,8 @@ def list_tasks(
         typer.Option(
             "--partner",
             "-p",
-            help="Partner unit, 配合单位 (repeat for either).",
+            metavar="UNIT",
+            help="Partner unit, 配合单位 (repeat for more; any of them matches).",
             autocompletion=completion.complete_partner,
         ),
     ] = None,
@@ -568,7 +586,8 @@ def list_tasks(
         typer.Option(
             "--leader",
             "-l",
-            help="Leader (repeat for either).",
+            metavar="NAME",
+            help="Leader (repeat for more; any of them matches).",
             autocompletion=completion.complete_leader,
         ),
     ] = None,
@@ -577,13 +596,19 @@ def list_tasks(
         typer.Option(
             "--target",
             "-t",
-            help="Goal number or name part (repeat for either).",
+            metavar="TARGET",
+            help="Goal number or name part (repeat for more; any of them matches).",
             autocompletion=completion.complete_target,
         ),
     ] = None,
     keyword: Annotated[
         list[str] | None,
-        typer.Option("--keyword", "-k", help="Keyword in task text (repeat for either)."),
+        typer.Option(
+            "--keyword",
+            "-k",
+            metavar="WORD",
+            help="Keyword in task text (repeat for more; any of them matches).",
+        ),
     ] = None,
     exact: ExactOption = False,
     strict: StrictOption = False,
@@ -753,6 +778,7 @@ def matrix(
         int | None,
         typer.Option(
             "--top",
+            metavar="N",
             min=0,
             help="Show only the N units with most tasks in the terminal; 0 for all [default: 12]. Files and pipes always get every unit.",
             show_default=False,
@@ -876,6 +902,7 @@ def import_source(
         typer.Option(
             "--output",
             "-o",
+            metavar="FILE",
             help="Dataset to write: YAML, or Parquet/Arrow IPC by the suffix (.parquet, .arrow) "
             "[default: YAML on standard output].",
             show_default=False,
@@ -895,6 +922,7 @@ def import_source(
         str | None,
         typer.Option(
             "--sheet",
+            metavar="NAME",
             help="Excel sheet to read [default: the first with a recognizable header].",
             show_default=False,
         ),
@@ -904,6 +932,9 @@ def import_source(
     from dutycli import dataset, render
     from dutycli.importer import import_file
 
+    if output is not None and not check and not force and output.exists():
+        # Refuse before the import's work and its report, not after.
+        raise DataError(f"{output}: already exists; use --force to replace it")
     document, report = import_file(source, sheet)
     for line in report.lines() if verbose or check else []:
         render.note(line)
@@ -925,7 +956,7 @@ def import_source(
 
         meta = {k: v for k, v in document.items() if k != "tasks"}
         columnar.write(frame_from_records(document["tasks"]), meta, output, kind, force)
-    render.note(f"wrote {output}")
+    render.note(f"wrote {output} ({len(document['tasks'])} tasks, {kind})")
 
 
 DatasetFormat = Enum("DatasetFormat", {n: n for n in ("parquet", "ipc", "yaml")}, type=str)  # type: ignore[misc]
@@ -935,7 +966,8 @@ DatasetFormat = Enum("DatasetFormat", {n: n for n in ("parquet", "ipc", "yaml")}
 def export_dataset(
     ctx: typer.Context,
     output: Annotated[
-        Path, typer.Option("--output", "-o", help="File to write, e.g. tasks.parquet.")
+        Path,
+        typer.Option("--output", "-o", metavar="FILE", help="File to write, e.g. tasks.parquet."),
     ],
     fmt: Annotated[
         DatasetFormat | None,
@@ -963,7 +995,7 @@ def export_dataset(
     kind = columnar.format_for(output, fmt.value if fmt is not None else None)
     frame = query.collect(table.frame)
     columnar.write_dataset(frame, table.meta, table.goals, output, kind, force)
-    render.note(f"wrote {output}: {len(frame)} tasks as {columnar.LABELS[kind]}")
+    render.note(f"wrote {output} ({len(frame)} tasks, {kind})")
 
 
 # --- the entry point: one place for error handling ---------------------------------
@@ -1041,7 +1073,20 @@ def _command_name(argv: list[str]) -> str | None:
     return None
 
 
+# Typer validates with pydantic; its wording is for programmers, not for clerks.
+_PYDANTIC_WORDING = {
+    "Value error, ": "",
+    "Input should be a valid integer, unable to parse string as an integer": "not a whole number",
+}
+GLOBAL_OPTIONS = ("--data", "--aliases", "--version")
+
+
 def _usage_message(exc: "typer._click.exceptions.UsageError") -> str:
     message = exc.format_message().replace("\n", " ")
+    for wording, plain in _PYDANTIC_WORDING.items():
+        message = message.replace(wording, plain)
     command = exc.ctx.command_path if exc.ctx is not None else "dutycli"
+    option = getattr(exc, "option_name", None)
+    if option in GLOBAL_OPTIONS and command != "dutycli":
+        return f"{option} goes before the command: dutycli {option} … {command.split()[-1]} …"
     return f"{message} (see '{command} --help')"

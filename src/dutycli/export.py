@@ -64,7 +64,9 @@ def write_xlsx(frame: pl.DataFrame, headers: list[str], out: BinaryIO, title: st
         from openpyxl.styles import Alignment, Font
         from openpyxl.utils import get_column_letter
     except ImportError:
-        raise DutyError("xlsx output needs openpyxl: pip install 'dutycli[xlsx]'") from None
+        raise DutyError(
+            "xlsx output needs openpyxl, the xlsx extra: pip install 'dutycli[xlsx]' (from a checkout: pip install '.[xlsx]')"
+        ) from None
 
     book = Workbook()
     sheet = book.active

@@ -132,8 +132,10 @@ def suggest(query: str, candidates: list[str], limit: int = 3) -> str:
     wanted = squeeze(query)
     close = difflib.get_close_matches(wanted, candidates, n=limit, cutoff=0.34)
     if not close:
-        # Short CJK queries score low with difflib; fall back to shared characters.
-        shared = [c for c in candidates if set(wanted) & set(c)]
+        # Short CJK queries score low with difflib; fall back to shared characters, but one
+        # common character (局, 委) of a longer query is no likeness.
+        enough = min(2, len(set(wanted)))
+        shared = [c for c in candidates if len(set(wanted) & set(c)) >= enough]
         close = sorted(shared, key=lambda c: -len(set(wanted) & set(c)))[:limit]
     return ", ".join(close)
 

@@ -117,5 +117,5 @@ def read_source(path: Path, sheet: str | None = None) -> tuple[SourceTable, byte
 def missing_extra(extra: str, module: str) -> DataError:
     return DataError(
         f"reading this file needs {module}, which is not installed; "
-        f"install it with: pip install 'dutycli[{extra}]'"
+        f"install it with: pip install 'dutycli[{extra}]' (from a checkout: pip install '.[{extra}]')"
     )
