@@ -508,13 +508,16 @@ def _fit(columns: list[_Column], console_width: int) -> None:
             widths[narrowest] += 1
             spare -= 1
 
-    if spare < 0:
-        # Too narrow even for whole names: take from the widest text columns, then Rich folds.
-        shrinkable = flex + others
-        while spare < 0 and shrinkable:
-            widest = max(shrinkable, key=lambda i: widths[i])
-            if widths[widest] <= 4:
+    # Too narrow even for that: take from the task text first (it wraps anywhere), then
+    # from other text, and only then split names; below 4 cells Rich folds what is left.
+    names = [i for i in others if columns[i].kind == "names"]
+    texts = [i for i in others if i not in names]
+    for group, floor in ((flex, 8), (texts, 6), (flex + texts + names, 4)):
+        while spare < 0:
+            candidates = [i for i in group if widths[i] > floor]
+            if not candidates:
                 break
+            widest = max(candidates, key=lambda i: widths[i])
             widths[widest] -= 1
             spare += 1
     grow(numbers, wanted)
