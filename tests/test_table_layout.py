@@ -166,6 +166,7 @@ def test_wrapping_keeps_highlights_markers_and_escapes() -> None:
         ("增长8.5%左右", 10, False, ["增长", "8.5%左右"]),
         ("增长8.5%左右", 6, False, ["增长", "8.5%左", "右"]),  # too wide: the number whole
         ("PM2.5平均浓度", 8, False, ["PM2.5平", "均浓度"]),
+        ("甲乙丙\\x1b[31m", 8, False, ["甲乙丙", "\\x1b[31m"]),  # an escape stays whole
         ("一二三四，五六", 8, False, ["一二三", "四，五六"]),
         ("建设“桥头堡”和示范区", 10, False, ["建设“桥头", "堡”和示范", "区"]),
         ("文体广电和旅游局、卫生健康局等", 18, True, ["文体广电和旅游局、", "卫生健康局等"]),
@@ -306,3 +307,18 @@ def test_stats_totals_break_between_totals(width: int) -> None:
     assert len(totals) == (2 if width < 140 else 1)
     for line in totals:
         assert re.fullmatch(r"\d+ \S+( · \d+ \S+)*", line), line
+
+
+@pytest.mark.parametrize("width", (40, 80))
+def test_narrow_tables_of_hostile_data_stay_safe(tmp_path: Path, width: int) -> None:
+    from . import test_terminal_safety as safety
+
+    tasks = [safety.hostile_task(n) for n in (1, 2)]
+    tasks[1]["goal"] = tasks[0]["goal"]
+    path = tmp_path / "hostile.yaml"
+    document = {"dutycli_dataset": 1, "goals": [{"number": 1, "name": tasks[0]["goal"]}]}
+    path.write_text(dataset.dump({**document, "tasks": tasks}), encoding="utf-8")
+    for command in (["list"], ["show", "1"], ["units"], ["matrix"], ["metrics"]):
+        outcome = run_cli(*safety.table_args(path, command), env={"COLUMNS": str(width)})
+        safety.assert_nothing_raw(outcome)  # however narrow, escapes are never cut raw
+        assert_fits(outcome.stdout, width)
