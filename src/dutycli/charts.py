@@ -122,6 +122,12 @@ def matrix(console: Any, frame: pl.DataFrame, limit: int | None) -> None:
             break
         room -= width + 3
         shown.append((unit, width))
+    # Room left over: whole names on one line, as many as it allows, the busiest first.
+    for index, (unit, width) in enumerate(shown):
+        full = cell_len(safe_text(unit, keep_newlines=False).plain)
+        if width < full <= width + room:
+            room -= full - width
+            shown[index] = (unit, full)
     by_width = wanted - len(shown)
     hidden_units = len(frame.columns) - 1 - len(shown)
     units = [unit for unit, _ in shown]
