@@ -167,6 +167,7 @@ def test_wrapping_keeps_highlights_markers_and_escapes() -> None:
         ("增长8.5%左右", 6, False, ["增长", "8.5%左", "右"]),  # too wide: the number whole
         ("PM2.5平均浓度", 8, False, ["PM2.5平", "均浓度"]),
         ("甲乙丙\\x1b[31m", 8, False, ["甲乙丙", "\\x1b[31m"]),  # an escape stays whole
+        ("数据集wujin-2019", 12, False, ["数据集", "wujin-2019"]),
         ("一二三四，五六", 8, False, ["一二三", "四，五六"]),
         ("建设“桥头堡”和示范区", 10, False, ["建设“桥头", "堡”和示范", "区"]),
         ("文体广电和旅游局、卫生健康局等", 18, True, ["文体广电和旅游局、", "卫生健康局等"]),

@@ -27,8 +27,12 @@ CLOSING = "，。、；：？！”’）》」』】〕〉…—,.;:?!)]}%％�
 # Never at the end of a line: kept with the character after.
 OPENING = "“‘（《「『【〔〈([{"
 # An unbreakable run: a number with its point and percent sign, a Latin word or code.
-# (An escaped control character, \x1b or \u202e, is one atom too.)
-_ATOM = r"\\x[0-9a-f]{2}|\\u[0-9a-f]{4}|[0-9A-Za-z０-９Ａ-Ｚａ-ｚ.%．％‰]+|…+|—+|\s+|."
+# (An escaped control character, \x1b or \u202e, is one atom too; so is a name like
+# wujin-2019 or a range like 3-5.)
+_ATOM = (
+    r"\\x[0-9a-f]{2}|\\u[0-9a-f]{4}"
+    r"|[0-9A-Za-z０-９Ａ-Ｚａ-ｚ.%．％‰]+(?:[-_][0-9A-Za-z０-９Ａ-Ｚａ-ｚ.%．％‰]+)*|…+|—+|\s+|."
+)
 _RUN = re.compile(_ATOM, re.DOTALL)
 # A number keeps the words that qualify it (8.5%左右, 500强, 10%以上) when they fit together.
 _QUALIFIED = re.compile(
