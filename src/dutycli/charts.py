@@ -39,12 +39,16 @@ def stats(console: Any, frame: pl.DataFrame, hidden: dict[str, int]) -> None:
     from dutycli.render import safe_text
 
     totals = frame.filter(frame.get_column("section") == "dataset")
+    # The totals on as few lines as fit, a line breaking between two totals, never inside one.
     line = Text()
-    for index, (name, count) in enumerate(totals.select("name", "count").iter_rows()):
-        if index:
+    for name, count in totals.select("name", "count").iter_rows():
+        item = Text(str(count), style="bold").append(f" {TOTAL_LABELS.get(name, name)}")
+        if line and line.cell_len + 3 + item.cell_len > console.width:
+            console.print(line)
+            line = Text()
+        if line:
             line.append(" · ")
-        line.append(str(count), style="bold")
-        line.append(f" {TOTAL_LABELS.get(name, name)}")
+        line.append_text(item)
     console.print(line)
     for section, title in SECTION_TITLES.items():
         rows = frame.filter(frame.get_column("section") == section)
@@ -81,33 +85,63 @@ def stats(console: Any, frame: pl.DataFrame, hidden: dict[str, int]) -> None:
     )
 
 
-def matrix(console: Any, frame: pl.DataFrame, limit: int | None) -> None:
-    """Leaders down, units across (the first ``limit``), each cell shaded by its count.
+# A unit header takes lines of at most this many cells (three CJK characters), not one per line.
+MATRIX_HEADER_WIDTH = 6
 
-    The 合计 column sums every unit, shown or not.
+
+def matrix(console: Any, frame: pl.DataFrame, limit: int | None) -> None:
+    """Leaders down, units across (the first ``limit``, as many as fit), each cell shaded.
+
+    The leader column and 合计 always show, and 合计 sums every unit, shown or not; the
+    footer counts the units left out, by ``limit`` or by the terminal's width.
     """
+    from rich.cells import cell_len
     from rich.table import Table
     from rich.text import Text
 
+    from dutycli import wrap
     from dutycli.render import safe_text
     from dutycli.schema import LABELS
 
     totals = [sum(v or 0 for v in row[1:]) for row in frame.iter_rows()]
-    hidden_units = max(0, len(frame.columns) - 1 - limit) if limit else 0
-    if hidden_units:
-        frame = frame.select(frame.columns[: 1 + (limit or 0)])
-    units = frame.columns[1:]
+    header = LABELS.get(frame.columns[0], frame.columns[0])
+    leaders = [safe_text(str(v), keep_newlines=False) for v in frame.get_column(frame.columns[0])]
+    leader_width = max([cell_len(header), *(t.cell_len for t in leaders)])
+    total_width = max([cell_len("合计"), *(len(str(t)) for t in totals)])
+    # Rich's box: a border before every column and after the last, one space padding each side.
+    room = console.width - (leader_width + 3) - (total_width + 3) - 1
+    shown: list[tuple[str, int]] = []
+    wanted = len(frame.columns) - 1 if not limit else min(limit, len(frame.columns) - 1)
+    for unit in frame.columns[1 : 1 + wanted]:
+        values = [v for v in frame.get_column(unit).to_list() if v]
+        width = max(
+            min(cell_len(safe_text(unit, keep_newlines=False).plain), MATRIX_HEADER_WIDTH),
+            max((len(str(v)) + 2 for v in values), default=1),
+        )
+        if width + 3 > room:
+            break
+        room -= width + 3
+        shown.append((unit, width))
+    # Room left over: whole names on one line, as many as it allows, the busiest first.
+    for index, (unit, width) in enumerate(shown):
+        full = cell_len(safe_text(unit, keep_newlines=False).plain)
+        if width < full <= width + room:
+            room -= full - width
+            shown[index] = (unit, full)
+    by_width = wanted - len(shown)
+    hidden_units = len(frame.columns) - 1 - len(shown)
+    units = [unit for unit, _ in shown]
     peak = max((int(frame.get_column(u).max() or 0) for u in units), default=0)  # type: ignore[arg-type]
     table = Table(header_style="bold")
-    table.add_column(LABELS.get(frame.columns[0], frame.columns[0]), no_wrap=True)
-    for unit in units:
-        table.add_column(
-            safe_text(unit, keep_newlines=False), justify="right", overflow="fold", min_width=3
-        )
-    table.add_column("合计", justify="right", style="bold")
-    for row, total in zip(frame.iter_rows(), totals, strict=True):
-        cells = [safe_text(str(row[0]), keep_newlines=False)]
-        for value in row[1:]:
+    table.add_column(header, no_wrap=True, width=leader_width)
+    for unit, width in shown:
+        title = wrap.wrap(safe_text(unit, keep_newlines=False), width)
+        title.justify = "left"  # a two-line name reads from its start
+        table.add_column(title, justify="right", width=width, overflow="fold")
+    table.add_column("合计", justify="right", style="bold", width=total_width, no_wrap=True)
+    for leader, row, total in zip(leaders, frame.select(units).iter_rows(), totals, strict=True):
+        cells = [leader]
+        for value in row:
             if not value:
                 cells.append(Text("·", style="dim"))
                 continue
@@ -117,9 +151,10 @@ def matrix(console: Any, frame: pl.DataFrame, limit: int | None) -> None:
         table.add_row(*cells)
     console.print(table)
     if hidden_units:
+        hint = "终端宽度不够；" if by_width else "--top 0 显示全部；"
         console.print(
             Text(
-                f"……另有 {hidden_units} 个单位未显示（--top 0 显示全部；-f csv 或 xlsx 得到完整透视表）",
+                f"……另有 {hidden_units} 个单位未显示（{hint}-f csv 或 xlsx 得到完整透视表）",
                 style="dim",
             )
         )

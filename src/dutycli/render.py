@@ -18,7 +18,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 
 from dutycli.errors import OutputClosed, OutputError, QueryError
-from dutycli.schema import INHERITABLE_COLUMNS, NAME_COLUMNS, NAME_JOINER, OPTIONAL_COLUMNS, label
+from dutycli.schema import (
+    DIFF_PREFIXES,
+    INHERITABLE_COLUMNS,
+    NAME_COLUMNS,
+    NAME_JOINER,
+    OPTIONAL_COLUMNS,
+    label,
+)
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -287,9 +294,32 @@ def _names_text(
     return text
 
 
+# Exploded results (--explode) name one leader/unit per row; their flags keep the list's name.
+EXPLODED_NAMES = {"leader": "leaders", "lead_unit": "lead_units"}
+# Columns that take the width left over; the others are as wide as their content, up to a cap.
+FLEX_COLUMNS = ("task", "old_task", "new_task", "phrase")
+FLEX_COMFORT = 30  # a task column this wide comes before widening the others
+COLUMN_CAPS = {"goal": 14, "deadline": 14, "dataset": 12}
+NAMES_CAP = 20  # 地方金融监督管理局、 fits
+TEXT_CAP = 30
+# The diff's change kinds, for people; CSV and JSON keep the machine values.
+CHANGE_LABELS = {"added": "新增", "removed": "删除", "changed": "变更"}
+
+
+@dataclass
+class _Column:
+    name: str
+    kind: Literal["number", "names", "text"]
+    cells: list[Text] = field(default_factory=list)
+    width: int = 0
+
+
 def _table(result: Result, file: Any = None) -> None:
+    import polars as pl
     from rich.table import Table
     from rich.text import Text
+
+    from dutycli import wrap
 
     frame = result.rows
     console = _console(file)
@@ -304,7 +334,7 @@ def _table(result: Result, file: Any = None) -> None:
     folded = {
         f"{c}_{flag}"
         for c in INHERITABLE_COLUMNS
-        if c in columns
+        if c in columns or c in {EXPLODED_NAMES.get(e) for e in columns}
         for flag in ("inherited", "open_ended")
     }
     shown = [c for c in columns if c not in folded]
@@ -317,37 +347,37 @@ def _table(result: Result, file: Any = None) -> None:
             if base in OPTIONAL_COLUMNS and not any(frame.get_column(column).to_list()):
                 hidden |= {column, f"{column}_inherited", f"{column}_open_ended"}
         shown = [c for c in shown if c not in hidden]
-    wide = {"task", "old_task", "new_task"}
-    table = Table(show_lines=True, header_style="bold", expand=bool(wide & set(shown)))
-    for column in shown:
-        options: dict[str, Any] = {"overflow": "fold"}
-        if column == "task":
-            options.update(ratio=1, min_width=16)  # the task text takes the width left over
-        elif column in ("goal", "deadline", *NAME_COLUMNS):
-            options.update(max_width=14 if column in ("goal", "deadline") else 16)
-        elif column in ("old_task", "new_task"):
-            options.update(ratio=1, min_width=12)
-        elif column == "dataset":
-            options.update(max_width=12)
-        elif column.startswith(("old_", "new_")) and column not in NUMBER_COLUMNS:
-            options.update(max_width=16)  # diff's name columns: leave the width to the texts
-        elif column in NUMBER_COLUMNS:
-            options.update(justify="right", no_wrap=True)
-        table.add_column(label(column), **options)
 
+    def kind(column: str) -> Literal["number", "names", "text"]:
+        if column in NUMBER_COLUMNS:
+            return "number"
+        base = column.removeprefix("old_").removeprefix("new_")
+        if base in NAME_COLUMNS or column in EXPLODED_NAMES or frame.schema[column] == pl.List:
+            return "names"
+        return "text"
+
+    table_columns = [_Column(column, kind(column)) for column in shown]
     any_inherited = False
     emphasize = set(result.highlight_names)
     for row in frame.iter_rows(named=True):
-        cells: list[Text] = []
-        for column in shown:
+        for spec in table_columns:
+            column = spec.name
             value = row[column]
-            if column in NAME_COLUMNS:
-                inherited = bool(row.get(f"{column}_inherited")) and bool(value)
+            names_of = EXPLODED_NAMES.get(column, column)
+            if names_of in NAME_COLUMNS:
+                names = ([value] if value else []) if column in EXPLODED_NAMES else value
+                inherited = bool(row.get(f"{names_of}_inherited")) and bool(names)
                 any_inherited |= inherited
-                cells.append(
-                    _names_text(value, inherited, bool(row.get(f"{column}_open_ended")), emphasize)
+                spec.cells.append(
+                    _names_text(
+                        names, inherited, bool(row.get(f"{names_of}_open_ended")), emphasize
+                    )
                 )
                 continue
+            if isinstance(value, float) and value.is_integer():
+                value = int(value)  # a whole number reads 5, not 5.0 (flat formats keep 5.0)
+            if column == "change":
+                value = CHANGE_LABELS.get(value, value)
             text = safe_text(
                 _cell_text(value) if not isinstance(value, bool) else ("是" if value else ""),
                 keep_newlines=column in MULTILINE_COLUMNS,
@@ -374,10 +404,29 @@ def _table(result: Result, file: Any = None) -> None:
                             keep_newlines=False,
                         )
                     )
-            cells.append(text)
-        table.add_row(*cells)
+            spec.cells.append(text)
+
+    _fit(table_columns, console.width)
+    table = Table(show_lines=True, header_style="bold")
+    for spec in table_columns:
+        table.add_column(
+            _header(spec.name, spec.width),
+            width=spec.width,
+            overflow="fold",  # only for a terminal too narrow for the layout
+            no_wrap=spec.kind == "number",
+            justify="right" if spec.kind == "number" else "left",
+        )
+    for index in range(len(frame)):
+        table.add_row(
+            *(
+                spec.cells[index]
+                if spec.kind == "number"
+                else wrap.wrap(spec.cells[index], spec.width, names=spec.kind == "names")
+                for spec in table_columns
+            )
+        )
     console.print(table)
-    console.print(Text(_count_line(result, len(frame)), style="bold"))
+    console.print(Text(_count_line(result, frame), style="bold"))
     if any_inherited:
         console.print(
             Text(
@@ -387,7 +436,108 @@ def _table(result: Result, file: Any = None) -> None:
         )
 
 
-def _count_line(result: Result, count: int) -> str:
+def _header(column: str, width: int) -> Text:
+    """A column's label, on two lines when narrower than it: 原/新 on a line of its own."""
+    from rich.cells import cell_len
+    from rich.text import Text
+
+    from dutycli import wrap
+
+    text = label(column)
+    if cell_len(text) > width and column.startswith(tuple(DIFF_PREFIXES)):
+        base = label(column.split("_", 1)[1])
+        return Text(text[: len(text) - len(base)] + "\n").append_text(wrap.wrap(Text(base), width))
+    return wrap.wrap(Text(text), width)
+
+
+def _fit(columns: list[_Column], console_width: int) -> None:
+    """Column widths for a terminal ``console_width`` cells wide (sets ``width`` on each).
+
+    Every column gets the width below which its content would break badly (a name, a
+    number); then numbers their header's width, the task text a comfortable width, the
+    other columns their content's (capped), and the task text the rest.
+    """
+    from rich.cells import cell_len
+
+    from dutycli import wrap
+
+    # Rich's box: a border before every column and after the last, one space of padding each side.
+    available = console_width - 3 * len(columns) - 1
+    least: list[int] = []
+    wanted: list[int] = []
+    natural: list[int] = []
+    for spec in columns:
+        header = cell_len(label(spec.name))
+        base = spec.name.removeprefix("old_").removeprefix("new_")
+        plains = [cell.plain for cell in spec.cells]
+        longest = max([header, *(wrap.longest_line(p) for p in plains)])
+        natural.append(longest)
+        if spec.kind == "number":
+            # Numbers never wrap; a narrow terminal wraps their header instead.
+            least.append(max([2, *(cell_len(p) for p in plains)]))
+            wanted.append(longest)
+            continue
+        unbreakable = max([0, *(wrap.widest(p, names=spec.kind == "names") for p in plains)])
+        if spec.name in FLEX_COLUMNS:
+            cap = longest
+            floor = min(longest, max(header, unbreakable, 16))
+        else:
+            cap = COLUMN_CAPS.get(base, NAMES_CAP if spec.kind == "names" else TEXT_CAP)
+            # A name column may wrap its header rather than squeeze the task text.
+            # (原/新 then goes on a line of its own above the label: 原 / 分管领导).
+            short_header = cell_len(label(base)) if base != spec.name else header
+            floor = max(unbreakable, min(short_header, 8))
+            floor = min(floor, cap, longest)
+        least.append(floor)
+        wanted.append(min(longest, max(cap, floor)))
+    widths = list(least)
+    flex = [i for i, spec in enumerate(columns) if spec.name in FLEX_COLUMNS]
+    others = [i for i, spec in enumerate(columns) if spec.kind != "number" and i not in flex]
+    numbers = [i for i, spec in enumerate(columns) if spec.kind == "number"]
+
+    spare = available - sum(widths)
+
+    def grow(indexes: list[int], targets: list[int]) -> None:
+        # One cell at a time to the narrowest column still short of its target: a fair share.
+        nonlocal spare
+        while spare > 0:
+            short = [i for i in indexes if widths[i] < targets[i]]
+            if not short:
+                return
+            narrowest = min(short, key=lambda i: widths[i])
+            widths[narrowest] += 1
+            spare -= 1
+
+    # Too narrow even for that: take from the task text first (it wraps anywhere), then
+    # from other text, and only then split names; below 4 cells Rich folds what is left.
+    names = [i for i in others if columns[i].kind == "names"]
+    texts = [i for i in others if i not in names]
+    for group, floor in ((flex, 8), (texts, 6), (flex + texts + names, 4)):
+        while spare < 0:
+            candidates = [i for i in group if widths[i] > floor]
+            if not candidates:
+                break
+            widest = max(candidates, key=lambda i: widths[i])
+            widths[widest] -= 1
+            spare += 1
+    grow(numbers, wanted)
+    grow(flex, [min(w, FLEX_COMFORT) for w in wanted])
+    grow(others, wanted)
+    grow(flex, wanted)
+    if not flex:
+        grow(others, natural)  # no task text to give the room to: let long values unfold
+    for spec, width in zip(columns, widths, strict=True):
+        spec.width = width
+
+
+def _count_line(result: Result, frame: pl.DataFrame) -> str:
+    count = len(frame)
+    if result.kind == "tasks" and EXPLODED_NAMES.keys() & set(frame.columns):
+        # --explode: a row is a task × leader × unit, so rows and tasks are different counts.
+        if "id" not in frame.columns:
+            return f"共 {count} 行"
+        keys = [c for c in ("dataset", "id") if c in frame.columns]
+        return f"共 {count} 行（{frame.select(keys).n_unique()} 条任务）"
     noun = {
         "tasks": "条任务",
         "names": "个名称",
@@ -425,12 +575,13 @@ def _picture(console: Any, result: Result) -> None:
 
 
 def _record(console: Any, frame: pl.DataFrame) -> None:
+    from rich.cells import cell_len
     from rich.table import Table
 
+    from dutycli import wrap
+
     for row in frame.iter_rows(named=True):
-        table = Table(show_header=False, show_lines=True)
-        table.add_column("字段", style="bold", no_wrap=True)
-        table.add_column("值", overflow="fold")
+        fields: list[tuple[str, Text]] = []
         for column, value in row.items():
             if column.endswith("_source_id"):
                 continue
@@ -443,16 +594,30 @@ def _record(console: Any, frame: pl.DataFrame) -> None:
                     bool(row.get(f"{column}_open_ended")),
                     set(),
                 )
-                text.append_text(safe_text(_provenance(row, column), "italic"))
-                table.add_row(label(column), text)
+                fields.append((column, text))
             elif column in INHERITABLE_COLUMNS:
                 text = safe_text(_cell_text(value))
                 if row.get(f"{column}_inherited") and value:
                     text.append(f" {INHERITED_MARK}", style="cyan")
-                text.append_text(safe_text(_provenance(row, column), "italic"))
-                table.add_row(label(column), text)
+                fields.append((column, text))
             elif not column.endswith(("_inherited", "_open_ended")):
-                table.add_row(label(column), safe_text(_cell_text(value)))
+                fields.append((column, safe_text(_cell_text(value))))
+        label_width = max(cell_len(label(column)) for column, _ in fields)
+        # Two columns: borders and padding take 7 cells.
+        width = max(console.width - label_width - 7, 8)
+        table = Table(show_header=False, show_lines=True)
+        table.add_column("字段", style="bold", no_wrap=True, width=label_width)
+        table.add_column("值", overflow="fold", width=width)
+        for column, text in fields:
+            text = wrap.wrap(text, width, names=column in NAME_COLUMNS)
+            if column in INHERITABLE_COLUMNS:
+                # The provenance note follows the names, on a line of its own when they fill one.
+                note = safe_text(_provenance(row, column), "italic")
+                last = text.plain.rsplit("\n", 1)[-1]
+                if cell_len(last) + note.cell_len > width:
+                    text.append("\n")
+                text.append_text(wrap.wrap(note, width))
+            table.add_row(label(column), text)
         console.print(table)
 
 
