@@ -70,3 +70,42 @@ def _no_ambient_dataset(monkeypatch: pytest.MonkeyPatch, cache_dir: Path) -> Non
     monkeypatch.delenv("DUTYCLI_DATA", raising=False)
     monkeypatch.delenv("DUTYCLI_NO_CACHE", raising=False)
     monkeypatch.setenv("DUTYCLI_CACHE_DIR", str(cache_dir))
+
+
+def run_in_terminal(
+    *args: str, columns: int | None = None, env: dict[str, str] | None = None
+) -> tuple[int, str]:
+    """Run the installed ``dutycli`` on a pseudo-terminal; return its exit code and the screen.
+
+    With ``columns`` the terminal has that width (and COLUMNS/LINES are unset, so Rich asks
+    the terminal); otherwise the environment decides.
+    """
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    primary, secondary = pty.openpty()
+    environment = {k: v for k, v in os.environ.items() if k != "DUTYCLI_DATA"}
+    if columns is not None:
+        fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
+        environment = {k: v for k, v in environment.items() if k not in ("COLUMNS", "LINES")}
+    process = subprocess.Popen(
+        [dutycli_executable(), *args],
+        stdin=secondary,
+        stdout=secondary,
+        stderr=secondary,
+        env={**environment, "TERM": "xterm-256color", **(env or {})},
+    )
+    os.close(secondary)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(primary, 65536)
+        except OSError:  # the terminal closes when the process ends (EIO on Linux)
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(primary)
+    return process.wait(timeout=60), b"".join(chunks).decode("utf-8")

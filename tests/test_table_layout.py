@@ -7,14 +7,8 @@ pseudo-terminal), parsed back into cells, and checked against the dataset itself
 from __future__ import annotations
 
 import csv
-import fcntl
 import io
-import os
-import pty
 import re
-import struct
-import subprocess
-import termios
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +17,7 @@ from rich.cells import cell_len
 
 from dutycli import dataset, wrap
 
-from .conftest import DATASET, dutycli_executable, run_cli
+from .conftest import DATASET, run_cli, run_in_terminal
 from .test_datasets import build_2020
 
 WIDTHS = (80, 100, 140)
@@ -214,29 +208,9 @@ def test_matrix_shows_the_units_that_fit_and_counts_the_rest(width: int) -> None
 
 
 def test_matrix_in_a_real_80_column_terminal_is_not_cropped() -> None:
-    primary, secondary = pty.openpty()
-    fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 80, 0, 0))
-    environment = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
-    process = subprocess.Popen(
-        [dutycli_executable(), "--data", str(DATASET), "matrix"],
-        stdin=secondary,
-        stdout=secondary,
-        stderr=secondary,
-        env={**environment, "TERM": "xterm-256color"},
-    )
-    os.close(secondary)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(primary, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(primary)
-    assert process.wait(timeout=60) == 0
-    screen = re.sub(r"\x1b\[[0-9;]*m", "", b"".join(chunks).decode("utf-8"))
+    code, screen = run_in_terminal("--data", str(DATASET), "matrix", columns=80)
+    assert code == 0
+    screen = re.sub(r"\x1b\[[0-9;]*m", "", screen)
     screen = screen.replace("\r\n", "\n")
     assert_fits(screen, 80)
     assert "合计" in screen and "另有" in screen

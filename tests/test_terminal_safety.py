@@ -10,10 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import pty
 import re
-import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -23,7 +20,7 @@ import pytest
 from dutycli import dataset, render
 from dutycli.schema import TASK_FIELDS
 
-from .conftest import Outcome, dutycli_executable, run_cli, run_process
+from .conftest import Outcome, run_cli, run_in_terminal, run_process
 
 MARKUP = "[bold]粗[/bold][/][link=https://evil.example/]点我[/link]:smile:[red]"
 ANSI = "\x1b[31m红\x1b[0m\x1b]8;;https://evil.example/\x07链\x1b]8;;\x07\x1b[2J\x1b[H"
@@ -213,27 +210,10 @@ def test_a_real_terminal_gets_no_escape_sequence_from_the_data(
 ) -> None:
     path, _ = hostile
     for command in (["list"], ["show", "1"], ["units"]):
-        primary, secondary = pty.openpty()
-        process = subprocess.Popen(
-            [dutycli_executable(), "--data", str(path), *command],
-            stdin=secondary,
-            stdout=secondary,
-            stderr=secondary,
-            env={**os.environ, "COLUMNS": "300", "LINES": "50", "TERM": "xterm-256color"},
+        code, screen = run_in_terminal(
+            "--data", str(path), *command, env={"COLUMNS": "300", "LINES": "50"}
         )
-        os.close(secondary)
-        chunks = []
-        while True:
-            try:
-                chunk = os.read(primary, 65536)
-            except OSError:
-                break
-            if not chunk:
-                break
-            chunks.append(chunk)
-        os.close(primary)
-        assert process.wait(timeout=60) == 0
-        screen = b"".join(chunks).decode("utf-8")
+        assert code == 0
         assert "━" in screen or "─" in screen  # it is a table, with Rich's own styling
         # The payload's sequences never reach the terminal: no colour, link, clear or bell.
         for sequence in ("\x1b[31m红", "\x1b]8;;https://evil", "\x1b[2J", "\x07", "\x00", "\u202e"):
