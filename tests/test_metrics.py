@@ -78,6 +78,7 @@ def tasks() -> list[dict[str, Any]]:
 def outcome(found: metrics.Metric) -> Target | str:
     if found.excluded:
         return found.excluded
+    assert found.value is not None  # every number read has a value
     return (found.indicator, found.verb, found.value, found.unit, found.qualifier)
 
 
@@ -124,15 +125,24 @@ def test_chinese_numerals_in_the_table_are_names_not_quantities(
     assert found == set(), found
 
 
-def test_goal_one_has_ten_numeric_targets_of_its_eleven_tasks(
+def test_goal_one_gives_all_eleven_main_targets(
     tasks: list[dict[str, Any]],
 ) -> None:
     goal_one = [t for t in tasks if t["goal_no"] == 1]
     assert len(goal_one) == 11
     rows = [(t["id"], m) for t in goal_one for m in metrics.targets(t["task"])]
-    assert [task_id for task_id, _ in rows] == list(range(1, 11))
+    assert [task_id for task_id, _ in rows] == list(range(1, 12))
     for task_id, found in rows:
         assert found.phrase == tasks[task_id - 1]["task"]
+    # The eleventh names no amount: a target all the same, with an empty value.
+    last = rows[-1][1]
+    assert (last.indicator, last.verb, last.value, last.unit) == ("节能减排", "完成", None, "")
+
+
+def test_assigned_targets_only_as_a_whole_clause() -> None:
+    assert [m.indicator for m in metrics.targets("安全生产完成省下达任务")] == ["安全生产"]
+    assert metrics.targets("积极争取完成上级下达目标的基础上再提高") == []
+    assert metrics.targets("推动节能减排") == []
 
 
 @pytest.mark.parametrize(
@@ -161,7 +171,11 @@ def test_metrics_command_lists_every_target_with_its_owners(
     result = run_cli("metrics", "-f", "json")
     assert result.exit_code == 0
     rows = json.loads(result.stdout)
-    targets = {k: v for k, v in LEDGER.items() if not isinstance(v, str)}
+    targets: dict[tuple[int, str], Any] = {
+        k: v for k, v in LEDGER.items() if not isinstance(v, str)
+    }
+    # The one target without an amount (value empty).
+    targets[(11, "节能减排完成上级下达目标")] = ("节能减排", "完成", None, "", "")
     assert len(rows) == len(targets)
     by_id = {t["id"]: t for t in tasks}
     for row in rows:
@@ -173,5 +187,8 @@ def test_metrics_command_lists_every_target_with_its_owners(
             for k, v in targets.items()
             if k[0] == row["id"] and not isinstance(v, str) and v[0] == row["indicator"]
         )
-        got = [row[k] or "" for k in ("indicator", "verb", "value", "unit", "qualifier")]
+        got = [
+            row[k] if k == "value" else row[k] or ""
+            for k in ("indicator", "verb", "value", "unit", "qualifier")
+        ]
         assert tuple(got) == targets[key]

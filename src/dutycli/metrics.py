@@ -96,7 +96,7 @@ class Metric:
 
     indicator: str
     verb: str
-    value: float
+    value: float | None  # None: a target without an amount (完成上级下达目标)
     unit: str
     qualifier: str
     phrase: str  # the clause of the task text the number stands in, verbatim
@@ -185,6 +185,28 @@ def extract(text: str) -> list[Metric]:
     return found
 
 
+# A target that names no amount but is checked all the same: 节能减排完成上级下达目标 stands among
+# the main targets of a work report. Read as a target whose value is empty.
+_ASSIGNED = re.compile(
+    r"(?P<indicator>[^，,；;。：:]+?)(?P<verb>完成|达到)(?P<object>(?:上级|省|市|区)(?:下达|确定)的?(?:目标|任务))"
+)
+
+
+def assigned(text: str) -> list[Metric]:
+    """Targets without an amount: a whole clause 'INDICATOR 完成/达到 上级下达目标'."""
+    found = []
+    for match in _ASSIGNED.finditer(text):
+        left, right = _clause_bounds(text, match.start(), match.end())
+        if (left, right) != match.span() or _NUMBER.search(match.group()):
+            continue  # only a clause that is nothing but the target
+        indicator = _strip(match.group("indicator"))
+        found.append(
+            Metric(indicator, match.group("verb"), None, "", "", match.group(), left, right)
+        )
+    return found
+
+
 def targets(text: str) -> list[Metric]:
-    """The quantitative targets of a task text, in order of appearance."""
-    return [m for m in extract(text) if not m.excluded]
+    """The targets of a task text, in order of appearance: numbers, and assigned targets."""
+    found = [m for m in extract(text) if not m.excluded] + assigned(text)
+    return sorted(found, key=lambda m: m.start)
