@@ -17,15 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from dutycli import dataset
 from dutycli.errors import DataError
 from dutycli.names import squeeze
 
 ALIASES_FILE = "aliases.yaml"
 ALIASES_FILES = (ALIASES_FILE, "aliases.yml")  # looked for in this order; never datasets
-
-_SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -71,22 +68,11 @@ def load(path: Path | None) -> Aliases:
         return NO_ALIASES
     try:
         text = path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise DataError(f"{path}: aliases file not found") from None
-    except IsADirectoryError:
-        raise DataError(f"{path}: is a directory, not an aliases file") from None
     except OSError as exc:
-        raise DataError(f"{path}: cannot read aliases: {exc.strerror or exc}") from None
+        raise dataset.read_failure(path, "aliases", exc) from None
     except UnicodeDecodeError as exc:
         raise DataError(f"{path}: aliases file is not UTF-8 text (byte {exc.start})") from None
-    try:
-        document = yaml.load(text, Loader=_SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f":{mark.line + 1}" if mark is not None else ""
-        raise DataError(f"{path}{where}: not valid YAML: {exc.problem or 'invalid YAML'}") from None
-    except yaml.YAMLError as exc:
-        raise DataError(f"{path}: not valid YAML: {exc}") from None
+    document = dataset.load_yaml(path, text)
     try:
         return _build(path, document)
     except ValueError as exc:

@@ -93,6 +93,16 @@ def write_atomic(text: str, target: Path, force: bool) -> None:
 COLUMNAR_MAGIC = {b"PAR1": "parquet", b"ARROW1": "ipc"}
 
 
+def read_failure(path: Path, what: str, exc: OSError) -> DataError:
+    """The one-line error for a file that could not be read (``what``: dataset, aliases…)."""
+    if isinstance(exc, FileNotFoundError):
+        return DataError(f"{path}: {what} file not found")
+    if isinstance(exc, IsADirectoryError):
+        article = "an" if what[0] in "aeiou" else "a"
+        return DataError(f"{path}: is a directory, not {article} {what} file")
+    return DataError(f"{path}: cannot read {what}: {exc.strerror or exc}")
+
+
 def read_source(path: Path) -> tuple[str | None, bytes]:
     """Open a dataset file once: ('parquet' or 'ipc', b"") for a columnar file, which is left
     for Polars to scan, or (None, every byte) for YAML. Failures are DataErrors naming the file.
@@ -104,12 +114,8 @@ def read_source(path: Path) -> tuple[str | None, bytes]:
                 if start.startswith(magic):
                     return kind, b""
             return None, start + handle.read()
-    except FileNotFoundError:
-        raise DataError(f"{path}: dataset file not found") from None
-    except IsADirectoryError:
-        raise DataError(f"{path}: is a directory, not a dataset file") from None
     except OSError as exc:
-        raise DataError(f"{path}: cannot read dataset: {exc.strerror or exc}") from None
+        raise read_failure(path, "dataset", exc) from None
 
 
 def read(path: Path) -> Dataset:
@@ -128,22 +134,7 @@ def parse(path: Path, raw: bytes) -> Dataset:
         raise DataError(
             f"{path}: not a YAML dataset (not UTF-8 text at byte {exc.start})"
         ) from None
-    try:
-        document = yaml.load(text, Loader=_StrictLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f":{mark.line + 1}" if mark is not None else ""
-        problem = exc.problem or exc.context or "invalid YAML"
-        raise DataError(f"{path}{where}: not valid YAML: {problem}") from None
-    except yaml.reader.ReaderError as exc:
-        # A character YAML does not allow in a file (NUL, most C0 controls): name it and its line.
-        at = text.count("\n", 0, exc.position) + 1
-        character = exc.character if isinstance(exc.character, int) else ord(exc.character)
-        raise DataError(
-            f"{path}:{at}: not valid YAML: unacceptable character #x{character:04x}: {exc.reason}"
-        ) from None
-    except yaml.YAMLError as exc:
-        raise DataError(f"{path}: not valid YAML: {str(exc).splitlines()[0]}") from None
+    document = load_yaml(path, text)
     if document is None and not text.strip():
         raise DataError(f"{path}: empty file, not a dataset")
     try:
@@ -166,6 +157,26 @@ def validate_tasks(path: Path, tasks: list[Any], meta: dict[str, Any]) -> Datase
         if not any(g["number"] == task["goal_no"] for g in goals):
             goals.append({"number": task["goal_no"], "name": task["goal"]})
     return data
+
+
+def load_yaml(path: Path, text: str) -> Any:
+    """Parse YAML text with the safe, strict loader; a failure is one line naming file and line."""
+    try:
+        return yaml.load(text, Loader=_StrictLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f":{mark.line + 1}" if mark is not None else ""
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise DataError(f"{path}{where}: not valid YAML: {problem}") from None
+    except yaml.reader.ReaderError as exc:
+        # A character YAML does not allow in a file (NUL, most C0 controls): name it and its line.
+        at = text.count("\n", 0, exc.position) + 1
+        character = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        raise DataError(
+            f"{path}:{at}: not valid YAML: unacceptable character #x{character:04x}: {exc.reason}"
+        ) from None
+    except yaml.YAMLError as exc:
+        raise DataError(f"{path}: not valid YAML: {str(exc).splitlines()[0]}") from None
 
 
 class _SchemaError(Exception):
