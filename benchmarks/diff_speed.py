@@ -13,22 +13,13 @@ from __future__ import annotations
 import copy
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
 from dutycli import dataset, diff
+from timing import best_of
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def best_of(repeat: int, action: Any) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def tables(copies: int, one_goal: bool) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:

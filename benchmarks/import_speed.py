@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import sys
 import tempfile
-import time
 from pathlib import Path
-from typing import Any
 
 from dutycli.importer import import_file
+from timing import best_of
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -29,15 +28,6 @@ from tests.tables import (  # noqa: E402 - the test writers live beside the test
     write_xlsx,
 )
 from tests.test_formats import wujin_table  # noqa: E402
-
-
-def best_of(repeat: int, action: Any) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def repeated(copies: int) -> Table:
