@@ -211,10 +211,6 @@ def match_goals(frame: Frame, target: str) -> list[int]:
     return found
 
 
-def with_goals(frame: Frame, numbers: list[int]) -> Frame:
-    return frame.filter(pl.col("goal_no").is_in(pl.Series(numbers, dtype=pl.Int64).implode()))
-
-
 def keyword_patterns(keywords: list[str], regex: bool) -> list[str]:
     """Case-insensitive Rust-regex patterns for keywords; a bad regex is a QueryError."""
     patterns = []
