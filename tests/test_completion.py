@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from typer.main import get_command
 
-from dutycli import completion, completion_protocol, completion_scripts, dataset
+from dutycli import completion, completion_protocol, completion_scripts, dataset, locations
 from dutycli.cli import app
 from dutycli.schema import LABELS, TASK_FIELDS
 
@@ -416,7 +416,7 @@ def test_fast_path_table_matches_the_commands() -> None:
         for option, completes in value_options.items():
             assert (option_kinds[option] is not None) == completes, (name, option)
     global_values = [o for p in group.params if not getattr(p, "is_flag", False) for o in p.opts]
-    assert global_values == list(completion_protocol.GLOBAL_VALUE_OPTIONS)
+    assert global_values == list(locations.GLOBAL_VALUE_OPTIONS)
 
 
 def two_tables(folder: Path) -> Path:

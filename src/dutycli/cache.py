@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from dutycli import __version__
 from dutycli.files import write_atomically
+from dutycli.locations import cache_home
 from dutycli.schema import TASK_FIELDS
 
 if TYPE_CHECKING:
@@ -36,8 +37,8 @@ def directory() -> Path | None:
     chosen = os.environ.get("DUTYCLI_CACHE_DIR")
     if chosen:
         return Path(chosen)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "dutycli"
+    base = cache_home()
+    return Path(base) / "dutycli" if base is not None else None
 
 
 def _key(path: Path, raw: bytes) -> dict[str, Any] | None:

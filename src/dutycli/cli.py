@@ -27,6 +27,7 @@ from dutycli.errors import (
     OutputError,
     QueryError,
 )
+from dutycli.locations import GLOBAL_VALUE_OPTIONS
 from dutycli.schema import FORMATS, SUFFIX_FORMATS, UNIT_ROLES
 
 if TYPE_CHECKING:
@@ -1037,8 +1038,7 @@ def _silence_stdout() -> None:
         pass
 
 
-# The options before the command that take a value (a test keeps this in step with main()).
-GROUP_VALUE_OPTIONS = ("--data", "--aliases")
+GROUP_VALUE_OPTIONS = GLOBAL_VALUE_OPTIONS  # the options before the command that take a value
 
 
 def run(argv: list[str]) -> int:
@@ -1078,7 +1078,7 @@ _PYDANTIC_WORDING = {
     "Value error, ": "",
     "Input should be a valid integer, unable to parse string as an integer": "not a whole number",
 }
-GLOBAL_OPTIONS = ("--data", "--aliases", "--version")
+GLOBAL_OPTIONS = (*GLOBAL_VALUE_OPTIONS, "--version")
 
 
 def _usage_message(exc: "typer._click.exceptions.UsageError") -> str:

@@ -15,14 +15,13 @@ from dutycli import aliases as aliases_module
 from dutycli import dataset
 from dutycli.aliases import Aliases
 from dutycli.errors import DataError, QueryError
+from dutycli.locations import DATASET_SUFFIXES
 from dutycli.schema import DATASET_FIELD
 
 if TYPE_CHECKING:
     import polars as pl
 
     from dutycli.loader import Table
-
-DATASET_SUFFIXES = (".yaml", ".yml", ".parquet", ".pq", ".arrow", ".ipc", ".feather")
 
 
 @dataclass

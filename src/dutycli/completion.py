@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import os
 
+from dutycli.locations import DATASET_SUFFIXES, cache_home
+
 # Not "from typing import ...": typing costs milliseconds on every TAB, and mypy reads
 # any TYPE_CHECKING constant as typing's.
 TYPE_CHECKING = False
@@ -57,7 +59,6 @@ SEVERAL_FIELDS = {"leaders": ("", "datasets"), "units": ("", "datasets")}
 SEVERAL_FIELDS.update(dict.fromkeys(("datasets", "diff", "stats", "matrix", "metrics"), ("", "")))
 
 # As collection.dataset_paths reads a --data folder (a test keeps the two in step).
-DATASET_SUFFIXES = (".yaml", ".yml", ".parquet", ".pq", ".arrow", ".ipc", ".feather")
 ALIASES_FILES = ("aliases.yaml", "aliases.yml")
 
 DEFAULT_DATASET = "wujin-2019.yaml"
@@ -168,9 +169,9 @@ def parse_tasks(path: str) -> list[dict[str, Any]]:
 
 def cache_path(dataset: str) -> str | None:
     """Where the tasks of ``dataset`` are cached: $XDG_CACHE_HOME (or ~/.cache)/dutycli."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    if not os.path.isabs(base):
-        return None  # as the XDG spec says: a relative path is ignored (and no cache is kept)
+    base = cache_home()
+    if base is None:
+        return None
     import zlib
 
     digest = zlib.crc32(dataset.encode("utf-8", "surrogateescape"))

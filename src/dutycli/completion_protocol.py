@@ -13,6 +13,7 @@ import os
 import sys
 
 from dutycli.completion import Item, Request, values
+from dutycli.locations import GLOBAL_VALUE_OPTIONS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -50,7 +51,6 @@ COMMANDS: dict[str, tuple[str | None, dict[str, str | None]]] = {
     "import": (None, {"--output": None, "-o": None, "--sheet": None}),
     "export": (None, {"--output": None, "-o": None, "--format": None, "-f": None}),
 }
-GLOBAL_VALUE_OPTIONS = ("--data", "--aliases")
 
 
 def request(args: list[str], incomplete: str) -> Request | None:
