@@ -21,7 +21,6 @@ from dutycli.errors import (
     EXIT_INTERRUPTED,
     EXIT_NOTHING_FOUND,
     EXIT_USAGE,
-    DataError,
     DutyError,
     OutputClosed,
     OutputError,
@@ -933,9 +932,8 @@ def import_source(
     from dutycli import dataset, render
     from dutycli.importer import import_file
 
-    if output is not None and not check and not force and output.exists():
-        # Refuse before the import's work and its report, not after.
-        raise DataError(f"{output}: already exists; use --force to replace it")
+    if output is not None and not check:
+        dataset.refuse_existing(output, force)  # before the import's work and report, not after
     document, report = import_file(source, sheet)
     for line in report.lines() if verbose or check else []:
         render.note(line)

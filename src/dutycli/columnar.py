@@ -126,8 +126,9 @@ def write(frame: pl.DataFrame, meta: dict[str, Any], target: Path, kind: str, fo
     """Write tasks (and, for Parquet, metadata) atomically: a temporary file, then a rename."""
     import polars as pl
 
-    if target.exists() and not force:
-        raise DataError(f"{target}: already exists; use --force to replace it")
+    from dutycli.dataset import refuse_existing
+
+    refuse_existing(target, force)
 
     def write_frame(out: BinaryIO) -> None:
         if kind == "parquet":

@@ -79,10 +79,15 @@ def dump(document: dict[str, Any]) -> str:
     return text
 
 
-def write_atomic(text: str, target: Path, force: bool) -> None:
-    """Write a dataset so that a reader never sees it half-written (see files.write_atomically)."""
+def refuse_existing(target: Path, force: bool) -> None:
+    """A dataset file is never replaced unless asked (--force)."""
     if target.exists() and not force:
         raise DataError(f"{target}: already exists; use --force to replace it")
+
+
+def write_atomic(text: str, target: Path, force: bool) -> None:
+    """Write a dataset so that a reader never sees it half-written (see files.write_atomically)."""
+    refuse_existing(target, force)
     try:
         write_atomically(target, lambda out: out.write(text.encode("utf-8")))
     except OSError as exc:
