@@ -1,8 +1,8 @@
 """Completion values from the data: unit and leader names, goals, task ids, fields, formats.
 
 Every TAB re-runs dutycli, so this module stays light: it imports neither Polars, Rich,
-Typer nor typing, reads datasets with PyYAML's C safe loader only, and keeps the few fields
-it needs in a small cache until a dataset file changes. Two callers:
+Typer nor typing, and works from the small per-file summaries of ``completion_data`` (names
+with task counts, goals, ids), cached until a dataset file changes. Two callers:
 
 - ``completion_protocol``: the entry point's fast path, which answers a value completion
   in Typer's completion protocol without starting Typer;
@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import os
 
-from dutycli.locations import DATASET_SUFFIXES, cache_home
+from dutycli.completion_data import MATRIX, NAME_SETS, file_summary
+from dutycli.locations import DATASET_SUFFIXES
 
 # Not "from typing import ...": typing costs milliseconds on every TAB, and mypy reads
 # any TYPE_CHECKING constant as typing's.
@@ -77,7 +78,7 @@ def default_path() -> str:
 
 
 def dataset_files(data: str | None) -> list[str]:
-    """The dataset files ``--data`` names: the file itself, or a folder's YAML files by name."""
+    """The dataset files ``--data`` names: the file itself, or a folder's dataset files by name."""
     root = os.path.expanduser(data or os.environ.get("DUTYCLI_DATA") or default_path())
     if not os.path.isdir(root):
         return [root]
@@ -100,100 +101,17 @@ def dataset_name(path: str) -> str:
     return os.path.splitext(os.path.basename(path))[0]
 
 
-def read_tasks(data: str | None, only: list[str] | None = None) -> list[dict[str, Any]]:
-    """The tasks of every dataset (or of the ``--dataset`` ones): the fields completion uses.
+def summaries(data: str | None, only: list[str] | None = None) -> list[dict[str, Any]]:
+    """What completion knows of every dataset (or of the ``--dataset`` ones).
 
     A file that cannot be read adds nothing: completion stays quiet about errors.
     """
-    tasks: list[dict[str, Any]] = []
-    for path in dataset_files(data):
-        if not only or dataset_name(path) in only:
-            tasks += file_tasks(path)
-    return tasks
-
-
-# Only what completion shows is kept (a task's text only as far as its description needs).
-TASK_KEYS = ("id", "goal_no", "goal", "task", "leaders", "lead_units", "partner_units")
-CACHE_VERSION = 1
-
-
-def file_tasks(path: str) -> list[dict[str, Any]]:
-    """One dataset file's tasks, from the cache while the file is unchanged, else parsed."""
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return []
-    absolute = os.path.abspath(path)
-    key = [absolute, stat.st_mtime_ns, stat.st_size, stat.st_ino, CACHE_VERSION]
-    cache = cache_path(absolute)
-    if cache is not None:
-        import json
-
-        try:
-            with open(cache, encoding="utf-8") as handle:
-                cached = json.load(handle)
-            if cached["key"] == key:
-                return [dict(zip(TASK_KEYS, row, strict=True)) for row in cached["tasks"]]
-        except (OSError, ValueError, LookupError, TypeError):
-            pass  # no cache yet, or an unusable one: parse the file
-    tasks = parse_tasks(path)
-    import time
-
-    # A file changed within the last seconds could change again within the clock's
-    # granularity, unseen by its mtime: cache it only once it has settled.
-    if cache is not None and tasks and stat.st_mtime < time.time() - 2:
-        write_cache(cache, key, tasks)
-    return tasks
-
-
-def parse_tasks(path: str) -> list[dict[str, Any]]:
-    import yaml
-
-    try:
-        with open(path, encoding="utf-8-sig") as handle:
-            document = yaml.load(
-                handle.read(), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-            )
-    except (OSError, ValueError, yaml.YAMLError):
-        return []
-    if not isinstance(document, dict) or not isinstance(document.get("tasks"), list):
-        return []
-    tasks = []
-    for task in document["tasks"]:
-        if isinstance(task, dict):
-            kept = {key: task.get(key) for key in TASK_KEYS}
-            kept["task"] = " ".join(str(task.get("task", "")).split())[:40]
-            tasks.append(kept)
-    return tasks
-
-
-def cache_path(dataset: str) -> str | None:
-    """Where the tasks of ``dataset`` are cached: $XDG_CACHE_HOME (or ~/.cache)/dutycli."""
-    base = cache_home()
-    if base is None:
-        return None
-    import zlib
-
-    digest = zlib.crc32(dataset.encode("utf-8", "surrogateescape"))
-    name = f"{digest:08x}-{os.path.basename(dataset)}.json"
-    return os.path.join(base, "dutycli", "completion", name)
-
-
-def write_cache(cache: str, key: list[Any], tasks: list[dict[str, Any]]) -> None:
-    import json
-
-    rows = [[task[k] for k in TASK_KEYS] for task in tasks]
-    text = json.dumps({"key": key, "tasks": rows}, ensure_ascii=False)
-    from pathlib import Path
-
-    from dutycli.files import write_atomically
-
-    try:
-        os.makedirs(os.path.dirname(cache), exist_ok=True)
-        # A TAB running alongside sees the old file or the new, never half of one.
-        write_atomically(Path(cache), lambda out: out.write(text.encode("utf-8")), durable=False)
-    except (OSError, TypeError, ValueError):
-        pass  # no cache: the next TAB reads the dataset again
+    read = [
+        file_summary(path)
+        for path in dataset_files(data)
+        if not only or dataset_name(path) in only
+    ]
+    return [summary for summary in read if summary]
 
 
 def _count_label(count: int) -> str:
@@ -225,29 +143,27 @@ def ranked(items: Iterable[Item], incomplete: str) -> list[Item]:
 # --- candidates per kind --------------------------------------------------------------
 
 
-def name_items(tasks: list[dict[str, Any]], *columns: str) -> list[Item]:
-    """Every name of the columns with its task count, most tasks first (as ``dutycli units``)."""
+def name_items(summaries: list[dict[str, Any]], key: str) -> list[Item]:
+    """Every name of a name set with its task count, most tasks first (as ``dutycli units``)."""
     counts: dict[str, int] = {}
-    for task in tasks:
-        names = [n for c in columns if isinstance(task.get(c), list) for n in task[c]]
-        for name in dict.fromkeys(names):
-            if isinstance(name, str):
-                counts[name] = counts.get(name, 0) + 1
+    for summary in summaries:
+        for name, count in summary["names"].get(key, {}).items():
+            counts[name] = counts.get(name, 0) + count
     ordered = sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
     return [(name, _count_label(count)) for name, count in ordered]
 
 
-def goal_items(tasks: list[dict[str, Any]], incomplete: str) -> list[Item]:
+def goal_items(summaries: list[dict[str, Any]], incomplete: str) -> list[Item]:
     """Goal numbers (described by name and count) and goal names (described by count)."""
     counts: dict[int, int] = {}
     names: dict[int, str] = {}
     name_counts: dict[str, int] = {}
-    for task in tasks:
-        number, goal = task.get("goal_no"), task.get("goal")
-        if isinstance(number, int) and isinstance(goal, str):
-            counts[number] = counts.get(number, 0) + 1
+    # Goals come in the order tasks first name them: the first name of a number is its name.
+    for summary in summaries:
+        for number, goal, count in summary["goals"]:
+            counts[number] = counts.get(number, 0) + count
             names.setdefault(number, goal)
-            name_counts[goal] = name_counts.get(goal, 0) + 1
+            name_counts[goal] = name_counts.get(goal, 0) + count
     typed = incomplete.strip()
     numbers = [
         (str(n), f"{names[n]} · {_count_label(counts[n])}")
@@ -260,21 +176,23 @@ def goal_items(tasks: list[dict[str, Any]], incomplete: str) -> list[Item]:
     return (numbers if not typed else []) + by_name
 
 
-def task_items(tasks: list[dict[str, Any]], incomplete: str) -> list[Item]:
-    """Task ids that start with what was typed, described by the start of their text."""
+def task_items(summaries: list[dict[str, Any]], incomplete: str) -> list[Item]:
+    """Task ids that start with what was typed, described by the start of their text.
+
+    A dataset of more than completion_data.MAX_IDS tasks offers none.
+    """
     items: dict[str, str] = {}
-    for task in tasks:
-        task_id, text = task.get("id"), task.get("task")
-        if isinstance(task_id, int) and str(task_id).startswith(incomplete.strip()):
-            short = " ".join(str(text).split())
-            items.setdefault(str(task_id), short if len(short) <= 20 else short[:19] + "…")
+    for summary in summaries:
+        for task_id, short in summary["ids"] or ():
+            if str(task_id).startswith(incomplete.strip()):
+                items.setdefault(str(task_id), short)
     return sorted(items.items(), key=lambda item: int(item[0]))
 
 
 def dataset_items(data: str | None, incomplete: str) -> list[Item]:
     """The dataset names of a ``--data`` folder (file names without .yaml), with task counts."""
     items = [
-        (dataset_name(path), _count_label(len(read_tasks(path))))
+        (dataset_name(path), _count_label(sum(s["tasks"] for s in summaries(path))))
         for path in dataset_files(data)
         if os.path.isfile(path)
     ]
@@ -358,8 +276,7 @@ def values(wanted: Request) -> list[Item]:
     kind, typed = wanted.kind, wanted.typed
     if kind == "field" and wanted.command == "matrix":
         # The matrix has a column per lead unit sharing a task with a leader.
-        tasks = [t for t in read_tasks(wanted.data, wanted.datasets) if t.get("leaders")]
-        units = name_items(tasks, "lead_units")
+        units = name_items(summaries(wanted.data, wanted.datasets), MATRIX)
         return field_items(wanted.command, typed, extra=units)
     if kind == "field":
         several = wanted.command != "diff" and len(dataset_files(wanted.data)) > 1
@@ -368,20 +285,21 @@ def values(wanted: Request) -> list[Item]:
         return format_items(typed)
     if kind == "dataset":
         return dataset_items(wanted.data, typed)
-    tasks = read_tasks(wanted.data, wanted.datasets)
+    read = summaries(wanted.data, wanted.datasets)
     if kind == "unit" and wanted.role == "lead":
-        return ranked(name_items(tasks, "lead_units"), typed)  # the usual case: no schema import
+        return ranked(name_items(read, "lead_units"), typed)  # the usual case: no schema import
     if kind in ("unit", "partner"):
         from dutycli.schema import UNIT_ROLES
 
         columns = UNIT_ROLES.get("partner" if kind == "partner" else wanted.role, ())
-        return ranked(name_items(tasks, *columns), typed)
+        key = next((k for k, named in NAME_SETS.items() if named == columns), "")
+        return ranked(name_items(read, key), typed)
     if kind == "leader":
-        return ranked(name_items(tasks, "leaders"), typed)
+        return ranked(name_items(read, "leaders"), typed)
     if kind == "target":
-        return goal_items(tasks, typed)
+        return goal_items(read, typed)
     if kind == "task":
-        return task_items(tasks, typed)
+        return task_items(read, typed)
     raise ValueError(f"unknown completion kind {kind!r}")
 
 
