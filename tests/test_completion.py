@@ -320,7 +320,17 @@ def test_fish_asks_first_whether_there_are_values() -> None:
 def test_a_broken_dataset_completes_nothing_quietly(tmp_path: Path) -> None:
     broken = tmp_path / "broken.yaml"
     broken.write_text("tasks: [unclosed", encoding="utf-8")
-    for data in (str(broken), str(tmp_path / "missing.yaml")):
+    not_parquet = tmp_path / "broken.parquet"
+    not_parquet.write_text("tasks: []", encoding="utf-8")
+    wrong_columns = tmp_path / "wrong.arrow"
+    import polars as pl
+
+    pl.DataFrame({"leaders": ["发改局"]}).write_ipc(wrong_columns)  # text, not lists of names
+    hour_ago = time.time() - 3600  # old enough to be cached, were it readable
+    for path in (broken, not_parquet, wrong_columns):
+        os.utime(path, (hour_ago, hour_ago))
+    missing = tmp_path / "missing.yaml"
+    for data in (broken, missing, not_parquet, wrong_columns, tmp_path):
         environ = {
             "_DUTYCLI_COMPLETE": "complete_bash",
             "COMP_WORDS": f"dutycli\n--data\n{data}\nby-unit\n发",
@@ -529,3 +539,137 @@ def test_field_lists_complete_their_last_name() -> None:
     assert [v for v, _ in completion.field_items("list", "units")] == with_units
     inherited = [f for f in TASK_FIELDS if f.endswith("_inherited")]
     assert [v for v, _ in completion.field_items("list", "inh")] == inherited
+
+
+# --- Parquet and Arrow IPC datasets ------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def columnar(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The shipped table exported as Parquet and IPC, and a folder mixing YAML and Parquet.
+
+    ``yaml_folder`` is the same folder with both tables as YAML (see two_tables).
+    """
+    folder = tmp_path_factory.mktemp("columnar")
+    paths = {"yaml_folder": two_tables(folder / "yaml")}
+    for name, suffix in (("parquet", ".parquet"), ("ipc", ".arrow")):
+        paths[name] = folder / f"wujin-2019{suffix}"  # the dataset name of the YAML
+        result = run_cli("export", "-o", str(paths[name]))
+        assert result.exit_code == 0, result.stderr
+    mixed = folder / "mixed"
+    mixed.mkdir()
+    shutil.copy(paths["yaml_folder"] / "wujin-2019.yaml", mixed)
+    source = str(paths["yaml_folder"] / "wujin-2020.yaml")
+    result = run_cli("--data", source, "export", "-o", str(mixed / "wujin-2020.parquet"))
+    assert result.exit_code == 0, result.stderr
+    paths["mixed"] = mixed
+    return paths
+
+
+def every_completion(data: str) -> dict[tuple[str, ...], list[completion.Item]]:
+    """What completion offers for names, goals, ids and datasets, over many typed words."""
+    got = {}
+    for kind, role in [("unit", r) for r in ("lead", "partner", "any")] + [
+        (kind, "lead") for kind in ("partner", "leader", "target", "task", "dataset")
+    ]:
+        for typed in ("", "发", "改", "1", "11", "营商", "陆", "wujin-2020"):
+            for chosen in ([], ["wujin-2020"]):
+                wanted = completion.Request(kind, typed, "list", data, chosen, role)
+                key = (kind, role, typed, *chosen)
+                got[key] = completion.values(wanted)
+    got[("matrix",)] = completion.values(completion.Request("field", "", "matrix", data))
+    return got
+
+
+@pytest.mark.parametrize(
+    ("columnar_data", "yaml_data"), [("parquet", ""), ("ipc", ""), ("mixed", "yaml_folder")]
+)
+def test_parquet_and_ipc_complete_as_their_yaml(
+    columnar: dict[str, Path], columnar_data: str, yaml_data: str
+) -> None:
+    data = str(columnar[columnar_data])
+    expected = every_completion(str(columnar[yaml_data]) if yaml_data else str(DATASET))
+    got = every_completion(data)
+    assert got == expected
+    assert got["leader", "lead", ""], "names are offered"
+    # And they are the names and counts the queries give for that data.
+    leaders = directory("leaders", "--data", data)
+    assert got["leader", "lead", ""] == [(str(r["name"]), f"{r['tasks']} 条任务") for r in leaders]
+
+
+@pytest.mark.parametrize("shell", SHELLS)
+def test_a_parquet_dataset_completes_in_the_shells(
+    shell: str, columnar: dict[str, Path], tmp_path: Path
+) -> None:
+    data = str(columnar["parquet"])
+    units = [str(row["name"]) for row in directory("units", "--data", data)]
+    got = offered(shell, f"dutycli --data {data} by-unit 发", tmp_path)
+    check_values(shell, got, units, "发")
+    got = offered(shell, "dutycli by-unit 改", tmp_path, env={"DUTYCLI_DATA": data})
+    check_values(shell, got, units, "改")
+
+
+def test_a_cached_parquet_dataset_loads_neither_polars_nor_typer(
+    columnar: dict[str, Path], tmp_path: Path
+) -> None:
+    data = tmp_path / "tasks.parquet"
+    shutil.copy(columnar["parquet"], data)
+    hour_ago = time.time() - 3600  # a file that just changed is not cached yet
+    os.utime(data, (hour_ago, hour_ago))
+    environ = {
+        "_DUTYCLI_COMPLETE": "complete_bash",
+        "COMP_WORDS": f"dutycli\n--data\n{data}\nby-unit\n发",
+        "COMP_CWORD": "4",
+    }
+    first = protocol(environ, fast=True)  # reads the file with Polars, writes the cache
+    assert first.stdout.decode().split() == ["发改局"] and first.stderr == b""
+    assert not {"polars", "rich", "typer", "yaml"} & completion_modules(environ)
+    assert protocol(environ, fast=True).stdout == first.stdout
+
+
+def test_a_large_dataset_caches_names_but_no_ids(
+    columnar: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import polars as pl
+
+    from dutycli import completion_data
+
+    # The shipped table repeated until it has more tasks than completion keeps ids for.
+    table = pl.read_parquet(columnar["parquet"])
+    copies = completion_data.MAX_IDS // table.height + 1
+    large = pl.concat([table] * copies).with_columns(id=pl.int_range(1, pl.len() + 1))
+    data = tmp_path / "large.parquet"
+    large.write_parquet(data)
+    hour_ago = time.time() - 3600
+    os.utime(data, (hour_ago, hour_ago))
+
+    def offered_values(kind: str, typed: str, path: Path = data) -> list[completion.Item]:
+        return completion.values(completion.Request(kind, typed, "list", str(path)))
+
+    for _ in ("read", "cached"):
+        units = offered_values("unit", "")
+        small_units = offered_values("unit", "", DATASET)
+        assert [name for name, _ in units] == [name for name, _ in small_units]
+        counts = [int(label.split()[0]) for _, label in units]
+        assert counts == [int(label.split()[0]) * copies for _, label in small_units]
+        assert [v for v, _ in offered_values("leader", "陆")] == ["陆秋明"]
+        assert offered_values("target", "1") and offered_values("dataset", "")
+        assert offered_values("task", "") == [] and offered_values("task", "1") == []
+    cache = Path(str(completion_data.cache_path(str(data.resolve()))))
+    assert cache.stat().st_size < 64 * 1024
+    summary = json.loads(cache.read_text(encoding="utf-8"))["summary"]
+    assert summary["tasks"] == large.height > completion_data.MAX_IDS
+    assert summary["ids"] is None
+    # Names and goals, as many as the shipped table has, not a row per task.
+    shipped = completion_data.file_summary(str(DATASET))
+    assert shipped is not None
+    assert [len(names) for names in summary["names"].values()] == [
+        len(names) for names in shipped["names"].values()
+    ]
+    assert len(summary["goals"]) == len(directory("targets"))
+    # A small file keeps its ids; the limit is the same for YAML.
+    assert len(offered_values("task", "", columnar["parquet"])) == table.height
+    monkeypatch.setattr(completion_data, "MAX_IDS", table.height - 1)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "other-cache"))
+    assert offered_values("task", "", DATASET) == []
+    assert offered_values("unit", "", DATASET) == small_units

@@ -107,9 +107,7 @@ def summaries(data: str | None, only: list[str] | None = None) -> list[dict[str,
     A file that cannot be read adds nothing: completion stays quiet about errors.
     """
     read = [
-        file_summary(path)
-        for path in dataset_files(data)
-        if not only or dataset_name(path) in only
+        file_summary(path) for path in dataset_files(data) if not only or dataset_name(path) in only
     ]
     return [summary for summary in read if summary]
 

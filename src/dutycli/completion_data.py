@@ -107,7 +107,7 @@ def summarize(tasks: list[dict[str, Any]]) -> dict[str, Any]:
     pairs: dict[tuple[int, str], int] = {}
     for task in tasks:
         number, goal = task.get("goal_no"), task.get("goal")
-        if _whole(number) and isinstance(goal, str):
+        if isinstance(number, int) and _whole(number) and isinstance(goal, str):
             pairs[number, goal] = pairs.get((number, goal), 0) + 1
     ids = None
     if len(tasks) <= MAX_IDS:
@@ -147,7 +147,9 @@ def columnar_summary(path: str, kind: str) -> dict[str, Any] | None:
     """The summary of a Parquet or IPC file, scanning only the columns each count needs."""
     try:
         import polars as pl
-
+    except ImportError:
+        return None
+    try:
         frame = pl.scan_parquet(path) if kind == "parquet" else pl.scan_ipc(path)
         empty = pl.lit([], dtype=pl.List(pl.String))
 
@@ -181,8 +183,8 @@ def columnar_summary(path: str, kind: str) -> dict[str, Any] | None:
             ],
             "ids": ids,
         }
-    except Exception:  # any unreadable or foreign file: completion offers nothing from it
-        return None
+    except (Exception, pl.exceptions.PanicException):
+        return None  # any unreadable or foreign file: completion offers nothing from it
 
 
 # --- the cache ------------------------------------------------------------------------------
