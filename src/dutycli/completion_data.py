@@ -39,6 +39,7 @@ NAME_SETS: dict[str, tuple[str, ...]] = {
     "units": ("lead_units", "partner_units"),
 }
 MATRIX = "matrix"
+SUMMARY_KEYS = {"tasks", "names", "goals", "ids"}
 COLUMNAR_SUFFIXES = {
     ".parquet": "parquet",
     ".pq": "parquet",
@@ -66,7 +67,7 @@ def file_summary(path: str) -> dict[str, Any] | None:
         try:
             with open(cache, encoding="utf-8") as handle:
                 cached = json.load(handle)
-            if cached["key"] == key and isinstance(cached["summary"], dict):
+            if cached["key"] == key and set(cached["summary"]) == SUMMARY_KEYS:
                 summary: dict[str, Any] = cached["summary"]
                 return summary
         except (OSError, ValueError, LookupError, TypeError):
@@ -158,8 +159,7 @@ def columnar_summary(path: str, kind: str) -> dict[str, Any] | None:
             names = tasks.select(listed.list.unique().alias("name")).explode("name")
             return names.drop_nulls().group_by("name").len()
 
-        sets = dict(NAME_SETS)
-        queries = [counted(frame, columns) for columns in sets.values()]
+        queries = [counted(frame, columns) for columns in NAME_SETS.values()]
         queries.append(counted(frame.filter(pl.col("leaders").list.len() > 0), ("lead_units",)))
         goals = frame.select("goal_no", "goal").drop_nulls()
         queries.append(goals.group_by("goal_no", "goal", maintain_order=True).len())
@@ -174,7 +174,7 @@ def columnar_summary(path: str, kind: str) -> dict[str, Any] | None:
             "tasks": total,
             "names": {
                 key: {name: n for name, n in named.iter_rows() if isinstance(name, str)}
-                for key, named in zip([*sets, MATRIX], name_frames, strict=True)
+                for key, named in zip([*NAME_SETS, MATRIX], name_frames, strict=True)
             },
             "goals": [
                 [number, goal, count]
