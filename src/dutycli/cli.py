@@ -876,16 +876,19 @@ def diff(
     the aliases (--aliases, else aliases.yaml beside OLD). Exit 0 when there are
     differences, 1 when there are none.
     """
-    from dutycli import aliases, collection, dataset
+    from dutycli import aliases, collection, loader
 
     state: State = ctx.obj
     paths = [collection.resolve(state.data, text) for text in (old, new)]
-    before, after = (dataset.read(path) for path in paths)
+    # Every file is read before Polars is imported: see loader.read.
+    sources = [loader.read(path) for path in paths]
     names = aliases.load(aliases.find(state.aliases, paths, None))
     from dutycli import diff as diff_module
+    from dutycli.query import collect
     from dutycli.render import Result
 
-    changes = diff_module.compare(before.tasks, after.tasks, names, cutoff)
+    before, after = (collect(loader.table(source).frame).to_dicts() for source in sources)
+    changes = diff_module.compare(before, after, names, cutoff)
     _respond(Result(diff_module.to_frame(changes), kind="changes"), fmt, fields)
 
 
