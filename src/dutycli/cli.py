@@ -398,22 +398,9 @@ def _goal_keys(frame: "pl.DataFrame | pl.LazyFrame", targets: list[str]) -> "pl.
 
 def _summary(ctx: typer.Context) -> None:
     loaded = _load(ctx)
-    import polars as pl
-
     from dutycli import query, render
 
-    frame = loaded.frame
-    sizes = query.collect(
-        frame.select(
-            pl.struct(query.goal_key(frame)).n_unique().alias("goals"), pl.len().alias("tasks")
-        )
-    )
-    counts = {
-        "goals": int(sizes.item(0, "goals")),
-        "tasks": int(sizes.item(0, "tasks")),
-        "leaders": len(query.known_names(frame, "leaders")),
-        "units": len(query.known_names(frame, "lead_units")),
-    }
+    counts = query.sizes(loaded.frame)
     if not loaded.several:
         table = loaded.tables[0]
         render.summary(table.meta, counts, str(table.path))
