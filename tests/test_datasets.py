@@ -411,6 +411,30 @@ def test_diff_table_and_formats(years: Fixture) -> None:
     assert picked.stdout.splitlines()[0] == "change,new_id"
 
 
+def test_diff_reads_every_dataset_format(years: Fixture, tmp_path: Path) -> None:
+    old, new = years.folder / "wujin-2019.yaml", years.folder / "wujin-2020.yaml"
+    as_yaml = run_cli("diff", str(old), str(new), "-f", "csv")
+    assert as_yaml.exit_code == 0 and len(rows(as_yaml.stdout)) > 1
+    # Aliases come from beside the old file: keep them beside the converted ones too.
+    shutil.copy(years.folder / "aliases.yaml", tmp_path / "aliases.yaml")
+    converted: dict[str, Path] = {}
+    for path, suffix in ((old, ".parquet"), (new, ".arrow"), (new, ".parquet")):
+        target = tmp_path / f"{path.stem}{suffix}"
+        assert run_cli("--data", str(path), "export", "-o", str(target)).exit_code == 0
+        converted[f"{path.stem}{suffix}"] = target
+    flat = tmp_path / "wujin-2020.jsonl"
+    flat.write_text(run_cli("--data", str(new), "list", "-f", "jsonl").stdout, encoding="utf-8")
+    for before, after in (
+        (converted["wujin-2019.parquet"], converted["wujin-2020.arrow"]),
+        (converted["wujin-2019.parquet"], new),
+        (old, converted["wujin-2020.parquet"]),
+        (converted["wujin-2019.parquet"], flat),
+    ):
+        result = run_cli("diff", str(before), str(after), "-f", "csv")
+        assert (result.exit_code, result.stdout) == (0, as_yaml.stdout), (before, after)
+        assert result.stderr == ""
+
+
 def test_diff_pairs_goals_by_name_when_numbers_move() -> None:
     old = [(1, "甲"), (2, "乙"), (3, "丙")]
     new = [(1, "乙"), (2, "丁"), (3, "丙")]

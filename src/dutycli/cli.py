@@ -398,22 +398,9 @@ def _goal_keys(frame: "pl.DataFrame | pl.LazyFrame", targets: list[str]) -> "pl.
 
 def _summary(ctx: typer.Context) -> None:
     loaded = _load(ctx)
-    import polars as pl
-
     from dutycli import query, render
 
-    frame = loaded.frame
-    sizes = query.collect(
-        frame.select(
-            pl.struct(query.goal_key(frame)).n_unique().alias("goals"), pl.len().alias("tasks")
-        )
-    )
-    counts = {
-        "goals": int(sizes.item(0, "goals")),
-        "tasks": int(sizes.item(0, "tasks")),
-        "leaders": len(query.known_names(frame, "leaders")),
-        "units": len(query.known_names(frame, "lead_units")),
-    }
+    counts = query.sizes(loaded.frame)
     if not loaded.several:
         table = loaded.tables[0]
         render.summary(table.meta, counts, str(table.path))
@@ -876,16 +863,19 @@ def diff(
     the aliases (--aliases, else aliases.yaml beside OLD). Exit 0 when there are
     differences, 1 when there are none.
     """
-    from dutycli import aliases, collection, dataset
+    from dutycli import aliases, collection, loader
 
     state: State = ctx.obj
     paths = [collection.resolve(state.data, text) for text in (old, new)]
-    before, after = (dataset.read(path) for path in paths)
+    # Every file is read before Polars is imported: see loader.read.
+    sources = [loader.read(path) for path in paths]
     names = aliases.load(aliases.find(state.aliases, paths, None))
     from dutycli import diff as diff_module
+    from dutycli.query import collect
     from dutycli.render import Result
 
-    changes = diff_module.compare(before.tasks, after.tasks, names, cutoff)
+    before, after = (collect(loader.table(source).frame).to_dicts() for source in sources)
+    changes = diff_module.compare(before, after, names, cutoff)
     _respond(Result(diff_module.to_frame(changes), kind="changes"), fmt, fields)
 
 

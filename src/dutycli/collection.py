@@ -129,24 +129,23 @@ def overview(collection: Collection, wanted: list[str] | None = None) -> pl.Data
     """One row per dataset: its name, title, label, counts and file."""
     import polars as pl
 
-    from dutycli.query import collect, known_names
+    from dutycli.query import sizes
 
     rows = []
     for table in collection.tables:
         name = dataset_name(table.path)
         if wanted and name not in wanted:
             continue
-        frame = table.frame
-        sizes = collect(frame.select(pl.col("goal_no").n_unique(), pl.len().alias("tasks")))
+        counts = sizes(table.frame)
         rows.append(
             {
                 DATASET_FIELD: name,
                 "title": str(table.meta.get("title", "")),
                 "label": str(table.meta.get("label", "")),
-                "goals": int(sizes.item(0, "goal_no")),
-                "tasks": int(sizes.item(0, "tasks")),
-                "leader_count": len(known_names(frame, "leaders")),
-                "unit_count": len(known_names(frame, "lead_units")),
+                "goals": counts["goals"],
+                "tasks": counts["tasks"],
+                "leader_count": counts["leaders"],
+                "unit_count": counts["units"],
                 "path": str(table.path),
             }
         )

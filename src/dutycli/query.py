@@ -128,6 +128,23 @@ def match_names(
     return NameMatch(query, found)
 
 
+def sizes(frame: Frame) -> dict[str, int]:
+    """How many goals, tasks, leaders and lead units: one pass over a scanned dataset."""
+
+    def distinct_names(column: str, name: str) -> pl.Expr:
+        return pl.col(column).explode().drop_nulls().n_unique().alias(name)
+
+    counts = collect(
+        frame.select(
+            pl.struct(goal_key(frame)).n_unique().alias("goals"),
+            pl.len().alias("tasks"),
+            distinct_names("leaders", "leaders"),
+            distinct_names("lead_units", "units"),
+        )
+    ).row(0, named=True)
+    return {key: int(value) for key, value in counts.items()}
+
+
 def suggest(query: str, candidates: list[str], limit: int = 3) -> str:
     wanted = squeeze(query)
     close = difflib.get_close_matches(wanted, candidates, n=limit, cutoff=0.34)
