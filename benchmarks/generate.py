@@ -28,7 +28,7 @@ from typing import Any
 
 from dutycli import columnar, dataset
 from dutycli.loader import task_schema
-from dutycli.schema import TASK_FIELDS
+from dutycli.schema import NAME_JOINER, TASK_FIELDS
 
 _CLAUSE_END = re.compile(r"(?<=[，；。])")
 
@@ -60,11 +60,14 @@ class Source:
         self.leader_pool = sorted(pool)
 
 
-def generate_columns(source: Source, size: int, seed: int) -> dict[str, list[Any]]:
-    """``size`` tasks as columns in schema order, table after table."""
+def generate_columns(
+    source: Source, size: int, seed: int, first_id: int = 1
+) -> dict[str, list[Any]]:
+    """``size`` tasks as columns in schema order, table after table, ids from ``first_id``."""
     rng = random.Random(seed)
     columns: dict[str, list[Any]] = {name: [] for name in TASK_FIELDS}
-    task_id = 0
+    task_id = first_id - 1
+    size += task_id
     while task_id < size:
         leaders = dict(
             zip(source.leaders, rng.sample(source.leader_pool, len(source.leaders)), strict=True)
@@ -100,10 +103,15 @@ _EMPTY: dict[str, Any] = {"int": 0, "str": "", "names": [], "bool": False}
 def write_yaml(columns: dict[str, list[Any]], meta: dict[str, Any], target: Path) -> None:
     # One task a line as a flow mapping (JSON is valid YAML): writing a million tasks with
     # PyYAML's dumper would take minutes; the loader reads this like any other dataset.
-    names = list(columns)
     with open(target, "w", encoding="utf-8", newline="\n") as out:
         out.write(dataset.dump({**meta}))
         out.write("tasks:\n")
+    append_yaml_tasks(columns, target)
+
+
+def append_yaml_tasks(columns: dict[str, list[Any]], target: Path) -> None:
+    names = list(columns)
+    with open(target, "a", encoding="utf-8", newline="\n") as out:
         for values in zip(*columns.values(), strict=True):
             out.write(
                 "- " + json.dumps(dict(zip(names, values, strict=True)), ensure_ascii=False) + "\n"
@@ -134,18 +142,60 @@ def main(argv: list[str] | None = None) -> int:
     formats = [f.strip() for f in args.formats.split(",") if f.strip()]
     for size in (int(s) for s in args.sizes.split(",")):
         stem = args.out / f"tasks-{size_label(size)}"
-        columns = generate_columns(source, size, args.seed)
-        frame = pl.DataFrame(columns, schema=task_schema())
-        for fmt in formats:
-            target = stem.with_suffix({"ipc": ".arrow"}.get(fmt, f".{fmt}"))
-            if fmt == "yaml":
-                write_yaml(columns, meta, target)
-            elif fmt == "csv":
-                flat(frame).write_csv(target)
-            else:
-                columnar.write(frame, meta, target, fmt, force=True)
+        targets = {fmt: stem.with_suffix({"ipc": ".arrow"}.get(fmt, f".{fmt}")) for fmt in formats}
+        if size <= CHUNK:
+            columns = generate_columns(source, size, args.seed)
+            frame = pl.DataFrame(columns, schema=task_schema())
+            for fmt, target in targets.items():
+                if fmt == "yaml":
+                    write_yaml(columns, meta, target)
+                elif fmt == "csv":
+                    flat(frame).write_csv(target)
+                else:
+                    columnar.write(frame, meta, target, fmt, force=True)
+        else:
+            write_in_chunks(source, size, args.seed, meta, targets)
+        for target in targets.values():
             print(f"wrote {target} ({target.stat().st_size / 1e6:.1f} MB)", file=sys.stderr)
     return 0
+
+
+# Tasks generated at a time: a million tasks as Python lists take a few GiB, ten million
+# would not fit. Whole tables (122 tasks), so that no table is cut in two.
+CHUNK = 122 * 8197
+
+
+def write_in_chunks(
+    source: Source, size: int, seed: int, meta: dict[str, Any], targets: dict[str, Path]
+) -> None:
+    """Generate ``size`` tasks chunk by chunk into Parquet parts, then stream them out."""
+    import tempfile
+
+    import polars as pl
+
+    with tempfile.TemporaryDirectory(dir=next(iter(targets.values())).parent) as parts_dir:
+        parts: list[Path] = []
+        for number, first in enumerate(range(0, size, CHUNK)):
+            columns = generate_columns(source, min(CHUNK, size - first), seed + number, first + 1)
+            part = Path(parts_dir) / f"part-{number:04d}.parquet"
+            pl.DataFrame(columns, schema=task_schema()).write_parquet(part)
+            if "yaml" in targets:
+                if number == 0:
+                    write_yaml(columns, meta, targets["yaml"])
+                else:
+                    append_yaml_tasks(columns, targets["yaml"])
+            del columns
+            parts.append(part)
+        tasks = pl.scan_parquet(parts)
+        for fmt, target in targets.items():
+            if fmt == "parquet":
+                meta_text = json.dumps(meta, ensure_ascii=False)
+                tasks.sink_parquet(target, metadata={columnar.META_KEY: meta_text})
+            elif fmt == "ipc":
+                tasks.sink_ipc(target, compression="uncompressed")
+            elif fmt == "csv":
+                lists = [n for n, kind in TASK_FIELDS.items() if kind == "names"]
+                tasks.with_columns(pl.col(n).list.join(NAME_JOINER) for n in lists).sink_csv(target)
 
 
 if __name__ == "__main__":
