@@ -188,28 +188,35 @@ def _emit(
             out.write(export.UTF8_BOM)
         # Rendered in memory, then written from Python: a Polars writer blocked on a full
         # pipe would hold off Ctrl-C, a Python write is interrupted by it (exit 130).
-        out.write(render_flat(result.rows, fmt, excel).encode("utf-8"))
+        out.write(render_flat(result.rows, fmt, excel))
 
 
-def render_flat(frame: pl.DataFrame, fmt: str, excel: bool = False) -> str:
-    """A frame in one of the flat formats, every character of the data kept.
+def render_flat(frame: pl.DataFrame, fmt: str, excel: bool = False) -> bytes:
+    """A frame in one of the flat formats as UTF-8, every character of the data kept.
 
-    ``excel`` (CSV/TSV) defuses cells a spreadsheet would run as formulas.
+    ``excel`` (CSV/TSV) defuses cells a spreadsheet would run as formulas. Polars writes the
+    bytes directly: a million rows as a str would be decoded and encoded again for nothing.
     """
+    buffer = io.BytesIO()
     if fmt in ("csv", "tsv"):
         frame = flat(frame)
         if excel:
             from dutycli import export
 
             frame = export.neutralize(frame)
-        return frame.write_csv(separator="," if fmt == "csv" else "\t")
-    if fmt == "json":
-        return frame.write_json() + "\n" if not frame.is_empty() else "[]\n"
-    if fmt == "jsonl":
-        return frame.write_ndjson() if not frame.is_empty() else ""
-    if fmt == "md":
-        return markdown(frame)
-    raise ValueError(fmt)  # pragma: no cover - the CLI validates formats
+        frame.write_csv(buffer, separator="," if fmt == "csv" else "\t")
+    elif fmt == "json":
+        if frame.is_empty():
+            return b"[]\n"
+        frame.write_json(buffer)
+        buffer.write(b"\n")
+    elif fmt == "jsonl":
+        frame.write_ndjson(buffer)
+    elif fmt == "md":
+        return markdown(frame).encode("utf-8")
+    else:
+        raise ValueError(fmt)  # pragma: no cover - the CLI validates formats
+    return buffer.getvalue()
 
 
 def flat(frame: pl.DataFrame) -> pl.DataFrame:
