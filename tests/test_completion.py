@@ -597,6 +597,18 @@ def test_parquet_and_ipc_complete_as_their_yaml(
     assert got["leader", "lead", ""] == [(str(r["name"]), f"{r['tasks']} 条任务") for r in leaders]
 
 
+def test_a_columnar_file_is_told_by_its_bytes_as_the_program_tells_it(
+    columnar: dict[str, Path], tmp_path: Path
+) -> None:
+    # A Parquet file under a YAML name: the queries read it as Parquet, so completion does too.
+    renamed = tmp_path / "tasks.yaml"
+    shutil.copy(columnar["parquet"], renamed)
+    units = [str(row["name"]) for row in directory("units", "--data", str(renamed))]
+    assert units == [str(row["name"]) for row in directory("units")]
+    wanted = completion.Request("unit", "", "by-unit", str(renamed), [], "lead")
+    assert [value for value, _ in completion.values(wanted)] == units
+
+
 @pytest.mark.parametrize("shell", SHELLS)
 def test_a_parquet_dataset_completes_in_the_shells(
     shell: str, columnar: dict[str, Path], tmp_path: Path

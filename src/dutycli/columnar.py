@@ -13,21 +13,14 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from dutycli.errors import DataError
 from dutycli.files import write_atomically
+from dutycli.locations import DATASET_KINDS
 from dutycli.schema import TASK_FIELDS
 
 if TYPE_CHECKING:
     import polars as pl
 
 # Formats a dataset can be written in, by file suffix.
-SUFFIXES = {
-    ".parquet": "parquet",
-    ".pq": "parquet",
-    ".arrow": "ipc",
-    ".ipc": "ipc",
-    ".feather": "ipc",
-    ".yaml": "yaml",
-    ".yml": "yaml",
-}
+SUFFIXES = DATASET_KINDS
 LABELS = {"parquet": "Parquet", "ipc": "Arrow IPC", "yaml": "YAML"}
 META_KEY = "dutycli"
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import os
 
-from dutycli.locations import cache_home
+from dutycli.locations import cache_home, columnar_kind
 
 TYPE_CHECKING = False  # not typing's: see dutycli.completion
 if TYPE_CHECKING:
@@ -40,13 +40,6 @@ NAME_SETS: dict[str, tuple[str, ...]] = {
 }
 MATRIX = "matrix"
 SUMMARY_KEYS = {"tasks", "names", "goals", "ids"}
-COLUMNAR_SUFFIXES = {
-    ".parquet": "parquet",
-    ".pq": "parquet",
-    ".arrow": "ipc",
-    ".ipc": "ipc",
-    ".feather": "ipc",
-}
 
 
 def file_summary(path: str) -> dict[str, Any] | None:
@@ -72,7 +65,7 @@ def file_summary(path: str) -> dict[str, Any] | None:
                 return summary
         except (OSError, ValueError, LookupError, TypeError):
             pass  # no cache yet, or an unusable one: read the file
-    kind = COLUMNAR_SUFFIXES.get(os.path.splitext(path)[1].lower())
+    kind = file_kind(path)
     read = columnar_summary(path, kind) if kind else yaml_summary(path)
     import time
 
@@ -81,6 +74,15 @@ def file_summary(path: str) -> dict[str, Any] | None:
     if cache is not None and read and read["tasks"] and stat.st_mtime < time.time() - 2:
         write_cache(cache, key, read)
     return read
+
+
+def file_kind(path: str) -> str | None:
+    """'parquet' or 'ipc' by the file's first bytes, as the program tells them; None for YAML."""
+    try:
+        with open(path, "rb") as handle:
+            return columnar_kind(handle.read(8))
+    except OSError:
+        return None
 
 
 # --- YAML: counted in Python --------------------------------------------------------------

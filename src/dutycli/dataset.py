@@ -14,6 +14,7 @@ import yaml
 
 from dutycli.errors import DataError
 from dutycli.files import write_atomically
+from dutycli.locations import columnar_kind
 from dutycli.schema import TASK_FIELDS
 
 FORMAT_VERSION = 1
@@ -94,10 +95,6 @@ def write_atomic(text: str, target: Path, force: bool) -> None:
         raise DataError(f"{target}: cannot write: {exc.strerror or exc}") from None
 
 
-# The first bytes of the columnar files dutycli reads besides YAML.
-COLUMNAR_MAGIC = {b"PAR1": "parquet", b"ARROW1": "ipc"}
-
-
 def read_failure(path: Path, what: str, exc: OSError) -> DataError:
     """The one-line error for a file that could not be read (``what``: dataset, aliases…)."""
     if isinstance(exc, FileNotFoundError):
@@ -115,9 +112,9 @@ def read_source(path: Path) -> tuple[str | None, bytes]:
     try:
         with open(path, "rb") as handle:
             start = handle.read(8)
-            for magic, kind in COLUMNAR_MAGIC.items():
-                if start.startswith(magic):
-                    return kind, b""
+            kind = columnar_kind(start)
+            if kind is not None:
+                return kind, b""
             return None, start + handle.read()
     except OSError as exc:
         raise read_failure(path, "dataset", exc) from None

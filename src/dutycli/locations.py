@@ -8,8 +8,29 @@ from __future__ import annotations
 
 import os
 
-# Files a --data folder holds as datasets (YAML, Parquet, Arrow IPC).
-DATASET_SUFFIXES = (".yaml", ".yml", ".parquet", ".pq", ".arrow", ".ipc", ".feather")
+# Files a --data folder holds as datasets, and the format each suffix names when writing.
+DATASET_KINDS = {
+    ".yaml": "yaml",
+    ".yml": "yaml",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+    ".arrow": "ipc",
+    ".ipc": "ipc",
+    ".feather": "ipc",
+}
+DATASET_SUFFIXES = tuple(DATASET_KINDS)
+# A file is read as Parquet or Arrow IPC by its first bytes, whatever its name; else as YAML.
+COLUMNAR_MAGIC = {b"PAR1": "parquet", b"ARROW1": "ipc"}
+
+
+def columnar_kind(start: bytes) -> str | None:
+    """'parquet' or 'ipc' for a file starting with ``start`` (its first 8 bytes), else None."""
+    for magic, kind in COLUMNAR_MAGIC.items():
+        if start.startswith(magic):
+            return kind
+    return None
+
+
 # The options before the command that take a value (a test keeps this in step with cli.main).
 GLOBAL_VALUE_OPTIONS = ("--data", "--aliases")
 
