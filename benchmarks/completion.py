@@ -47,13 +47,12 @@ CASES = {
         "_DUTYCLI_COMPLETE": "complete_zsh",
         "_TYPER_COMPLETE_ARGS": "dutycli show 1",
     },
-    # The first TAB after the dataset changed parses the YAML (a relative XDG_CACHE_HOME
-    # turns the cache off).
+    # The first TAB after the dataset changed parses the YAML (DUTYCLI_NO_CACHE=1 stands in).
     "bash: by-unit 发<TAB>, without the cache": {
         "_DUTYCLI_COMPLETE": "complete_bash",
         "COMP_WORDS": "dutycli\nby-unit\n发",
         "COMP_CWORD": "2",
-        "XDG_CACHE_HOME": "no-cache",
+        "DUTYCLI_NO_CACHE": "1",
     },
     "bash: --data 100k.parquet by-unit 发<TAB>": {
         "_DUTYCLI_COMPLETE": "complete_bash",
@@ -68,7 +67,7 @@ CASES = {
         "_DUTYCLI_COMPLETE": "complete_bash",
         "COMP_WORDS": "dutycli\n--data\n{parquet}\nby-unit\n发",
         "COMP_CWORD": "4",
-        "XDG_CACHE_HOME": "no-cache",
+        "DUTYCLI_NO_CACHE": "1",
     },
     # Not a data value: Typer answers (for comparison, no goal).
     "zsh: by-<TAB> (command names, via Typer)": {

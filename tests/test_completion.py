@@ -117,8 +117,8 @@ def check_values(shell: str, got: list[tuple[str, str]], names: list[str], typed
 
 @pytest.fixture(autouse=True)
 def _own_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    # Completion caches dataset names under $XDG_CACHE_HOME: never the developer's own.
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+    # Completion caches what it offers in dutycli's cache folder: never the developer's own.
+    monkeypatch.setenv("DUTYCLI_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
 
 
 # --- the shipped scripts --------------------------------------------------------------
@@ -268,7 +268,11 @@ def protocol(environ: dict[str, str], *, fast: bool) -> subprocess.CompletedProc
         if fast
         else "import sys; from dutycli.cli import run; sys.exit(run([]))"
     )
-    full = {k: v for k, v in os.environ.items() if not k.startswith(("DUTYCLI", "_DUTYCLI"))}
+    full = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DUTYCLI", "_DUTYCLI")) or k == "DUTYCLI_CACHE_DIR"  # the test's own
+    }
     return subprocess.run(
         [sys.executable, "-c", code],
         env={**full, **environ},
@@ -682,6 +686,6 @@ def test_a_large_dataset_caches_names_but_no_ids(
     # A small file keeps its ids; the limit is the same for YAML.
     assert len(offered_values("task", "", columnar["parquet"])) == table.height
     monkeypatch.setattr(completion_data, "MAX_IDS", table.height - 1)
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "other-cache"))
+    monkeypatch.setenv("DUTYCLI_CACHE_DIR", str(tmp_path / "other-cache"))
     assert offered_values("task", "", DATASET) == []
     assert offered_values("unit", "", DATASET) == small_units

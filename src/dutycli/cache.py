@@ -16,13 +16,12 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from dutycli import __version__
 from dutycli.files import write_atomically
-from dutycli.locations import cache_home
+from dutycli.locations import cache_dir
 from dutycli.schema import TASK_FIELDS
 
 if TYPE_CHECKING:
@@ -32,13 +31,8 @@ _MAGIC = b"dutycli-cache 1\n"
 
 
 def directory() -> Path | None:
-    if os.environ.get("DUTYCLI_NO_CACHE", "") not in ("", "0"):
-        return None
-    chosen = os.environ.get("DUTYCLI_CACHE_DIR")
-    if chosen:
-        return Path(chosen)
-    base = cache_home()
-    return Path(base) / "dutycli" if base is not None else None
+    found = cache_dir()
+    return Path(found) if found is not None else None
 
 
 def _key(path: Path, raw: bytes) -> dict[str, Any] | None:

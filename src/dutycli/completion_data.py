@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import os
 
-from dutycli.locations import cache_home, columnar_kind
+from dutycli.locations import cache_dir, columnar_kind
 
 TYPE_CHECKING = False  # not typing's: see dutycli.completion
 if TYPE_CHECKING:
@@ -193,15 +193,15 @@ def columnar_summary(path: str, kind: str) -> dict[str, Any] | None:
 
 
 def cache_path(dataset: str) -> str | None:
-    """Where the summary of ``dataset`` is cached: $XDG_CACHE_HOME (or ~/.cache)/dutycli."""
-    base = cache_home()
+    """Where the summary of ``dataset`` is cached: in dutycli's cache folder (locations)."""
+    base = cache_dir()
     if base is None:
         return None
     import zlib
 
     digest = zlib.crc32(dataset.encode("utf-8", "surrogateescape"))
     name = f"{digest:08x}-{os.path.basename(dataset)}.json"
-    return os.path.join(base, "dutycli", "completion", name)
+    return os.path.join(base, "completion", name)
 
 
 def write_cache(cache: str, key: list[Any], summary: dict[str, Any]) -> None:

@@ -1,4 +1,4 @@
-"""Where dutycli finds its files: dataset suffixes, the global path options, the cache home.
+"""Where dutycli finds its files: dataset suffixes, the global path options, the cache folder.
 
 Shared by the full program and the completion fast path, which imports nothing heavier than
 ``os`` (every TAB re-runs it), so this module does the same.
@@ -35,7 +35,16 @@ def columnar_kind(start: bytes) -> str | None:
 GLOBAL_VALUE_OPTIONS = ("--data", "--aliases")
 
 
-def cache_home() -> str | None:
-    """$XDG_CACHE_HOME or ~/.cache; None for a relative path, which the XDG spec says to ignore."""
+def cache_dir() -> str | None:
+    """dutycli's cache folder: $DUTYCLI_CACHE_DIR, else $XDG_CACHE_HOME (or ~/.cache)/dutycli.
+
+    None when ``DUTYCLI_NO_CACHE`` is set, or for a relative XDG path (the XDG spec says to
+    ignore it). The dataset cache and completion's share it.
+    """
+    if os.environ.get("DUTYCLI_NO_CACHE", "") not in ("", "0"):
+        return None
+    chosen = os.environ.get("DUTYCLI_CACHE_DIR")
+    if chosen:
+        return chosen
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return base if os.path.isabs(base) else None
+    return os.path.join(base, "dutycli") if os.path.isabs(base) else None
