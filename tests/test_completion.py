@@ -368,6 +368,22 @@ def test_completing_a_unit_loads_neither_polars_nor_rich() -> None:
         assert not {"polars", "rich", "typer"} & modules, shell
 
 
+def test_the_cache_folder_is_the_one_the_dataset_cache_uses(tmp_path: Path) -> None:
+    data = tmp_path / "d.yaml"
+    shutil.copy(DATASET, data)
+    hour_ago = time.time() - 3600  # a file that just changed is not cached yet
+    os.utime(data, (hour_ago, hour_ago))
+    words = {"COMP_WORDS": f"dutycli\n--data\n{data}\nby-unit\n发", "COMP_CWORD": "4"}
+    environ = {"_DUTYCLI_COMPLETE": "complete_bash", **words}
+    moved = tmp_path / "moved"
+    first = protocol({**environ, "DUTYCLI_CACHE_DIR": str(moved)}, fast=True)
+    assert first.stdout.decode().split()[0] == "发改局"
+    assert [p.parent.name for p in moved.rglob("*.json")] == ["completion"]
+    off = tmp_path / "off"
+    again = protocol({**environ, "DUTYCLI_CACHE_DIR": str(off), "DUTYCLI_NO_CACHE": "1"}, fast=True)
+    assert again.stdout == first.stdout and not off.exists()
+
+
 def test_the_cache_answers_until_the_dataset_changes(tmp_path: Path) -> None:
     data = tmp_path / "d.yaml"
     text = DATASET.read_text(encoding="utf-8")
