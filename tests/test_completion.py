@@ -26,11 +26,21 @@ from .conftest import DATASET, ROOT, run_cli, run_process
 COMPLETIONS = ROOT / "completions"
 ZSH_DRIVER = Path(__file__).with_name("shells") / "complete.zsh"
 
-# Completes a line with the shipped bash script, calling the function it registered.
+# Completes a line with the shipped bash script, calling the function it registered. Words
+# are split as bash splits them, at = too (COMP_WORDBREAKS): --data=FILE is --data, =, FILE.
 BASH_DRIVER = r"""
 source "$1"
 line=$2
-read -r -a COMP_WORDS <<< "$line"
+read -r -a typed <<< "$line"
+COMP_WORDS=()
+for word in "${typed[@]}"; do
+    while [[ $word == *=* ]]; do
+        [[ -n ${word%%=*} ]] && COMP_WORDS+=("${word%%=*}")
+        COMP_WORDS+=("=")
+        word=${word#*=}
+    done
+    [[ -n $word ]] && COMP_WORDS+=("$word")
+done
 [[ $line == *" " ]] && COMP_WORDS+=("")
 COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 ))
 COMP_LINE=$line
@@ -250,6 +260,36 @@ def test_completion_reads_the_dataset_of_the_command_line(shell: str, tmp_path: 
     assert offered(shell, "dutycli by-leader 甲", tmp_path) == []
 
 
+@pytest.fixture(scope="module")
+def renamed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+    """The shipped table with 发改局 renamed 发展和改革局, and its units, most tasks first."""
+    data = tmp_path_factory.mktemp("renamed") / "renamed.yaml"
+    text = DATASET.read_text(encoding="utf-8")
+    data.write_text(text.replace("发改局", "发展和改革局"), encoding="utf-8")
+    return data, [str(row["name"]) for row in directory("units", "--data", str(data))]
+
+
+@pytest.mark.parametrize("shell", SHELLS)
+def test_data_equals_file_completes_as_data_space_file(
+    shell: str, renamed: tuple[Path, list[str]], tmp_path: Path
+) -> None:
+    # Bash splits --data=FILE at the = into three words; zsh and fish pass it whole.
+    data, units = renamed
+    assert "发展和改革局" in units and "发改局" not in units
+    spaced = offered(shell, f"dutycli --data {data} by-unit 发", tmp_path)
+    check_values(shell, spaced, units, "发")
+    assert offered(shell, f"dutycli --data={data} by-unit 发", tmp_path) == spaced
+    got = offered(
+        shell,
+        f"dutycli --aliases={ROOT / 'data' / 'aliases.yaml'} --data={data} by-unit 发",
+        tmp_path,
+    )
+    assert got == spaced
+    # After the command too: a field list after --fields=.
+    got = offered(shell, f"dutycli --data={data} list --fields=id,ta", tmp_path)
+    assert [v for v, _ in got] == ["id,task" if shell == "bash" else "--fields=id,task"]
+
+
 @pytest.mark.parametrize("shell", SHELLS)
 def test_commands_and_options_still_complete_through_typer(shell: str, tmp_path: Path) -> None:
     got = offered(shell, "dutycli by-", tmp_path)
@@ -308,6 +348,82 @@ def test_fast_path_answers_as_typer_does(shell: str, line: str, tmp_path: Path) 
     assert fast.returncode == slow.returncode == 0, slow.stderr
     assert fast.stdout == slow.stdout
     assert fast.stdout.strip() not in (b"", b"_files")
+
+
+def bash_words(line: str) -> dict[str, str]:
+    """COMP_WORDS and COMP_CWORD as bash sets them for ``line``: words split at = too."""
+    words: list[str] = []
+    for typed in line.split(" "):
+        head, *rest = typed.split("=")
+        words += [head] if head or not rest else []
+        for part in rest:
+            words += ["=", part] if part else ["="]
+    return {"COMP_WORDS": "\n".join(words), "COMP_CWORD": str(len(words) - 1)}
+
+
+@pytest.mark.parametrize(
+    ("split", "spaced"),
+    [
+        ("dutycli --data={data} by-unit 发", "dutycli --data {data} by-unit 发"),
+        ("dutycli --aliases={aliases} by-unit 发", "dutycli by-unit 发"),
+        (
+            "dutycli --data={data} --aliases={aliases} by-unit 发",
+            "dutycli --data {data} by-unit 发",
+        ),
+        ("dutycli --data={data} by-unit --ro", "dutycli --data {data} by-unit --ro"),
+        ("dutycli --data={data} show --fields=id,ta", "dutycli --data {data} show --fields id,ta"),
+        ("dutycli list --fields=", "dutycli list --fields "),
+        ("dutycli --data=", "dutycli --data "),
+        ("dutycli --data=wu", "dutycli --data wu"),
+    ],
+    ids=["data", "aliases", "both", "option", "fields", "fields-start", "path", "path-typed"],
+)
+@pytest.mark.parametrize("fast", [True, False], ids=["fast", "typer"])
+def test_bash_words_split_at_equals_answer_as_spaced_ones(
+    split: str, spaced: str, fast: bool, renamed: tuple[Path, list[str]]
+) -> None:
+    paths = {"data": str(renamed[0]), "aliases": str(ROOT / "data" / "aliases.yaml")}
+    environ = {"_DUTYCLI_COMPLETE": "complete_bash"}
+    got = protocol({**environ, **bash_words(split.format(**paths))}, fast=fast)
+    assert got.returncode == 0, got.stderr
+    expected = protocol({**environ, **bash_words(spaced.format(**paths))}, fast=fast)
+    assert got.stdout == expected.stdout
+    # Nothing for a path: the script's ``complete -o default`` then completes file names.
+    path = split.rpartition(" ")[2].startswith("--data=")
+    assert (got.stdout.strip() == b"") == path
+    if "by-unit 发" in split:
+        typed_data = "{data}" in split
+        assert got.stdout.decode().split()[0] == ("发展和改革局" if typed_data else "发改局")
+
+
+def test_equals_forms_of_the_global_options_in_the_request() -> None:
+    data, aliases = str(DATASET), str(ROOT / "data" / "aliases.yaml")
+    request = completion_protocol.request
+    spaced = request(["--data", data, "by-unit"], "工")
+    assert spaced is not None and spaced.data == data
+    for args in (
+        ["--data", "=", data, "by-unit"],  # bash splits words at =
+        [f"--data={data}", "by-unit"],  # zsh and fish pass them whole
+        ["--aliases", "=", aliases, "--data", "=", data, "by-unit"],
+        [f"--aliases={aliases}", f"--data={data}", "by-unit"],
+        ["--data", "=", data, "--aliases", aliases, "by-unit"],
+    ):
+        wanted = request(args, "工")
+        assert wanted is not None, args
+        assert vars(wanted) == vars(spaced), args
+    for args in (["--aliases", "=", aliases, "by-unit"], [f"--aliases={aliases}", "by-unit"]):
+        wanted = request(args, "工")
+        assert wanted is not None and wanted.data is None and wanted.kind == "unit", args
+    # The path itself, being typed after --data= (or --aliases=), is the shell's to complete.
+    assert request(["--data"], "=") is None  # bash: the cursor right after --data=
+    assert request(["--data", "="], "wu") is None
+    assert request([], "--data=wu") is None  # zsh and fish
+    assert request(["--aliases", "="], "wu") is None
+    # After the command, a value after --fields= completes from its start.
+    wanted = request(["list", "--fields"], "=")
+    assert wanted is not None and (wanted.kind, wanted.typed) == ("field", "")
+    wanted = request(["list", "--fields", "="], "id,ta")
+    assert wanted is not None and (wanted.kind, wanted.typed) == ("field", "id,ta")
 
 
 def test_fish_asks_first_whether_there_are_values() -> None:

@@ -53,12 +53,40 @@ COMMANDS: dict[str, tuple[str | None, dict[str, str | None]]] = {
 }
 
 
+def unsplit(args: list[str], incomplete: str) -> tuple[list[str], str]:
+    """The words as typed, where bash split ``--data=FILE`` into ``--data``, ``=``, ``FILE``.
+
+    Bash breaks words at ``=`` (COMP_WORDBREAKS); zsh and fish pass ``--data=FILE`` whole, as
+    the program itself gets it. A value being typed after ``--data=`` becomes the word being
+    completed, ``--data`` the word before it, as if typed ``--data VALUE``; bash replaces only
+    the text after ``=``, so replies need no prefix. Only long options take ``=`` (Click reads
+    ``-f=csv`` as the value ``=csv``).
+    """
+    words: list[str] = []
+    index = 0
+    while index < len(args):
+        word = args[index]
+        if word.startswith("--") and index + 1 < len(args) and args[index + 1] == "=":
+            if index + 2 == len(args):
+                return [*words, word], incomplete  # --data=wuj: the value is being typed
+            words.append(f"{word}={args[index + 2]}")
+            index += 3
+        else:
+            words.append(word)
+            index += 1
+    if incomplete == "=" and words and words[-1].startswith("--"):
+        incomplete = ""  # the cursor right after --data=
+    return words, incomplete
+
+
 def request(args: list[str], incomplete: str) -> Request | None:
     """What a command line asks to complete, or None when it is not a data value.
 
-    ``args`` are the words before the one being completed, without the program name.
-    None covers option and command names, files, anything unusual: Typer answers those.
+    ``args`` are the words before the one being completed, without the program name, as
+    bash splits them or as zsh and fish keep them (see ``unsplit``). None covers option and
+    command names, files, anything unusual: Typer answers those.
     """
+    args, incomplete = unsplit(args, incomplete)
     data: str | None = None
     index = 0
     while index < len(args) and args[index].startswith("-"):
@@ -82,8 +110,6 @@ def request(args: list[str], incomplete: str) -> Request | None:
     pending: str | None = None
     for word in args[index + 1 :]:
         if pending is not None:
-            if word == "=":  # bash splits --unit=发 into three words
-                continue
             given.get(pending, []).append(word)
             pending = None
         elif word == "--":
@@ -172,8 +198,8 @@ def answer(environ: Mapping[str, str]) -> str | None:
             cword = int(environ.get("COMP_CWORD", ""))
         except ValueError:
             return None
-        args = words[1:cword]
-        incomplete = words[cword] if cword < len(words) else ""
+        # Unsplit here too: the reply's prefix is taken from the word as bash replaces it.
+        args, incomplete = unsplit(words[1:cword], words[cword] if cword < len(words) else "")
     else:
         line = environ.get("_TYPER_COMPLETE_ARGS", "")
         args = _split(line)[1:]

@@ -3,7 +3,8 @@
 Typer's zsh script defines its completion function and registers it with ``compdef`` — but
 when compinit autoloads the file from ``fpath`` (the usual install), that first call
 offers nothing. Ours completes at once when autoloaded and registers when sourced, as
-Click's own zsh script does. It imports Typer, so only Typer's completion path, the
+Click's own zsh script does. For bash, Typer's reading of the words is given the fast
+path's ``unsplit``, so ``--data=FILE`` (split by bash at ``=``) parses as it runs. It imports Typer, so only Typer's completion path, the
 regeneration of completions/ (``python -m dutycli.completion_scripts completions``) and
 the tests import it.
 """
@@ -16,7 +17,9 @@ import sys
 
 from typer import _completion_shared
 from typer._click.shell_completion import add_completion_class
-from typer._completion_classes import ZshComplete
+from typer._completion_classes import BashComplete, ZshComplete
+
+from dutycli.completion_protocol import unsplit
 
 ZSH_SCRIPT = """
 #compdef %(prog_name)s
@@ -39,9 +42,18 @@ class DutyZshComplete(ZshComplete):
     source_template = ZSH_SCRIPT
 
 
+class DutyBashComplete(BashComplete):
+    """Typer's bash completion, reading ``--data=FILE`` whole although bash split it at ``=``."""
+
+    def get_completion_args(self) -> tuple[list[str], str]:
+        args, incomplete = super().get_completion_args()
+        return unsplit(args, incomplete)
+
+
 def register() -> None:
-    """Use our zsh script for ``_DUTYCLI_COMPLETE=source_zsh`` and ``--install-completion``."""
+    """Our zsh script (``source_zsh``, ``--install-completion``) and bash word reading."""
     add_completion_class(DutyZshComplete, "zsh")
+    add_completion_class(DutyBashComplete, "bash")
     scripts = getattr(_completion_shared, "_completion_scripts", None)
     if isinstance(scripts, dict):
         scripts["zsh"] = ZSH_SCRIPT
