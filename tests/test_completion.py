@@ -334,6 +334,8 @@ def protocol(environ: dict[str, str], *, fast: bool) -> subprocess.CompletedProc
         "dutycli --data {folder} show --dataset wujin-2020 3",
         "dutycli --data {folder} units --fields name,",
         "dutycli matrix --fields leader,工",
+        "dutycli --data={folder}/wujin-2020.yaml by-unit 发展",  # only that file has 发展和改革局
+        "dutycli --aliases={dataset} --data={folder} units --fields name,",
     ],
 )
 @pytest.mark.parametrize("shell", SHELLS)
