@@ -25,6 +25,7 @@ from dutycli.errors import (
     OutputClosed,
     OutputError,
     QueryError,
+    engine_failure,
 )
 from dutycli.locations import GLOBAL_VALUE_OPTIONS
 from dutycli.schema import FORMATS, SUFFIX_FORMATS, UNIT_ROLES
@@ -42,6 +43,8 @@ class DutyGroup(TyperGroup):
     Both the console script and Typer's CliRunner go through ``main``, so tests see
     exactly the messages and exit codes a user sees.
     """
+
+    reading: Path | None = None  # the dataset being read, named when reading it fails
 
     def main(  # type: ignore[override]
         self,
@@ -76,6 +79,7 @@ class DutyGroup(TyperGroup):
 
         from dutycli.render import note, output_error
 
+        self.reading = None
         _readable_streams()
         try:
             try:
@@ -107,6 +111,14 @@ class DutyGroup(TyperGroup):
             _silence_stdout()  # a flush at exit must not block on a pipe nobody reads
             note("interrupted")
             return EXIT_INTERRUPTED
+        except BaseException as exc:
+            # A scanned Parquet/IPC file is read while a query runs, not when it is opened:
+            # damage inside it surfaces here, as a Polars error or a Rust panic.
+            failure = engine_failure(exc, self.reading)
+            if failure is None:
+                raise
+            note(str(failure))
+            return failure.exit_code
 
     # Arguments are converted without Pydantic (see fastargs): the group's own, then the command's.
     def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:  # type: ignore[override]
@@ -293,7 +305,14 @@ def _load(ctx: typer.Context) -> "Collection":
     state: State = ctx.find_object(State) or State(None, None)
     if state.collection is None:
         state.collection = collection.load(state.data, state.aliases)
+        _reading(ctx, state.collection.root)
     return state.collection
+
+
+def _reading(ctx: typer.Context, path: Path) -> None:
+    group = ctx.find_root().command
+    if isinstance(group, DutyGroup):
+        group.reading = path
 
 
 def _tasks(
@@ -874,7 +893,11 @@ def diff(
     from dutycli.query import collect
     from dutycli.render import Result
 
-    before, after = (collect(loader.table(source).frame).to_dicts() for source in sources)
+    tables = []
+    for source in sources:
+        _reading(ctx, source.path)
+        tables.append(collect(loader.table(source).frame).to_dicts())
+    before, after = tables
     changes = diff_module.compare(before, after, names, cutoff)
     _respond(Result(diff_module.to_frame(changes), kind="changes"), fmt, fields)
 
