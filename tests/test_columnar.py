@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import polars as pl
@@ -151,6 +152,124 @@ def test_a_damaged_columnar_file_is_a_clear_error(tmp_path: Path) -> None:
     result = run_cli("--data", str(arrow), "units")
     assert result.exit_code == 2
     _one_line_error(result.stderr, arrow, "not a readable Arrow IPC file")
+
+
+def _aged(path: Path) -> Path:
+    # A file changed within the last seconds is checked again on every run: age it.
+    hour_ago = time.time() - 3600
+    os.utime(path, (hour_ago, hour_ago))
+    return path
+
+
+def test_columnar_values_are_checked_as_yaml_values_are(tmp_path: Path) -> None:
+    tasks = load(DATASET).frame
+    assert isinstance(tasks, pl.DataFrame)
+    ids = tasks.get_column("id").to_list()
+    at = {n: ids[n - 1] for n in (3, 5, 7, 9)}  # the id of the task in row n
+    names = pl.List(pl.String)
+
+    def replaced(row: int, column: str, value: pl.Expr) -> pl.DataFrame:
+        return tasks.with_columns(
+            pl.when(pl.col("id") == at[row]).then(value).otherwise(pl.col(column)).alias(column)
+        )
+
+    cases = {
+        "repeated-id": (
+            replaced(5, "id", pl.lit(at[3])),
+            f"task 5: duplicate id {at[3]}",
+        ),
+        "no-goal": (
+            replaced(7, "goal", pl.lit(None, dtype=pl.String)),
+            "task 7: field 'goal' must be text, got nothing",
+        ),
+        "no-leaders": (
+            replaced(3, "leaders", pl.lit(None, dtype=names)),
+            "task 3: field 'leaders' must be a list of names, got nothing",
+        ),
+        "a-name-that-is-nothing": (
+            replaced(9, "lead_units", pl.lit([None, "发改局"], dtype=names)),
+            "task 9: field 'lead_units' must be a list of names, got a name that is nothing",
+        ),
+    }
+    for name, (frame, message) in cases.items():
+        for suffix in (".parquet", ".arrow"):
+            path = tmp_path / f"{name}{suffix}"
+            if suffix == ".parquet":
+                frame.write_parquet(path)
+            else:
+                frame.write_ipc(path)
+            for result in (
+                run_cli("--data", str(_aged(path)), "units"),
+                run_cli("--data", str(path), "export", "-o", str(tmp_path / f"{name}.yaml")),
+            ):
+                assert (result.exit_code, result.stdout) == (2, ""), (name, suffix)
+                assert result.stderr == f"dutycli: {path}: {message}\n"
+            assert not (tmp_path / f"{name}.yaml").exists()
+
+
+def test_the_check_is_remembered_until_the_file_changes(tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    env = {"DUTYCLI_CACHE_DIR": str(cache_dir)}
+    data = tmp_path / "t.parquet"
+    assert run_cli("export", "-o", str(data)).exit_code == 0
+    fresh = run_process("--data", str(data), "units", env=env)
+    assert fresh.exit_code == 0 and not (cache_dir / "checked").exists()  # not settled yet
+    _aged(data)
+    assert run_process("--data", str(data), "units", env=env).stdout == fresh.stdout
+    assert len(list((cache_dir / "checked").iterdir())) == 1
+    # Rewritten with a repeated id: a new size and time, so it is checked again.
+    tasks = pl.read_parquet(data)
+    tasks.with_columns(pl.lit(1).cast(pl.Int64).alias("id")).write_parquet(data)
+    refused = run_process("--data", str(_aged(data)), "units", env=env)
+    assert refused.exit_code == 2 and "duplicate id 1" in refused.stderr
+
+
+def _damage(path: Path) -> None:
+    """Invert the middle half of a file in place, keeping its size and times."""
+    stat = path.stat()
+    data = bytearray(path.read_bytes())
+    for i in range(len(data) // 4, 3 * len(data) // 4):
+        data[i] ^= 0xFF
+    path.write_bytes(bytes(data))
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
+
+def test_a_file_damaged_inside_is_a_one_line_error_for_every_command(tmp_path: Path) -> None:
+    commands = [["units"], ["by-unit", "发改局"], ["search", "石墨烯"], ["list"], []]
+    for suffix, label in ((".parquet", "Parquet"), (".arrow", "Arrow IPC")):
+        data = tmp_path / f"t{suffix}"
+        assert run_cli("export", "-o", str(data)).exit_code == 0
+        good = tmp_path / f"good{suffix}"
+        good.write_bytes(data.read_bytes())
+        _damage(data)
+        # Found by the check on first use, whatever the command reads.
+        for args in commands:
+            result = run_process("--data", str(_aged(data)), *args)
+            assert (result.exit_code, result.stdout) == (2, ""), (suffix, args, result)
+            assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) == 1
+            assert result.stderr.startswith(f"dutycli: {data}: not a readable {label} file: ")
+        changed = run_process("diff", str(good), str(data))
+        assert changed.exit_code == 2, changed  # never 1, "no differences"
+        assert changed.stderr.startswith(f"dutycli: {data}: not a readable {label} file: ")
+
+
+def test_damage_after_the_check_is_still_a_one_line_error(tmp_path: Path) -> None:
+    # Damaged after it passed the check, in place with the same size and time, so the
+    # remembered verdict still applies: the query meets the damage while reading.
+    env = {"DUTYCLI_CACHE_DIR": str(tmp_path / "cache")}
+    data = tmp_path / "t.parquet"
+    assert run_cli("export", "-o", str(data)).exit_code == 0
+    assert run_process("--data", str(_aged(data)), "units", env=env).exit_code == 0
+    _damage(data)
+    for args in (["by-unit", "发改局"], ["list"]):
+        result = run_process("--data", str(data), *args, env=env)
+        assert (result.exit_code, result.stdout) == (2, ""), result
+        assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) == 1
+        assert result.stderr.startswith(f"dutycli: {data}: cannot read the data")
+    good = tmp_path / "good.parquet"
+    assert run_cli("export", "-o", str(good)).exit_code == 0
+    changed = run_process("diff", str(good), str(data), env=env)
+    assert changed.exit_code == 2 and changed.stderr.startswith(f"dutycli: {data}: ")
 
 
 def test_literal_keyword_search_matches_the_regex_search() -> None:
