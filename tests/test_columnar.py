@@ -18,7 +18,7 @@ from dutycli import cache, dataset, query
 from dutycli.loader import load, task_schema
 from dutycli.schema import TASK_FIELDS
 
-from .conftest import DATASET, ROOT, run_cli, run_process
+from .conftest import DATASET, ROOT, dutycli_executable, run_cli, run_in_terminal, run_process
 
 QUERIES = [
     ["by-unit", "发改局"],
@@ -270,6 +270,27 @@ def test_damage_after_the_check_is_still_a_one_line_error(tmp_path: Path) -> Non
     assert run_cli("export", "-o", str(good)).exit_code == 0
     changed = run_process("diff", str(good), str(data), env=env)
     assert changed.exit_code == 2 and changed.stderr.startswith(f"dutycli: {data}: ")
+
+
+def test_export_to_stdout_writes_the_file_s_bytes(tmp_path: Path) -> None:
+    for kind, suffix in (("yaml", ".yaml"), ("parquet", ".parquet"), ("ipc", ".arrow")):
+        target = tmp_path / f"t{suffix}"
+        assert run_cli("export", "-o", str(target)).exit_code == 0
+        piped = subprocess.run(
+            [dutycli_executable(), "export", "-o", "-", "--format", kind],
+            capture_output=True,
+            check=False,
+        )
+        assert (piped.returncode, piped.stderr) == (0, b""), kind
+        assert piped.stdout == target.read_bytes(), kind
+    assert not Path("-").exists()
+    unknown = run_cli("export", "-o", "-")
+    assert unknown.exit_code == 2 and "use --format" in unknown.stderr
+    # Binary data is not for a terminal; YAML is text and may go there.
+    code, screen = run_in_terminal("export", "-o", "-", "--format", "parquet")
+    assert code == 2 and "Parquet is binary, not for a terminal" in screen
+    code, screen = run_in_terminal("export", "-o", "-", "--format", "yaml")
+    assert code == 0 and "dutycli_dataset: 1" in screen
 
 
 def test_literal_keyword_search_matches_the_regex_search() -> None:

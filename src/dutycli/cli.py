@@ -979,7 +979,12 @@ def export_dataset(
     ctx: typer.Context,
     output: Annotated[
         Path,
-        typer.Option("--output", "-o", metavar="FILE", help="File to write, e.g. tasks.parquet."),
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="File to write, e.g. tasks.parquet; - writes to stdout (with --format).",
+        ),
     ],
     fmt: Annotated[
         DatasetFormat | None,
@@ -1005,7 +1010,15 @@ def export_dataset(
     from dutycli import columnar, query, render
 
     kind = columnar.format_for(output, fmt.value if fmt is not None else None)
+    to_stdout = str(output) == "-"
+    if to_stdout and kind != "yaml" and sys.stdout.isatty():
+        raise QueryError(
+            f"{columnar.LABELS[kind]} is binary, not for a terminal: use -o FILE or a pipe"
+        )
     frame = query.collect(table.frame)
+    if to_stdout:
+        render.emit_bytes(columnar.dataset_bytes(frame, table.meta, table.goals, kind))
+        return
     columnar.write_dataset(frame, table.meta, table.goals, output, kind, force)
     render.note(f"wrote {output} ({len(frame)} tasks, {kind})")
 

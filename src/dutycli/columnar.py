@@ -174,15 +174,33 @@ def write(frame: pl.DataFrame, meta: dict[str, Any], target: Path, kind: str, fo
     from dutycli.dataset import refuse_existing
 
     refuse_existing(target, force)
-
-    def write_frame(out: BinaryIO) -> None:
-        if kind == "parquet":
-            frame.write_parquet(out, metadata={META_KEY: json.dumps(meta, ensure_ascii=False)})
-        else:
-            frame.write_ipc(out, compression="uncompressed")
-
     try:
-        write_atomically(target, write_frame)
+        write_atomically(target, lambda out: write_frame(frame, meta, kind, out))
     except (OSError, pl.exceptions.PolarsError) as exc:
         message = exc.strerror if isinstance(exc, OSError) and exc.strerror else _first_line(exc)
         raise DataError(f"{target}: cannot write: {message}") from None
+
+
+def write_frame(frame: pl.DataFrame, meta: dict[str, Any], kind: str, out: BinaryIO) -> None:
+    """Tasks as Parquet (with ``meta`` in its metadata) or Arrow IPC, into ``out``."""
+    if kind == "parquet":
+        frame.write_parquet(out, metadata={META_KEY: json.dumps(meta, ensure_ascii=False)})
+    else:
+        frame.write_ipc(out, compression="uncompressed")
+
+
+def dataset_bytes(
+    frame: pl.DataFrame, meta: dict[str, Any], goals: list[dict[str, Any]], kind: str
+) -> bytes:
+    """A whole dataset as the bytes ``write_dataset`` would put in a file (for stdout)."""
+    import io
+
+    from dutycli import dataset
+
+    if kind == "yaml":
+        document = {**meta, "goals": goals, "tasks": frame.to_dicts()}
+        document.setdefault("dutycli_dataset", dataset.FORMAT_VERSION)
+        return dataset.dump(document).encode("utf-8")
+    buffer = io.BytesIO()
+    write_frame(frame, {**meta, "goals": goals}, kind, buffer)
+    return buffer.getvalue()

@@ -161,8 +161,12 @@ def emit(result: Result, fmt: str, output: Path | None = None, excel: bool = Fal
 
 
 def emit_text(text: str) -> None:
+    emit_bytes(text.encode("utf-8"))
+
+
+def emit_bytes(data: bytes) -> None:
     with _stdout_guard():
-        sys.stdout.buffer.write(text.encode("utf-8"))
+        sys.stdout.buffer.write(data)
 
 
 def _emit(
