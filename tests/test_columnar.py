@@ -65,7 +65,18 @@ def test_every_query_answers_the_same_from_every_format(
 
 def test_summary_from_parquet_keeps_the_title(exported: dict[str, Path]) -> None:
     shipped = run_cli().stdout.replace(str(dataset.default_path()), str(exported["parquet"]))
-    assert run_cli("--data", str(exported["parquet"])).stdout == shipped
+    data = str(exported["parquet"])
+    # The same screen, except that the commands it suggests name the data.
+    got = run_cli("--data", data).stdout
+    assert got.splitlines()[:5] == shipped.splitlines()[:5]
+    suggested = [line.split()[1:-1] for line in got.splitlines() if line.startswith("  dutycli ")]
+    assert len(suggested) == len(got.splitlines()[5:]) == 6
+    for words in suggested[:4]:  # by-unit, by-leader, by-target, search
+        assert words[:2] == ["--data", data]
+        assert run_cli(*words, "-f", "csv").exit_code == 0, words
+    # Named by DUTYCLI_DATA already: the commands are copied as they are.
+    from_env = run_cli(env={"DUTYCLI_DATA": data}).stdout
+    assert from_env == shipped
 
 
 def test_columnar_datasets_are_scanned_lazily(exported: dict[str, Path]) -> None:

@@ -420,12 +420,19 @@ def _summary(ctx: typer.Context) -> None:
     from dutycli import query, render
 
     counts = query.sizes(loaded.frame)
+    # The commands suggested name the data, unless DUTYCLI_DATA already does.
+    state: State = ctx.obj
+    data_option = ""
+    if state.data is not None and str(state.data) != os.environ.get("DUTYCLI_DATA"):
+        import shlex
+
+        data_option = f"--data {shlex.quote(str(state.data))} "
     if not loaded.several:
         table = loaded.tables[0]
-        render.summary(table.meta, counts, str(table.path))
+        render.summary(table.meta, counts, str(table.path), data_option)
         return
     meta = {"title": f"{len(loaded.tables)} 个数据集：{'、'.join(loaded.names)}"}
-    render.summary(meta, counts, str(loaded.root))
+    render.summary(meta, counts, str(loaded.root), data_option)
 
 
 # --- query commands ----------------------------------------------------------------
