@@ -440,4 +440,13 @@ def test_a_folder_may_mix_yaml_and_parquet(exported: dict[str, Path], tmp_path: 
         expected = run_cli("--data", str(plain), *args, "-f", "json")
         assert (got.exit_code, got.stdout) == (expected.exit_code, expected.stdout), args
     refused = run_cli("--data", str(mixed), "export", "-o", str(tmp_path / "x.parquet"))
-    assert refused.exit_code == 2 and "one dataset" in refused.stderr
+    assert refused.exit_code == 2 and "choose one with --dataset NAME" in refused.stderr
+    # One of the folder's datasets, chosen by name, exports as that file alone would.
+    for name in ("a", "b"):
+        chosen = tmp_path / f"{name}.yaml"
+        result = run_cli("--data", str(mixed), "export", "--dataset", name, "-o", str(chosen))
+        assert result.exit_code == 0, result.stderr
+        alone = run_cli("--data", str(mixed / ("a.yaml" if name == "a" else "b.parquet")), "list")
+        assert run_cli("--data", str(chosen), "list").stdout == alone.stdout
+    unknown = run_cli("--data", str(mixed), "export", "--dataset", "c", "-o", str(tmp_path / "c"))
+    assert unknown.exit_code == 2 and "no dataset named 'c'" in unknown.stderr

@@ -1005,16 +1005,23 @@ def export_dataset(
     force: Annotated[
         bool, typer.Option("--force", help="Replace an existing output file.")
     ] = False,
+    dataset: DatasetOption = None,
 ) -> None:
     """Write the dataset (--data) as Parquet, Arrow IPC or YAML; Parquet queries large tables fastest."""
     loaded = _load(ctx)
-    if loaded.several:
+    from dutycli import collection, columnar, query, render
+
+    tables = loaded.tables
+    if dataset:
+        chosen = collection.check_names(loaded, dataset)
+        tables = [t for t in tables if collection.dataset_name(t.path) in chosen]
+    if len(tables) > 1:
+        names = [collection.dataset_name(t.path) for t in tables]
         raise QueryError(
-            f"export writes one dataset; --data names {len(loaded.tables)} "
-            f"({', '.join(loaded.names)}): give it one file"
+            f"export writes one dataset; --data names {len(tables)} "
+            f"({', '.join(names)}): choose one with --dataset NAME"
         )
-    table = loaded.tables[0]
-    from dutycli import columnar, query, render
+    table = tables[0]
 
     kind = columnar.format_for(output, fmt.value if fmt is not None else None)
     to_stdout = str(output) == "-"
