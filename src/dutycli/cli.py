@@ -360,7 +360,7 @@ def _respond(
     chosen = _format(fmt, output, excel)
     to_file = output is not None and str(output) != "-"
     if result.rows.is_empty() and chosen == "table" and not to_file:
-        render.note("no rows found")
+        render.note("no differences" if result.kind == "changes" else "no rows found")
     else:
         render.emit(result, chosen, output, excel)
         if to_file:
