@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import polars as pl
@@ -17,7 +18,7 @@ from dutycli import cache, dataset, query
 from dutycli.loader import load, task_schema
 from dutycli.schema import TASK_FIELDS
 
-from .conftest import DATASET, ROOT, run_cli, run_process
+from .conftest import DATASET, ROOT, dutycli_executable, run_cli, run_in_terminal, run_process
 
 QUERIES = [
     ["by-unit", "发改局"],
@@ -64,7 +65,18 @@ def test_every_query_answers_the_same_from_every_format(
 
 def test_summary_from_parquet_keeps_the_title(exported: dict[str, Path]) -> None:
     shipped = run_cli().stdout.replace(str(dataset.default_path()), str(exported["parquet"]))
-    assert run_cli("--data", str(exported["parquet"])).stdout == shipped
+    data = str(exported["parquet"])
+    # The same screen, except that the commands it suggests name the data.
+    got = run_cli("--data", data).stdout
+    assert got.splitlines()[:5] == shipped.splitlines()[:5]
+    suggested = [line.split()[1:-1] for line in got.splitlines() if line.startswith("  dutycli ")]
+    assert len(suggested) == len(got.splitlines()[5:]) == 6
+    for words in suggested[:4]:  # by-unit, by-leader, by-target, search
+        assert words[:2] == ["--data", data]
+        assert run_cli(*words, "-f", "csv").exit_code == 0, words
+    # Named by DUTYCLI_DATA already: the commands are copied as they are.
+    from_env = run_cli(env={"DUTYCLI_DATA": data}).stdout
+    assert from_env == shipped
 
 
 def test_columnar_datasets_are_scanned_lazily(exported: dict[str, Path]) -> None:
@@ -151,6 +163,145 @@ def test_a_damaged_columnar_file_is_a_clear_error(tmp_path: Path) -> None:
     result = run_cli("--data", str(arrow), "units")
     assert result.exit_code == 2
     _one_line_error(result.stderr, arrow, "not a readable Arrow IPC file")
+
+
+def _aged(path: Path) -> Path:
+    # A file changed within the last seconds is checked again on every run: age it.
+    hour_ago = time.time() - 3600
+    os.utime(path, (hour_ago, hour_ago))
+    return path
+
+
+def test_columnar_values_are_checked_as_yaml_values_are(tmp_path: Path) -> None:
+    tasks = load(DATASET).frame
+    assert isinstance(tasks, pl.DataFrame)
+    ids = tasks.get_column("id").to_list()
+    at = {n: ids[n - 1] for n in (3, 5, 7, 9)}  # the id of the task in row n
+    names = pl.List(pl.String)
+
+    def replaced(row: int, column: str, value: pl.Expr) -> pl.DataFrame:
+        return tasks.with_columns(
+            pl.when(pl.col("id") == at[row]).then(value).otherwise(pl.col(column)).alias(column)
+        )
+
+    cases = {
+        "repeated-id": (
+            replaced(5, "id", pl.lit(at[3])),
+            f"task 5: duplicate id {at[3]}",
+        ),
+        "no-goal": (
+            replaced(7, "goal", pl.lit(None, dtype=pl.String)),
+            "task 7: field 'goal' must be text, got nothing",
+        ),
+        "no-leaders": (
+            replaced(3, "leaders", pl.lit(None, dtype=names)),
+            "task 3: field 'leaders' must be a list of names, got nothing",
+        ),
+        "a-name-that-is-nothing": (
+            replaced(9, "lead_units", pl.lit([None, "发改局"], dtype=names)),
+            "task 9: field 'lead_units' must be a list of names, got a name that is nothing",
+        ),
+    }
+    for name, (frame, message) in cases.items():
+        for suffix in (".parquet", ".arrow"):
+            path = tmp_path / f"{name}{suffix}"
+            if suffix == ".parquet":
+                frame.write_parquet(path)
+            else:
+                frame.write_ipc(path)
+            for result in (
+                run_cli("--data", str(_aged(path)), "units"),
+                run_cli("--data", str(path), "export", "-o", str(tmp_path / f"{name}.yaml")),
+            ):
+                assert (result.exit_code, result.stdout) == (2, ""), (name, suffix)
+                assert result.stderr == f"dutycli: {path}: {message}\n"
+            assert not (tmp_path / f"{name}.yaml").exists()
+
+
+def test_the_check_is_remembered_until_the_file_changes(tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    env = {"DUTYCLI_CACHE_DIR": str(cache_dir)}
+    data = tmp_path / "t.parquet"
+    assert run_cli("export", "-o", str(data)).exit_code == 0
+    fresh = run_process("--data", str(data), "units", env=env)
+    assert fresh.exit_code == 0 and not (cache_dir / "checked").exists()  # not settled yet
+    _aged(data)
+    assert run_process("--data", str(data), "units", env=env).stdout == fresh.stdout
+    assert len(list((cache_dir / "checked").iterdir())) == 1
+    # Rewritten with a repeated id: a new size and time, so it is checked again.
+    tasks = pl.read_parquet(data)
+    tasks.with_columns(pl.lit(1).cast(pl.Int64).alias("id")).write_parquet(data)
+    refused = run_process("--data", str(_aged(data)), "units", env=env)
+    assert refused.exit_code == 2 and "duplicate id 1" in refused.stderr
+
+
+def _damage(path: Path) -> None:
+    """Invert the middle half of a file in place, keeping its size and times."""
+    stat = path.stat()
+    data = bytearray(path.read_bytes())
+    for i in range(len(data) // 4, 3 * len(data) // 4):
+        data[i] ^= 0xFF
+    path.write_bytes(bytes(data))
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
+
+def test_a_file_damaged_inside_is_a_one_line_error_for_every_command(tmp_path: Path) -> None:
+    commands = [["units"], ["by-unit", "发改局"], ["search", "石墨烯"], ["list"], []]
+    for suffix, label in ((".parquet", "Parquet"), (".arrow", "Arrow IPC")):
+        data = tmp_path / f"t{suffix}"
+        assert run_cli("export", "-o", str(data)).exit_code == 0
+        good = tmp_path / f"good{suffix}"
+        good.write_bytes(data.read_bytes())
+        _damage(data)
+        # Found by the check on first use, whatever the command reads.
+        for args in commands:
+            result = run_process("--data", str(_aged(data)), *args)
+            assert (result.exit_code, result.stdout) == (2, ""), (suffix, args, result)
+            assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) == 1
+            assert result.stderr.startswith(f"dutycli: {data}: not a readable {label} file: ")
+        changed = run_process("diff", str(good), str(data))
+        assert changed.exit_code == 2, changed  # never 1, "no differences"
+        assert changed.stderr.startswith(f"dutycli: {data}: not a readable {label} file: ")
+
+
+def test_damage_after_the_check_is_still_a_one_line_error(tmp_path: Path) -> None:
+    # Damaged after it passed the check, in place with the same size and time, so the
+    # remembered verdict still applies: the query meets the damage while reading.
+    env = {"DUTYCLI_CACHE_DIR": str(tmp_path / "cache")}
+    data = tmp_path / "t.parquet"
+    assert run_cli("export", "-o", str(data)).exit_code == 0
+    assert run_process("--data", str(_aged(data)), "units", env=env).exit_code == 0
+    _damage(data)
+    for args in (["by-unit", "发改局"], ["list"]):
+        result = run_process("--data", str(data), *args, env=env)
+        assert (result.exit_code, result.stdout) == (2, ""), result
+        assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) == 1
+        assert result.stderr.startswith(f"dutycli: {data}: cannot read the data")
+    good = tmp_path / "good.parquet"
+    assert run_cli("export", "-o", str(good)).exit_code == 0
+    changed = run_process("diff", str(good), str(data), env=env)
+    assert changed.exit_code == 2 and changed.stderr.startswith(f"dutycli: {data}: ")
+
+
+def test_export_to_stdout_writes_the_file_s_bytes(tmp_path: Path) -> None:
+    for kind, suffix in (("yaml", ".yaml"), ("parquet", ".parquet"), ("ipc", ".arrow")):
+        target = tmp_path / f"t{suffix}"
+        assert run_cli("export", "-o", str(target)).exit_code == 0
+        piped = subprocess.run(
+            [dutycli_executable(), "export", "-o", "-", "--format", kind],
+            capture_output=True,
+            check=False,
+        )
+        assert (piped.returncode, piped.stderr) == (0, b""), kind
+        assert piped.stdout == target.read_bytes(), kind
+    assert not Path("-").exists()
+    unknown = run_cli("export", "-o", "-")
+    assert unknown.exit_code == 2 and "use --format" in unknown.stderr
+    # Binary data is not for a terminal; YAML is text and may go there.
+    code, screen = run_in_terminal("export", "-o", "-", "--format", "parquet")
+    assert code == 2 and "Parquet is binary, not for a terminal" in screen
+    code, screen = run_in_terminal("export", "-o", "-", "--format", "yaml")
+    assert code == 0 and "dutycli_dataset: 1" in screen
 
 
 def test_literal_keyword_search_matches_the_regex_search() -> None:
@@ -289,4 +440,13 @@ def test_a_folder_may_mix_yaml_and_parquet(exported: dict[str, Path], tmp_path: 
         expected = run_cli("--data", str(plain), *args, "-f", "json")
         assert (got.exit_code, got.stdout) == (expected.exit_code, expected.stdout), args
     refused = run_cli("--data", str(mixed), "export", "-o", str(tmp_path / "x.parquet"))
-    assert refused.exit_code == 2 and "one dataset" in refused.stderr
+    assert refused.exit_code == 2 and "choose one with --dataset NAME" in refused.stderr
+    # One of the folder's datasets, chosen by name, exports as that file alone would.
+    for name in ("a", "b"):
+        chosen = tmp_path / f"{name}.yaml"
+        result = run_cli("--data", str(mixed), "export", "--dataset", name, "-o", str(chosen))
+        assert result.exit_code == 0, result.stderr
+        alone = run_cli("--data", str(mixed / ("a.yaml" if name == "a" else "b.parquet")), "list")
+        assert run_cli("--data", str(chosen), "list").stdout == alone.stdout
+    unknown = run_cli("--data", str(mixed), "export", "--dataset", "c", "-o", str(tmp_path / "c"))
+    assert unknown.exit_code == 2 and "no dataset named 'c'" in unknown.stderr

@@ -380,6 +380,8 @@ def test_diff_without_aliases_sees_the_renamed_unit(years: Fixture, tmp_path: Pa
 
 
 def test_diff_of_identical_datasets_exits_1() -> None:
+    table = run_cli("diff", str(DATASET), str(DATASET), "-f", "table")
+    assert (table.exit_code, table.stdout, table.stderr) == (1, "", "dutycli: no differences\n")
     result = run_cli("diff", str(DATASET), str(DATASET), "-f", "csv")
     assert result.exit_code == 1
     assert rows(result.stdout) == []

@@ -25,6 +25,7 @@ from dutycli.errors import (
     OutputClosed,
     OutputError,
     QueryError,
+    engine_failure,
 )
 from dutycli.locations import GLOBAL_VALUE_OPTIONS
 from dutycli.schema import FORMATS, SUFFIX_FORMATS, UNIT_ROLES
@@ -42,6 +43,8 @@ class DutyGroup(TyperGroup):
     Both the console script and Typer's CliRunner go through ``main``, so tests see
     exactly the messages and exit codes a user sees.
     """
+
+    reading: Path | None = None  # the dataset being read, named when reading it fails
 
     def main(  # type: ignore[override]
         self,
@@ -76,6 +79,7 @@ class DutyGroup(TyperGroup):
 
         from dutycli.render import note, output_error
 
+        self.reading = None
         _readable_streams()
         try:
             try:
@@ -107,6 +111,14 @@ class DutyGroup(TyperGroup):
             _silence_stdout()  # a flush at exit must not block on a pipe nobody reads
             note("interrupted")
             return EXIT_INTERRUPTED
+        except BaseException as exc:
+            # A scanned Parquet/IPC file is read while a query runs, not when it is opened:
+            # damage inside it surfaces here, as a Polars error or a Rust panic.
+            failure = engine_failure(exc, self.reading)
+            if failure is None:
+                raise
+            note(str(failure))
+            return failure.exit_code
 
     # Arguments are converted without Pydantic (see fastargs): the group's own, then the command's.
     def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:  # type: ignore[override]
@@ -293,7 +305,14 @@ def _load(ctx: typer.Context) -> "Collection":
     state: State = ctx.find_object(State) or State(None, None)
     if state.collection is None:
         state.collection = collection.load(state.data, state.aliases)
+        _reading(ctx, state.collection.root)
     return state.collection
+
+
+def _reading(ctx: typer.Context, path: Path) -> None:
+    group = ctx.find_root().command
+    if isinstance(group, DutyGroup):
+        group.reading = path
 
 
 def _tasks(
@@ -341,7 +360,7 @@ def _respond(
     chosen = _format(fmt, output, excel)
     to_file = output is not None and str(output) != "-"
     if result.rows.is_empty() and chosen == "table" and not to_file:
-        render.note("no rows found")
+        render.note("no differences" if result.kind == "changes" else "no rows found")
     else:
         render.emit(result, chosen, output, excel)
         if to_file:
@@ -401,12 +420,19 @@ def _summary(ctx: typer.Context) -> None:
     from dutycli import query, render
 
     counts = query.sizes(loaded.frame)
+    # The commands suggested name the data, unless DUTYCLI_DATA already does.
+    state: State = ctx.obj
+    data_option = ""
+    if state.data is not None and str(state.data) != os.environ.get("DUTYCLI_DATA"):
+        import shlex
+
+        data_option = f"--data {shlex.quote(str(state.data))} "
     if not loaded.several:
         table = loaded.tables[0]
-        render.summary(table.meta, counts, str(table.path))
+        render.summary(table.meta, counts, str(table.path), data_option)
         return
     meta = {"title": f"{len(loaded.tables)} 个数据集：{'、'.join(loaded.names)}"}
-    render.summary(meta, counts, str(loaded.root))
+    render.summary(meta, counts, str(loaded.root), data_option)
 
 
 # --- query commands ----------------------------------------------------------------
@@ -874,7 +900,11 @@ def diff(
     from dutycli.query import collect
     from dutycli.render import Result
 
-    before, after = (collect(loader.table(source).frame).to_dicts() for source in sources)
+    tables = []
+    for source in sources:
+        _reading(ctx, source.path)
+        tables.append(collect(loader.table(source).frame).to_dicts())
+    before, after = tables
     changes = diff_module.compare(before, after, names, cutoff)
     _respond(Result(diff_module.to_frame(changes), kind="changes"), fmt, fields)
 
@@ -956,7 +986,12 @@ def export_dataset(
     ctx: typer.Context,
     output: Annotated[
         Path,
-        typer.Option("--output", "-o", metavar="FILE", help="File to write, e.g. tasks.parquet."),
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="File to write, e.g. tasks.parquet; - writes to stdout (with --format).",
+        ),
     ],
     fmt: Annotated[
         DatasetFormat | None,
@@ -970,19 +1005,34 @@ def export_dataset(
     force: Annotated[
         bool, typer.Option("--force", help="Replace an existing output file.")
     ] = False,
+    dataset: DatasetOption = None,
 ) -> None:
     """Write the dataset (--data) as Parquet, Arrow IPC or YAML; Parquet queries large tables fastest."""
     loaded = _load(ctx)
-    if loaded.several:
+    from dutycli import collection, columnar, query, render
+
+    tables = loaded.tables
+    if dataset:
+        chosen = collection.check_names(loaded, dataset)
+        tables = [t for t in tables if collection.dataset_name(t.path) in chosen]
+    if len(tables) > 1:
+        names = [collection.dataset_name(t.path) for t in tables]
         raise QueryError(
-            f"export writes one dataset; --data names {len(loaded.tables)} "
-            f"({', '.join(loaded.names)}): give it one file"
+            f"export writes one dataset; --data names {len(tables)} "
+            f"({', '.join(names)}): choose one with --dataset NAME"
         )
-    table = loaded.tables[0]
-    from dutycli import columnar, query, render
+    table = tables[0]
 
     kind = columnar.format_for(output, fmt.value if fmt is not None else None)
+    to_stdout = str(output) == "-"
+    if to_stdout and kind != "yaml" and sys.stdout.isatty():
+        raise QueryError(
+            f"{columnar.LABELS[kind]} is binary, not for a terminal: use -o FILE or a pipe"
+        )
     frame = query.collect(table.frame)
+    if to_stdout:
+        render.emit_bytes(columnar.dataset_bytes(frame, table.meta, table.goals, kind))
+        return
     columnar.write_dataset(frame, table.meta, table.goals, output, kind, force)
     render.note(f"wrote {output} ({len(frame)} tasks, {kind})")
 

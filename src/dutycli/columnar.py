@@ -65,7 +65,59 @@ def scan(path: Path, kind: str) -> tuple[dict[str, Any], pl.LazyFrame]:
                 f"{path}: field {name!r} must be {_KIND_WORDS[TASK_FIELDS[name]]} ({dtype}), "
                 f"got {schema[name]}"
             )
-    return meta, frame.select(list(TASK_FIELDS))
+    tasks = frame.select(list(TASK_FIELDS))
+    from dutycli import cache
+
+    if not cache.checked(path):
+        check_values(path, tasks, label)
+        cache.remember_checked(path)
+    return meta, tasks
+
+
+def check_values(path: Path, tasks: pl.LazyFrame, label: str) -> None:
+    """What the YAML loader checks beyond types: every field given, every name given, ids
+    unique. A DataError names the file and the first task (row) at fault.
+
+    This reads every column once, so a file damaged inside is also found here, not halfway
+    through a query's output.
+    """
+    import polars as pl
+
+    names = [name for name, kind in TASK_FIELDS.items() if kind == "names"]
+    counts = [pl.col(name).null_count().alias(name) for name in TASK_FIELDS]
+    # A null inside a list: the null elements left once null lists are dropped.
+    counts += [
+        pl.col(name).explode(keep_nulls=False).null_count().alias(f"{name}/names") for name in names
+    ]
+    counts.append((pl.col("id").n_unique() != pl.len()).alias("id/repeated"))
+    try:
+        found = tasks.select(counts).collect().row(0, named=True)
+    except (pl.exceptions.PolarsError, pl.exceptions.PanicException) as exc:
+        raise DataError(f"{path}: not a readable {label} file: {_first_line(exc)}") from None
+    faults = [column for column, count in found.items() if count]
+    if not faults:
+        return
+    fault = faults[0]
+    numbered = tasks.with_row_index("row", offset=1)
+    if fault == "id/repeated":
+        row, task_id = (
+            numbered.filter(pl.col("id").is_duplicated())
+            .filter(pl.col("id").cum_count().over("id") > 1)
+            .select("row", "id")
+            .head(1)
+            .collect()
+            .row(0)
+        )
+        raise DataError(f"{path}: task {row}: duplicate id {task_id}")
+    name = fault.removesuffix("/names")
+    test = pl.col(name).is_null()
+    if fault != name:
+        test = pl.col(name).list.drop_nulls().list.len() != pl.col(name).list.len()
+    row = numbered.filter(test).select("row").head(1).collect().item()
+    what = "got nothing" if fault == name else "got a name that is nothing"
+    raise DataError(
+        f"{path}: task {row}: field {name!r} must be {_KIND_WORDS[TASK_FIELDS[name]]}, {what}"
+    )
 
 
 def _parquet_meta(path: Path) -> dict[str, Any]:
@@ -122,15 +174,33 @@ def write(frame: pl.DataFrame, meta: dict[str, Any], target: Path, kind: str, fo
     from dutycli.dataset import refuse_existing
 
     refuse_existing(target, force)
-
-    def write_frame(out: BinaryIO) -> None:
-        if kind == "parquet":
-            frame.write_parquet(out, metadata={META_KEY: json.dumps(meta, ensure_ascii=False)})
-        else:
-            frame.write_ipc(out, compression="uncompressed")
-
     try:
-        write_atomically(target, write_frame)
+        write_atomically(target, lambda out: write_frame(frame, meta, kind, out))
     except (OSError, pl.exceptions.PolarsError) as exc:
         message = exc.strerror if isinstance(exc, OSError) and exc.strerror else _first_line(exc)
         raise DataError(f"{target}: cannot write: {message}") from None
+
+
+def write_frame(frame: pl.DataFrame, meta: dict[str, Any], kind: str, out: BinaryIO) -> None:
+    """Tasks as Parquet (with ``meta`` in its metadata) or Arrow IPC, into ``out``."""
+    if kind == "parquet":
+        frame.write_parquet(out, metadata={META_KEY: json.dumps(meta, ensure_ascii=False)})
+    else:
+        frame.write_ipc(out, compression="uncompressed")
+
+
+def dataset_bytes(
+    frame: pl.DataFrame, meta: dict[str, Any], goals: list[dict[str, Any]], kind: str
+) -> bytes:
+    """A whole dataset as the bytes ``write_dataset`` would put in a file (for stdout)."""
+    import io
+
+    from dutycli import dataset
+
+    if kind == "yaml":
+        document = {**meta, "goals": goals, "tasks": frame.to_dicts()}
+        document.setdefault("dutycli_dataset", dataset.FORMAT_VERSION)
+        return dataset.dump(document).encode("utf-8")
+    buffer = io.BytesIO()
+    write_frame(frame, {**meta, "goals": goals}, kind, buffer)
+    return buffer.getvalue()

@@ -49,7 +49,10 @@ COMMANDS: dict[str, tuple[str | None, dict[str, str | None]]] = {
     "datasets": (None, _DATASET),
     "diff": (None, {**_COMMON, "--cutoff": None}),
     "import": (None, {"--output": None, "-o": None, "--sheet": None}),
-    "export": (None, {"--output": None, "-o": None, "--format": None, "-f": None}),
+    "export": (
+        None,
+        {"--dataset": "dataset", "--output": None, "-o": None, "--format": None, "-f": None},
+    ),
 }
 
 

@@ -5,6 +5,9 @@ The CLI maps these to a one-line message on stderr; nothing below the CLI prints
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 EXIT_FOUND = 0
 EXIT_NOTHING_FOUND = 1
 EXIT_USAGE = 2
@@ -40,3 +43,19 @@ class OutputClosed(DutyError):
     """The reader of stdout went away (``| head``): a normal end, reported by no message."""
 
     exit_code = EXIT_FOUND
+
+
+def engine_failure(exc: BaseException, reading: Path | None) -> DataError | None:
+    """A Polars error or panic while reading data, as a DataError; None for anything else.
+
+    Only when Polars is loaded: without it no data was scanned.
+    """
+    polars = sys.modules.get("polars")
+    if polars is None:
+        return None
+    if not isinstance(exc, (polars.exceptions.PolarsError, polars.exceptions.PanicException)):
+        return None
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    reason = lines[0] if lines else type(exc).__name__
+    where = f"{reading}: " if reading is not None else ""
+    return DataError(f"{where}cannot read the data (a damaged file?): {reason}")

@@ -161,8 +161,12 @@ def emit(result: Result, fmt: str, output: Path | None = None, excel: bool = Fal
 
 
 def emit_text(text: str) -> None:
+    emit_bytes(text.encode("utf-8"))
+
+
+def emit_bytes(data: bytes) -> None:
     with _stdout_guard():
-        sys.stdout.buffer.write(text.encode("utf-8"))
+        sys.stdout.buffer.write(data)
 
 
 def _emit(
@@ -644,10 +648,32 @@ def _provenance(row: dict[str, Any], column: str) -> str:
     return "".join(parts)
 
 
-def summary(meta: dict[str, Any], counts: dict[str, int], path: str) -> None:
-    """The bare ``dutycli`` screen: what is loaded and what to try."""
-    title = str(meta.get("title") or "(untitled dataset)")
+SUMMARY_HINTS = [
+    ("by-unit 发改局", "某单位牵头的任务"),
+    ("by-leader 陆秋明", "某领导分管的任务"),
+    ("by-target 4", "某目标下的任务"),
+    ("search 石墨烯", "按关键词查任务"),
+    ("units | leaders | targets", "名录与任务数"),
+]
+
+
+def summary(meta: dict[str, Any], counts: dict[str, int], path: str, data_option: str) -> None:
+    """The bare ``dutycli`` screen: what is loaded and what to try.
+
+    ``data_option`` (``--data PATH ``, or empty) goes into the commands suggested, so that
+    they query the same data when copied.
+    """
+    import unicodedata
+
+    def cells(text: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+    title = str(meta.get("title") or "（未命名数据集）")
     label = str(meta.get("label") or "")
+    hints = [(f"dutycli {data_option}{command}", what) for command, what in SUMMARY_HINTS]
+    hints.append(("dutycli --help", "全部命令与选项"))
+    # One column for the descriptions, unless a long --data path would push it far right.
+    width = min(max(cells(command) for command, _ in hints[:-2]) + 7, 40)
     lines = [
         escape_controls(f"{title}  {label}".rstrip(), keep_newlines=False),
         f"数据集 {escape_controls(path, keep_newlines=False)}",
@@ -655,11 +681,8 @@ def summary(meta: dict[str, Any], counts: dict[str, int], path: str) -> None:
         f"{counts['units']} 个牵头单位",
         "",
         "试试：",
-        "  dutycli by-unit 发改局         某单位牵头的任务",
-        "  dutycli by-leader 陆秋明       某领导分管的任务",
-        "  dutycli by-target 4            某目标下的任务",
-        "  dutycli search 石墨烯          按关键词查任务",
-        "  dutycli units | leaders | targets   名录与任务数",
-        "  dutycli --help                 全部命令与选项",
     ]
+    for command, what in hints:
+        gap = " " * max(3, width - cells(command))
+        lines.append(f"  {escape_controls(command, keep_newlines=False)}{gap}{what}")
     emit_text("\n".join(lines) + "\n")
