@@ -4,9 +4,10 @@ Typer's zsh script defines its completion function and registers it with ``compd
 when compinit autoloads the file from ``fpath`` (the usual install), that first call
 offers nothing. Ours completes at once when autoloaded and registers when sourced, as
 Click's own zsh script does. For bash, Typer's reading of the words is given the fast
-path's ``unsplit``, so ``--data=FILE`` (split by bash at ``=``) parses as it runs. It imports Typer, so only Typer's completion path, the
-regeneration of completions/ (``python -m dutycli.completion_scripts completions``) and
-the tests import it.
+path's ``unsplit``, so ``--data=FILE`` (split by bash at ``=``) parses as it runs.
+
+This module imports Typer, so only Typer's completion path, the regeneration of
+completions/ (``python -m dutycli.completion_scripts completions``) and the tests import it.
 """
 
 from __future__ import annotations
