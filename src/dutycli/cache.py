@@ -36,25 +36,29 @@ def directory() -> Path | None:
     return Path(found) if found is not None else None
 
 
-def _key(path: Path, raw: bytes) -> dict[str, Any] | None:
+def _key(path: Path, raw: bytes | None = None) -> dict[str, Any] | None:
+    """What identifies a dataset file for the cache, by this dutycli with these fields.
+
+    A YAML file is read whole anyway, so its content hash is part of it (``raw``). A Parquet
+    file is not read whole to hash it (that is the cost its check verdict saves): its inode
+    stands in, as for the completion cache.
+    """
     try:
         stat = path.stat()
         source = str(path.resolve())
     except OSError:
         return None
-    return {
-        "source": source,
-        "size": stat.st_size,
-        "mtime_ns": stat.st_mtime_ns,
-        "sha256": hashlib.sha256(raw).hexdigest(),
-        "dutycli": __version__,
-        "fields": TASK_FIELDS,
-    }
+    key: dict[str, Any] = {"source": source, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+    if raw is not None:
+        key["sha256"] = hashlib.sha256(raw).hexdigest()
+    else:
+        key["inode"] = stat.st_ino
+    return {**key, "dutycli": __version__, "fields": TASK_FIELDS}
 
 
-def _file_for(folder: Path, key: dict[str, Any]) -> Path:
+def _file_for(folder: Path, key: dict[str, Any], suffix: str = ".arrow") -> Path:
     name = hashlib.sha256(key["source"].encode("utf-8", "surrogateescape")).hexdigest()[:32]
-    return folder / f"{name}.arrow"
+    return folder / f"{name}{suffix}"
 
 
 def lookup(path: Path, raw: bytes) -> tuple[dict[str, Any], pl.DataFrame] | None:
@@ -104,50 +108,28 @@ def store(path: Path, raw: bytes, header: dict[str, Any], frame: pl.DataFrame) -
 # --- columnar datasets: the verdict of a full check ------------------------------------
 
 
-def _verdict_key(path: Path) -> dict[str, Any] | None:
-    # A Parquet file is not read whole to hash it (that is the cost the verdict saves): its
-    # identity is its size, modification time and inode, as for the completion cache.
-    try:
-        stat = path.stat()
-        source = str(path.resolve())
-    except OSError:
-        return None
-    return {
-        "source": source,
-        "size": stat.st_size,
-        "mtime_ns": stat.st_mtime_ns,
-        "inode": stat.st_ino,
-        "dutycli": __version__,
-        "fields": TASK_FIELDS,
-    }
-
-
-def _verdict_file(folder: Path, key: dict[str, Any]) -> Path:
-    name = hashlib.sha256(key["source"].encode("utf-8", "surrogateescape")).hexdigest()[:32]
-    return folder / "checked" / f"{name}.json"
-
-
 def checked(path: Path) -> bool:
     """Whether this file, unchanged, already passed ``columnar.check_values``."""
     folder = directory()
-    key = _verdict_key(path) if folder is not None else None
+    key = _key(path) if folder is not None else None
     if folder is None or key is None:
         return False
     try:
-        return bool(json.loads(_verdict_file(folder, key).read_text(encoding="utf-8")) == key)
+        verdict = _file_for(folder / "checked", key, ".json")
+        return bool(json.loads(verdict.read_text(encoding="utf-8")) == key)
     except Exception:  # no verdict yet, or an unusable one: check the file again
         return False
 
 
 def remember_checked(path: Path) -> None:
     folder = directory()
-    key = _verdict_key(path) if folder is not None else None
+    key = _key(path) if folder is not None else None
     # A file changed within the last seconds could change again within the clock's
     # granularity, unseen by its mtime: remember it only once it has settled.
     if folder is None or key is None or key["mtime_ns"] > time.time_ns() - 2_000_000_000:
         return
     try:
-        target = _verdict_file(folder, key)
+        target = _file_for(folder / "checked", key, ".json")
         target.parent.mkdir(parents=True, exist_ok=True)
         text = json.dumps(key, ensure_ascii=False).encode("utf-8")
         write_atomically(target, lambda out: out.write(text), durable=False)
