@@ -160,9 +160,7 @@ def write_dataset(
     from dutycli import dataset
 
     if kind == "yaml":
-        document = {**meta, "goals": goals, "tasks": frame.to_dicts()}
-        document.setdefault("dutycli_dataset", dataset.FORMAT_VERSION)
-        dataset.write_atomic(dataset.dump(document), target, force)
+        dataset.write_atomic(_yaml_text(frame, meta, goals), target, force)
     else:
         write(frame, {**meta, "goals": goals}, target, kind, force)
 
@@ -195,12 +193,16 @@ def dataset_bytes(
     """A whole dataset as the bytes ``write_dataset`` would put in a file (for stdout)."""
     import io
 
-    from dutycli import dataset
-
     if kind == "yaml":
-        document = {**meta, "goals": goals, "tasks": frame.to_dicts()}
-        document.setdefault("dutycli_dataset", dataset.FORMAT_VERSION)
-        return dataset.dump(document).encode("utf-8")
+        return _yaml_text(frame, meta, goals).encode("utf-8")
     buffer = io.BytesIO()
     write_frame(frame, {**meta, "goals": goals}, kind, buffer)
     return buffer.getvalue()
+
+
+def _yaml_text(frame: pl.DataFrame, meta: dict[str, Any], goals: list[dict[str, Any]]) -> str:
+    from dutycli import dataset
+
+    document = {**meta, "goals": goals, "tasks": frame.to_dicts()}
+    document.setdefault("dutycli_dataset", dataset.FORMAT_VERSION)
+    return dataset.dump(document)
