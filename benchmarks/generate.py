@@ -28,7 +28,7 @@ from typing import Any
 
 from dutycli import columnar, dataset
 from dutycli.loader import task_schema
-from dutycli.schema import NAME_JOINER, TASK_FIELDS
+from dutycli.schema import TASK_FIELDS
 
 _CLAUSE_END = re.compile(r"(?<=[，；。])")
 
@@ -173,6 +173,8 @@ def write_in_chunks(
 
     import polars as pl
 
+    from dutycli.render import flat
+
     with tempfile.TemporaryDirectory(dir=next(iter(targets.values())).parent) as parts_dir:
         parts: list[Path] = []
         for number, first in enumerate(range(0, size, CHUNK)):
@@ -194,8 +196,7 @@ def write_in_chunks(
             elif fmt == "ipc":
                 tasks.sink_ipc(target, compression="uncompressed")
             elif fmt == "csv":
-                lists = [n for n, kind in TASK_FIELDS.items() if kind == "names"]
-                tasks.with_columns(pl.col(n).list.join(NAME_JOINER) for n in lists).sink_csv(target)
+                flat(tasks).sink_csv(target)
 
 
 if __name__ == "__main__":

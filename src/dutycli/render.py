@@ -29,9 +29,12 @@ from dutycli.schema import (
 
 if TYPE_CHECKING:
     from pathlib import Path
+    from typing import TypeVar
 
     import polars as pl
     from rich.text import Text
+
+    FlatFrame = TypeVar("FlatFrame", pl.DataFrame, pl.LazyFrame)
 
 ResultKind = Literal[
     "tasks", "names", "goals", "record", "datasets", "changes", "stats", "matrix", "metrics"
@@ -223,11 +226,12 @@ def render_flat(frame: pl.DataFrame, fmt: str, excel: bool = False) -> bytes:
     return buffer.getvalue()
 
 
-def flat(frame: pl.DataFrame) -> pl.DataFrame:
-    """Lists joined with 、 so that CSV/TSV can hold them."""
+def flat(frame: FlatFrame) -> FlatFrame:
+    """Lists joined with 、 so that CSV/TSV can hold them (lazily, for a LazyFrame)."""
     import polars as pl
 
-    lists = [name for name, dtype in frame.schema.items() if isinstance(dtype, pl.List)]
+    schema = frame.collect_schema()
+    lists = [name for name, dtype in schema.items() if isinstance(dtype, pl.List)]
     return frame.with_columns(pl.col(name).list.join(NAME_JOINER) for name in lists)
 
 
