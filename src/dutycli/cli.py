@@ -325,6 +325,16 @@ def _tasks(
     return query.explicit_only(frame) if strict else frame
 
 
+def _all_tasks(
+    ctx: typer.Context, strict: bool, datasets: list[str] | None = None
+) -> "pl.DataFrame":
+    """The tasks in memory, for whole-table analysis: a scanned dataset is read here."""
+    tasks = _tasks(ctx, strict, datasets)
+    from dutycli import query
+
+    return query.collect(tasks)
+
+
 def _fields(value: str | None) -> list[str] | None:
     if value is None:
         return None
@@ -772,10 +782,8 @@ def stats(
     excel: ExcelOption = False,
 ) -> None:
     """The dataset at a glance: totals, and bar charts of tasks per leader and per unit."""
-    tasks = _tasks(ctx, strict, dataset)
-    from dutycli import analysis, query
-
-    frame = query.collect(tasks)  # whole-table analysis: a scanned dataset is read here
+    frame = _all_tasks(ctx, strict, dataset)
+    from dutycli import analysis
     from dutycli.render import Result
 
     found = analysis.stats(frame)
@@ -805,10 +813,8 @@ def matrix(
     excel: ExcelOption = False,
 ) -> None:
     """Leaders × lead units: how many tasks each pair shares (a pivot table in CSV and xlsx)."""
-    tasks = _tasks(ctx, strict, dataset)
-    from dutycli import analysis, query
-
-    frame = query.collect(tasks)  # whole-table analysis: a scanned dataset is read here
+    frame = _all_tasks(ctx, strict, dataset)
+    from dutycli import analysis
     from dutycli.render import Result
 
     _respond(Result(analysis.matrix(frame), kind="matrix", top=top), fmt, fields, output, excel)
@@ -826,10 +832,8 @@ def metrics(
     excel: ExcelOption = False,
 ) -> None:
     """Quantitative targets in the task texts (增长7%左右, 新增1160家…), one row per number."""
-    tasks = _tasks(ctx, strict, dataset)
-    from dutycli import analysis, query
-
-    frame = query.collect(tasks)  # whole-table analysis: a scanned dataset is read here
+    frame = _all_tasks(ctx, strict, dataset)
+    from dutycli import analysis
     from dutycli.render import Result
 
     _respond(
