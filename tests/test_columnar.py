@@ -8,7 +8,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import polars as pl
@@ -18,7 +17,15 @@ from dutycli import cache, dataset, query
 from dutycli.loader import load, task_schema
 from dutycli.schema import TASK_FIELDS
 
-from .conftest import DATASET, ROOT, dutycli_executable, run_cli, run_in_terminal, run_process
+from .conftest import (
+    DATASET,
+    ROOT,
+    dutycli_executable,
+    run_cli,
+    run_in_terminal,
+    run_process,
+    settled,
+)
 
 QUERIES = [
     ["by-unit", "发改局"],
@@ -165,13 +172,6 @@ def test_a_damaged_columnar_file_is_a_clear_error(tmp_path: Path) -> None:
     _one_line_error(result.stderr, arrow, "not a readable Arrow IPC file")
 
 
-def _aged(path: Path) -> Path:
-    # A file changed within the last seconds is checked again on every run: age it.
-    hour_ago = time.time() - 3600
-    os.utime(path, (hour_ago, hour_ago))
-    return path
-
-
 def test_columnar_values_are_checked_as_yaml_values_are(tmp_path: Path) -> None:
     tasks = load(DATASET).frame
     assert isinstance(tasks, pl.DataFrame)
@@ -210,7 +210,7 @@ def test_columnar_values_are_checked_as_yaml_values_are(tmp_path: Path) -> None:
             else:
                 frame.write_ipc(path)
             for result in (
-                run_cli("--data", str(_aged(path)), "units"),
+                run_cli("--data", str(settled(path)), "units"),
                 run_cli("--data", str(path), "export", "-o", str(tmp_path / f"{name}.yaml")),
             ):
                 assert (result.exit_code, result.stdout) == (2, ""), (name, suffix)
@@ -225,13 +225,13 @@ def test_the_check_is_remembered_until_the_file_changes(tmp_path: Path) -> None:
     assert run_cli("export", "-o", str(data)).exit_code == 0
     fresh = run_process("--data", str(data), "units", env=env)
     assert fresh.exit_code == 0 and not (cache_dir / "checked").exists()  # not settled yet
-    _aged(data)
+    settled(data)
     assert run_process("--data", str(data), "units", env=env).stdout == fresh.stdout
     assert len(list((cache_dir / "checked").iterdir())) == 1
     # Rewritten with a repeated id: a new size and time, so it is checked again.
     tasks = pl.read_parquet(data)
     tasks.with_columns(pl.lit(1).cast(pl.Int64).alias("id")).write_parquet(data)
-    refused = run_process("--data", str(_aged(data)), "units", env=env)
+    refused = run_process("--data", str(settled(data)), "units", env=env)
     assert refused.exit_code == 2 and "duplicate id 1" in refused.stderr
 
 
@@ -255,7 +255,7 @@ def test_a_file_damaged_inside_is_a_one_line_error_for_every_command(tmp_path: P
         _damage(data)
         # Found by the check on first use, whatever the command reads.
         for args in commands:
-            result = run_process("--data", str(_aged(data)), *args)
+            result = run_process("--data", str(settled(data)), *args)
             assert (result.exit_code, result.stdout) == (2, ""), (suffix, args, result)
             assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) == 1
             assert result.stderr.startswith(f"dutycli: {data}: not a readable {label} file: ")
@@ -270,7 +270,7 @@ def test_damage_after_the_check_is_still_a_one_line_error(tmp_path: Path) -> Non
     env = {"DUTYCLI_CACHE_DIR": str(tmp_path / "cache")}
     data = tmp_path / "t.parquet"
     assert run_cli("export", "-o", str(data)).exit_code == 0
-    assert run_process("--data", str(_aged(data)), "units", env=env).exit_code == 0
+    assert run_process("--data", str(settled(data)), "units", env=env).exit_code == 0
     _damage(data)
     for args in (["by-unit", "发改局"], ["list"]):
         result = run_process("--data", str(data), *args, env=env)

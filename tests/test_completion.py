@@ -21,7 +21,7 @@ from dutycli import completion, completion_protocol, completion_scripts, dataset
 from dutycli.cli import app
 from dutycli.schema import LABELS, TASK_FIELDS
 
-from .conftest import DATASET, ROOT, run_cli, run_process
+from .conftest import DATASET, ROOT, run_cli, run_process, settled
 
 COMPLETIONS = ROOT / "completions"
 ZSH_DRIVER = Path(__file__).with_name("shells") / "complete.zsh"
@@ -448,9 +448,8 @@ def test_a_broken_dataset_completes_nothing_quietly(tmp_path: Path) -> None:
     import polars as pl
 
     pl.DataFrame({"leaders": ["发改局"]}).write_ipc(wrong_columns)  # text, not lists of names
-    hour_ago = time.time() - 3600  # old enough to be cached, were it readable
     for path in (broken, not_parquet, wrong_columns):
-        os.utime(path, (hour_ago, hour_ago))
+        settled(path)  # old enough to be cached, were it readable
     missing = tmp_path / "missing.yaml"
     for data in (broken, missing, not_parquet, wrong_columns, tmp_path):
         environ = {
@@ -488,9 +487,7 @@ def test_completing_a_unit_loads_neither_polars_nor_rich() -> None:
 
 def test_the_cache_folder_is_the_one_the_dataset_cache_uses(tmp_path: Path) -> None:
     data = tmp_path / "d.yaml"
-    shutil.copy(DATASET, data)
-    hour_ago = time.time() - 3600  # a file that just changed is not cached yet
-    os.utime(data, (hour_ago, hour_ago))
+    settled(Path(shutil.copy(DATASET, data)))
     words = {"COMP_WORDS": f"dutycli\n--data\n{data}\nby-unit\n发", "COMP_CWORD": "4"}
     environ = {"_DUTYCLI_COMPLETE": "complete_bash", **words}
     moved = tmp_path / "moved"
@@ -763,9 +760,7 @@ def test_a_cached_parquet_dataset_loads_neither_polars_nor_typer(
     columnar: dict[str, Path], tmp_path: Path
 ) -> None:
     data = tmp_path / "tasks.parquet"
-    shutil.copy(columnar["parquet"], data)
-    hour_ago = time.time() - 3600  # a file that just changed is not cached yet
-    os.utime(data, (hour_ago, hour_ago))
+    settled(Path(shutil.copy(columnar["parquet"], data)))
     environ = {
         "_DUTYCLI_COMPLETE": "complete_bash",
         "COMP_WORDS": f"dutycli\n--data\n{data}\nby-unit\n发",
@@ -790,8 +785,7 @@ def test_a_large_dataset_caches_names_but_no_ids(
     large = pl.concat([table] * copies).with_columns(id=pl.int_range(1, pl.len() + 1))
     data = tmp_path / "large.parquet"
     large.write_parquet(data)
-    hour_ago = time.time() - 3600
-    os.utime(data, (hour_ago, hour_ago))
+    settled(data)
 
     def offered_values(kind: str, typed: str, path: Path = data) -> list[completion.Item]:
         return completion.values(completion.Request(kind, typed, "list", str(path)))
