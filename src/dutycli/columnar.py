@@ -110,10 +110,10 @@ def check_values(path: Path, tasks: pl.LazyFrame, label: str) -> None:
         )
         raise DataError(f"{path}: task {row}: duplicate id {task_id}")
     name = fault.removesuffix("/names")
-    test = pl.col(name).is_null()
-    if fault != name:
-        test = pl.col(name).list.drop_nulls().list.len() != pl.col(name).list.len()
-    row = numbered.filter(test).select("row").head(1).collect().item()
+    rows = numbered.select("row", name)
+    if fault != name:  # found as counted: the elements of the lists that are given
+        rows = rows.explode(name, keep_nulls=False)
+    row = rows.filter(pl.col(name).is_null()).select("row").head(1).collect().item()
     what = "got nothing" if fault == name else "got a name that is nothing"
     raise DataError(
         f"{path}: task {row}: field {name!r} must be {_KIND_WORDS[TASK_FIELDS[name]]}, {what}"
