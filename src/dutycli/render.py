@@ -670,6 +670,7 @@ def summary(meta: dict[str, Any], counts: dict[str, int], path: str, data_option
     import unicodedata
 
     def cells(text: str) -> int:
+        # Display width (CJK takes two cells) without Rich, which this plain screen never loads.
         return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
     title = str(meta.get("title") or "（未命名数据集）")
