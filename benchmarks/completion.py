@@ -6,7 +6,7 @@ Each case runs the installed ``dutycli`` as the shipped shell scripts do (Typer'
 completion protocol in the environment) and reports the median wall time of RUNS runs
 (default 30) and its ratio to the median of ``python -c pass`` with the same interpreter.
 The goal for value completions is a ratio of at most 6. The cache of the dataset's names
-(see dutycli.completion_data.file_summary) is used as a user's repeated TABs use it.
+(see dutycli.summaries.file_summary) is used as a user's repeated TABs use it.
 
 The Parquet cases complete from a synthetic 100,000-task dataset (benchmarks/generate.py,
 written to a temporary folder): repeated TABs read the cached summary, the same size as for

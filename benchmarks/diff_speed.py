@@ -16,14 +16,15 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from dutycli import dataset, diff
+from dutycli.query import diff
+from dutycli.store import loader, yaml_file
 from timing import best_of
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def tables(copies: int, one_goal: bool) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    base = dataset.read(ROOT / "data" / "wujin-2019.yaml").tasks
+    base = loader.read_dataset(ROOT / "data" / "wujin-2019.yaml").tasks
     old = [dict(t, task=f"{t['task']}（{n}）") for n in range(copies) for t in base]
     new = copy.deepcopy(old)
     for index, task in enumerate(new):
@@ -47,9 +48,9 @@ def main() -> None:
             paths = []
             for name, tasks in (("old", old), ("new", new)):
                 path = Path(folder) / f"{name}.yaml"
-                path.write_text(dataset.dump({"dutycli_dataset": 1, "tasks": tasks}), "utf-8")
+                path.write_text(yaml_file.dump({"dutycli_dataset": 1, "tasks": tasks}), "utf-8")
                 paths.append(path)
-            baseline = best_of(3, lambda paths=paths: [dataset.read(p) for p in paths])
+            baseline = best_of(3, lambda paths=paths: [loader.read_dataset(p) for p in paths])
             took = best_of(3, lambda old=old, new=new: diff.compare(old, new))
         label = "one goal" if one_goal else "22 goals"
         changes = len(diff.compare(old, new))

@@ -26,9 +26,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from dutycli import columnar, dataset
-from dutycli.loader import task_schema
 from dutycli.schema import TASK_FIELDS
+from dutycli.store import columnar, loader, writer, yaml_file
+from dutycli.store.frames import task_schema
 
 _CLAUSE_END = re.compile(r"(?<=[，；。])")
 
@@ -104,7 +104,7 @@ def write_yaml(columns: dict[str, list[Any]], meta: dict[str, Any], target: Path
     # One task a line as a flow mapping (JSON is valid YAML): writing a million tasks with
     # PyYAML's dumper would take minutes; the loader reads this like any other dataset.
     with open(target, "w", encoding="utf-8", newline="\n") as out:
-        out.write(dataset.dump({**meta}))
+        out.write(yaml_file.dump({**meta}))
         out.write("tasks:\n")
     append_yaml_tasks(columns, target)
 
@@ -128,12 +128,12 @@ def main(argv: list[str] | None = None) -> int:
 
     import polars as pl
 
-    from dutycli.render import flat
+    from dutycli.output.flat import flat
 
-    real = dataset.read(dataset.default_path())
+    real = loader.read_dataset(loader.default_path())
     source = Source(real.tasks)
     meta = {
-        "dutycli_dataset": dataset.FORMAT_VERSION,
+        "dutycli_dataset": yaml_file.FORMAT_VERSION,
         "title": "合成数据：多区多年目标任务责任分解表",
         "label": "benchmark",
         "goals": real.goals,
@@ -152,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
                 elif fmt == "csv":
                     flat(frame).write_csv(target)
                 else:
-                    columnar.write(frame, meta, target, fmt, force=True)
+                    writer.write_frame(frame, meta, target, fmt, force=True)
         else:
             write_in_chunks(source, size, args.seed, meta, targets)
         for target in targets.values():
@@ -173,7 +173,7 @@ def write_in_chunks(
 
     import polars as pl
 
-    from dutycli.render import flat
+    from dutycli.output.flat import flat
 
     with tempfile.TemporaryDirectory(dir=next(iter(targets.values())).parent) as parts_dir:
         parts: list[Path] = []

@@ -14,7 +14,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from dutycli.importer import import_file
+from dutycli.sources.normalize import import_file
 from timing import best_of
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -10,14 +10,16 @@ from typing import Any
 
 import pytest
 
-from dutycli import analysis, dataset, loader, query
+from dutycli.query import analysis
+from dutycli.query import filters as query
+from dutycli.store import loader
 
 from .conftest import DATASET, run_cli, run_process
 
 
 @pytest.fixture(scope="module")
 def records() -> list[dict[str, Any]]:
-    return dataset.read(DATASET).tasks
+    return loader.read_dataset(DATASET).tasks
 
 
 def strict(records: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -12,16 +12,16 @@ from typing import Any
 import pytest
 from typer.main import get_command
 
-from dutycli import dataset
-from dutycli.cli import app
+from dutycli.cli.app import app
 from dutycli.schema import TASK_FIELDS
+from dutycli.store import loader
 
 from .conftest import DATASET, ROOT, run_cli
 
 
 @pytest.fixture(scope="module")
 def records() -> list[dict[str, Any]]:
-    return dataset.read(DATASET).tasks
+    return loader.read_dataset(DATASET).tasks
 
 
 def csv_rows(text: str, delimiter: str = ",") -> list[dict[str, str]]:

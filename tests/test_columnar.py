@@ -13,9 +13,12 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from dutycli import cache, dataset, query
-from dutycli.loader import load, task_schema
+from dutycli import locations
+from dutycli.query import filters as query
 from dutycli.schema import TASK_FIELDS
+from dutycli.store import loader
+from dutycli.store.frames import task_schema
+from dutycli.store.loader import load
 
 from .conftest import (
     DATASET,
@@ -71,7 +74,7 @@ def test_every_query_answers_the_same_from_every_format(
 
 
 def test_summary_from_parquet_keeps_the_title(exported: dict[str, Path]) -> None:
-    shipped = run_cli().stdout.replace(str(dataset.default_path()), str(exported["parquet"]))
+    shipped = run_cli().stdout.replace(str(loader.default_path()), str(exported["parquet"]))
     data = str(exported["parquet"])
     # The same screen, except that the commands it suggests name the data.
     got = run_cli("--data", data).stdout
@@ -101,9 +104,9 @@ def test_yaml_round_trip_through_parquet_is_exact(
 ) -> None:
     back = tmp_path / "back.yaml"
     assert run_cli("--data", str(exported["parquet"]), "export", "-o", str(back)).exit_code == 0
-    assert dataset.read(back).tasks == dataset.read(DATASET).tasks
-    assert dataset.read(back).goals == dataset.read(DATASET).goals
-    assert dataset.read(back).meta == dataset.read(DATASET).meta
+    assert loader.read_dataset(back).tasks == loader.read_dataset(DATASET).tasks
+    assert loader.read_dataset(back).goals == loader.read_dataset(DATASET).goals
+    assert loader.read_dataset(back).meta == loader.read_dataset(DATASET).meta
 
 
 def test_import_writes_parquet_by_suffix(exported: dict[str, Path], tmp_path: Path) -> None:
@@ -328,7 +331,7 @@ def test_cache_is_used_and_never_stale(tmp_path: Path) -> None:
     cache_dir = tmp_path / "cache"
     env = {"DUTYCLI_CACHE_DIR": str(cache_dir)}
     first = run_process("--data", str(data), "by-leader", "陆秋明", env=env)
-    assert len(list(cache_dir.glob("*.arrow"))) == 1
+    assert len(list(cache_dir.glob("datasets/*.arrow"))) == 1
     assert run_process("--data", str(data), "by-leader", "陆秋明", env=env).stdout == first.stdout
     # Same size, same modification time, different content: the hash tells.
     stat = data.stat()
@@ -379,9 +382,9 @@ def test_no_cache_writes_nothing_and_never_beside_the_dataset(tmp_path: Path) ->
 def test_cache_directory_follows_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("DUTYCLI_CACHE_DIR")
     monkeypatch.setenv("XDG_CACHE_HOME", "/somewhere")
-    assert cache.directory() == Path("/somewhere/dutycli")
+    assert locations.cache_dir() == "/somewhere/dutycli"
     monkeypatch.setenv("DUTYCLI_NO_CACHE", "1")
-    assert cache.directory() is None
+    assert locations.cache_dir() is None
 
 
 # --- the generator (the benchmark's data) -----------------------------------------------

@@ -17,9 +17,15 @@ from pathlib import Path
 import pytest
 from typer.main import get_command
 
-from dutycli import completion, completion_protocol, completion_scripts, dataset, locations
-from dutycli.cli import app
-from dutycli.schema import LABELS, TASK_FIELDS
+from dutycli import locations
+from dutycli.cli.app import app
+from dutycli.completion import generate
+from dutycli.completion import protocol as completion_protocol
+from dutycli.completion import scripts as completion_scripts
+from dutycli.completion import values as completion
+from dutycli.completion.command_table import COMMANDS, GLOBAL_VALUE_OPTIONS
+from dutycli.schema import LABELS, RESULT_KINDS, TASK_FIELDS
+from dutycli.store import loader
 
 from .conftest import DATASET, ROOT, run_cli, run_process, settled
 
@@ -138,7 +144,7 @@ def _own_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Mon
 def test_shipped_script_is_what_the_app_generates(shell: str) -> None:
     shipped = (COMPLETIONS / completion_scripts.SCRIPT_FILES[shell]).read_text(encoding="utf-8")
     assert shipped == completion_scripts.generate_script(shell), (
-        "completions/ is stale: run .venv/bin/python -m dutycli.completion_scripts completions"
+        "completions/ is stale: run .venv/bin/python -m dutycli.completion.generate"
     )
 
 
@@ -242,7 +248,7 @@ def test_fields_formats_and_task_ids(shell: str, tmp_path: Path) -> None:
     assert [v for v, _ in got] == ["name"]
     got = offered(shell, "dutycli list -f js", tmp_path)
     assert sorted(v for v, _ in got) == ["json", "jsonl"]
-    ids = [str(task["id"]) for task in dataset.read(DATASET).tasks]
+    ids = [str(task["id"]) for task in loader.read_dataset(DATASET).tasks]
     got = offered(shell, "dutycli show 11", tmp_path)
     assert sorted(v for v, _ in got) == sorted(i for i in ids if i.startswith("11"))
 
@@ -306,7 +312,7 @@ def protocol(environ: dict[str, str], *, fast: bool) -> subprocess.CompletedProc
     code = (
         "from dutycli.__main__ import main; main()"
         if fast
-        else "import sys; from dutycli.cli import run; sys.exit(run([]))"
+        else "import sys; from dutycli.cli.app import run; sys.exit(run([]))"
     )
     full = {
         k: v
@@ -541,12 +547,20 @@ def completion_modules(environ: dict[str, str]) -> set[str]:
 # --- the tables the fast path relies on ------------------------------------------------
 
 
+def test_the_command_table_is_generated_from_the_app() -> None:
+    shipped = generate.TABLE_FILE.read_text(encoding="utf-8")
+    assert shipped == generate.table_text(), (
+        "completion/command_table.py is stale: run .venv/bin/python -m dutycli.completion.generate"
+    )
+
+
 def test_fast_path_table_matches_the_commands() -> None:
     group = get_command(app)
     commands = getattr(group, "commands", {})
-    assert set(completion_protocol.COMMANDS) == set(commands)
+    assert set(COMMANDS) == set(commands)
     for name, command in commands.items():
-        argument_kind, option_kinds = completion_protocol.COMMANDS[name]
+        argument_kind, option_kinds, kind = COMMANDS[name]
+        assert kind is None or kind in RESULT_KINDS, name
         value_options: dict[str, bool] = {}
         hooked_argument = False
         for param in command.params:
@@ -561,7 +575,7 @@ def test_fast_path_table_matches_the_commands() -> None:
         for option, completes in value_options.items():
             assert (option_kinds[option] is not None) == completes, (name, option)
     global_values = [o for p in group.params if not getattr(p, "is_flag", False) for o in p.opts]
-    assert global_values == list(locations.GLOBAL_VALUE_OPTIONS)
+    assert global_values == list(GLOBAL_VALUE_OPTIONS)
 
 
 def two_tables(folder: Path) -> Path:
@@ -577,7 +591,10 @@ def two_tables(folder: Path) -> Path:
 
 def test_result_fields_match_real_output(tmp_path: Path) -> None:
     tables = two_tables(tmp_path / "tables")
-    for command, fields in completion.RESULT_FIELDS.items():
+    for command, (_, _, kind) in COMMANDS.items():
+        if kind is None or not RESULT_KINDS[kind].fields or kind == "matrix":
+            continue  # task rows, checked below; the matrix's columns, in the next test
+        fields = RESULT_KINDS[kind].fields
         if command == "diff":
             changed = tmp_path / "changed.yaml"
             changed.write_text(
@@ -633,7 +650,7 @@ def test_partner_units_complete_after_list_partner_and_role(tmp_path: Path) -> N
 
 
 def test_folder_files_are_read_as_the_collection_reads_them(tmp_path: Path) -> None:
-    from dutycli.collection import dataset_paths
+    from dutycli.store.collection import dataset_paths
 
     tables = two_tables(tmp_path / "tables")
     for name in ("aliases.yaml", ".wujin-2019.yaml.tmp1", "notes.txt", "B.YML", "a.yml"):
@@ -661,7 +678,8 @@ def test_a_folder_of_datasets_completes_from_all_or_the_chosen(shell: str, tmp_p
 
 
 def test_default_dataset_is_found_as_the_loader_finds_it() -> None:
-    assert Path(completion.default_path()) == dataset.default_path()
+    assert Path(locations.default_dataset()) == loader.default_path()
+    assert loader.default_path().is_file() and loader.default_path().name == "wujin-2019.yaml"
 
 
 def test_field_lists_complete_their_last_name() -> None:
@@ -777,11 +795,11 @@ def test_a_large_dataset_caches_names_but_no_ids(
 ) -> None:
     import polars as pl
 
-    from dutycli import completion_data
+    from dutycli.completion import summaries
 
     # The shipped table repeated until it has more tasks than completion keeps ids for.
     table = pl.read_parquet(columnar["parquet"])
-    copies = completion_data.MAX_IDS // table.height + 1
+    copies = summaries.MAX_IDS // table.height + 1
     large = pl.concat([table] * copies).with_columns(id=pl.int_range(1, pl.len() + 1))
     data = tmp_path / "large.parquet"
     large.write_parquet(data)
@@ -799,13 +817,13 @@ def test_a_large_dataset_caches_names_but_no_ids(
         assert [v for v, _ in offered_values("leader", "陆")] == ["陆秋明"]
         assert offered_values("target", "1") and offered_values("dataset", "")
         assert offered_values("task", "") == [] and offered_values("task", "1") == []
-    cache = Path(str(completion_data.cache_path(str(data.resolve()))))
+    cache = Path(str(locations.cache_file("completion", str(data.resolve()), ".json")))
     assert cache.stat().st_size < 64 * 1024
     summary = json.loads(cache.read_text(encoding="utf-8"))["summary"]
-    assert summary["tasks"] == large.height > completion_data.MAX_IDS
+    assert summary["tasks"] == large.height > summaries.MAX_IDS
     assert summary["ids"] is None
     # Names and goals, as many as the shipped table has, not a row per task.
-    shipped = completion_data.file_summary(str(DATASET))
+    shipped = summaries.file_summary(str(DATASET))
     assert shipped is not None
     assert [len(names) for names in summary["names"].values()] == [
         len(names) for names in shipped["names"].values()
@@ -813,7 +831,7 @@ def test_a_large_dataset_caches_names_but_no_ids(
     assert len(summary["goals"]) == len(directory("targets"))
     # A small file keeps its ids; the limit is the same for YAML.
     assert len(offered_values("task", "", columnar["parquet"])) == table.height
-    monkeypatch.setattr(completion_data, "MAX_IDS", table.height - 1)
+    monkeypatch.setattr(summaries, "MAX_IDS", table.height - 1)
     monkeypatch.setenv("DUTYCLI_CACHE_DIR", str(tmp_path / "other-cache"))
     assert offered_values("task", "", DATASET) == []
     assert offered_values("unit", "", DATASET) == small_units

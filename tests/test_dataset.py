@@ -7,19 +7,20 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from dutycli import dataset
 from dutycli.errors import DataError
-from dutycli.importer import import_file
-from dutycli.loader import load, task_schema
-from dutycli.query import collect
+from dutycli.query.filters import collect
 from dutycli.schema import TASK_FIELDS
+from dutycli.sources.normalize import import_file
+from dutycli.store import loader, writer, yaml_file
+from dutycli.store.frames import task_schema
+from dutycli.store.loader import load
 
 from .conftest import DATASET, RAW, run_cli
 
 
 def test_committed_dataset_is_exactly_what_import_produces() -> None:
     document, _ = import_file(RAW)
-    assert dataset.dump(document) == DATASET.read_text(encoding="utf-8")
+    assert yaml_file.dump(document) == DATASET.read_text(encoding="utf-8")
 
 
 def test_import_command_writes_the_same_file(tmp_path: Path) -> None:
@@ -52,7 +53,7 @@ def test_loader_uses_the_explicit_schema() -> None:
 
 
 def test_default_dataset_is_the_shipped_one() -> None:
-    assert dataset.default_path().name == "wujin-2019.yaml"
+    assert loader.default_path().name == "wujin-2019.yaml"
     assert collect(load(None).frame).equals(collect(load(DATASET).frame))
 
 
@@ -113,7 +114,7 @@ def document(*tasks: str) -> str:
 def test_broken_datasets_name_the_file_and_line(tmp_path: Path, text: str, message: str) -> None:
     path = write(tmp_path, text)
     with pytest.raises(DataError, match=message):
-        dataset.read(path)
+        loader.read_dataset(path)
     result = run_cli("--data", str(path), "units")
     assert result.exit_code == 2
     assert result.stdout == ""
@@ -126,27 +127,28 @@ def test_python_object_tags_are_refused_not_built(tmp_path: Path) -> None:
     text = f'dutycli_dataset: 1\ntasks:\n- !!python/object/apply:os.system ["touch {marker}"]\n'
     path = write(tmp_path, text)
     with pytest.raises(DataError, match=r"not valid YAML.*python/object"):
-        dataset.read(path)
+        loader.read_dataset(path)
     assert not marker.exists()
 
 
 def test_missing_dataset_and_directory(tmp_path: Path) -> None:
     with pytest.raises(DataError, match="dataset file not found"):
-        dataset.read(tmp_path / "nope.yaml")
+        loader.read_dataset(tmp_path / "nope.yaml")
     with pytest.raises(DataError, match="is a directory"):
-        dataset.read(tmp_path)
+        loader.read_dataset(tmp_path)
 
 
 def test_binary_file_is_not_a_dataset(tmp_path: Path) -> None:
     path = tmp_path / "bin.yaml"
     path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\xff\xfe")
     with pytest.raises(DataError, match="not UTF-8"):
-        dataset.read(path)
+        loader.read_dataset(path)
 
 
 def test_write_atomic_leaves_no_temporary_on_failure(tmp_path: Path) -> None:
+    DOCUMENT = {"dutycli_dataset": yaml_file.FORMAT_VERSION, "goals": [], "tasks": []}
     target = tmp_path / "missing-dir" / "out.yaml"
     with pytest.raises(DataError, match="cannot write"):
-        dataset.write_atomic("x", target, force=False)
-    dataset.write_atomic("abc", tmp_path / "ok.yaml", force=False)
+        writer.write_document(DOCUMENT, target, "yaml", force=False)
+    writer.write_document(DOCUMENT, tmp_path / "ok.yaml", "yaml", force=False)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ok.yaml"]

@@ -18,9 +18,10 @@ from typing import Any
 
 import pytest
 
-from dutycli import aliases, dataset, diff
 from dutycli.errors import DataError
+from dutycli.query import diff
 from dutycli.schema import TASK_FIELDS
+from dutycli.store import aliases, loader, yaml_file
 
 from .conftest import DATASET, ROOT, run_cli, run_process
 
@@ -62,7 +63,7 @@ def build_2020(old: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict[st
 @pytest.fixture(scope="module")
 def years(tmp_path_factory: pytest.TempPathFactory) -> Fixture:
     folder = tmp_path_factory.mktemp("years")
-    source = dataset.read(DATASET)
+    source = loader.read_dataset(DATASET)
     new, removed = build_2020(source.tasks)
     document = {
         **source.meta,
@@ -70,7 +71,7 @@ def years(tmp_path_factory: pytest.TempPathFactory) -> Fixture:
         "goals": source.goals,
         "tasks": new,
     }
-    (folder / "wujin-2020.yaml").write_text(dataset.dump(document), encoding="utf-8")
+    (folder / "wujin-2020.yaml").write_text(yaml_file.dump(document), encoding="utf-8")
     shutil.copy(DATASET, folder / "wujin-2019.yaml")
     shutil.copy(ALIASES, folder / "aliases.yaml")
     (folder / "notes.txt").write_text("not a dataset", encoding="utf-8")

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 import yaml
 
-from dutycli import dataset
 from dutycli.schema import LABELS
+from dutycli.store import loader, yaml_file
 
 from .conftest import DATASET, dutycli_executable, run_cli, run_process
 
@@ -26,7 +26,7 @@ FORMULAS = ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\tTAB", "\rCR", '=HYPERLINK("ht
 
 @pytest.fixture(scope="module")
 def records() -> list[dict[str, Any]]:
-    return dataset.read(DATASET).tasks
+    return loader.read_dataset(DATASET).tasks
 
 
 @pytest.fixture
@@ -37,7 +37,7 @@ def formula_data(tmp_path: Path) -> Path:
         task["task"] = text
     document["tasks"][0]["lead_units"] = ["=发改局"]
     path = tmp_path / "formulas.yaml"
-    path.write_text(dataset.dump(document), encoding="utf-8")
+    path.write_text(yaml_file.dump(document), encoding="utf-8")
     return path
 
 
@@ -195,7 +195,7 @@ def test_excel_defuses_formulas_and_plain_csv_keeps_them(formula_data: Path) -> 
 
 
 def plain_task(path: Path, index: int) -> str:
-    text: str = dataset.read(path).tasks[index]["task"]
+    text: str = loader.read_dataset(path).tasks[index]["task"]
     return text
 
 

@@ -13,9 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dutycli import dataset
 from dutycli.errors import DataError
-from dutycli.importer import ImportReport, import_file
+from dutycli.sources.normalize import ImportReport, import_file
+from dutycli.store import loader, yaml_file
 
 from .conftest import RAW, run_cli
 from .tables import Table, write_delimited, write_docx, write_text, write_xlsx
@@ -158,7 +158,7 @@ def test_cli_imports_a_workbook_and_queries_it(
     result = run_cli("import", str(source), "-o", str(target))
     assert result.exit_code == 0, result.stderr
     assert "1 repeated header rows skipped" in result.stderr
-    assert dataset.read(target).tasks[6]["leaders"] == ["徐治国"]
+    assert loader.read_dataset(target).tasks[6]["leaders"] == ["徐治国"]
     assert run_cli("import", str(source), "-o", str(target)).exit_code == 2  # no --force
     check = run_cli("import", str(source), "--check", "--sheet", "分解表")
     assert check.exit_code == 0 and check.stdout == ""
@@ -253,7 +253,7 @@ def test_a_table_without_optional_columns_leaves_them_empty(
 
 def test_queries_on_partner_units(seven_imports: dict[str, dict[str, Any]], folder: Path) -> None:
     path = folder / "seven.yaml"
-    path.write_text(dataset.dump(seven_imports["xlsx"]), encoding="utf-8")
+    path.write_text(yaml_file.dump(seven_imports["xlsx"]), encoding="utf-8")
     data = ("--data", str(path))
     lead = run_cli(*data, "by-unit", "应急管理局", "-f", "csv", "--fields", "id")
     assert lead.stdout.split() == ["id", "1", "2", "3"]

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from dutycli import dataset
 from dutycli.errors import DataError
+from dutycli.store import loader
 
 from .conftest import Outcome, run_cli, run_process
 from .hostile.cases import (
@@ -130,7 +130,7 @@ def test_bad_dataset_is_one_exact_error(corpus: Corpus, case: Case, runner: str)
 def test_bad_dataset_is_a_data_error_in_the_library(corpus: Corpus, case: Case) -> None:
     path = corpus.dataset(case)
     with pytest.raises(DataError) as raised:
-        dataset.read(path)
+        loader.read_dataset(path)
     assert re.fullmatch(regex(case.message, str(path), path.name), str(raised.value))
 
 
@@ -193,7 +193,7 @@ def test_a_megabyte_task_text_loads_and_round_trips_intact(tmp_path: Path) -> No
     imported = run_process("import", str(source), "-o", str(target))
     assert imported.exit_code == 0, imported.stderr
     assert len(target.read_bytes()) > 1 << 20
-    assert dataset.read(target).tasks[0]["task"] == BIG_TEXT
+    assert loader.read_dataset(target).tasks[0]["task"] == BIG_TEXT
     # ...and every way of reading it back gives the same text.
     for runner in (run_cli, run_process):
         shown = runner("--data", str(target), "show", "1", "-f", "json", "--fields", "task")
@@ -217,7 +217,7 @@ def test_control_characters_in_source_names_are_kept(tmp_path: Path) -> None:
     source.write_bytes(SOURCE_WRITERS[".txt"](table))
     target = tmp_path / "controls.yaml"
     assert run_cli("import", str(source), "-o", str(target)).exit_code == 0
-    task = dataset.read(target).tasks[0]
+    task = loader.read_dataset(target).tasks[0]
     assert task["leaders"] == names and task["lead_units"] == names[::-1]
     assert task["goal"] == "目标\x07" and task["task"] == "任务\x08文本"
     record = json.loads(run_process("--data", str(target), "show", "1", "-f", "json").stdout)[0]
@@ -234,6 +234,6 @@ def test_yaml_merge_keys_are_not_mistaken_for_duplicate_keys(tmp_path: Path) -> 
     text = HEADER + "".join(line + "\n" for line in [*anchored, *second])
     path = tmp_path / "merge.yaml"
     path.write_text(text, encoding="utf-8")
-    tasks = dataset.read(path).tasks
+    tasks = loader.read_dataset(path).tasks
     assert [t["id"] for t in tasks] == [1, 2]
     assert {**tasks[0], "id": 2} == tasks[1]

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from dutycli.errors import DataError
-from dutycli.importer import import_file, parse_text_table
 from dutycli.names import split_names
+from dutycli.sources.normalize import import_file, parse_text_table
 from dutycli.sources.text import read_cells
 
 from .conftest import RAW

@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from dutycli import dataset, metrics
+from dutycli.query import metrics
+from dutycli.store import loader
 
 from .conftest import DATASET, RAW, run_cli
 
@@ -72,7 +73,7 @@ NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 @pytest.fixture(scope="module")
 def tasks() -> list[dict[str, Any]]:
-    return dataset.read(DATASET).tasks
+    return loader.read_dataset(DATASET).tasks
 
 
 def outcome(found: metrics.Metric) -> Target | str:

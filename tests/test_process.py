@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from dutycli import dataset
 from dutycli.schema import TASK_FIELDS
+from dutycli.store import loader, yaml_file
 
 from .conftest import DATASET, RAW, dutycli_executable, run_process
 
@@ -71,10 +71,10 @@ def test_head_closing_the_pipe_ends_quietly(args: list[str]) -> None:
 @pytest.fixture(scope="module")
 def big_dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real tasks ten times: far more output than a pipe buffer (64 KiB) holds."""
-    records = dataset.read(DATASET).tasks
+    records = loader.read_dataset(DATASET).tasks
     copies = [{**r, "id": n + 1} for n, r in enumerate(records * 10)]
     big = tmp_path_factory.mktemp("big") / "big.yaml"
-    big.write_text(dataset.dump({"dutycli_dataset": 1, "tasks": copies}), encoding="utf-8")
+    big.write_text(yaml_file.dump({"dutycli_dataset": 1, "tasks": copies}), encoding="utf-8")
     return big
 
 
@@ -342,7 +342,7 @@ def stall(fd):
     sys.stderr.write("WRITTEN\\n"); sys.stderr.flush()
     time.sleep(60)
 os.fsync = stall
-from dutycli.cli import run
+from dutycli.cli.app import run
 sys.exit(run(sys.argv[1:]))
 """
 
@@ -420,7 +420,8 @@ def test_installed_command_imports_a_word_table(tmp_path: Path) -> None:
 def test_only_the_command_asked_for_is_built_and_it_behaves_the_same(tmp_path: Path) -> None:
     from typer.main import get_command
 
-    from dutycli.cli import GROUP_VALUE_OPTIONS, app
+    from dutycli.cli.app import app
+    from dutycli.completion.command_table import GLOBAL_VALUE_OPTIONS
 
     # run() skips the values of these options when it looks for the command name.
     group = get_command(app)
@@ -430,7 +431,7 @@ def test_only_the_command_asked_for_is_built_and_it_behaves_the_same(tmp_path: P
         if p.param_type_name == "option" and not getattr(p, "is_flag", False)
         for name in p.opts
     }
-    assert takes_value == set(GROUP_VALUE_OPTIONS)
+    assert takes_value == set(GLOBAL_VALUE_OPTIONS)
     # A dataset file named like a command is still the --data value.
     named = tmp_path / "units"
     named.write_bytes(DATASET.read_bytes())

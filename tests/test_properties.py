@@ -23,11 +23,13 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dutycli import columnar, dataset, query, render
 from dutycli.errors import QueryError
-from dutycli.importer import parse_text_table
-from dutycli.loader import frame_from_records
+from dutycli.output import flat
+from dutycli.query import filters as query
 from dutycli.schema import NAME_COLUMNS, TASK_FIELDS
+from dutycli.sources.normalize import parse_text_table
+from dutycli.store import loader, writer, yaml_file
+from dutycli.store.frames import frame_from_records
 
 from .conftest import run_cli
 
@@ -174,8 +176,8 @@ def test_random_tables_import_as_the_model_predicts(rows: list[RowModel], order:
     # And the dataset written from it reads back to the same tasks.
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "random.yaml"
-        path.write_text(dataset.dump(document), encoding="utf-8")
-        assert dataset.read(path).tasks == got
+        path.write_text(yaml_file.dump(document), encoding="utf-8")
+        assert loader.read_dataset(path).tasks == got
 
 
 # --- random datasets: queries and round trips -------------------------------------------
@@ -317,8 +319,8 @@ def test_yaml_dataset_round_trips_every_field(data: list[dict[str, Any]]) -> Non
     document = {"dutycli_dataset": 1, "title": "t", "label": "", "goals": [], "tasks": data}
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "d.yaml"
-        path.write_text(dataset.dump(document), encoding="utf-8")
-        assert dataset.read(path).tasks == data
+        path.write_text(yaml_file.dump(document), encoding="utf-8")
+        assert loader.read_dataset(path).tasks == data
         # The loaded frame holds the same values, and JSON export gives them back exactly.
         assert frame_from_records(data).to_dicts() == data
         exported = run_cli("--data", str(path), "list", "-f", "json")
@@ -335,7 +337,7 @@ def test_csv_and_tsv_export_keep_every_field(data: list[dict[str, Any]]) -> None
     """
     frame = frame_from_records(data)
     for fmt, delimiter in (("csv", ","), ("tsv", "\t")):
-        text = render.render_flat(frame, fmt).decode("utf-8")
+        text = flat.render_flat(frame, fmt).decode("utf-8")
         rows = list(csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter))
         assert len(rows) == len(data)
         for row, record in zip(rows, data, strict=True):
@@ -360,11 +362,11 @@ def test_every_export_reloads_through_data_exactly(data: list[dict[str, Any]]) -
         files = []
         for fmt in ("csv", "tsv", "json", "jsonl"):
             path = Path(folder) / f"d.{fmt}"
-            path.write_bytes(render.render_flat(frame, fmt))
+            path.write_bytes(flat.render_flat(frame, fmt))
             files.append(path)
         for kind, suffix in (("parquet", ".parquet"), ("yaml", ".yaml")):
             path = Path(folder) / f"d{suffix}"
-            columnar.write_dataset(frame, {"title": "t"}, [], path, kind, force=True)
+            writer.write_dataset(frame, {"title": "t"}, [], path, kind, force=True)
             files.append(path)
         for path in files:
             reloaded = run_cli("--data", str(path), "list", "-f", "json")
@@ -390,7 +392,7 @@ def test_cli_name_queries_agree_with_a_reference_filter(
     document = {"dutycli_dataset": 1, "title": "t", "goals": [], "tasks": data}
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "d.yaml"
-        path.write_text(dataset.dump(document), encoding="utf-8")
+        path.write_text(yaml_file.dump(document), encoding="utf-8")
         flags = [*(["--exact"] if exact else []), *(["--strict"] if strict else [])]
         outcome = run_cli("--data", str(path), command, wanted, *flags, "-f", "json")
 

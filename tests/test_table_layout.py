@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 from rich.cells import cell_len
 
-from dutycli import dataset, wrap
+from dutycli.output import wrap
+from dutycli.store import loader, yaml_file
 
 from .conftest import DATASET, run_cli, run_in_terminal
 from .test_datasets import build_2020
@@ -29,7 +30,7 @@ BORDERS = "│┃┐┘┤┓┛┫┩"
 
 @pytest.fixture(scope="module")
 def records() -> dict[int, dict[str, Any]]:
-    return {task["id"]: task for task in dataset.read(DATASET).tasks}
+    return {task["id"]: task for task in loader.read_dataset(DATASET).tasks}
 
 
 def table(*args: str, width: int) -> str:
@@ -222,11 +223,11 @@ def test_matrix_in_a_real_80_column_terminal_is_not_cropped() -> None:
 @pytest.fixture(scope="module")
 def two_years(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     folder = tmp_path_factory.mktemp("layout")
-    source = dataset.read(DATASET)
+    source = loader.read_dataset(DATASET)
     new, _ = build_2020(source.tasks)
     after = folder / "wujin-2020.yaml"
     after.write_text(
-        dataset.dump({**source.meta, "goals": source.goals, "tasks": new}), encoding="utf-8"
+        yaml_file.dump({**source.meta, "goals": source.goals, "tasks": new}), encoding="utf-8"
     )
     return DATASET, after
 
@@ -292,7 +293,7 @@ def test_narrow_tables_of_hostile_data_stay_safe(tmp_path: Path, width: int) -> 
     tasks[1]["goal"] = tasks[0]["goal"]
     path = tmp_path / "hostile.yaml"
     document = {"dutycli_dataset": 1, "goals": [{"number": 1, "name": tasks[0]["goal"]}]}
-    path.write_text(dataset.dump({**document, "tasks": tasks}), encoding="utf-8")
+    path.write_text(yaml_file.dump({**document, "tasks": tasks}), encoding="utf-8")
     for command in (["list"], ["show", "1"], ["units"], ["matrix"], ["metrics"]):
         outcome = run_cli(*safety.table_args(path, command), env={"COLUMNS": str(width)})
         safety.assert_nothing_raw(outcome)  # however narrow, escapes are never cut raw

@@ -17,8 +17,9 @@ from typing import Any
 
 import pytest
 
-from dutycli import dataset, render
+from dutycli.output import text
 from dutycli.schema import TASK_FIELDS
+from dutycli.store import loader, yaml_file
 
 from .conftest import Outcome, run_cli, run_in_terminal, run_process
 
@@ -67,13 +68,13 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict[s
         "tasks": tasks,
     }
     path = tmp_path_factory.mktemp("hostile") / "hostile.yaml"
-    path.write_text(dataset.dump(document), encoding="utf-8")
+    path.write_text(yaml_file.dump(document), encoding="utf-8")
     # A changed copy for diff: other units on task 2, and a third task.
     changed = [tasks[0], {**tasks[1], "lead_units": hostile_names("新")}, hostile_task(3)]
     changed[2]["goal"] = goal
     other = path.with_name("hostile-changed.yaml")
-    other.write_text(dataset.dump({**document, "tasks": changed}), encoding="utf-8")
-    assert dataset.read(path).tasks == tasks  # the YAML keeps every character
+    other.write_text(yaml_file.dump({**document, "tasks": changed}), encoding="utf-8")
+    assert loader.read_dataset(path).tasks == tasks  # the YAML keeps every character
     return path, tasks
 
 
@@ -145,10 +146,10 @@ def test_markup_is_shown_literally_and_escapes_are_visible(
     for name, kind in TASK_FIELDS.items():
         if kind == "str":
             assert f"{name}1{MARKUP}|" in shown, name
-            assert render.escape_controls(f"{name}1{PAYLOAD}") in shown, name
+            assert text.escape_controls(f"{name}1{PAYLOAD}") in shown, name
         elif kind == "names":
             for value in tasks[0][name]:
-                assert render.escape_controls(value, keep_newlines=False) in shown, value
+                assert text.escape_controls(value, keep_newlines=False) in shown, value
 
 
 def test_notes_on_stderr_escape_the_names_they_echo(

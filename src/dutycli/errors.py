@@ -45,6 +45,12 @@ class OutputClosed(DutyError):
     exit_code = EXIT_FOUND
 
 
+def first_line(exc: BaseException) -> str:
+    """The first line of an exception's message (a library's may run to many lines)."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    return lines[0] if lines else type(exc).__name__
+
+
 def engine_failure(exc: BaseException, reading: Path | None) -> DataError | None:
     """A Polars error or panic while reading data, as a DataError; None for anything else.
 
@@ -55,7 +61,6 @@ def engine_failure(exc: BaseException, reading: Path | None) -> DataError | None
         return None
     if not isinstance(exc, (polars.exceptions.PolarsError, polars.exceptions.PanicException)):
         return None
-    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
-    reason = lines[0] if lines else type(exc).__name__
+    reason = first_line(exc)
     where = f"{reading}: " if reading is not None else ""
     return DataError(f"{where}cannot read the data (a damaged file?): {reason}")

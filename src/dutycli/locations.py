@@ -1,7 +1,8 @@
-"""Where dutycli finds its files: dataset suffixes, the global path options, the cache folder.
+"""Where dutycli finds its files: the shipped dataset, a --data folder's datasets, the caches.
 
-Shared by the full program and the completion fast path, which imports nothing heavier than
-``os`` (every TAB re-runs it), so this module does the same.
+The full program and the completion fast path both use this module, so there is one way to
+find a dataset and one way to key a cache entry. Standard library only, and nothing imported
+that ``os`` does not already bring: every TAB re-runs the fast path.
 """
 
 from __future__ import annotations
@@ -21,6 +22,12 @@ DATASET_KINDS = {
 DATASET_SUFFIXES = tuple(DATASET_KINDS)
 # A file is read as Parquet or Arrow IPC by its first bytes, whatever its name; else as YAML.
 COLUMNAR_MAGIC = {b"PAR1": "parquet", b"ARROW1": "ipc"}
+# The aliases file beside the data, looked for in this order; never read as a dataset.
+ALIASES_FILES = ("aliases.yaml", "aliases.yml")
+DEFAULT_DATASET = "wujin-2019.yaml"
+# A file changed within this many seconds may change again unseen by its mtime (the clock's
+# granularity): the caches keep nothing about it until it has settled.
+SETTLE_SECONDS = 2
 
 
 def columnar_kind(start: bytes) -> str | None:
@@ -31,8 +38,40 @@ def columnar_kind(start: bytes) -> str | None:
     return None
 
 
-# The options before the command that take a value (a test keeps this in step with cli.main).
-GLOBAL_VALUE_OPTIONS = ("--data", "--aliases")
+def default_dataset() -> str:
+    """The shipped 2019 dataset: inside the installed package, or data/ in a source checkout."""
+    # The package is a plain directory (importlib.resources would give the same path, slower).
+    package = os.path.dirname(os.path.abspath(__file__))
+    packaged = os.path.join(package, "data", DEFAULT_DATASET)
+    if os.path.isfile(packaged):
+        return packaged
+    return os.path.join(os.path.dirname(os.path.dirname(package)), "data", DEFAULT_DATASET)
+
+
+def dataset_name(path: str) -> str:
+    """A dataset's name: its file name without the suffix (``wujin-2019``)."""
+    return os.path.splitext(os.path.basename(path))[0]
+
+
+def dataset_files(root: str) -> list[str]:
+    """The dataset files ``--data`` names: ``root`` itself, or a folder's datasets by name.
+
+    A folder's datasets are its files with a dataset suffix, except the aliases file and
+    hidden files (editors' and dutycli's own temporary files). Listing errors are raised
+    (OSError): the program words them, completion stays quiet.
+    """
+    if not os.path.isdir(root):
+        return [root]
+    files = [
+        os.path.join(root, name)
+        for name in os.listdir(root)
+        if os.path.splitext(name)[1].lower() in DATASET_SUFFIXES
+        and name.lower() not in ALIASES_FILES
+        and not name.startswith(".")
+        and os.path.isfile(os.path.join(root, name))
+    ]
+    # The order of the dataset column: by name, then by file name.
+    return sorted(files, key=lambda path: (dataset_name(path), os.path.basename(path)))
 
 
 def cache_dir() -> str | None:
@@ -48,3 +87,37 @@ def cache_dir() -> str | None:
         return chosen
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return os.path.join(base, "dutycli") if os.path.isabs(base) else None
+
+
+def file_key(path: str, settled: bool = True) -> dict[str, object] | None:
+    """What identifies a file's content for a cache while it is unchanged, or None.
+
+    Its absolute path, size, modification time and inode; None when the file cannot be
+    seen or, with ``settled``, changed too recently to be trusted (``SETTLE_SECONDS``).
+    A cache that also hashes the content passes ``settled=False``.
+    """
+    import time
+
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    if settled and stat.st_mtime_ns > time.time_ns() - SETTLE_SECONDS * 1_000_000_000:
+        return None
+    return {
+        "source": os.path.abspath(path),
+        "size": stat.st_size,
+        "mtime_ns": stat.st_mtime_ns,
+        "inode": stat.st_ino,
+    }
+
+
+def cache_file(kind: str, source: str, suffix: str) -> str | None:
+    """The cache file of ``kind`` (a subfolder) for the dataset at absolute path ``source``."""
+    base = cache_dir()
+    if base is None:
+        return None
+    import zlib  # cheaper to import than hashlib; an entry also records its key, checked on use
+
+    digest = zlib.crc32(source.encode("utf-8", "surrogateescape"))
+    return os.path.join(base, kind, f"{digest:08x}-{os.path.basename(source)}{suffix}")

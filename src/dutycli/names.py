@@ -1,33 +1,42 @@
 """How a cell of names is split and how a name is compared.
 
-Shared by the importer (which normalizes what the table wrote) and the queries
-(which compare what the user typed), so both read a name the same way.
+Shared by the importer (which normalizes what the table wrote), the queries (which compare
+what the user typed) and completion, so all read a name the same way. ``squeeze`` and
+``fold`` import nothing: completion uses them on every TAB.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
-
 # 、 ， , and line breaks separate names; whitespace inside a name is layout, not data.
-_SEPARATORS = re.compile(r"[、，,\n]")
-_WHITESPACE = re.compile(r"\s+")
+SEPARATORS = "、，,\n"
 OPEN_LIST_MARK = "等"
 _OPENING = "(（"
 _CLOSING = ")）"
 
 
-@dataclass(frozen=True)
 class NameCell:
-    names: list[str]
-    open_ended: bool
-    joined_spaces: list[str]  # names that had whitespace removed, as written
-    wrapped: list[str] = field(default_factory=list)  # names joined across a line break
+    """A cell of names as split: the names, whether 等 left the list open, and what changed."""
+
+    # A plain class, not a dataclass: importing dataclasses would cost every TAB.
+    __slots__ = ("joined_spaces", "names", "open_ended", "wrapped")
+
+    def __init__(
+        self, names: list[str], open_ended: bool, joined_spaces: list[str], wrapped: list[str]
+    ) -> None:
+        self.names = names
+        self.open_ended = open_ended
+        self.joined_spaces = joined_spaces  # names that had whitespace removed, as written
+        self.wrapped = wrapped  # names joined across a line break
 
 
 def squeeze(text: str) -> str:
     """A name or query with all whitespace removed (`是  峰` is 是峰)."""
-    return _WHITESPACE.sub("", text)
+    return "".join(text.split())
+
+
+def fold(text: str) -> str:
+    """A name as compared: whitespace removed, Latin letters in one case (CJK has no case)."""
+    return squeeze(text).casefold()
 
 
 def _pieces(cell: str) -> list[tuple[str, str]]:
@@ -39,7 +48,7 @@ def _pieces(cell: str) -> list[tuple[str, str]]:
             depth += 1
         elif ch in _CLOSING and depth:
             depth -= 1
-        if depth == 0 and _SEPARATORS.fullmatch(ch):
+        if depth == 0 and ch in SEPARATORS:
             pieces.append((current, before))
             current, before = "", ch
         else:
@@ -47,8 +56,10 @@ def _pieces(cell: str) -> list[tuple[str, str]]:
     pieces.append((current, before))
     if depth:
         # An unclosed bracket: do not guess how far it reaches, split as written.
+        import re
+
         pieces = []
-        for index, piece in enumerate(_SEPARATORS.split(cell)):
+        for index, piece in enumerate(re.split(f"[{SEPARATORS}]", cell)):
             pieces.append((piece, "" if index == 0 else ","))
     return pieces
 

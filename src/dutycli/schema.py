@@ -5,9 +5,11 @@ Kept free of Polars so that light code paths (help, completion) can use it.
 
 from __future__ import annotations
 
-from typing import Literal
+TYPE_CHECKING = False  # not typing's: completion imports this module on a TAB
+if TYPE_CHECKING:
+    from typing import Literal
 
-FieldKind = Literal["int", "str", "names", "bool"]
+    FieldKind = Literal["int", "str", "names", "bool"]
 
 # Order is the public order of YAML, CSV and JSON output.
 TASK_FIELDS: dict[str, FieldKind] = {
@@ -124,3 +126,67 @@ SUFFIX_FORMATS = {
 
 # Joins a list of names in flat formats (CSV, TSV, Markdown); the splitter never leaves one inside a name.
 NAME_JOINER = "、"
+
+
+class ResultKind:
+    """What a command's rows are: how they are counted, their sheet, their fields.
+
+    Each command declares its kind beside itself (``cli.registry.command``); the output
+    (count line, xlsx sheet) and completion (``--fields``) read it from here.
+    """
+
+    __slots__ = ("fields", "name", "noun", "several", "sheet")
+
+    def __init__(
+        self,
+        name: str,
+        noun: str,
+        sheet: str,
+        fields: tuple[str, ...] = (),
+        several: tuple[str, str] = (DATASET_FIELD, ""),
+    ) -> None:
+        self.name = name
+        self.noun = noun  # 共 N {noun}
+        self.sheet = sheet  # the xlsx sheet's title
+        self.fields = fields  # the result's columns; () for task rows (TASK_FIELDS)
+        # With several datasets: the field added before and after these (none when empty).
+        self.several = several
+
+
+_KINDS = (
+    ResultKind("tasks", "条任务", "任务"),
+    ResultKind("record", "条任务", "任务"),
+    ResultKind("names", "个名称", "名录", ("name", "tasks", "inherited"), ("", "datasets")),
+    ResultKind("goals", "个目标", "目标", ("goal_no", "goal", "tasks", "leaders", "lead_units")),
+    ResultKind(
+        "datasets",
+        "个数据集",
+        "数据集",
+        ("dataset", "title", "label", "goals", "tasks", "leader_count", "unit_count", "path"),
+        ("", ""),
+    ),
+    # diff: then old_/new_ of every name column, then similarity (see query.diff.columns).
+    ResultKind(
+        "changes",
+        "处变化",
+        "变化",
+        ("change", "old_id", "new_id", "goal_no", "goal", "old_task", "new_task"),
+        ("", ""),
+    ),
+    ResultKind(
+        "stats", "行", "统计", ("section", "name", "count", "explicit", "inherited"), ("", "")
+    ),
+    # matrix: then one column per lead unit.
+    ResultKind("matrix", "位领导", "领导×单位", ("leader",), ("", "")),
+    ResultKind(
+        "metrics",
+        "个量化指标",
+        "量化指标",
+        (
+            *("id", "goal_no", "indicator", "verb", "value", "unit", "qualifier", "phrase"),
+            *("leaders", "lead_units", "leaders_inherited", "lead_units_inherited"),
+        ),
+        ("", ""),
+    ),
+)
+RESULT_KINDS: dict[str, ResultKind] = {kind.name: kind for kind in _KINDS}

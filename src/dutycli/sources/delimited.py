@@ -7,8 +7,8 @@ import io
 from pathlib import Path
 
 from dutycli.errors import DataError
-from dutycli.sources import Cell, SourceTable
 from dutycli.sources.encoding import decode
+from dutycli.sources.table import Cell, SourceTable
 
 
 def read(data: bytes, path: Path, delimiter: str) -> SourceTable:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from dutycli.errors import DataError
-from dutycli.sources import (
+from dutycli.sources.table import (
     HEADER_MIN_LABELS,
     HEADER_SEARCH_ROWS,
     Cell,

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from dutycli.errors import DataError
 from dutycli.names import squeeze
-from dutycli.sources import (
+from dutycli.sources.encoding import decode
+from dutycli.sources.table import (
     HEADER_MIN_LABELS,
     HEADER_SEARCH_ROWS,
     Cell,
@@ -20,7 +21,6 @@ from dutycli.sources import (
     column_of,
     header_score,
 )
-from dutycli.sources.encoding import decode
 
 
 def read_cells(text: str) -> tuple[list[str], list[Cell]]:

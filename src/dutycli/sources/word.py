@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from dutycli.errors import DataError
-from dutycli.sources import HEADER_MIN_LABELS, Cell, SourceTable, header_score, missing_extra
+from dutycli.sources.table import HEADER_MIN_LABELS, Cell, SourceTable, header_score, missing_extra
 
 # Rows of a table searched for its header row.
 _HEADER_ROWS = 5

@@ -1,0 +1,269 @@
+"""The Typer app: global options, every declared command, and errors turned into exit codes.
+
+Heavy imports (Polars, Rich, PyYAML, Pydantic) happen inside the commands that need them,
+never at module level anywhere on the paths of ``--help``, ``--version`` and TAB: see
+docs/architecture.md.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from dutycli import __version__
+from dutycli.cli import session, typer_internals
+from dutycli.cli.commands import register_all
+from dutycli.cli.registry import SPECS
+from dutycli.completion.command_table import GLOBAL_VALUE_OPTIONS
+from dutycli.errors import (
+    EXIT_FOUND,
+    EXIT_INTERRUPTED,
+    EXIT_USAGE,
+    DutyError,
+    OutputClosed,
+    OutputError,
+    engine_failure,
+)
+
+
+class DutyGroup(TyperGroup):
+    """The app's command group: the one place that turns errors into messages and exit codes.
+
+    Both the console script and Typer's CliRunner go through ``main``, so tests see
+    exactly the messages and exit codes a user sees.
+    """
+
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        code = self._run(args, prog_name, complete_var, **extra)
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+    def _main_shell_completion(
+        self, ctx_args: Any, prog_name: str, complete_var: str | None = None
+    ) -> None:
+        # Typer registers its shell scripts while building the app; ours replace its zsh one.
+        from dutycli.completion.scripts import register
+
+        register()
+        super()._main_shell_completion(ctx_args, prog_name, complete_var)
+
+    def _run(
+        self,
+        args: Sequence[str] | None,
+        prog_name: str | None,
+        complete_var: str | None,
+        **extra: Any,
+    ) -> int:
+        from dutycli.output import streams
+
+        state = session.State()
+        streams.readable()
+        try:
+            try:
+                code = int(
+                    super().main(
+                        args, prog_name, complete_var, standalone_mode=False, obj=state, **extra
+                    )
+                    or 0
+                )
+                if code == EXIT_INTERRUPTED:
+                    raise KeyboardInterrupt  # Typer turned Ctrl-C into a bare exit code
+                return code
+            except OSError as exc:
+                # Only writes escape as OSError (reads are DataErrors): help or version text
+                # into a closed pipe or a full disk.
+                raise streams.output_error(exc) from None
+        except OutputClosed:
+            streams.silence_stdout()
+            return OutputClosed.exit_code
+        except DutyError as exc:
+            if isinstance(exc, OutputError):
+                streams.silence_stdout()
+            streams.note(str(exc))
+            return exc.exit_code
+        except typer_internals.UsageError as exc:
+            streams.note(usage_message(exc))
+            return EXIT_USAGE
+        except typer_internals.ClickException as exc:
+            streams.note(exc.format_message())
+            return exc.exit_code
+        except (KeyboardInterrupt, typer.Abort):
+            streams.silence_stdout()  # a flush at exit must not block on a pipe nobody reads
+            streams.note("interrupted")
+            return EXIT_INTERRUPTED
+        except BaseException as exc:
+            # A scanned Parquet/IPC file is read while a query runs, not when it is opened:
+            # damage inside it surfaces here, as a Polars error or a Rust panic.
+            failure = engine_failure(exc, state.reading)
+            if failure is None:
+                raise
+            streams.note(str(failure))
+            return failure.exit_code
+
+    # Arguments are converted without Pydantic: the group's own, then the command's.
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:  # type: ignore[override]
+        typer_internals.install(self, ctx)
+        return super().parse_args(ctx, args)
+
+    def resolve_command(  # type: ignore[override]
+        self, ctx: typer.Context, args: list[str]
+    ) -> tuple[str | None, Any, list[str]]:
+        name, command, rest = super().resolve_command(ctx, args)
+        if command is not None:
+            typer_internals.install(command, ctx)
+        return name, command, rest
+
+
+EXIT_CODES_HELP = "Exit codes: 0 rows found; 1 no rows; 2 usage or data error; 130 interrupted."
+
+app = typer.Typer(
+    name="dutycli",
+    cls=DutyGroup,
+    help=(
+        "Query a responsibility breakdown table (目标任务责任分解表): who leads which task.\n\n"
+        "Output is a table in a terminal and CSV in a pipe; --format chooses."
+    ),
+    epilog=EXIT_CODES_HELP,
+    rich_markup_mode=None,  # plain help and errors: no Rich import on the fast paths
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    invoke_without_command=True,
+)
+register_all()
+for spec in SPECS:
+    app.command(spec.name)(spec.callback)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"dutycli {__version__}")
+        raise typer.Exit(EXIT_FOUND)
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    data: Annotated[
+        Path | None,
+        typer.Option(
+            "--data",
+            metavar="PATH",
+            envvar="DUTYCLI_DATA",
+            help=(
+                "Dataset file (YAML, Parquet or Arrow IPC), or a folder of them, to query "
+                "[default: the shipped 2019 武进区 table]."
+            ),
+            show_default=False,
+        ),
+    ] = None,
+    aliases: Annotated[
+        Path | None,
+        typer.Option(
+            "--aliases",
+            metavar="FILE",
+            envvar="DUTYCLI_ALIASES",
+            help="Name aliases file [default: aliases.yaml beside the dataset(s), if any].",
+            show_default=False,
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    state = session.state(ctx)
+    state.data, state.aliases = data, aliases
+    if ctx.invoked_subcommand is None:
+        _summary(ctx)
+
+
+def _summary(ctx: typer.Context) -> None:
+    """The bare ``dutycli``: what is loaded and what to try."""
+    loaded = session.load(ctx)
+    from dutycli.output import summary
+    from dutycli.query.summary import sizes
+
+    counts = sizes(loaded.frame)
+    # The commands suggested name the data, unless DUTYCLI_DATA already does.
+    data = session.state(ctx).data
+    data_option = ""
+    if data is not None and str(data) != os.environ.get("DUTYCLI_DATA"):
+        import shlex
+
+        data_option = f"--data {shlex.quote(str(data))} "
+    if not loaded.several:
+        table = loaded.tables[0]
+        summary.summary(table.meta, counts, str(table.path), data_option)
+        return
+    meta = {"title": f"{len(loaded.tables)} 个数据集：{'、'.join(loaded.names)}"}
+    summary.summary(meta, counts, str(loaded.root), data_option)
+
+
+# --- the entry point ----------------------------------------------------------------
+
+
+def run(argv: list[str]) -> int:
+    """Run dutycli with arguments and return the exit code."""
+    from typer.main import get_command
+
+    # Typer builds every command before running one; building only the one asked for saves
+    # a few ms of each query. Anything else (help, completion, a mistyped name) gets them all.
+    name = command_name(argv)
+    wanted = [info for info in app.registered_commands if info.name == name]
+    every = app.registered_commands
+    if len(wanted) == 1 and "_DUTYCLI_COMPLETE" not in os.environ:
+        app.registered_commands = wanted
+    try:
+        group = get_command(app)
+    finally:
+        app.registered_commands = every
+    code: int = group.main(args=argv, prog_name="dutycli", standalone_mode=False)
+    return code
+
+
+def command_name(argv: list[str]) -> str | None:
+    """The command in ``argv``, if it comes before any help option and ``--``."""
+    args = iter(argv)
+    for arg in args:
+        if arg in GLOBAL_VALUE_OPTIONS:
+            next(args, None)
+        elif arg in ("-h", "--help", "--"):
+            return None
+        elif not arg.startswith("-"):
+            return arg
+    return None
+
+
+# Typer validates with pydantic; its wording is for programmers, not for clerks.
+_PYDANTIC_WORDING = {
+    "Value error, ": "",
+    "Input should be a valid integer, unable to parse string as an integer": "not a whole number",
+}
+GLOBAL_OPTIONS = (*GLOBAL_VALUE_OPTIONS, "--version")
+
+
+def usage_message(exc: typer_internals.UsageError) -> str:
+    message = exc.format_message().replace("\n", " ")
+    for wording, plain in _PYDANTIC_WORDING.items():
+        message = message.replace(wording, plain)
+    command = exc.ctx.command_path if exc.ctx is not None else "dutycli"
+    option = getattr(exc, "option_name", None)
+    if option in GLOBAL_OPTIONS and command != "dutycli":
+        return f"{option} goes before the command: dutycli {option} … {command.split()[-1]} …"
+    return f"{message} (see '{command} --help')"

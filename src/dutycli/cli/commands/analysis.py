@@ -1,0 +1,68 @@
+"""Analysis of the whole table: totals and workload, leaders × units, quantitative targets."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from dutycli.cli.options import ROWS, TABLE
+from dutycli.cli.registry import command
+from dutycli.cli.session import all_tasks
+
+if TYPE_CHECKING:
+    from dutycli.output.result import Result
+
+
+@command("stats", kind="stats", shared=TABLE)
+def stats(
+    ctx: typer.Context,
+    top: Annotated[
+        int | None,
+        typer.Option(
+            "--top",
+            metavar="N",
+            min=0,
+            help="Only the N leaders and N units with most tasks; 0 for all [default: 15 in the terminal, all otherwise].",
+            show_default=False,
+        ),
+    ] = None,
+) -> Result:
+    """The dataset at a glance: totals, and bar charts of tasks per leader and per unit."""
+    from dutycli.output.result import Result
+    from dutycli.query import analysis
+
+    found = analysis.stats(all_tasks(ctx))
+    if top is not None:
+        found = analysis.top(found, top)
+    return Result(found, top=top)
+
+
+@command("matrix", kind="matrix", shared=TABLE)
+def matrix(
+    ctx: typer.Context,
+    top: Annotated[
+        int | None,
+        typer.Option(
+            "--top",
+            metavar="N",
+            min=0,
+            help="Show only the N units with most tasks in the terminal; 0 for all [default: 12]. Files and pipes always get every unit.",
+            show_default=False,
+        ),
+    ] = None,
+) -> Result:
+    """Leaders × lead units: how many tasks each pair shares (a pivot table in CSV and xlsx)."""
+    from dutycli.output.result import Result
+    from dutycli.query import analysis
+
+    return Result(analysis.matrix(all_tasks(ctx)), top=top)
+
+
+@command("metrics", kind="metrics", shared=ROWS)
+def metrics(ctx: typer.Context) -> Result:
+    """Quantitative targets in the task texts (增长7%左右, 新增1160家…), one row per number."""
+    from dutycli.output.result import Result
+    from dutycli.query import analysis
+
+    return Result(analysis.metric_rows(all_tasks(ctx)))

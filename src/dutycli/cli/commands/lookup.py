@@ -1,0 +1,246 @@
+"""Lookups: the tasks of a unit, a leader, a goal, a keyword or a mix of them, and one task."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from dutycli.cli.options import ROWS, TABLE, ExactOption, RoleOption, UnitRole
+from dutycli.cli.registry import command
+from dutycli.cli.session import arg, load, tasks
+from dutycli.completion import hooks
+from dutycli.schema import UNIT_ROLES
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from dutycli.output.result import Result
+
+
+@command("by-unit", kind="tasks", shared=ROWS)
+def by_unit(
+    ctx: typer.Context,
+    unit: Annotated[
+        str,
+        typer.Argument(
+            metavar="UNIT",
+            help="Unit name or part of one, e.g. 发改局 or 纪委.",
+            autocompletion=hooks.complete_unit,
+        ),
+    ],
+    role: RoleOption = UnitRole.lead,
+    exact: ExactOption = False,
+) -> Result:
+    """Tasks whose lead units (or partner units, with --role) include a matching unit."""
+    from dutycli.output.result import Result
+    from dutycli.query import filters
+
+    frame = tasks(ctx)
+    columns = UNIT_ROLES[role.value]
+    names = resolve_names(ctx, frame, columns, [arg(unit)], exact)
+    return Result(filters.with_names(frame, columns, names), highlight_names=names)
+
+
+@command("by-leader", kind="tasks", shared=ROWS)
+def by_leader(
+    ctx: typer.Context,
+    name: Annotated[
+        str,
+        typer.Argument(
+            metavar="NAME",
+            help="Leader name or part of one, e.g. 陆秋明 or 张.",
+            autocompletion=hooks.complete_leader,
+        ),
+    ],
+    exact: ExactOption = False,
+) -> Result:
+    """Tasks whose leaders in charge include a matching name."""
+    from dutycli.output.result import Result
+    from dutycli.query import filters
+
+    frame = tasks(ctx)
+    names = resolve_names(ctx, frame, "leaders", [arg(name)], exact)
+    return Result(filters.with_names(frame, "leaders", names), highlight_names=names)
+
+
+@command("by-target", kind="tasks", shared=ROWS)
+def by_target(
+    ctx: typer.Context,
+    target: Annotated[
+        str,
+        typer.Argument(
+            metavar="TARGET",
+            help="Goal number (4) or part of a goal name (营商环境).",
+            autocompletion=hooks.complete_target,
+        ),
+    ],
+) -> Result:
+    """Tasks of a goal (目标), by its number or part of its name."""
+    from dutycli.output.result import Result
+    from dutycli.query import filters
+
+    frame = tasks(ctx)
+    return Result(filters.with_goal_keys(frame, goal_keys(frame, [arg(target)])))
+
+
+@command("search", kind="tasks", shared=ROWS)
+def search(
+    ctx: typer.Context,
+    keywords: Annotated[
+        list[str],
+        typer.Argument(metavar="KEYWORD...", help="Words the task text or goal name must contain."),
+    ],
+    match_any: Annotated[
+        bool, typer.Option("--any", help="Match tasks containing any keyword, not all.")
+    ] = False,
+    regex: Annotated[
+        bool, typer.Option("--regex", help="Read keywords as regular expressions.")
+    ] = False,
+) -> Result:
+    """Tasks whose text (or goal name) contains every keyword; Latin letters ignore case."""
+    from dutycli.output.result import Result
+    from dutycli.query import filters
+
+    frame = tasks(ctx)
+    patterns = filters.keyword_patterns([arg(k) for k in keywords], regex)
+    found = filters.with_keywords(frame, patterns, match_any)
+    return Result(found, highlight_patterns=patterns)
+
+
+@command("list", kind="tasks", shared=ROWS)
+def list_tasks(
+    ctx: typer.Context,
+    unit: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--unit",
+            "-u",
+            metavar="UNIT",
+            help="Lead unit (repeat for more; any of them matches).",
+            autocompletion=hooks.complete_unit,
+        ),
+    ] = None,
+    partner: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--partner",
+            "-p",
+            metavar="UNIT",
+            help="Partner unit, 配合单位 (repeat for more; any of them matches).",
+            autocompletion=hooks.complete_partner,
+        ),
+    ] = None,
+    leader: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--leader",
+            "-l",
+            metavar="NAME",
+            help="Leader (repeat for more; any of them matches).",
+            autocompletion=hooks.complete_leader,
+        ),
+    ] = None,
+    target: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--target",
+            "-t",
+            metavar="TARGET",
+            help="Goal number or name part (repeat for more; any of them matches).",
+            autocompletion=hooks.complete_target,
+        ),
+    ] = None,
+    keyword: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--keyword",
+            "-k",
+            metavar="WORD",
+            help="Keyword in task text (repeat for more; any of them matches).",
+        ),
+    ] = None,
+    exact: ExactOption = False,
+) -> Result:
+    """Every task, narrowed by any mix of filters (different filters AND, a repeated one OR)."""
+    from dutycli.output.result import Result
+    from dutycli.query import filters
+
+    frame = tasks(ctx)
+    found = frame
+    names: list[str] = []
+    for column, given in (
+        ("lead_units", unit),
+        ("partner_units", partner),
+        ("leaders", leader),
+    ):
+        if given:
+            matched = resolve_names(ctx, frame, column, [arg(g) for g in given], exact)
+            names += matched
+            found = filters.with_names(found, column, matched)
+    if target:
+        found = filters.with_goal_keys(found, goal_keys(frame, [arg(t) for t in target]))
+    words = [arg(k) for k in keyword or []]
+    patterns = filters.keyword_patterns(words, regex=False) if words else []
+    found = filters.with_keywords(found, patterns, match_any=True)
+    return Result(found, highlight_patterns=patterns, highlight_names=names)
+
+
+@command("show", kind="record", shared=TABLE)
+def show(
+    ctx: typer.Context,
+    task_id: Annotated[
+        int,
+        typer.Argument(
+            metavar="ID", help="Task id (the 编号 column).", autocompletion=hooks.complete_task
+        ),
+    ],
+) -> Result:
+    """One task in full, with where each leader and unit value came from."""
+    from dutycli.output.result import Result
+    from dutycli.query import filters
+
+    frame = tasks(ctx)
+    return Result(filters.with_sources(frame, filters.task_by_id(frame, task_id)))
+
+
+# --- what the lookups share -----------------------------------------------------------
+
+
+def resolve_names(
+    ctx: typer.Context,
+    frame: pl.DataFrame | pl.LazyFrame,
+    column: str | tuple[str, ...],
+    queries: list[str],
+    exact: bool,
+) -> list[str]:
+    """The names the queries match (through the aliases); several for one query are noted."""
+    from dutycli.output.streams import note
+    from dutycli.query import filters
+
+    aliases = load(ctx).aliases
+    names: list[str] = []
+    for text in queries:
+        match = filters.match_names(frame, column, text, exact, aliases)
+        if len(match.names) > 1:
+            _, plural = filters.column_kind(column)
+            note(f"{text!r} matches {len(match.names)} {plural}: {', '.join(match.names)}")
+        names += [n for n in match.names if n not in names]
+    return names
+
+
+def goal_keys(frame: pl.DataFrame | pl.LazyFrame, targets: list[str]) -> pl.DataFrame:
+    """The goals the targets name (per dataset when several are loaded), as goal_key rows."""
+    import polars as pl
+
+    from dutycli.output.streams import note
+    from dutycli.query import filters
+
+    keys = []
+    for target in targets:
+        found = filters.match_goal_keys(frame, target)
+        if len(found) > 1:
+            shown = [" ".join(map(str, row)) for row in found.iter_rows()]
+            note(f"{target!r} matches {len(found)} goals: {', '.join(shown)}")
+        keys.append(found)
+    return pl.concat(keys)

@@ -1,0 +1,114 @@
+"""The options and arguments commands share, declared once as ``Annotated`` types.
+
+Typer reads options from a command's signature; ``registry.command`` adds the shared ones
+(``SHARED``) to a command by name, so a command's own signature holds only its own.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from dutycli.completion import hooks
+from dutycli.schema import FORMATS
+
+OutputFormat = Enum("OutputFormat", {name: name for name in FORMATS}, type=str)  # type: ignore[misc]
+DatasetFormat = Enum("DatasetFormat", {n: n for n in ("parquet", "ipc", "yaml")}, type=str)  # type: ignore[misc]
+
+
+class UnitRole(str, Enum):
+    lead = "lead"
+    partner = "partner"
+    any = "any"
+
+
+FormatOption = Annotated[
+    OutputFormat | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help="table, csv, tsv, json, jsonl, md or xlsx [default: from the --output suffix, else table in a terminal and csv otherwise]",
+        show_default=False,
+        autocompletion=hooks.complete_format,
+    ),
+]
+FieldsOption = Annotated[
+    str | None,
+    typer.Option(
+        "--fields",
+        metavar="FIELDS",
+        help="Comma-separated fields to output, e.g. id,task,lead_units.",
+        show_default=False,
+        autocompletion=hooks.complete_field,
+    ),
+]
+StrictOption = Annotated[
+    bool,
+    typer.Option(
+        "--strict",
+        help="Use only values written in each row, not those inherited from merged cells.",
+    ),
+]
+DatasetOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--dataset",
+        metavar="NAME",
+        help="Only this dataset (file name without .yaml) of a --data folder; repeat for more.",
+        show_default=False,
+        autocompletion=hooks.complete_dataset,
+    ),
+]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="Write to FILE (replaced if it exists) instead of standard output; .csv .tsv .json .jsonl .md .xlsx .txt choose the format.",
+        show_default=False,
+    ),
+]
+ExcelOption = Annotated[
+    bool,
+    typer.Option(
+        "--excel",
+        help="CSV/TSV for Excel and WPS: a UTF-8 BOM, and a ' before cells starting with = + - @ tab or CR so they are not run as formulas.",
+    ),
+]
+ExplodeOption = Annotated[
+    bool,
+    typer.Option(
+        "--explode",
+        help="One row per task × leader × lead unit (fields leader, lead_unit), for pivot tables.",
+    ),
+]
+
+# The shared options by parameter name: (type with its option, default). A command names the
+# ones it takes (``registry.command(shared=...)``); they follow its own, in this order.
+SHARED: dict[str, tuple[Any, Any]] = {
+    "strict": (StrictOption, False),
+    "dataset": (DatasetOption, None),
+    "fmt": (FormatOption, None),
+    "fields": (FieldsOption, None),
+    "explode": (ExplodeOption, False),
+    "output": (OutputOption, None),
+    "excel": (ExcelOption, False),
+}
+# Commands that list tasks: every shared option.
+ROWS = tuple(SHARED)
+# Commands that list something else (names, goals, counts): all but --explode.
+TABLE = tuple(name for name in SHARED if name != "explode")
+
+# Options of some commands each.
+ExactOption = Annotated[
+    bool, typer.Option("--exact", help="Match whole names only, not parts of names.")
+]
+RoleOption = Annotated[
+    UnitRole,
+    typer.Option("--role", help="Lead units (牵头), partner units (配合), or either (any)."),
+]
+ForceOption = Annotated[bool, typer.Option("--force", help="Replace an existing output file.")]

@@ -1,0 +1,86 @@
+"""What one run of dutycli holds: the global options, the shared options, the loaded data.
+
+Kept on Typer's context object, so a command and the helpers it calls find them there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from dutycli.store.collection import Collection
+
+
+@dataclass
+class Shared:
+    """The values of the shared options (``options.SHARED``) a command was given."""
+
+    strict: bool = False
+    dataset: list[str] | None = None
+    fmt: Any = None  # options.OutputFormat
+    fields: str | None = None
+    explode: bool = False
+    output: Path | None = None
+    excel: bool = False
+
+
+@dataclass
+class State:
+    data: Path | None = None  # --data
+    aliases: Path | None = None  # --aliases
+    shared: Shared = field(default_factory=Shared)
+    collection: Collection | None = None
+    reading: Path | None = None  # the data being read, named when reading it fails
+
+
+def state(ctx: Any) -> State:
+    """The run's state (``ctx`` is Typer's Context)."""
+    found = ctx.find_object(State)
+    if found is None:  # a context not made by DutyGroup.main (a completion hook's)
+        found = ctx.find_root().obj = State()
+    return found  # type: ignore[no-any-return]
+
+
+def reading(ctx: Any, path: Path) -> None:
+    """Note the file being read: a damaged one found while a query reads it is named."""
+    state(ctx).reading = path
+
+
+def load(ctx: Any) -> Collection:
+    """The --data datasets and their aliases, read once per run (before Polars: see
+    ``store.loader``)."""
+    run = state(ctx)
+    if run.collection is None:
+        from dutycli.store import collection
+
+        run.collection = collection.load(run.data, run.aliases)
+        reading(ctx, run.collection.root)
+    return run.collection
+
+
+def tasks(ctx: Any) -> pl.DataFrame | pl.LazyFrame:
+    """The tasks the shared options choose: the --dataset ones, as written with --strict."""
+    loaded = load(ctx)
+    from dutycli.query import filters
+    from dutycli.store import collection
+
+    shared = state(ctx).shared
+    frame = collection.only(loaded, shared.dataset)
+    return filters.explicit_only(frame) if shared.strict else frame
+
+
+def all_tasks(ctx: Any) -> pl.DataFrame:
+    """The tasks in memory, for whole-table analysis: a scanned dataset is read here."""
+    from dutycli.query.filters import collect
+
+    return collect(tasks(ctx))
+
+
+def arg(text: str) -> str:
+    """A query argument as typed: UTF-8 bytes that an ASCII locale decoded to surrogates
+    (LC_ALL=C with PYTHONUTF8=0) are read as the UTF-8 they are."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "surrogateescape")

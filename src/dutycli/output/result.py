@@ -1,0 +1,36 @@
+"""What a command found, handed to the output: the rows, their kind, what to emphasize."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from dutycli.schema import RESULT_KINDS, ResultKind
+
+if TYPE_CHECKING:
+    import polars as pl
+
+
+@dataclass
+class Result:
+    """The rows a command found, and how a terminal table should show them."""
+
+    frame: pl.DataFrame | pl.LazyFrame  # lazy for a scanned dataset: read once, by ``rows``
+    kind_name: str = "tasks"  # a key of schema.RESULT_KINDS, declared beside the command
+    highlight_patterns: list[str] = field(default_factory=list)
+    highlight_names: list[str] = field(default_factory=list)
+    fields_chosen: bool = False  # the user picked columns with --fields: show exactly those
+    top: int | None = None  # stats/matrix: how many names the terminal picture shows
+
+    @property
+    def kind(self) -> ResultKind:
+        return RESULT_KINDS[self.kind_name]
+
+    @property
+    def rows(self) -> pl.DataFrame:
+        """The result's rows: a lazy frame is collected here, at the render boundary."""
+        import polars as pl
+
+        if isinstance(self.frame, pl.LazyFrame):
+            self.frame = self.frame.collect()
+        return self.frame

@@ -1,0 +1,169 @@
+"""The standard streams, decided in one place: terminal or not, width, colour, and failures.
+
+Whether stdout is a terminal decides the default format (a table for people, CSV for
+pipes), the table's width and colour, and whether binary output is refused. Every such
+decision asks ``current()``; tests set their own ``Streams`` with ``use`` instead of
+needing a pseudo-terminal (a few real-pty tests keep the contract itself checked).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from dutycli.errors import OutputClosed, OutputError
+
+# A table into a pipe or file is this wide unless COLUMNS says (Rich would take 80).
+PIPE_WIDTH = 160
+
+
+class Streams:
+    """What dutycli knows of its stdout. ``None`` for a setting means: ask the real stream."""
+
+    def __init__(
+        self, terminal: bool | None = None, width: int | None = None, colour: bool | None = None
+    ) -> None:
+        self.terminal = terminal
+        self.width = width
+        self.colour = colour
+
+    def stdout_is_terminal(self) -> bool:
+        if self.terminal is not None:
+            return self.terminal
+        try:
+            return sys.stdout.isatty()
+        except (AttributeError, ValueError):  # a replaced or closed stdout
+            return False
+
+    def default_format(self) -> str:
+        # A table for people, CSV for pipes and files: a piped Rich table would be cut to 80 columns.
+        return "table" if self.stdout_is_terminal() else "csv"
+
+    def console(self, file: Any = None) -> Any:
+        """A Rich console for a table: on stdout, or plain text into ``file`` (``-o x.txt``)."""
+        from rich.console import Console
+
+        if file is not None:
+            return Console(highlight=False, width=PIPE_WIDTH, file=file, color_system=None)
+        if self.stdout_is_terminal():
+            # Rich decides colour (NO_COLOR, TERM...) unless told; a set width is a terminal's.
+            console = Console(
+                highlight=False,
+                soft_wrap=False,
+                width=self.width,
+                force_terminal=True if self.width is not None else None,
+                color_system="auto" if self.colour in (None, True) else None,
+            )
+        else:
+            # An explicit --format table into a pipe or file: a generous width, not Rich's 80.
+            width = self.width or _columns() or PIPE_WIDTH
+            console = Console(highlight=False, width=width, force_terminal=False, color_system=None)
+        console.on_broken_pipe = _closed_pipe  # type: ignore[method-assign]
+        return console
+
+
+def _columns() -> int | None:
+    value = os.environ.get("COLUMNS", "")
+    return int(value) if value.isdigit() and int(value) > 0 else None
+
+
+_chosen: Streams | None = None
+
+
+def current() -> Streams:
+    """The streams in force: those a test chose with ``use``, else the real ones."""
+    return _chosen if _chosen is not None else Streams()
+
+
+def use(streams: Streams | None) -> None:
+    """Decide the streams (tests); ``None`` goes back to asking the real ones."""
+    global _chosen
+    _chosen = streams
+
+
+# --- writing and its failures ---------------------------------------------------------
+
+
+def note(message: str) -> None:
+    """A one-line message on stderr (never on stdout, which may be feeding a pipe)."""
+    from dutycli.output.text import escape_controls
+
+    # A path or argument an ASCII locale decoded to surrogates is shown as the UTF-8 it is.
+    message = message.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    sys.stderr.write(f"dutycli: {escape_controls(message, keep_newlines=False)}\n")
+    sys.stderr.flush()
+
+
+@contextmanager
+def stdout_guard() -> Iterator[None]:
+    """Flush stdout; turn a closed pipe or a full disk into a DutyError the CLI knows."""
+    try:
+        yield
+        sys.stdout.flush()
+    except OSError as exc:
+        raise output_error(exc) from None
+
+
+def output_error(exc: OSError) -> OutputClosed | OutputError:
+    """A failed write to stdout: a reader that left (quiet) or a real error (one line)."""
+    code = exc.errno
+    if code is None:
+        # A Rust writer (Polars) gives no errno, only "(os error 32)" in its text.
+        import re
+
+        found = re.search(r"os error (\d+)", str(exc))
+        code = int(found.group(1)) if found else None
+    if code == errno.EPIPE:
+        return OutputClosed()
+    reason = os.strerror(code) if code else str(exc)
+    return OutputError(f"cannot write output: {reason}")
+
+
+def _closed_pipe() -> None:
+    # Rich's own handler exits with status 1; a reader leaving early is a normal end for us.
+    raise OutputClosed()
+
+
+def write_bytes(data: bytes) -> None:
+    with stdout_guard():
+        sys.stdout.buffer.write(data)
+
+
+def write_text(text: str) -> None:
+    write_bytes(text.encode("utf-8"))
+
+
+def readable() -> None:
+    """Text on stdout/stderr that any locale can carry, never mojibake, never a traceback.
+
+    A locale that cannot encode Chinese (LANG=C without UTF-8 mode, PYTHONIOENCODING=ascii)
+    gets UTF-8, the encoding CSV/JSON use anyway. A locale that can (UTF-8, GBK) is kept,
+    and a character it cannot encode is written as a visible escape instead of failing.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        encoding = getattr(stream, "encoding", None) or "ascii"
+        try:
+            "中文".encode(encoding)
+            change: dict[str, str] = {"errors": "backslashreplace"}
+        except (UnicodeEncodeError, LookupError):
+            change = {"encoding": "utf-8", "errors": "backslashreplace"}
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            # A stream that cannot change encoding is kept as it is.
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(**change)
+
+
+def silence_stdout() -> None:
+    """Point stdout at /dev/null: output can no longer be delivered, and the final flush at
+    exit must neither fail nor block on a pipe nobody reads."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass

@@ -1,0 +1,178 @@
+"""Workload analysis: pure functions from a task frame to a frame (stats, matrix, explode, metrics).
+
+Shapes are flat on purpose, so that CSV, JSON and Excel pivot tables take them as they are.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from dutycli.query import filters, metrics
+
+# The rows of the "dataset" section of ``stats``, in output order.
+TOTALS = (
+    "goals",
+    "tasks",
+    "leaders",
+    "units",
+    "tasks_without_leader",
+    "tasks_without_unit",
+    "tasks_with_several_leaders",
+    "tasks_with_several_units",
+)
+STATS_SCHEMA: pl.Schema = pl.Schema(
+    {
+        "section": pl.String,
+        "name": pl.String,
+        "count": pl.Int64,
+        "explicit": pl.Int64,
+        "inherited": pl.Int64,
+    }
+)
+MATRIX_ROW = "leader"
+METRIC_SCHEMA = pl.Schema(
+    {
+        "id": pl.Int64(),
+        "goal_no": pl.Int64(),
+        "indicator": pl.String(),
+        "verb": pl.String(),
+        "value": pl.Float64(),
+        "unit": pl.String(),
+        "qualifier": pl.String(),
+        "phrase": pl.String(),
+        "leaders": pl.List(pl.String),
+        "lead_units": pl.List(pl.String),
+        "leaders_inherited": pl.Boolean(),
+        "lead_units_inherited": pl.Boolean(),
+    }
+)
+
+
+def totals(frame: pl.DataFrame) -> dict[str, int]:
+    """The dataset at a glance: counts of goals, tasks, names and of tasks worth a second look."""
+    leaders = pl.col("leaders").list.len()
+    units = pl.col("lead_units").list.len()
+    row = frame.select(
+        pl.col("goal_no").n_unique().alias("goals"),
+        pl.len().alias("tasks"),
+        (leaders == 0).sum().alias("tasks_without_leader"),
+        (units == 0).sum().alias("tasks_without_unit"),
+        (leaders > 1).sum().alias("tasks_with_several_leaders"),
+        (units > 1).sum().alias("tasks_with_several_units"),
+    ).row(0, named=True)
+    row["leaders"] = len(filters.known_names(frame, "leaders"))
+    row["units"] = len(filters.known_names(frame, "lead_units"))
+    return {key: int(row[key] or 0) for key in TOTALS}
+
+
+def stats(frame: pl.DataFrame) -> pl.DataFrame:
+    """One flat table: the totals (section ``dataset``), then tasks per leader and per unit.
+
+    Columns ``section,name,count,explicit,inherited``: for a leader or unit, ``count`` tasks of
+    which ``explicit`` were written in the row and ``inherited`` came from a merged cell above;
+    for a total, only ``count``. Names are ordered by count (most first), then name.
+    """
+    parts = [
+        pl.DataFrame(
+            {
+                "section": ["dataset"] * len(TOTALS),
+                "name": list(TOTALS),
+                "count": list(totals(frame).values()),
+                "explicit": [None] * len(TOTALS),
+                "inherited": [None] * len(TOTALS),
+            },
+            schema=STATS_SCHEMA,
+        )
+    ]
+    for section, column in (("leader", "leaders"), ("unit", "lead_units")):
+        names = filters.directory(frame, column)
+        parts.append(
+            names.select(
+                pl.lit(section).alias("section"),
+                "name",
+                pl.col("tasks").alias("count"),
+                (pl.col("tasks") - pl.col("inherited")).alias("explicit"),
+                "inherited",
+            ).cast(dict(STATS_SCHEMA))  # type: ignore[arg-type]
+        )
+    return pl.concat(parts)
+
+
+def top(stats_frame: pl.DataFrame, limit: int | None) -> pl.DataFrame:
+    """Keep the totals and the first ``limit`` leaders and units (all with None or 0)."""
+    if not limit:
+        return stats_frame
+    rank = pl.int_range(pl.len()).over("section")
+    return stats_frame.filter((pl.col("section") == "dataset") | (rank < limit))
+
+
+def pairs(frame: pl.DataFrame) -> pl.DataFrame:
+    """One row per (task, leader, lead unit) with both names known."""
+    return (
+        frame.select("id", pl.col("leaders").alias("leader"), pl.col("lead_units").alias("unit"))
+        .explode("leader")
+        .explode("unit")
+        .drop_nulls(["leader", "unit"])
+        .unique(maintain_order=True)
+    )
+
+
+def matrix(frame: pl.DataFrame) -> pl.DataFrame:
+    """Leaders × lead units: how many tasks each leader shares with each unit.
+
+    One row per leader (column ``leader``), one column per unit. Rows and columns are ordered by
+    their totals (most first), then by name, so the order is stable. Tasks without a leader or
+    without a unit have no cell.
+    """
+    counts = pairs(frame).group_by("leader", "unit").agg(pl.len().cast(pl.Int64).alias("tasks"))
+    if counts.is_empty():
+        return pl.DataFrame(schema={MATRIX_ROW: pl.String})
+
+    def order(column: str) -> list[str]:
+        ranked = (
+            counts.group_by(column)
+            .agg(pl.col("tasks").sum())
+            .sort(["tasks", column], descending=[True, False])
+        )
+        return list(ranked.get_column(column).to_list())
+
+    leaders, units = order("leader"), order("unit")
+    wide = counts.pivot(on="unit", index="leader", values="tasks").fill_null(0)
+    position = {name: index for index, name in enumerate(leaders)}
+    wide = wide.sort(pl.col(MATRIX_ROW).replace_strict(position, return_dtype=pl.Int64))
+    return wide.select(MATRIX_ROW, *units)
+
+
+def explode(frame: pl.DataFrame) -> pl.DataFrame:
+    """One row per task × leader × lead unit, for pivot tables.
+
+    ``leaders``/``lead_units`` become ``leader``/``lead_unit`` (one name each); a task with no
+    leader or no unit keeps one row with an empty value there, so no task is dropped.
+    """
+    renamed = frame.rename({"leaders": "leader", "lead_units": "lead_unit"})
+    return renamed.explode("leader", empty_as_null=True).explode("lead_unit", empty_as_null=True)
+
+
+def metric_rows(frame: pl.DataFrame) -> pl.DataFrame:
+    """Every quantitative target in the task texts, one row each, with the task's owners."""
+    rows = [
+        {
+            "id": task["id"],
+            "goal_no": task["goal_no"],
+            # Not written in the text: null (an empty CSV cell), not an empty string.
+            "indicator": found.indicator or None,
+            "verb": found.verb or None,
+            "value": found.value,
+            "unit": found.unit or None,
+            "qualifier": found.qualifier or None,
+            "phrase": found.phrase,
+            "leaders": task["leaders"],
+            "lead_units": task["lead_units"],
+            "leaders_inherited": task["leaders_inherited"],
+            "lead_units_inherited": task["lead_units_inherited"],
+        }
+        for task in frame.iter_rows(named=True)
+        for found in metrics.targets(task["task"])
+    ]
+    columns = {name: [row[name] for row in rows] for name in METRIC_SCHEMA}
+    return pl.DataFrame(columns, schema=METRIC_SCHEMA)

@@ -1,0 +1,375 @@
+"""Queries: pure functions from a task frame (and arguments) to a frame.
+
+A frame is a DataFrame (a YAML dataset) or a LazyFrame (a scanned Parquet/IPC dataset);
+filters return the same kind they are given, so a lazy query is read only when the CLI
+collects it for rendering. Lookups that need values (names, goals) collect just the one
+or two columns they look at.
+
+Name and goal lookups raise QueryError when nothing is known by that name, so
+the CLI can tell "no such unit" (exit 2) from "no rows" (exit 1).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+import polars as pl
+
+from dutycli.errors import QueryError
+from dutycli.names import fold, squeeze
+from dutycli.schema import DATASET_FIELD, INHERITABLE_COLUMNS, TASK_FIELDS
+from dutycli.store.aliases import NO_ALIASES, Aliases
+
+Frame = pl.DataFrame | pl.LazyFrame
+
+COLUMN_KIND = {
+    "leaders": ("leader", "leaders"),
+    "lead_units": ("unit", "units"),
+    "partner_units": ("partner unit", "partner units"),
+}
+
+
+@dataclass(frozen=True)
+class NameMatch:
+    query: str
+    names: list[str]  # every known name the query matched
+
+
+def collect(frame: Frame) -> pl.DataFrame:
+    """The rows of a frame, reading a lazy one now."""
+    return frame.collect() if isinstance(frame, pl.LazyFrame) else frame
+
+
+def columns(frame: Frame) -> list[str]:
+    return frame.collect_schema().names()
+
+
+def explicit_only(frame: Frame) -> Frame:
+    """The table as written: values inherited from merged cells are dropped (``--strict``)."""
+    return frame.with_columns(
+        pl.when(pl.col(f"{column}_inherited"))
+        .then(_empty(column))
+        .otherwise(pl.col(column))
+        .alias(column)
+        for column in INHERITABLE_COLUMNS
+    )
+
+
+def _empty(column: str) -> pl.Expr:
+    if TASK_FIELDS[column] == "names":
+        return pl.lit([], dtype=pl.List(pl.String))
+    return pl.lit("", dtype=pl.String)
+
+
+def _filled(column: str) -> pl.Expr:
+    if TASK_FIELDS[column] == "names":
+        return pl.col(column).list.len() > 0
+    return pl.col(column) != ""
+
+
+Columns = str | tuple[str, ...]  # one name column, or several searched together
+
+
+def _columns(columns: Columns) -> tuple[str, ...]:
+    return (columns,) if isinstance(columns, str) else columns
+
+
+def column_kind(columns: Columns) -> tuple[str, str]:
+    """Singular and plural noun for the names of ``columns`` (messages)."""
+    found = _columns(columns)
+    return COLUMN_KIND[found[0]] if len(found) == 1 else ("unit", "units")
+
+
+def known_names(frame: Frame, names_in: Columns) -> list[str]:
+    values = [
+        collect(frame.select(pl.col(c).explode().drop_nulls().alias("name")))
+        for c in _columns(names_in)
+    ]
+    names: list[str] = pl.concat(values).get_column("name").unique().sort().to_list()
+    return names
+
+
+def match_names(
+    frame: Frame,
+    column: Columns,
+    query: str,
+    exact: bool = False,
+    aliases: Aliases = NO_ALIASES,
+) -> NameMatch:
+    """Names in ``column`` that contain ``query`` (or equal it with ``exact``), whitespace ignored.
+
+    A name matches when the query matches any of its spellings in ``aliases``, so 发展和改革局
+    finds rows that wrote 发改局; the names returned are the ones the rows wrote.
+    """
+    wanted = fold(query)
+    if not wanted:
+        raise QueryError("the name to look for is empty")
+    names = known_names(frame, column)
+    if not names:
+        _, plural = column_kind(column)
+        raise QueryError(f"the dataset has no {plural}")
+    if exact:
+        found = [n for n in names if any(fold(s) == wanted for s in aliases.spellings(n))]
+    else:
+        found = [n for n in names if any(wanted in fold(s) for s in aliases.spellings(n))]
+    if not found:
+        singular, _ = column_kind(column)
+        hint = suggest(query, names)
+        raise QueryError(
+            f"no {singular} matches {query!r}" + (f"; did you mean {hint}?" if hint else "")
+        )
+    return NameMatch(query, found)
+
+
+def suggest(query: str, candidates: list[str], limit: int = 3) -> str:
+    wanted = squeeze(query)
+    close = difflib.get_close_matches(wanted, candidates, n=limit, cutoff=0.34)
+    if not close:
+        # Short CJK queries score low with difflib; fall back to shared characters, but one
+        # common character (局, 委) of a longer query is no likeness.
+        enough = min(2, len(set(wanted)))
+        shared = [c for c in candidates if len(set(wanted) & set(c)) >= enough]
+        close = sorted(shared, key=lambda c: -len(set(wanted) & set(c)))[:limit]
+    return ", ".join(close)
+
+
+def with_names(frame: Frame, column: Columns, names: list[str]) -> Frame:
+    """Rows whose ``column`` list (or any of several) holds any of ``names``."""
+    wanted = pl.Series(names, dtype=pl.String).implode()
+    tests = [pl.col(c).list.eval(pl.element().is_in(wanted)).list.any() for c in _columns(column)]
+    return frame.filter(pl.any_horizontal(tests))
+
+
+def goal_key(frame: Frame) -> list[str]:
+    """What identifies a goal: its number, within its dataset when several are loaded."""
+    return [DATASET_FIELD, "goal_no"] if DATASET_FIELD in columns(frame) else ["goal_no"]
+
+
+def match_goal_keys(frame: Frame, target: str) -> pl.DataFrame:
+    """The goals (``goal_key`` columns) a target names, looked up in each dataset on its own.
+
+    Goal numbers and names belong to one table, so ``4`` is goal 4 of every dataset and
+    ``营商环境`` is whichever goal of each dataset has that in its name; an error only when
+    no dataset has such a goal.
+    """
+    if DATASET_FIELD not in columns(frame):
+        return pl.DataFrame({"goal_no": match_goals(frame, target)}, schema={"goal_no": pl.Int64})
+    parts: list[pl.DataFrame] = []
+    first_error: QueryError | None = None
+    whole = collect(frame.select(DATASET_FIELD, "goal_no", "goal"))
+    for (name,), part in whole.group_by(DATASET_FIELD, maintain_order=True):
+        try:
+            numbers = match_goals(part, target)
+        except QueryError as exc:
+            first_error = first_error or exc
+            continue
+        parts.append(
+            pl.DataFrame(
+                {DATASET_FIELD: [name] * len(numbers), "goal_no": numbers},
+                schema={DATASET_FIELD: pl.String, "goal_no": pl.Int64},
+            )
+        )
+    if not parts:
+        raise first_error or QueryError(f"no goal matches {target!r}")
+    return pl.concat(parts)
+
+
+def with_goal_keys(frame: Frame, keys: pl.DataFrame) -> Frame:
+    unique = keys.unique()
+    if isinstance(frame, pl.LazyFrame):
+        return frame.join(unique.lazy(), on=goal_key(frame), how="semi", maintain_order="left")
+    return frame.join(unique, on=goal_key(frame), how="semi", maintain_order="left")
+
+
+def match_goals(frame: Frame, target: str) -> list[int]:
+    """Goal numbers for a target given as a number (``4``) or part of a goal name."""
+    goals = collect(frame.select("goal_no", "goal").unique(maintain_order=True))
+    text = squeeze(target)
+    if not text:
+        raise QueryError("the goal to look for is empty")
+    if text.isdigit() and text.isascii():
+        number = int(text)
+        if number in goals.get_column("goal_no").to_list():
+            return [number]
+        numbers = goals.get_column("goal_no").to_list()
+        span = f"goals are numbered {min(numbers)} to {max(numbers)}" if numbers else "no goals"
+        raise QueryError(f"no goal number {number}; {span}")
+    folded = text.casefold()
+    found = [no for no, name in goals.iter_rows() if folded in fold(name)]
+    if not found:
+        hint = suggest(text, goals.get_column("goal").to_list())
+        raise QueryError(
+            f"no goal matches {target!r}" + (f"; did you mean {hint}?" if hint else "")
+        )
+    return found
+
+
+def keyword_patterns(keywords: list[str], regex: bool) -> list[str]:
+    """Case-insensitive Rust-regex patterns for keywords; a bad regex is a QueryError."""
+    patterns = []
+    for keyword in keywords:
+        if not keyword.strip():
+            raise QueryError("a keyword is empty")
+        if regex:
+            try:
+                re.compile(keyword)
+            except re.error as exc:
+                raise QueryError(f"bad pattern {keyword!r}: {exc}") from None
+            patterns.append(f"(?i){keyword}")
+        else:
+            patterns.append("(?i)" + "".join(_escape(ch) for ch in keyword))
+    return patterns
+
+
+def _escape(ch: str) -> str:
+    # Rust's regex accepts an escape before any ASCII punctuation; escape only that.
+    return "\\" + ch if ch.isascii() and not ch.isalnum() and not ch.isspace() else ch
+
+
+def with_keywords(frame: Frame, patterns: list[str], match_any: bool = False) -> Frame:
+    """Rows whose task text or goal name matches every pattern (or any, with ``match_any``)."""
+    if not patterns:
+        return frame
+    # Try each pattern on one empty string first, so that a pattern Polars rejects is a
+    # QueryError here, also when the frame is lazy and would only fail when collected.
+    probe = pl.DataFrame({"text": [""]})
+    for pattern in patterns:
+        try:
+            probe.select(pl.col("text").str.contains(pattern))
+        except pl.exceptions.ComputeError as exc:
+            raise QueryError(f"bad pattern: {str(exc).splitlines()[0]}") from None
+    # A goal name is tested on the few distinct names first: a keyword no goal name holds
+    # then tests the task text alone, and Polars filters a scanned dataset on one column
+    # while it reads it (a test on two columns makes it read every column whole first).
+    goals = collect(frame.select(pl.col("goal").unique()))
+    tests = []
+    for pattern in patterns:
+        in_task = _contains("task", pattern)
+        in_goal = _contains("goal", pattern)
+        tests.append(in_task | in_goal if not goals.filter(in_goal).is_empty() else in_task)
+    condition = pl.any_horizontal(tests) if match_any else pl.all_horizontal(tests)
+    return frame.filter(condition)
+
+
+def _contains(column: str, pattern: str) -> pl.Expr:
+    # A keyword without letters that have case (Chinese text, digits) is searched as a plain
+    # string: the same rows as the case-insensitive regex, found several times faster.
+    literal = _literal_of(pattern)
+    if literal is not None:
+        return pl.col(column).str.contains(literal, literal=True)
+    return pl.col(column).str.contains(pattern)
+
+
+def _literal_of(pattern: str) -> str | None:
+    """The plain text a ``keyword_patterns`` pattern stands for, if case cannot matter."""
+    if not pattern.startswith("(?i)"):
+        return None
+    text, escaped = [], False
+    for ch in pattern[4:]:
+        if escaped:
+            text.append(ch)
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif ch.isascii() and not ch.isalnum() and not ch.isspace():
+            return None  # a regex operator: --regex was given
+        else:
+            text.append(ch)
+    plain = "".join(text)
+    if escaped or plain.lower() != plain or plain.upper() != plain:
+        return None
+    return plain
+
+
+def directory(frame: Frame, column: Columns) -> Frame:
+    """Every name in ``column`` (or several) with its task count and how many were inherited.
+
+    A task counts once per name, even when it names a unit both as lead and as partner; it
+    counts as inherited when every mention of the name in it was inherited.
+    """
+    several = DATASET_FIELD in columns(frame)
+    task_key = ["id", *([DATASET_FIELD] if several else [])]
+    parts = [
+        frame.select(
+            pl.col(c).alias("name"), pl.col(f"{c}_inherited").alias("inh"), *task_key
+        ).explode("name")
+        for c in _columns(column)
+    ]
+    lazy = [part.lazy() for part in parts]  # one kind for concat; collected below if eager
+    exploded = (
+        pl.concat(lazy)
+        .drop_nulls("name")
+        .group_by(["name", *task_key], maintain_order=True)
+        .agg(pl.col("inh").all())
+    )
+    counts = [
+        pl.len().cast(pl.Int64).alias("tasks"),
+        pl.col("inh").sum().cast(pl.Int64).alias("inherited"),
+    ]
+    if several:  # across datasets: which ones name it, in dataset order
+        counts.append(pl.col(DATASET_FIELD).unique(maintain_order=True).alias("datasets"))
+    found = exploded.group_by("name").agg(counts).sort(["tasks", "name"], descending=[True, False])
+    return found if isinstance(frame, pl.LazyFrame) else found.collect()
+
+
+def targets(frame: Frame) -> Frame:
+    """Every goal with its task count and the distinct leaders and lead units of its tasks."""
+    key = goal_key(frame)
+    return (
+        frame.group_by(key, maintain_order=True)
+        .agg(
+            pl.col("goal").first(),
+            pl.len().cast(pl.Int64).alias("tasks"),
+            pl.col("leaders").explode().drop_nulls().unique(maintain_order=True),
+            pl.col("lead_units").explode().drop_nulls().unique(maintain_order=True),
+        )
+        .sort(key, maintain_order=True)
+    )
+
+
+def task_by_id(frame: Frame, task_id: int) -> pl.DataFrame:
+    found = collect(frame.filter(pl.col("id") == task_id))
+    if found.is_empty():
+        ids = collect(frame.select("id")).get_column("id").to_list()
+        span = f"ids run from {min(ids)} to {max(ids)}" if ids else "the dataset is empty"
+        raise QueryError(f"no task with id {task_id}; {span}")
+    if len(found) > 1 and DATASET_FIELD in found.columns:
+        # Ids are numbered per dataset: the same id in two tables is two different tasks.
+        names = found.get_column(DATASET_FIELD).to_list()
+        raise QueryError(
+            f"task id {task_id} is in {len(names)} datasets ({', '.join(names)}); "
+            f"choose one with --dataset"
+        )
+    return found
+
+
+def with_sources(frame: Frame, task: pl.DataFrame) -> pl.DataFrame:
+    """Add, for one task, the id of the row each inherited value was written in."""
+    row = task.row(0, named=True)
+    same_goal = collect(
+        frame.filter((pl.col("goal_no") == row["goal_no"]) & (pl.col("id") <= row["id"]))
+    )
+    if DATASET_FIELD in row:
+        same_goal = same_goal.filter(pl.col(DATASET_FIELD) == row[DATASET_FIELD])
+    extra = {}
+    for column in INHERITABLE_COLUMNS:
+        if row[f"{column}_inherited"]:
+            written = same_goal.filter(~pl.col(f"{column}_inherited") & _filled(column))
+            source = written.get_column("id").max() if not written.is_empty() else None
+        else:
+            source = row["id"] if row[column] else None
+        extra[f"{column}_source_id"] = pl.lit(source, dtype=pl.Int64)
+    return task.with_columns(**extra)
+
+
+def select_fields(frame: Frame, fields: list[str] | None) -> Frame:
+    """The chosen columns in the chosen order; an unknown field lists the valid ones."""
+    if fields is None:
+        return frame
+    valid = columns(frame)
+    unknown = [f for f in fields if f not in valid]
+    if unknown:
+        raise QueryError(f"unknown field {unknown[0]!r}; valid fields: {','.join(valid)}")
+    return frame.select(fields)

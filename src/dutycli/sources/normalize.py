@@ -1,0 +1,331 @@
+"""Normalize a source table into a dataset: one set of rules for every file format.
+
+The readers in ``dutycli.sources`` turn a file into rows of cells (text, where it
+starts, whether it continues a merge). Here those rows become goals and tasks:
+the header names the columns, a row without 序号 belongs to the goal above, a
+merged leader/unit/partner/deadline cell takes the value of the row above within
+its goal, and every change is recorded in the import report.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dutycli.errors import DataError
+from dutycli.names import split_names, squeeze
+from dutycli.schema import NAME_COLUMNS, TASK_FIELDS
+from dutycli.sources.formats import read_source
+from dutycli.sources.table import (
+    HEADER_MIN_LABELS,
+    HEADER_SEARCH_ROWS,
+    REQUIRED_COLUMNS,
+    Cell,
+    SourceTable,
+    column_of,
+    header_score,
+)
+from dutycli.sources.text import table_from_text
+
+
+@dataclass
+class ImportReport:
+    """What the importer changed or inferred, so nothing is normalized silently."""
+
+    unit: str = "line"  # what the numbers count: lines of a text file, rows of a table
+    joined_names: list[tuple[int, str]] = field(default_factory=list)
+    wrapped_names: list[tuple[int, str]] = field(default_factory=list)
+    open_lists: list[tuple[int, str]] = field(default_factory=list)
+    inherited_cells: list[tuple[int, str]] = field(default_factory=list)
+    continued_goals: list[tuple[int, int]] = field(default_factory=list)
+    skipped_headers: list[int] = field(default_factory=list)
+    empty_first_cells: list[tuple[int, str]] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    notes: list[tuple[int, str]] = field(default_factory=list)  # from the reader
+
+    def lines(self) -> list[str]:
+        at = self.unit
+        out = [f"ignored column {label!r} (not a known header)" for label in self.ignored_columns]
+        out += [
+            f"{at} {ln}: joined name written with spaces: {name!r}"
+            for ln, name in self.joined_names
+        ]
+        out += [
+            f"{at} {ln}: name wrapped onto the next line joined: {name!r}"
+            for ln, name in self.wrapped_names
+        ]
+        out += [f"{at} {ln}: open-ended list (等) in {column}" for ln, column in self.open_lists]
+        out += [
+            f"{at} {ln}: merged cell, {column} inherited from the row above"
+            for ln, column in self.inherited_cells
+        ]
+        out += [
+            f"{at} {ln}: goal {no} repeated at a page break, read as the same goal"
+            for ln, no in self.continued_goals
+        ]
+        out += [f"{at} {ln}: repeated header row skipped" for ln in self.skipped_headers]
+        out += [
+            f"{at} {ln}: no {column} at the first row of its goal"
+            for ln, column in self.empty_first_cells
+        ]
+        out += [f"{at} {ln}: {text}" for ln, text in self.notes]
+        return out
+
+    def summary(self) -> str:
+        parts = [
+            f"{len(self.joined_names)} names joined",
+            f"{len(self.open_lists)} open-ended lists",
+            f"{len(self.inherited_cells)} merged cells inherited",
+            f"{len(self.continued_goals)} page-break goal rows",
+            f"{len(self.empty_first_cells)} empty first cells",
+        ]
+        # Only what happened: a text file never has these.
+        if self.wrapped_names:
+            parts.append(f"{len(self.wrapped_names)} wrapped names joined")
+        if self.skipped_headers:
+            parts.append(f"{len(self.skipped_headers)} repeated header rows skipped")
+        if self.ignored_columns:
+            parts.append(f"{len(self.ignored_columns)} columns ignored")
+        return ", ".join(parts)
+
+
+def _column_map(header: list[Cell], unit: str, report: ImportReport) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for index, cell in enumerate(header):
+        column = column_of(cell.text)
+        if column is not None and column not in found:
+            found[column] = index
+        elif squeeze(cell.text):
+            report.ignored_columns.append(squeeze(cell.text))
+    missing = [c for c in REQUIRED_COLUMNS if c not in found]
+    if missing:
+        seen = ", ".join(squeeze(c.text) or "(empty)" for c in header)
+        raise DataError(
+            f"{unit} {header[0].line}: header lacks {', '.join(missing)} column(s); found: {seen}"
+        )
+    return found
+
+
+def _find_header(rows: list[list[Cell]]) -> int:
+    """The first row naming enough columns; else the first non-empty row (its error lists it)."""
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        if header_score([c.text for c in row]) >= HEADER_MIN_LABELS:
+            return index
+    for index, row in enumerate(rows):
+        if any(c.text.strip() for c in row):
+            return index
+    return 0
+
+
+def _two_row_header(rows: list[list[Cell]], start: int) -> tuple[list[Cell], int]:
+    """The header, and how many rows it takes.
+
+    A header of two rows (``责任分工`` spanning ``牵头单位`` and ``配合单位`` below it) is
+    read column by column: the lower label where there is one, else the upper.
+    """
+    upper = rows[start]
+    if start + 1 >= len(rows) or all(column_of(c.text) for c in upper if c.text.strip()):
+        return upper, 1
+    lower = rows[start + 1]
+    if not any(column_of(c.text) for c in lower):
+        return upper, 1
+    combined = [
+        lower[i] if i < len(lower) and lower[i].text.strip() else cell
+        for i, cell in enumerate(upper)
+    ]
+    if header_score([c.text for c in combined]) <= header_score([c.text for c in upper]):
+        return upper, 1
+    return combined, 2
+
+
+def _goal_number(cell: Cell, unit: str) -> int:
+    text = squeeze(cell.text)
+    if not text.isdigit() or not text.isascii():
+        raise DataError(f"{unit} {cell.line}: goal number (序号) {text!r} is not a whole number")
+    return int(text)
+
+
+def normalize(source: SourceTable, source_name: str) -> tuple[dict[str, Any], ImportReport]:
+    """Turn a reader's rows into a dataset document (the YAML structure) and a report."""
+    try:
+        return _normalize(source, source_name)
+    except DataError as exc:
+        message = str(exc)
+        if message.startswith(f"{source_name}:"):
+            raise
+        raise DataError(f"{source_name}: {message}") from None
+
+
+def _normalize(source: SourceTable, source_name: str) -> tuple[dict[str, Any], ImportReport]:
+    at = source.unit
+    report = ImportReport(unit=at, notes=list(source.notes))
+    if not source.rows:
+        raise DataError(f"{source_name}: no table rows found")
+    start = _find_header(source.rows)
+    preamble = list(source.preamble)
+    for row in source.rows[:start]:
+        text = " ".join(c.text.strip() for c in row if c.text.strip())
+        if text:
+            preamble.append(text)
+    header, header_rows = _two_row_header(source.rows, start)
+    columns = _column_map(header, at, report)
+    # A sheet pads every row to its widest one: empty header cells at the end are not columns,
+    # so a value written beyond the last labelled column is reported, not silently dropped.
+    width = len(header)
+    while width > 1 and not header[width - 1].text.strip():
+        width -= 1
+    header_labels = [[squeeze(c.text) for c in row] for row in source.rows[start:][:header_rows]]
+
+    goals: list[dict[str, Any]] = []
+    tasks: list[dict[str, Any]] = []
+    previous: dict[str, Any] | None = None  # previous task in the same goal
+    for raw in source.rows[start + header_rows :]:
+        if not any(c.text.strip() for c in raw):
+            continue  # an empty row (often trailing rows of a sheet) holds no data
+        extra = [c for c in raw[width:] if c.text.strip()]
+        if extra:
+            raise DataError(
+                f"{source_name}: {at} {extra[0].line}: a cell beyond the header's {width} "
+                f"columns: {squeeze(extra[0].text)[:20]!r}"
+            )
+        row = raw[:width] + [Cell("", raw[0].line)] * (width - len(raw))
+        if source.empty_is_merged:
+            row = [Cell(c.text, c.line, c.merged or not c.text.strip()) for c in row]
+        if [squeeze(c.text) for c in row] in header_labels:
+            report.skipped_headers.append(row[0].line)
+            continue
+        task, goal_started = _task(row, columns, goals, tasks, previous, report)
+        if goal_started:
+            previous = None
+        task = _fill(task, row, columns, previous, report)
+        tasks.append(task)
+        previous = task
+    if not tasks:
+        raise DataError(f"{source_name}: the table has a header but no rows")
+
+    label, title = _label_and_title(preamble)
+    document: dict[str, Any] = {
+        "dutycli_dataset": 1,
+        "title": title,
+        "label": label,
+        "source": {"file": source_name, **source.meta},
+        "headers": {column: header[index].text.strip() for column, index in columns.items()},
+        "goals": goals,
+        "tasks": tasks,
+    }
+    return document, report
+
+
+def _task(
+    row: list[Cell],
+    columns: dict[str, int],
+    goals: list[dict[str, Any]],
+    tasks: list[dict[str, Any]],
+    previous: dict[str, Any] | None,
+    report: ImportReport,
+) -> tuple[dict[str, Any], bool]:
+    """The task's goal and text; also whether the row starts a new goal."""
+    at = report.unit
+    no_cell, goal_cell = row[columns["goal_no"]], row[columns["goal"]]
+    goal_name = goal_cell.text.strip()
+    started = False
+    if no_cell.text.strip():
+        number = _goal_number(no_cell, at)
+        if goals and goals[-1]["number"] == number:
+            if goal_name not in ("", goals[-1]["name"]):
+                raise DataError(
+                    f"{at} {no_cell.line}: goal {number} is named {goal_name!r} here "
+                    f"but {goals[-1]['name']!r} above"
+                )
+            report.continued_goals.append((no_cell.line, number))
+        elif any(g["number"] == number for g in goals):
+            raise DataError(f"{at} {no_cell.line}: goal {number} appears again after other goals")
+        else:
+            goals.append({"number": number, "name": goal_name})
+            started = True
+    elif not goals:
+        raise DataError(f"{at} {no_cell.line}: the first row has no goal number (序号)")
+    elif goal_name and goal_name != goals[-1]["name"]:
+        raise DataError(f"{at} {goal_cell.line}: a goal name {goal_name!r} without a goal number")
+
+    task_cell = row[columns["task"]]
+    task_text = task_cell.text.strip()
+    if not task_text:
+        raise DataError(f"{at} {task_cell.line}: a row without task text (工作标准)")
+    task = {
+        "id": len(tasks) + 1,
+        "goal_no": goals[-1]["number"],
+        "goal": goals[-1]["name"],
+        "task": task_text,
+        "source_line": task_cell.line,
+    }
+    return task, started
+
+
+def _fill(
+    task: dict[str, Any],
+    row: list[Cell],
+    columns: dict[str, int],
+    previous: dict[str, Any] | None,
+    report: ImportReport,
+) -> dict[str, Any]:
+    """The task with its names and deadline; a merged cell takes the value above in its goal."""
+    values: dict[str, Any] = {}
+    for column in (*NAME_COLUMNS, "deadline"):
+        is_names = column in NAME_COLUMNS
+        empty: Any = [] if is_names else ""
+        if column not in columns:  # the table has no such column
+            values[column] = (empty, False, False)
+            continue
+        cell = row[columns[column]]
+        if is_names:
+            parsed = split_names(cell.text)
+            report.joined_names += [(cell.line, name) for name in parsed.joined_spaces]
+            report.wrapped_names += [(cell.line, name) for name in parsed.wrapped]
+            if parsed.open_ended:
+                report.open_lists.append((cell.line, column))
+            own: Any = parsed.names
+            open_ended = parsed.open_ended
+        else:
+            own, open_ended = cell.text.strip(), False
+        if own:
+            values[column] = (own, False, open_ended)
+        elif cell.merged and previous is not None and previous[column]:
+            # A merged cell: Word and Excel show its value only in the first row it spans.
+            inherited = list(previous[column]) if is_names else previous[column]
+            values[column] = (inherited, True, previous.get(f"{column}_open_ended", False))
+            report.inherited_cells.append((cell.line, column))
+        else:
+            values[column] = (empty, False, False)
+            if previous is None:
+                report.empty_first_cells.append((cell.line, column))
+    fields = dict(task)
+    for column, (value, inherited, open_ended) in values.items():
+        fields[column] = value
+        fields[f"{column}_inherited"] = inherited
+        if column in NAME_COLUMNS:
+            fields[f"{column}_open_ended"] = open_ended
+    return {name: fields[name] for name in TASK_FIELDS}  # the public field order
+
+
+def _label_and_title(preamble: list[str]) -> tuple[str, str]:
+    if len(preamble) >= 2:
+        return preamble[0], preamble[1]
+    if preamble:
+        return "", preamble[0]
+    return "", ""
+
+
+def parse_text_table(text: str, source_name: str) -> tuple[dict[str, Any], ImportReport]:
+    """Parse the text format (already decoded) into a dataset document and a report."""
+    return normalize(table_from_text(text, source_name), source_name)
+
+
+def import_file(path: Path, sheet: str | None = None) -> tuple[dict[str, Any], ImportReport]:
+    """Read a source table file of any supported format and normalize it."""
+    source, data = read_source(path, sheet)
+    document, report = normalize(source, path.name)
+    document["source"]["sha256"] = hashlib.sha256(data).hexdigest()
+    return document, report

@@ -1,0 +1,67 @@
+"""What every reader produces: a source table of cells, and how a header is recognized."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from dutycli.errors import DataError
+from dutycli.names import squeeze
+
+# Header labels seen in real tables, compared with whitespace and line breaks removed.
+HEADER_ALIASES: dict[str, tuple[str, ...]] = {
+    "goal_no": ("序号", "编号"),
+    "goal": ("目标名称", "名称", "项目名称"),
+    "task": ("工作标准", "工作任务", "主要内容", "目标内容"),
+    "leaders": ("区政府分管领导", "分管领导", "责任领导", "牵头领导"),
+    "lead_units": ("牵头责任单位", "牵头单位", "责任单位", "牵头部门"),
+    "partner_units": ("配合单位", "协办单位", "主要配合部门", "协同责任单位"),
+    "deadline": ("完成时限", "时间节点", "完成时间"),
+}
+REQUIRED_COLUMNS = ("goal_no", "goal", "task", "leaders", "lead_units")
+# A row with this many recognized labels is taken for the header row.
+HEADER_MIN_LABELS = 3
+# Headers are looked for among the first rows only (title and notes come above them).
+HEADER_SEARCH_ROWS = 30
+
+
+@dataclass
+class Cell:
+    text: str
+    line: int  # the line (text, CSV) or row (Word, Excel) where the cell starts
+    merged: bool = False  # the cell continues a vertical merge from the row above
+
+
+@dataclass
+class SourceTable:
+    """What a reader found: lines above the table, then its rows (header included)."""
+
+    preamble: list[str]
+    rows: list[list[Cell]]
+    unit: str = "line"  # what Cell.line counts: "line" or "row"
+    # Formats that cannot mark merges (text, CSV) lose them: a merged cell comes out empty
+    # below its first row, so there every empty cell may be a merged one.
+    empty_is_merged: bool = False
+    meta: dict[str, Any] = field(default_factory=dict)
+    notes: list[tuple[int, str]] = field(default_factory=list)  # for the import report
+
+
+def column_of(label: str) -> str | None:
+    """The schema column a header label names, or None."""
+    text = squeeze(label)
+    for column, aliases in HEADER_ALIASES.items():
+        if text in aliases:
+            return column
+    return None
+
+
+def header_score(texts: list[str]) -> int:
+    """How many distinct columns a row's texts name: a header row names several."""
+    return len({c for c in map(column_of, texts) if c is not None})
+
+
+def missing_extra(extra: str, module: str) -> DataError:
+    return DataError(
+        f"reading this file needs {module}, which is not installed; "
+        f"install it with: pip install 'dutycli[{extra}]' (from a checkout: pip install '.[{extra}]')"
+    )

@@ -1,0 +1,121 @@
+"""A compact cache of parsed YAML datasets, so a one-off query does not parse YAML again.
+
+Parsing and validating the shipped table's YAML is the largest cost of a query that is
+dutycli's own. A validated dataset is therefore kept as an Arrow IPC frame (plus its
+metadata) in the user's cache directory. It is used only when the dataset file has the
+same size, modification time *and* content hash as when the cache was written, by the same
+dutycli version with the same task fields; otherwise the YAML is parsed as usual. The cache
+is never written next to a dataset, and any failure to read or write it is ignored: a cache
+can make a query faster, never make it fail or answer differently.
+
+``DUTYCLI_CACHE_DIR`` moves the cache; ``DUTYCLI_NO_CACHE=1`` turns it off.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO
+
+from dutycli import __version__
+from dutycli.files import write_atomically
+from dutycli.locations import cache_file, file_key
+from dutycli.schema import TASK_FIELDS
+
+if TYPE_CHECKING:
+    import polars as pl
+
+_MAGIC = b"dutycli-cache 1\n"
+
+
+def _key(path: Path, raw: bytes | None = None) -> dict[str, Any] | None:
+    """What identifies a dataset file for the cache, by this dutycli with these fields.
+
+    A YAML file is read whole anyway, so its content hash is part of it (``raw``), and it may
+    be cached at once. A Parquet file is not read whole to hash it (that is the cost its check
+    verdict saves): it is known by its inode, once it has settled (see locations.file_key).
+    """
+    key = file_key(str(path), settled=raw is None)
+    if key is None:
+        return None
+    if raw is not None:
+        key["sha256"] = hashlib.sha256(raw).hexdigest()
+    return {**key, "dutycli": __version__, "fields": TASK_FIELDS}
+
+
+def _entry(kind: str, key: dict[str, Any] | None, suffix: str) -> Path | None:
+    found = cache_file(kind, str(key["source"]), suffix) if key is not None else None
+    return Path(found) if found is not None else None
+
+
+def lookup(path: Path, raw: bytes) -> tuple[dict[str, Any], pl.DataFrame] | None:
+    """The cached (header, frame) for this exact file content, or None."""
+    key = _key(path, raw)
+    entry = _entry("datasets", key, ".arrow")
+    if entry is None:
+        return None
+    try:
+        with open(entry, "rb") as handle:
+            if handle.readline() != _MAGIC:
+                return None
+            header = json.loads(handle.readline())
+            if header.get("key") != key:
+                return None
+            payload = handle.read()
+        import polars as pl
+
+        return header, pl.read_ipc(io.BytesIO(payload))
+    except Exception:  # a missing, partial or foreign cache file is simply not used
+        return None
+
+
+def store(path: Path, raw: bytes, header: dict[str, Any], frame: pl.DataFrame) -> None:
+    """Write the cache entry atomically; silently do nothing when that is not possible."""
+    key = _key(path, raw)
+    entry = _entry("datasets", key, ".arrow")
+    if entry is None:
+        return
+    try:
+        text = json.dumps({**header, "key": key}, ensure_ascii=False)
+        if json.loads(text) != {**header, "key": key}:
+            return  # metadata JSON cannot hold exactly (dates, tuples...): parse YAML each time
+        entry.parent.mkdir(parents=True, exist_ok=True)
+
+        def write_entry(out: BinaryIO) -> None:
+            out.write(_MAGIC)
+            out.write(text.encode("utf-8") + b"\n")
+            frame.write_ipc(out)
+
+        write_atomically(entry, write_entry, durable=False)
+    except Exception:
+        pass  # a cache that cannot be written only costs the next run a parse
+
+
+# --- columnar datasets: the verdict of a full check ------------------------------------
+
+
+def checked(path: Path) -> bool:
+    """Whether this file, unchanged, already passed ``columnar.check_values``."""
+    key = _key(path)
+    entry = _entry("checked", key, ".json")
+    if entry is None:
+        return False
+    try:
+        return bool(json.loads(entry.read_text(encoding="utf-8")) == key)
+    except Exception:  # no verdict yet, or an unusable one: check the file again
+        return False
+
+
+def remember_checked(path: Path) -> None:
+    key = _key(path)
+    entry = _entry("checked", key, ".json")
+    if entry is None:
+        return
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        text = json.dumps(key, ensure_ascii=False).encode("utf-8")
+        write_atomically(entry, lambda out: out.write(text), durable=False)
+    except Exception:
+        pass  # the next run checks the file again

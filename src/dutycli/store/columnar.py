@@ -1,0 +1,135 @@
+"""Parquet and Arrow IPC datasets: scanned lazily, validated against the task schema, written.
+
+A large dataset is not loaded: Polars scans it, so a query reads only the columns (and
+rows) it needs. The dataset's metadata (title, label, goals...) travels in the Parquet
+file's key-value metadata under ``dutycli``; an IPC file carries the tasks only.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO
+
+from dutycli.errors import DataError, first_line
+from dutycli.schema import TASK_FIELDS
+
+if TYPE_CHECKING:
+    import polars as pl
+
+LABELS = {"parquet": "Parquet", "ipc": "Arrow IPC"}
+META_KEY = "dutycli"
+
+
+# How each kind of field is described in errors, as the YAML validation says it.
+_KIND_WORDS = {
+    "int": "a whole number",
+    "str": "text",
+    "names": "a list of names",
+    "bool": "true or false",
+}
+
+
+def scan(path: Path, kind: str) -> tuple[dict[str, Any], pl.LazyFrame]:
+    """The dataset's metadata and a lazy frame of its tasks in schema order."""
+    import polars as pl
+
+    from dutycli.store.frames import task_schema
+
+    label = LABELS[kind]
+    try:
+        frame = pl.scan_parquet(path) if kind == "parquet" else pl.scan_ipc(path)
+        schema = frame.collect_schema()
+        meta = _parquet_meta(path) if kind == "parquet" else {}
+    except (pl.exceptions.PolarsError, OSError, ValueError) as exc:
+        raise DataError(f"{path}: not a readable {label} file: {first_line(exc)}") from None
+    expected = task_schema()
+    for name in schema:
+        if name not in expected:
+            raise DataError(
+                f"{path}: unknown field {name!r}; valid fields: {', '.join(TASK_FIELDS)}"
+            )
+    for name, dtype in expected.items():
+        if name not in schema:
+            raise DataError(f"{path}: missing field {name!r} (a {label} dataset needs every field)")
+        if schema[name] != dtype:
+            raise DataError(
+                f"{path}: field {name!r} must be {_KIND_WORDS[TASK_FIELDS[name]]} ({dtype}), "
+                f"got {schema[name]}"
+            )
+    tasks = frame.select(list(TASK_FIELDS))
+    from dutycli.store import cache
+
+    if not cache.checked(path):
+        check_values(path, tasks, label)
+        cache.remember_checked(path)
+    return meta, tasks
+
+
+def check_values(path: Path, tasks: pl.LazyFrame, label: str) -> None:
+    """What the YAML loader checks beyond types: every field given, every name given, ids
+    unique. A DataError names the file and the first task (row) at fault.
+
+    This reads every column once, so a file damaged inside is also found here, not halfway
+    through a query's output.
+    """
+    import polars as pl
+
+    names = [name for name, kind in TASK_FIELDS.items() if kind == "names"]
+    counts = [pl.col(name).null_count().alias(name) for name in TASK_FIELDS]
+    # A null inside a list: the null elements left once null lists are dropped.
+    counts += [
+        pl.col(name).explode(keep_nulls=False).null_count().alias(f"{name}/names") for name in names
+    ]
+    counts.append((pl.col("id").n_unique() != pl.len()).alias("id/repeated"))
+    try:
+        found = tasks.select(counts).collect().row(0, named=True)
+    except (pl.exceptions.PolarsError, pl.exceptions.PanicException) as exc:
+        raise DataError(f"{path}: not a readable {label} file: {first_line(exc)}") from None
+    faults = [column for column, count in found.items() if count]
+    if not faults:
+        return
+    fault = faults[0]
+    numbered = tasks.with_row_index("row", offset=1)
+    if fault == "id/repeated":
+        row, task_id = (
+            numbered.filter(pl.col("id").is_duplicated())
+            .filter(pl.col("id").cum_count().over("id") > 1)
+            .select("row", "id")
+            .head(1)
+            .collect()
+            .row(0)
+        )
+        raise DataError(f"{path}: task {row}: duplicate id {task_id}")
+    name = fault.removesuffix("/names")
+    rows = numbered.select("row", name)
+    if fault != name:  # found as counted: the elements of the lists that are given
+        rows = rows.explode(name, keep_nulls=False)
+    row = rows.filter(pl.col(name).is_null()).select("row").head(1).collect().item()
+    what = "got nothing" if fault == name else "got a name that is nothing"
+    raise DataError(
+        f"{path}: task {row}: field {name!r} must be {_KIND_WORDS[TASK_FIELDS[name]]}, {what}"
+    )
+
+
+def _parquet_meta(path: Path) -> dict[str, Any]:
+    import polars as pl
+
+    text = pl.read_parquet_metadata(path).get(META_KEY)
+    if not text:
+        return {}
+    try:
+        meta = json.loads(text)
+    except ValueError:
+        raise DataError(f"{path}: the {META_KEY!r} metadata is not JSON") from None
+    if not isinstance(meta, dict):
+        raise DataError(f"{path}: the {META_KEY!r} metadata is not a mapping")
+    return meta
+
+
+def write_frame(frame: pl.DataFrame, meta: dict[str, Any], kind: str, out: BinaryIO) -> None:
+    """Tasks as Parquet (with ``meta`` in its metadata) or Arrow IPC, into ``out``."""
+    if kind == "parquet":
+        frame.write_parquet(out, metadata={META_KEY: json.dumps(meta, ensure_ascii=False)})
+    else:
+        frame.write_ipc(out, compression="uncompressed")

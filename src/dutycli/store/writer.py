@@ -1,0 +1,110 @@
+"""Writing a whole dataset (tasks, metadata, goals) as YAML, Parquet or Arrow IPC.
+
+Every dataset file is written atomically (``files.write_atomically``) and an existing one is
+replaced only when asked (``--force``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from dutycli.errors import DataError, first_line
+from dutycli.files import write_atomically
+from dutycli.locations import DATASET_KINDS
+from dutycli.store import columnar
+
+if TYPE_CHECKING:
+    import polars as pl
+
+LABELS = {**columnar.LABELS, "yaml": "YAML"}
+
+
+def format_for(target: Path, chosen: str | None) -> str:
+    """The format to write: the one chosen, else the one the file suffix names."""
+    if chosen is not None:
+        return chosen
+    kind = DATASET_KINDS.get(target.suffix.lower())
+    if kind is None:
+        raise DataError(
+            f"{target}: cannot tell the format from the suffix; use --format "
+            f"({', '.join(sorted(set(DATASET_KINDS.values())))})"
+        )
+    return kind
+
+
+def refuse_existing(target: Path, force: bool) -> None:
+    """A dataset file is never replaced unless asked (--force)."""
+    if target.exists() and not force:
+        raise DataError(f"{target}: already exists; use --force to replace it")
+
+
+def write_document(document: dict[str, Any], target: Path, kind: str, force: bool) -> None:
+    """An imported document (metadata, goals and task records) as a dataset file."""
+    if kind == "yaml":
+        from dutycli.store import yaml_file
+
+        _write(target, yaml_file.dump(document).encode("utf-8"), force)
+        return
+    from dutycli.store.frames import frame_from_records
+
+    meta = {k: v for k, v in document.items() if k != "tasks"}
+    write_frame(frame_from_records(document["tasks"]), meta, target, kind, force)
+
+
+def write_dataset(
+    frame: pl.DataFrame,
+    meta: dict[str, Any],
+    goals: list[dict[str, Any]],
+    target: Path,
+    kind: str,
+    force: bool,
+) -> None:
+    """A loaded dataset (tasks as a frame, metadata, goals) as a dataset file."""
+    if kind == "yaml":
+        _write(target, _yaml_text(frame, meta, goals).encode("utf-8"), force)
+    else:
+        write_frame(frame, {**meta, "goals": goals}, target, kind, force)
+
+
+def write_frame(
+    frame: pl.DataFrame, meta: dict[str, Any], target: Path, kind: str, force: bool
+) -> None:
+    """Tasks (and, for Parquet, metadata) as a Parquet or Arrow IPC file."""
+    import polars as pl
+
+    refuse_existing(target, force)
+    try:
+        write_atomically(target, lambda out: columnar.write_frame(frame, meta, kind, out))
+    except (OSError, pl.exceptions.PolarsError) as exc:
+        message = exc.strerror if isinstance(exc, OSError) and exc.strerror else first_line(exc)
+        raise DataError(f"{target}: cannot write: {message}") from None
+
+
+def dataset_bytes(
+    frame: pl.DataFrame, meta: dict[str, Any], goals: list[dict[str, Any]], kind: str
+) -> bytes:
+    """A whole dataset as the bytes ``write_dataset`` would put in a file (for stdout)."""
+    import io
+
+    if kind == "yaml":
+        return _yaml_text(frame, meta, goals).encode("utf-8")
+    buffer = io.BytesIO()
+    columnar.write_frame(frame, {**meta, "goals": goals}, kind, buffer)
+    return buffer.getvalue()
+
+
+def _yaml_text(frame: pl.DataFrame, meta: dict[str, Any], goals: list[dict[str, Any]]) -> str:
+    from dutycli.store import yaml_file
+
+    document = {**meta, "goals": goals, "tasks": frame.to_dicts()}
+    document.setdefault("dutycli_dataset", yaml_file.FORMAT_VERSION)
+    return yaml_file.dump(document)
+
+
+def _write(target: Path, data: bytes, force: bool) -> None:
+    refuse_existing(target, force)
+    try:
+        write_atomically(target, lambda out: out.write(data))
+    except OSError as exc:
+        raise DataError(f"{target}: cannot write: {exc.strerror or exc}") from None
