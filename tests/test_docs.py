@@ -1,9 +1,12 @@
-"""The documentation — README.md and every page in docs/ — shows what dutycli really prints.
+"""The documentation — README.md and every page in docs/ — is true and complete.
 
 - Every ``$ dutycli …`` example in a ``console`` block is run against the shipped dataset, in a
   pipe (terminal tables with ``-f table`` at 100 columns, the width the samples were made at), and
   its output must match the page line for line. Examples that need files the reader makes first
   (a ``tables/`` folder, a Word file, an export) are left out by ``NEEDS_FILES``.
+- Every command of the app has help text and is named in a heading or table row
+  (``dutycli COMMAND``), and every long option of every command, and every global option,
+  appears in backticks somewhere.
 """
 
 from __future__ import annotations
@@ -13,10 +16,17 @@ import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+import typer.main
 
-from .conftest import ROOT, dutycli_executable
+from dutycli.cli import app
+
+from .conftest import ROOT, dutycli_executable, run_cli
+
+if TYPE_CHECKING:
+    from typer._click.core import Command  # what typer.main.get_command returns
 
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 
@@ -102,3 +112,67 @@ def test_example_matches_real_output(example: Example, tmp_path: Path) -> None:
     )
     got = completed.stdout.decode("utf-8").rstrip("\n")
     assert got.split("\n") == example.expected.split("\n"), f"{example.where}: {example.command}"
+
+
+# --- every command and option is documented ---------------------------------------------
+
+
+def prose(text: str) -> str:
+    """``text`` without its fenced code blocks: what an example prints documents nothing."""
+    return re.sub(r"^```.*?^```[ \t]*$", "", text, flags=re.M | re.S)
+
+
+DOCUMENTATION = "\n".join(prose(read(page)) for page in PAGES)
+CODE_SPANS = re.findall(r"`([^`\n]+)`", DOCUMENTATION)
+# Headings and table rows: where a command is introduced.
+INTRODUCTIONS = [
+    line for line in DOCUMENTATION.split("\n") if line.startswith("#") or line.startswith("|")
+]
+
+GROUP = typer.main.get_command(app)
+COMMANDS: dict[str, Command] = getattr(GROUP, "commands", {})
+
+
+def long_options(command: Command) -> list[str]:
+    return [
+        option
+        for param in command.params
+        for option in [*param.opts, *param.secondary_opts]
+        if option.startswith("--") and option != "--help"
+    ]
+
+
+OPTIONS = [(name, option) for name, command in COMMANDS.items() for option in long_options(command)]
+GLOBAL_OPTIONS = long_options(GROUP)
+
+
+def test_the_app_has_commands_and_options_to_check() -> None:
+    assert len(COMMANDS) >= 16 and ("by-unit", "--role") in OPTIONS
+    assert {"--data", "--aliases", "--version"} <= set(GLOBAL_OPTIONS)
+
+
+@pytest.mark.parametrize("name", list(COMMANDS))
+def test_every_command_is_documented(name: str) -> None:
+    assert COMMANDS[name].help, f"{name} has no help text"
+    assert run_cli(name, "--help").exit_code == 0
+    named = re.compile(rf"dutycli {re.escape(name)}(?![\w-])")
+    assert any(named.search(line) for line in INTRODUCTIONS), (
+        f"no heading or table row in README.md or docs/*.md names `dutycli {name}`"
+    )
+
+
+def in_backticks(option: str) -> bool:
+    written = re.compile(rf"(?<![\w-]){re.escape(option)}(?![\w-])")
+    return any(written.search(span) for span in CODE_SPANS)
+
+
+@pytest.mark.parametrize(
+    ("name", "option"), OPTIONS, ids=[f"{name} {option}" for name, option in OPTIONS]
+)
+def test_every_option_is_documented(name: str, option: str) -> None:
+    assert in_backticks(option), f"`{option}` of dutycli {name} is in no README.md or docs/*.md"
+
+
+@pytest.mark.parametrize("option", GLOBAL_OPTIONS)
+def test_every_global_option_is_documented(option: str) -> None:
+    assert in_backticks(option), f"global option `{option}` is in no README.md or docs/*.md"
