@@ -1,4 +1,4 @@
-"""The documentation — README.md and every page in docs/ — is true and complete.
+"""The documentation — README.md and every page in docs/ — is true, complete and connected.
 
 - Every ``$ dutycli …`` example in a ``console`` block is run against the shipped dataset, in a
   pipe (terminal tables with ``-f table`` at 100 columns, the width the samples were made at), and
@@ -7,6 +7,7 @@
 - Every command of the app has help text and is named in a heading or table row
   (``dutycli COMMAND``), and every long option of every command, and every global option,
   appears in backticks somewhere.
+- Every relative link leads to a file that exists, and its ``#anchor`` to a heading there.
 """
 
 from __future__ import annotations
@@ -176,3 +177,67 @@ def test_every_option_is_documented(name: str, option: str) -> None:
 @pytest.mark.parametrize("option", GLOBAL_OPTIONS)
 def test_every_global_option_is_documented(option: str) -> None:
     assert in_backticks(option), f"global option `{option}` is in no README.md or docs/*.md"
+
+
+# --- links and anchors ------------------------------------------------------------------------
+
+
+def anchors(page: Path) -> set[str]:
+    """The anchors GitHub gives the headings of ``page``: lower case, punctuation dropped
+    (letters of any script, digits, ``_`` and ``-`` kept), spaces made ``-``, and ``-1``,
+    ``-2``… after a repeated one."""
+    found: set[str] = set()
+    for match in re.finditer(r"^#{1,6}[ \t]+(.+?)[ \t#]*$", prose(read(page)), flags=re.M):
+        anchor = re.sub(r"[^\w\- ]", "", match.group(1).strip().lower()).replace(" ", "-")
+        unique, number = anchor, 0
+        while unique in found:
+            number += 1
+            unique = f"{anchor}-{number}"
+        found.add(unique)
+    return found
+
+
+def relative_links(page: Path) -> list[str]:
+    """The targets of the page's markdown links that stay in the repository."""
+    text = re.sub(r"`[^`\n]+`", "", prose(read(page)))
+    targets = re.findall(r"\]\(([^)\s]+)\)", text)
+    return [t for t in targets if not re.match(r"[a-z][a-z0-9+.-]*:", t)]
+
+
+def broken(page: Path, target: str) -> str | None:
+    """Why ``target``, linked from ``page``, leads nowhere; None when it leads somewhere."""
+    path, _, anchor = target.partition("#")
+    destination = (page.parent / path).resolve() if path else page
+    if not destination.exists():
+        return f"{target}: no such file"
+    if anchor and destination.suffix == ".md" and anchor not in anchors(destination):
+        return f"{target}: no heading with anchor #{anchor} in {name_of(destination)}"
+    if anchor and destination.suffix != ".md":
+        return f"{target}: an anchor into a file that is not a page"
+    return None
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[name_of(p) for p in PAGES])
+def test_every_relative_link_leads_somewhere(page: Path) -> None:
+    problems = [why for target in relative_links(page) if (why := broken(page, target))]
+    assert problems == [], f"{name_of(page)}: " + "; ".join(problems)
+
+
+def test_every_docs_page_is_reachable_from_the_readme() -> None:
+    seen = {ROOT / "README.md"}
+    queue = [ROOT / "README.md"]
+    while queue:
+        page = queue.pop()
+        for target in relative_links(page):
+            path = target.partition("#")[0]
+            destination = (page.parent / path).resolve() if path else page
+            if destination.suffix == ".md" and destination.exists() and destination not in seen:
+                seen.add(destination)
+                queue.append(destination)
+    assert [name_of(p) for p in PAGES if p not in seen] == []
+
+
+def test_the_anchor_rule_is_githubs() -> None:
+    page = ROOT / "docs" / "several-tables.md"
+    assert "comparing-two-tables-dutycli-diff" in anchors(page)
+    assert "several-tables-folders-aliases-and-diff" in anchors(page)
