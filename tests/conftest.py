@@ -13,6 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from dutycli.cli.app import app
+from dutycli.output import streams
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw" / "wujin-2019-duty-table.txt"
@@ -67,18 +68,28 @@ def run_process(*args: str, env: dict[str, str] | None = None, **kwargs: object)
     )
 
 
-@pytest.fixture(scope="session")
-def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("dutycli-cache")
-
-
 @pytest.fixture(autouse=True)
-def _no_ambient_dataset(monkeypatch: pytest.MonkeyPatch, cache_dir: Path) -> None:
-    # A DUTYCLI_DATA in the developer's shell must not change what the tests see,
-    # and the tests keep their dataset cache out of the developer's own.
-    monkeypatch.delenv("DUTYCLI_DATA", raising=False)
-    monkeypatch.delenv("DUTYCLI_NO_CACHE", raising=False)
-    monkeypatch.setenv("DUTYCLI_CACHE_DIR", str(cache_dir))
+def _own_user_directories(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each test its own home, XDG folders and dutycli cache, and no DUTYCLI_* setting of the
+    developer's shell: what a test sees never depends on the machine or on another test.
+
+    Set in ``os.environ``, so the processes a test starts inherit them too.
+    """
+    home = tmp_path_factory.mktemp("home")
+    for name in list(os.environ):
+        if name.startswith(("DUTYCLI_", "_DUTYCLI_", "XDG_")):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("HOME", str(home))
+    for variable, folder in (
+        ("XDG_CACHE_HOME", ".cache"),
+        ("XDG_CONFIG_HOME", ".config"),
+        ("XDG_DATA_HOME", ".local/share"),
+    ):
+        monkeypatch.setenv(variable, str(home / folder))
+    monkeypatch.setenv("DUTYCLI_CACHE_DIR", str(home / "dutycli-cache"))
+    streams.use(None)
 
 
 def run_in_terminal(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -302,3 +303,13 @@ def test_import_refuses_an_existing_output_before_working(tmp_path: Path) -> Non
 def test_suggestions_need_real_likeness() -> None:
     assert "did you mean" not in run_cli("by-unit", "不存在局").stderr
     assert "陆秋明" in run_cli("by-leader", "陆明").stderr
+
+
+def test_each_test_has_its_own_user_directories(tmp_path: Path) -> None:
+    # The autouse fixture of conftest: nothing of the developer's shell or of another test.
+    assert not {k for k in os.environ if k.startswith("DUTYCLI_")} - {"DUTYCLI_CACHE_DIR"}
+    home = Path(os.environ["HOME"])
+    assert home.parent == tmp_path.parent  # a folder of this test run, not the user's home
+    for variable in ("XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME"):
+        assert Path(os.environ[variable]).is_relative_to(home)
+    assert Path(os.environ["DUTYCLI_CACHE_DIR"]).is_relative_to(home)

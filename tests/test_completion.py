@@ -131,12 +131,6 @@ def check_values(shell: str, got: list[tuple[str, str]], names: list[str], typed
         assert values == ranked(names, typed)
 
 
-@pytest.fixture(autouse=True)
-def _own_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    # Completion caches what it offers in dutycli's cache folder: never the developer's own.
-    monkeypatch.setenv("DUTYCLI_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
-
-
 # --- the shipped scripts --------------------------------------------------------------
 
 
