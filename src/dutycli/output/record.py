@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from dutycli.output.flat import cell_text
-from dutycli.output.table import INHERITED_MARK, names_text
-from dutycli.output.text import safe_text
+from dutycli.output.text import INHERITED_MARK, names_text, safe_text
 from dutycli.schema import INHERITABLE_COLUMNS, NAME_COLUMNS, OPTIONAL_COLUMNS, label
 
 if TYPE_CHECKING:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from dutycli.output.flat import cell_text
-from dutycli.output.text import safe_text
+from dutycli.output.text import INHERITED_MARK, names_text, safe_text
 from dutycli.schema import (
     DIFF_PREFIXES,
     INHERITABLE_COLUMNS,
@@ -24,7 +24,6 @@ if TYPE_CHECKING:
 
     from dutycli.output.result import Result
 
-INHERITED_MARK = "↑"
 # Text whose line breaks are layout; in every other column (names, datasets, paths) a line
 # break is escaped, so one value never reads as two.
 MULTILINE_COLUMNS = {"task", "goal", "old_task", "new_task", "phrase", "title", "label"}
@@ -32,24 +31,6 @@ MULTILINE_COLUMNS = {"task", "goal", "old_task", "new_task", "phrase", "title", 
 TABLE_HIDDEN = {"source_line"}
 NUMBER_COLUMNS = {"id", "goal_no", "tasks", "inherited", "source_line", "old_id", "new_id"}
 NUMBER_COLUMNS |= {"goals", "leader_count", "unit_count", "similarity", "value", "count"}
-
-
-def names_text(
-    names: list[str] | None, inherited: bool, open_ended: bool, emphasize: set[str]
-) -> Text:
-    from rich.text import Text
-
-    text = Text()
-    for index, name in enumerate(names or []):
-        if index:
-            text.append(NAME_JOINER)
-        style = "bold yellow" if name in emphasize else ("dim" if inherited else "")
-        text.append_text(safe_text(name, style, keep_newlines=False))
-    if open_ended:
-        text.append("等", style="dim" if inherited else "")
-    if inherited and names:
-        text.append(f" {INHERITED_MARK}", style="cyan")
-    return text
 
 
 # Exploded results (--explode) name one leader/unit per row; their flags keep the list's name.

@@ -11,8 +11,13 @@ import re
 import unicodedata
 from typing import TYPE_CHECKING
 
+from dutycli.schema import NAME_JOINER
+
 if TYPE_CHECKING:
     from rich.text import Text
+
+# Marks a value a row inherited from a merged cell above it.
+INHERITED_MARK = "↑"
 
 # What a terminal must never receive raw from data: C0/C1 controls (ESC starts ANSI
 # sequences), the bidi controls that can reorder a line (U+061C, U+200E/F, U+202A-E,
@@ -57,3 +62,21 @@ def safe_text(value: str, style: str = "", keep_newlines: bool = True) -> Text:
 def display_width(text: str) -> int:
     """Columns a text takes on a terminal or in a spreadsheet cell: CJK characters count double."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def names_text(
+    names: list[str] | None, inherited: bool, open_ended: bool, emphasize: set[str]
+) -> Text:
+    from rich.text import Text
+
+    text = Text()
+    for index, name in enumerate(names or []):
+        if index:
+            text.append(NAME_JOINER)
+        style = "bold yellow" if name in emphasize else ("dim" if inherited else "")
+        text.append_text(safe_text(name, style, keep_newlines=False))
+    if open_ended:
+        text.append("等", style="dim" if inherited else "")
+    if inherited and names:
+        text.append(f" {INHERITED_MARK}", style="cyan")
+    return text
