@@ -15,7 +15,7 @@ from dutycli.errors import EXIT_FOUND, EXIT_USAGE
 from dutycli.output import streams
 from dutycli.output.streams import Streams
 
-from .conftest import run_cli, run_in_terminal, run_process
+from .conftest import run_cli, run_in_terminal
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
