@@ -68,18 +68,23 @@ def run_process(*args: str, env: dict[str, str] | None = None, **kwargs: object)
     )
 
 
+# What the developer's terminal says of itself: the width of a table, colour or not.
+TERMINAL_SETTINGS = ("COLUMNS", "LINES", "NO_COLOR", "FORCE_COLOR", "TTY_COMPATIBLE")
+
+
 @pytest.fixture(autouse=True)
 def _own_user_directories(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Each test its own home, XDG folders and dutycli cache, and no DUTYCLI_* setting of the
-    developer's shell: what a test sees never depends on the machine or on another test.
+    """Each test its own home, XDG folders and dutycli cache, and no DUTYCLI_* or terminal
+    setting of the developer's shell: what a test sees never depends on the machine or on
+    another test.
 
     Set in ``os.environ``, so the processes a test starts inherit them too.
     """
     home = tmp_path_factory.mktemp("home")
     for name in list(os.environ):
-        if name.startswith(("DUTYCLI_", "_DUTYCLI_", "XDG_")):
+        if name.startswith(("DUTYCLI_", "_DUTYCLI_", "XDG_")) or name in TERMINAL_SETTINGS:
             monkeypatch.delenv(name)
     monkeypatch.setenv("HOME", str(home))
     for variable, folder in (
