@@ -112,3 +112,24 @@ RoleOption = Annotated[
     typer.Option("--role", help="Lead units (牵头), partner units (配合), or either (any)."),
 ]
 ForceOption = Annotated[bool, typer.Option("--force", help="Replace an existing output file.")]
+
+# --top N of stats and matrix: how many names the terminal picture shows.
+_TOP: dict[str, Any] = {"metavar": "N", "min": 0, "show_default": False}
+StatsTopOption = Annotated[
+    int | None,
+    typer.Option(
+        "--top",
+        help="Only the N leaders and N units with most tasks; 0 for all "
+        "[default: 15 in the terminal, all otherwise].",
+        **_TOP,
+    ),
+]
+MatrixTopOption = Annotated[
+    int | None,
+    typer.Option(
+        "--top",
+        help="Show only the N units with most tasks in the terminal; 0 for all [default: 12]. "
+        "Files and pipes always get every unit.",
+        **_TOP,
+    ),
+]

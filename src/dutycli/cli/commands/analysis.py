@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING
 
 import typer
 
-from dutycli.cli.options import ROWS, TABLE
+from dutycli.cli.options import ROWS, TABLE, MatrixTopOption, StatsTopOption
 from dutycli.cli.registry import command
 from dutycli.cli.session import all_tasks
 
@@ -17,16 +17,7 @@ if TYPE_CHECKING:
 @command("stats", kind="stats", shared=TABLE)
 def stats(
     ctx: typer.Context,
-    top: Annotated[
-        int | None,
-        typer.Option(
-            "--top",
-            metavar="N",
-            min=0,
-            help="Only the N leaders and N units with most tasks; 0 for all [default: 15 in the terminal, all otherwise].",
-            show_default=False,
-        ),
-    ] = None,
+    top: StatsTopOption = None,
 ) -> Result:
     """The dataset at a glance: totals, and bar charts of tasks per leader and per unit."""
     from dutycli.output.result import Result
@@ -41,16 +32,7 @@ def stats(
 @command("matrix", kind="matrix", shared=TABLE)
 def matrix(
     ctx: typer.Context,
-    top: Annotated[
-        int | None,
-        typer.Option(
-            "--top",
-            metavar="N",
-            min=0,
-            help="Show only the N units with most tasks in the terminal; 0 for all [default: 12]. Files and pipes always get every unit.",
-            show_default=False,
-        ),
-    ] = None,
+    top: MatrixTopOption = None,
 ) -> Result:
     """Leaders × lead units: how many tasks each pair shares (a pivot table in CSV and xlsx)."""
     from dutycli.output.result import Result
