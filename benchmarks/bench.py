@@ -1,6 +1,7 @@
 """Time dutycli as whole processes, side by side with baselines measured in the same run.
 
     python benchmarks/bench.py startup            # start-up: dutycli vs importing its stack
+    python benchmarks/bench.py startup --other OLD/bin/dutycli  # and another build, same run
     python benchmarks/bench.py scale              # 10k/100k/1M tasks: dutycli vs DuckDB, csvgrep
     python benchmarks/bench.py scale --sizes 10M  # ten million tasks (2.6 GB of CSV)
     python benchmarks/bench.py all --report benchmarks/out/report.md
@@ -133,7 +134,8 @@ STACK_IMPORT = "import typer, polars, yaml"
 # --- start-up -------------------------------------------------------------------------
 
 
-def startup(runs: int) -> list[str]:
+def startup(runs: int, other: str | None = None) -> list[str]:
+    """Start-up rows; ``other`` (another build's dutycli) adds its rows, interleaved."""
     python = sys.executable
     env = child_env()
     completion = child_env(
@@ -162,6 +164,10 @@ def startup(runs: int) -> list[str]:
         "dutycli by-unit --help": ([DUTYCLI, "by-unit", "--help"], env),
         "completion (dutycli by-u<TAB>)": ([DUTYCLI], completion),
     }
+    if other is not None:
+        for name, (command, environ) in list(commands.items()):
+            if command[0] == DUTYCLI:
+                commands[f"{name} [other: {other}]"] = ([other, *command[1:]], environ)
     samples = measure(commands, {name: runs for name in commands})
     base = samples[f'python -c "{STACK_IMPORT}" (baseline)'].median
     lines = [
@@ -340,13 +346,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--csvgrep-runs", type=int, default=1, help="0 leaves csvgrep out")
     parser.add_argument("--out", type=Path, default=HERE / "out")
     parser.add_argument("--report", type=Path, help="also write the tables to this file")
+    parser.add_argument(
+        "--other", help="start-up: another build's dutycli executable, measured in the same run"
+    )
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
 
     load = os.getloadavg()[0]
     lines = [f"Machine: {machine()}; load average at start {load:.1f}", ""]
     if args.what in ("startup", "all"):
-        lines += [*startup(args.runs * 3), ""]
+        lines += [*startup(args.runs * 3, args.other), ""]
     if args.what in ("scale", "all"):
         sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
         lines += scale(sizes, args.runs, args.csvgrep_runs, args.out)
