@@ -23,7 +23,7 @@ from dutycli.store.yaml_file import read_failure
 if TYPE_CHECKING:
     import polars as pl
 
-    from dutycli.store.yaml_file import Dataset
+    from dutycli.store.validation import Dataset
 
 
 @dataclass

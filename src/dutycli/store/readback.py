@@ -1,8 +1,9 @@
 """Reading dutycli's own flat exports (CSV, TSV, JSON, JSONL) back as a dataset.
 
 What ``dutycli list -f csv > tasks.csv`` wrote, ``dutycli --data tasks.csv`` reads again,
-every field exactly: lists were joined with 、 (a name never holds one, see ``names``) and
-booleans written as true/false. A file must hold every task field, so a ``--fields``
+every field exactly: lists were joined with 、 and are split again as the importer splits
+(validation holds every name to that: see ``names.name_list_fault``), and booleans were
+written as true/false. A file must hold every task field, so a ``--fields``
 subset, a several-dataset export (its ``dataset`` column) or an ``--excel`` CSV (whose
 formula guards change the text) is refused with a message, never read half right.
 """
@@ -16,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from dutycli.errors import DataError
+from dutycli.names import split_joined
 from dutycli.schema import NAME_JOINER, TASK_FIELDS
-from dutycli.store.yaml_file import Dataset, validate_tasks
+from dutycli.store.validation import Dataset, validate_tasks
 
 SUFFIXES = {".csv": "csv", ".tsv": "tsv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 _BOM = "\ufeff"
@@ -90,7 +92,10 @@ def _csv_rows(path: Path, text: str, kind: str) -> list[Any]:
 def _value(path: Path, number: int, name: str, cell: str) -> Any:
     kind = TASK_FIELDS[name]
     if kind == "names":
-        return cell.split(NAME_JOINER) if cell else []
+        # Split as the importer splits (a 、 inside brackets is part of a name); a cell that is
+        # not names as an export writes them is kept as its pieces, for validation to refuse.
+        names = split_joined(cell)
+        return names if NAME_JOINER.join(names) == cell else cell.split(NAME_JOINER)
     if kind == "bool":
         if cell not in ("true", "false"):
             raise DataError(

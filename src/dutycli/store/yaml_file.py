@@ -1,4 +1,4 @@
-"""The YAML dataset: its text, and reading it back safely with validation.
+"""The YAML dataset: its text, and reading it back safely (validated by ``validation``).
 
 Only PyYAML's safe loader is used: a dataset is data from anyone, and a tag that
 would build a Python object must be refused, not obeyed.
@@ -6,16 +6,15 @@ would build a Python object must be refused, not obeyed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from dutycli.errors import DataError
-from dutycli.schema import TASK_FIELDS
+from dutycli.store.validation import FORMAT_VERSION, Dataset, SchemaError, validate
 
-FORMAT_VERSION = 1
+__all__ = ["FORMAT_VERSION", "Dataset", "dump", "load_yaml", "parse"]
 
 _SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _SafeDumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
@@ -43,16 +42,6 @@ class _StrictLoader(_SafeLoader):  # type: ignore[misc]
                 )
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
-
-
-@dataclass
-class Dataset:
-    """A validated dataset: metadata plus task records in schema order."""
-
-    path: Path
-    meta: dict[str, Any]
-    goals: list[dict[str, Any]]
-    tasks: list[dict[str, Any]]
 
 
 def dump(document: dict[str, Any]) -> str:
@@ -90,25 +79,11 @@ def parse(path: Path, raw: bytes) -> Dataset:
     if document is None and not text.strip():
         raise DataError(f"{path}: empty file, not a dataset")
     try:
-        return _validate(path, document)
-    except _SchemaError as exc:
+        return validate(path, document)
+    except SchemaError as exc:
         line = _line_of(text, exc.location)
         where = f":{line}" if line else ""
         raise DataError(f"{path}{where}: {exc}") from None
-
-
-def validate_tasks(path: Path, tasks: list[Any], meta: dict[str, Any]) -> Dataset:
-    """Validate task records read from another format (see ``exported``); goals are derived."""
-    goals: list[dict[str, Any]] = []
-    document = {"dutycli_dataset": FORMAT_VERSION, **meta, "goals": goals, "tasks": tasks}
-    try:
-        data = _validate(path, document)
-    except _SchemaError as exc:
-        raise DataError(f"{path}: {exc}") from None
-    for task in data.tasks:
-        if not any(g["number"] == task["goal_no"] for g in goals):
-            goals.append({"number": task["goal_no"], "name": task["goal"]})
-    return data
 
 
 def load_yaml(path: Path, text: str) -> Any:
@@ -129,82 +104,6 @@ def load_yaml(path: Path, text: str) -> Any:
         ) from None
     except yaml.YAMLError as exc:
         raise DataError(f"{path}: not valid YAML: {str(exc).splitlines()[0]}") from None
-
-
-class _SchemaError(Exception):
-    def __init__(self, message: str, location: tuple[str | int, ...] = ()) -> None:
-        super().__init__(message)
-        self.location = location
-
-
-def _validate(path: Path, document: Any) -> Dataset:
-    if not isinstance(document, dict) or "tasks" not in document:
-        raise _SchemaError("not a dutycli dataset (expected a mapping with 'tasks')")
-    version = document.get("dutycli_dataset")
-    if version != FORMAT_VERSION:
-        raise _SchemaError(
-            f"unsupported dataset version {version!r} (this dutycli reads {FORMAT_VERSION})",
-            ("dutycli_dataset",),
-        )
-    tasks = document["tasks"]
-    if not isinstance(tasks, list):
-        raise _SchemaError("'tasks' must be a list", ("tasks",))
-    seen: set[int] = set()
-    for index, task in enumerate(tasks):
-        _validate_task(task, index)
-        if task["id"] in seen:
-            raise _SchemaError(
-                f"task {index + 1}: duplicate id {task['id']}", ("tasks", index, "id")
-            )
-        seen.add(task["id"])
-    goals = document.get("goals", [])
-    if not isinstance(goals, list) or not all(
-        isinstance(g, dict) and _is_int(g.get("number")) and isinstance(g.get("name"), str)
-        for g in goals
-    ):
-        raise _SchemaError("'goals' must be a list of {number, name}", ("goals",))
-    for key in ("title", "label"):
-        if not isinstance(document.get(key, ""), str):
-            raise _SchemaError(f"'{key}' must be text", (key,))
-    meta = {k: v for k, v in document.items() if k not in ("tasks", "goals")}
-    return Dataset(path=path, meta=meta, goals=goals, tasks=tasks)
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _validate_task(task: Any, index: int) -> None:
-    where = f"task {index + 1}"
-    if not isinstance(task, dict):
-        raise _SchemaError(f"{where}: must be a mapping of fields", ("tasks", index))
-    unknown = [k for k in task if k not in TASK_FIELDS]
-    if unknown:
-        raise _SchemaError(
-            f"{where}: unknown field {unknown[0]!r}; valid fields: {', '.join(TASK_FIELDS)}",
-            ("tasks", index, unknown[0]),
-        )
-    for name, kind in TASK_FIELDS.items():
-        if name not in task:
-            raise _SchemaError(f"{where}: missing field {name!r}", ("tasks", index))
-        value = task[name]
-        if kind == "int":
-            ok = _is_int(value) and -(2**63) <= value < 2**63
-            expected = "a whole number"
-        elif kind == "str":
-            ok = isinstance(value, str)
-            expected = "text"
-        elif kind == "bool":
-            ok = isinstance(value, bool)
-            expected = "true or false"
-        else:
-            ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
-            expected = "a list of names"
-        if not ok:
-            got = type(value).__name__ if value is not None else "nothing"
-            raise _SchemaError(
-                f"{where}: field {name!r} must be {expected}, got {got}", ("tasks", index, name)
-            )
 
 
 def _line_of(text: str, location: tuple[str | int, ...]) -> int | None:
