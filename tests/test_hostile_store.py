@@ -1,9 +1,13 @@
 """Hostile datasets on disk and their metadata: each class fixed at its shared mechanism.
 
+- Resource bombs: the one YAML loader bounds alias expansion (``yaml_file.load_yaml``), a
+  file read whole is bounded (``yaml_file.read_whole``), JSON read back is bounded.
 - Names that hold a separator: one rule (``names.name_list_fault``) in the one validation
   (``store.validation``) of every format: YAML, an export read back, Parquet and Arrow IPC.
 - Metadata: Parquet's validated by the same function as YAML's, and only values that every
   format can hold.
+- Tracebacks and messages: every value the YAML loader cannot build, a bad JSONL line, a
+  huge number: one line on stderr, exit 2.
 """
 
 from __future__ import annotations
@@ -18,8 +22,10 @@ from typing import Any
 import pytest
 
 from dutycli import names
+from dutycli.completion import summaries
+from dutycli.errors import DataError
 from dutycli.schema import TASK_FIELDS
-from dutycli.store import loader, yaml_file
+from dutycli.store import aliases, loader, readback, yaml_file
 
 from .conftest import DATASET, Outcome, run_cli, run_process
 from .hostile.cases import HEADER, dataset_text, task_lines
@@ -48,6 +54,116 @@ def write_yaml(path: Path, tasks: list[dict[str, Any]], **meta: Any) -> Path:
 def cache_entries(kind: str) -> list[Path]:
     folder = Path(os.environ["DUTYCLI_CACHE_DIR"]) / kind
     return sorted(folder.iterdir()) if folder.exists() else []
+
+
+# --- class 3: resource bombs (the YAML loader, files read whole, JSON read back) ----------
+
+
+def laughs(levels: int, width: int = 9) -> str:
+    """A "billion laughs": each level a list of ``width`` aliases of the level below."""
+    lines = [f"  l0: &l0 [{', '.join(['lol'] * width)}]"]
+    for level in range(1, levels + 1):
+        lines.append(f"  l{level}: &l{level} [{', '.join([f'*l{level - 1}'] * width)}]")
+    return "dutycli_dataset: 1\nextra:\n" + "\n".join(lines) + "\ntasks: []\n"
+
+
+def merge_laughs(levels: int, width: int = 9) -> str:
+    """The same with merge keys, which PyYAML flattens into ever longer node lists."""
+    lines = ["  m0: &m0 {a: 1, b: 2}"]
+    for level in range(1, levels + 1):
+        lines.append(f"  m{level}: &m{level} {{<<: [{', '.join([f'*m{level - 1}'] * width)}]}}")
+    return "dutycli_dataset: 1\nextra:\n" + "\n".join(lines) + "\ntasks: []\n"
+
+
+def test_a_billion_laughs_is_refused_before_it_expands(tmp_path: Path) -> None:
+    # 9**7 = 4.8 million "lol"s from 380 bytes: before, seconds of work and a 4 MB cache entry
+    # (9**8: 20 s; 9**9: minutes and gigabytes).
+    bomb = tmp_path / "bomb.yaml"
+    bomb.write_text(laughs(7), encoding="utf-8")
+    assert bomb.stat().st_size < 1024
+    outcome = run_process("--data", str(bomb), "list")
+    one_line_error(
+        outcome,
+        re.escape(f"{bomb}:8: aliases (*name) here expand the file beyond 16 times its size ")
+        + r"\(more than 1,000,000 values and characters\); write the values out",
+    )
+    assert cache_entries("datasets") == []
+
+
+@pytest.mark.parametrize("text", [laughs(7), merge_laughs(7)], ids=["lists", "merge-keys"])
+def test_the_one_yaml_loader_bounds_alias_expansion_for_every_reader(
+    tmp_path: Path, text: str
+) -> None:
+    path = tmp_path / "bomb.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(DataError, match="expand the file beyond 16 times its size"):
+        yaml_file.load_yaml(path, text)
+    # Datasets, aliases files and completion all read YAML through it.
+    with pytest.raises(DataError, match="expand the file"):
+        loader.read_dataset(path)
+    aliases_file = tmp_path / "aliases.yaml"
+    aliases_file.write_text(text.replace("tasks: []\n", ""), encoding="utf-8")
+    with pytest.raises(DataError, match="expand the file"):
+        aliases.load(aliases_file)
+    assert summaries.file_summary(str(path)) is None
+
+
+def test_aliases_within_bounds_still_load(tmp_path: Path) -> None:
+    # Four levels (6,561 values) is far below the bound: aliases are allowed, not banned.
+    text = laughs(4).replace("tasks: []", "tasks: []\nfour: *l4")
+    assert len(yaml_file.load_yaml(tmp_path / "x.yaml", text)["four"]) == 9
+
+
+@pytest.mark.parametrize(
+    "value", ["&a [*a]", "&a {b: *a}", "&a [[1, *a]]"], ids=["list", "mapping", "nested"]
+)
+def test_a_value_that_holds_itself_is_refused(tmp_path: Path, value: str) -> None:
+    # Before: accepted, and `export -o x.parquet` then failed with a traceback.
+    path = tmp_path / "loop.yaml"
+    path.write_text(f"dutycli_dataset: 1\nextra: {value}\ntasks: []\n", encoding="utf-8")
+    one_line_error(
+        run_cli("--data", str(path), "export", "-o", str(tmp_path / "x.parquet")),
+        re.escape(f"{path}:2: an alias (*name) inside its own anchor: a value that holds itself"),
+    )
+
+
+def test_a_file_read_whole_is_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # /dev/zero never ends: it is read up to the limit, not until memory runs out.
+    monkeypatch.setattr(yaml_file, "MAX_FILE_BYTES", 4096)
+    message = "a dataset file larger than 4,096 bytes, the most dutycli reads whole"
+    with pytest.raises(DataError, match=re.escape(f"/dev/zero: {message}")):
+        loader.read(Path("/dev/zero"))
+    big = tmp_path / "big.yaml"
+    big.write_text(laughs(2) + "#" * 5000, encoding="utf-8")
+    with pytest.raises(DataError, match="larger than 4,096 bytes"):
+        loader.read(big)
+    aliases_file = tmp_path / "aliases.yaml"
+    aliases_file.write_text("a: [b]\n" + "#" * 5000, encoding="utf-8")
+    with pytest.raises(DataError, match="an aliases file larger than 4,096 bytes"):
+        aliases.load(aliases_file)
+    assert yaml_file.MAX_FILE_BYTES == 4096  # the limit is the named constant, nothing else
+
+
+@pytest.mark.parametrize("suffix", [".json", ".jsonl"])
+def test_json_nested_thousands_deep_is_one_line(tmp_path: Path, suffix: str) -> None:
+    path = tmp_path / f"deep{suffix}"
+    path.write_text("[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
+    one_line_error(
+        run_process("--data", str(path), "list"),
+        re.escape(f"{path}:1: not a dutycli export: JSON nested too deeply"),
+    )
+
+
+def test_reading_back_fifty_thousand_goals_is_linear(tmp_path: Path) -> None:
+    # Goals were derived by searching the list of goals for every task: 50k goals took about
+    # a minute. Now a set: well under a second here.
+    template = shipped_tasks(1)[0]
+    tasks = [{**template, "id": n, "goal_no": n, "goal": f"目标{n}"} for n in range(1, 50_001)]
+    path = tmp_path / "goals.jsonl"
+    path.write_text("\n".join(json.dumps(t, ensure_ascii=False) for t in tasks), "utf-8")
+    data = readback.parse(path, path.read_bytes(), "jsonl")
+    assert [g["number"] for g in data.goals] == list(range(1, 50_001))
+    assert data.goals[-1] == {"number": 50_000, "name": "目标50000"}
 
 
 # --- class 6: names that hold a separator, one rule for every format -------------------
@@ -272,6 +388,30 @@ UNBUILDABLE = {
 }
 
 
+@pytest.mark.parametrize("value_and_problem", UNBUILDABLE.values(), ids=UNBUILDABLE)
+def test_a_value_yaml_cannot_build_is_one_line_at_its_line(
+    tmp_path: Path, value_and_problem: tuple[str, str]
+) -> None:
+    value, problem = value_and_problem
+    for field in ("task", "id"):
+        path = tmp_path / f"{field}.yaml"
+        path.write_bytes(dataset_text(task_lines({field: value})))
+        line = HEADER.count("\n") + 1 + list(TASK_FIELDS).index(field)
+        one_line_error(
+            run_cli("--data", str(path), "list"),
+            re.escape(f"{path}:{line}: not valid YAML: ") + problem,
+        )
+
+
+def test_unbuildable_values_as_the_installed_command(tmp_path: Path) -> None:
+    path = tmp_path / "date.yaml"
+    path.write_bytes(dataset_text(task_lines({"deadline": "2019-02-30"})))
+    one_line_error(
+        run_process("--data", str(path), "list"),
+        re.escape(f"{path}:") + r"\d+: not valid YAML: '2019-02-30' is not a date .*",
+    )
+
+
 def test_a_version_must_be_the_whole_number_one(tmp_path: Path) -> None:
     for written in ("1.0", "true"):
         path = tmp_path / "v.yaml"
@@ -280,3 +420,53 @@ def test_a_version_must_be_the_whole_number_one(tmp_path: Path) -> None:
             run_cli("--data", str(path), "list"),
             re.escape(f"{path}:1: unsupported dataset version ") + ".* \\(this dutycli reads 1\\)",
         )
+
+
+def test_a_bad_jsonl_line_is_named_by_its_line(tmp_path: Path) -> None:
+    tasks = [json.dumps(t, ensure_ascii=False) for t in shipped_tasks()]
+    path = tmp_path / "bad.jsonl"
+    path.write_text("\n".join([tasks[0], "", tasks[1], "{bad", tasks[2]]), encoding="utf-8")
+    one_line_error(
+        run_process("--data", str(path), "list"),
+        re.escape(f"{path}:4: not valid JSON: Expecting property name enclosed in double quotes"),
+    )
+
+
+@pytest.mark.parametrize("suffix", [".json", ".jsonl", ".csv"])
+def test_a_huge_number_read_back_is_one_line(tmp_path: Path, suffix: str) -> None:
+    task = {**shipped_tasks(1)[0], "id": 1}
+    path = tmp_path / f"huge{suffix}"
+    if suffix == ".csv":
+        assert run_cli("list", "-o", str(tmp_path / "all.csv")).exit_code == 0
+        lines = (tmp_path / "all.csv").read_text(encoding="utf-8").splitlines()
+        path.write_text(lines[0] + "\n" + "9" * 5000 + lines[1][1:] + "\n", encoding="utf-8")
+        pattern = re.escape(f"{path}: record 2: field 'id' must be a whole number, got ") + ".*"
+    else:
+        text = json.dumps([task] if suffix == ".json" else task, ensure_ascii=False)
+        path.write_text("\n" + text.replace('"id": 1,', '"id": ' + "9" * 5000 + ","), "utf-8")
+        pattern = re.escape(f"{path}:2: a number of 5000 digits (no field holds one)")
+    one_line_error(run_process("--data", str(path), "list"), pattern)
+
+
+def test_a_csv_number_is_read_only_as_written(tmp_path: Path) -> None:
+    # int() also reads " 1", "1_0" and Arabic-Indic digits: the value would change silently.
+    assert run_cli("list", "-o", str(tmp_path / "all.csv")).exit_code == 0
+    lines = (tmp_path / "all.csv").read_text(encoding="utf-8").splitlines()
+    for written in ("1_0", " 1", "١"):
+        path = tmp_path / "n.csv"
+        path.write_text(lines[0] + "\n" + written + lines[1][1:] + "\n", encoding="utf-8")
+        one_line_error(
+            run_cli("--data", str(path), "list"),
+            re.escape(f"{path}: record 2: field 'id' must be a whole number, got {written!r}"),
+        )
+
+
+def test_a_long_task_text_reads_back_from_csv(tmp_path: Path) -> None:
+    # The csv module's 128 KiB cell limit refused an export of a long task as "not valid CSV".
+    text = "长" * 200_000
+    data = write_yaml(tmp_path / "long.yaml", [{**shipped_tasks(1)[0], "task": text}])
+    for fmt in ("csv", "tsv"):
+        exported = tmp_path / f"long.{fmt}"
+        assert run_cli("--data", str(data), "list", "-o", str(exported)).exit_code == 0
+        shown = run_cli("--data", str(exported), "show", "1", "-f", "json", "--fields", "task")
+        assert json.loads(shown.stdout) == [{"task": text}]

@@ -65,7 +65,8 @@ def load(path: Path | None) -> Aliases:
     if path is None:
         return NO_ALIASES
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        with open(path, "rb") as handle:
+            text = yaml_file.read_whole(handle, path, "aliases").decode("utf-8-sig")
     except OSError as exc:
         raise yaml_file.read_failure(path, "aliases", exc) from None
     except UnicodeDecodeError as exc:

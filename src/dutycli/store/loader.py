@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from dutycli.errors import DataError
 from dutycli.locations import columnar_kind, default_dataset
-from dutycli.store.yaml_file import read_failure
+from dutycli.store.yaml_file import read_failure, read_whole
 
 if TYPE_CHECKING:
     import polars as pl
@@ -56,7 +56,7 @@ def read(path: Path) -> Source:
         with open(path, "rb") as handle:
             start = handle.read(8)
             kind = columnar_kind(start)
-            raw = b"" if kind is not None else start + handle.read()
+            raw = b"" if kind is not None else start + read_whole(handle, path, "dataset")
     except OSError as exc:
         raise read_failure(path, "dataset", exc) from None
     return Source(path, kind, raw)

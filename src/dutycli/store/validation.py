@@ -41,8 +41,10 @@ def validate_tasks(path: Path, tasks: list[Any], meta: dict[str, Any]) -> Datase
         data = validate(path, document)
     except SchemaError as exc:
         raise DataError(f"{path}: {exc}") from None
+    seen: set[int] = set()  # a set, not a search of the list: 20k goals stay linear
     for task in data.tasks:
-        if not any(g["number"] == task["goal_no"] for g in goals):
+        if task["goal_no"] not in seen:
+            seen.add(task["goal_no"])
             goals.append({"number": task["goal_no"], "name": task["goal"]})
     return data
 
