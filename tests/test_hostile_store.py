@@ -1,11 +1,12 @@
-"""Hostile datasets on disk and their metadata: each class fixed at its shared mechanism.
+"""Hostile datasets on disk, caches and metadata: each class fixed at its shared mechanism.
 
 - Resource bombs: the one YAML loader bounds alias expansion (``yaml_file.load_yaml``), a
   file read whole is bounded (``yaml_file.read_whole``), JSON read back is bounded.
 - Names that hold a separator: one rule (``names.name_list_fault``) in the one validation
   (``store.validation``) of every format: YAML, an export read back, Parquet and Arrow IPC.
-- Metadata: Parquet's validated by the same function as YAML's, and only values that every
-  format can hold.
+- Caches and metadata: a checksum on every cache entry, a completion summary of the wrong
+  shape is a miss, no cache of a pipe, a bounded cache folder (``locations.prune_cache``),
+  and Parquet metadata validated by the same function as YAML's.
 - Tracebacks and messages: every value the YAML loader cannot build, a bad JSONL line, a
   huge number: one line on stderr, exit 2.
 """
@@ -16,18 +17,19 @@ import csv
 import json
 import os
 import re
+import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from dutycli import names
+from dutycli import locations, names
 from dutycli.completion import summaries
 from dutycli.errors import DataError
 from dutycli.schema import TASK_FIELDS
-from dutycli.store import aliases, loader, readback, yaml_file
+from dutycli.store import aliases, cache, loader, readback, yaml_file
 
-from .conftest import DATASET, Outcome, run_cli, run_process
+from .conftest import DATASET, Outcome, run_cli, run_process, settled
 from .hostile.cases import HEADER, dataset_text, task_lines
 
 
@@ -274,6 +276,151 @@ def test_a_name_with_a_separator_inside_brackets_round_trips(tmp_path: Path, fmt
 
 
 # --- class 7: caches and metadata --------------------------------------------------------
+
+
+def flip_in(entry: Path, old: bytes, new: bytes) -> None:
+    content = entry.read_bytes()
+    assert content.count(old) >= 1
+    entry.write_bytes(content.replace(old, new, 1))
+
+
+def test_a_flipped_bit_in_a_cached_dataset_is_a_miss_not_a_wrong_answer(tmp_path: Path) -> None:
+    data = settled(write_yaml(tmp_path / "d.yaml", shipped_tasks(122)))
+    expected = run_process("--data", str(data), "by-unit", "发改局", "--fields", "id,lead_units")
+    assert expected.exit_code == 0 and "发改局" in expected.stdout
+    (entry,) = cache_entries("datasets")
+    # 局 is E5 B1 80 in UTF-8; one bit more is E5 B1 81, 屁: still valid text in the Arrow data.
+    flip_in(entry, "发改局".encode(), "发改屁".encode())
+    again = run_process("--data", str(data), "by-unit", "发改局", "--fields", "id,lead_units")
+    assert (again.exit_code, again.stdout, again.stderr) == (0, expected.stdout, "")
+
+
+def test_every_byte_of_a_cache_entry_is_checked(tmp_path: Path) -> None:
+    data = settled(write_yaml(tmp_path / "d.yaml", shipped_tasks(5)))
+    source = loader.read(data)
+    loader.table(source)  # parses the YAML and writes the entry
+    (entry,) = cache_entries("datasets")
+    good = entry.read_bytes()
+    assert cache.lookup(data, source.raw) is not None
+    for offset in range(0, len(good), max(1, len(good) // 97)):
+        damaged = bytearray(good)
+        damaged[offset] ^= 0x01
+        entry.write_bytes(bytes(damaged))
+        assert cache.lookup(data, source.raw) is None, offset
+
+
+FORGED = {
+    "name-a-number": lambda s: s["names"]["leaders"].update({"陆秋明": "many"}),
+    "list-for-dict": lambda s: s["names"].update({"leaders": ["陆秋明"]}),
+    "goal-short": lambda s: s["goals"].append([1]),
+    "id-text": lambda s: s["ids"].append(["x", "y"]),
+    "tasks-text": lambda s: s.update({"tasks": "122"}),
+}
+
+
+@pytest.mark.parametrize("forge", FORGED.values(), ids=FORGED)
+def test_a_forged_completion_cache_is_a_miss(tmp_path: Path, forge: Any) -> None:
+    data = settled(write_yaml(tmp_path / "d.yaml", shipped_tasks(10)))
+    truth = summaries.file_summary(str(data))
+    (entry,) = cache_entries("completion")
+    cached = json.loads(entry.read_text(encoding="utf-8"))
+    forge(cached["summary"])
+    # Forged as it was (its checksum no longer matches), and with a checksum that matches:
+    # the shape is checked too.
+    for checksum in (cached.get("crc32"), summaries._checksum(cached["summary"])):
+        entry.write_text(json.dumps({**cached, "crc32": checksum}, ensure_ascii=False), "utf-8")
+        # A real TAB: before, a traceback on the shell's line.
+        tab = run_process(
+            env={
+                "_DUTYCLI_COMPLETE": "complete_bash",
+                "COMP_WORDS": f"dutycli\n--data\n{data}\nby-leader\n陆",
+                "COMP_CWORD": "4",
+            }
+        )
+        assert (tab.exit_code, tab.stderr) == (0, "")
+        assert tab.stdout.split()[0] == "陆秋明"
+        entry.write_text(json.dumps({**cached, "crc32": checksum}, ensure_ascii=False), "utf-8")
+        assert summaries.file_summary(str(data)) == truth
+
+
+def fifo_with(path: Path, content: bytes) -> threading.Thread:
+    os.mkfifo(path)
+
+    def write() -> None:
+        with open(path, "wb") as pipe:
+            pipe.write(content)
+
+    writer = threading.Thread(target=write, daemon=True)
+    writer.start()
+    return writer
+
+
+def test_a_pipe_is_read_but_never_cached(tmp_path: Path) -> None:
+    # --data <(...) is a pipe; before, every one left a cache entry behind.
+    pipe = tmp_path / "pipe.yaml"
+    writer = fifo_with(pipe, DATASET.read_bytes())
+    outcome = run_process("--data", str(pipe), "by-unit", "发改局", "-f", "csv")
+    writer.join(timeout=10)
+    assert outcome.exit_code == 0 and outcome.stdout.count("\n") > 10
+    assert cache_entries("datasets") == []
+    assert locations.file_key(str(tmp_path)) is None  # a folder neither
+    assert locations.file_key("/dev/null") is None
+
+
+def age(path: Path, days: float) -> None:
+    past = path.stat().st_mtime - days * 86_400
+    os.utime(path, (past, past))
+
+
+def test_the_cache_folder_is_bounded_least_recently_used_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Caches of temporary files piled up forever; now each folder keeps the entries used last.
+    monkeypatch.setattr(locations, "CACHE_MAX_ENTRIES", 3)
+    paths = [settled(write_yaml(tmp_path / f"tmp{n}.yaml", shipped_tasks(3))) for n in range(5)]
+
+    def query(index: int) -> None:
+        assert run_cli("--data", str(paths[index]), "list").exit_code == 0
+
+    def kept() -> list[str]:
+        return sorted(entry.name.split("-", 1)[1] for entry in cache_entries("datasets"))
+
+    for index in range(3):
+        query(index)
+    written = sorted(cache_entries("datasets"), key=os.path.getmtime)
+    for days, entry in zip((3, 2, 1), written, strict=True):
+        age(entry, days)
+    query(0)  # tmp0, written first, is used again: it is kept, tmp1 goes first
+    query(3)
+    assert kept() == ["tmp0.yaml.arrow", "tmp2.yaml.arrow", "tmp3.yaml.arrow"]
+    query(4)
+    assert kept() == ["tmp0.yaml.arrow", "tmp3.yaml.arrow", "tmp4.yaml.arrow"]
+
+
+def test_old_entries_and_leftover_temporary_files_are_removed(tmp_path: Path) -> None:
+    folder = Path(os.environ["DUTYCLI_CACHE_DIR"]) / "completion"
+    folder.mkdir(parents=True)
+    old, recent, leftover = folder / "old.json", folder / "recent.json", folder / ".x.1.tmp"
+    for path in (old, recent, leftover):
+        path.write_text("{}")
+    age(old, locations.CACHE_MAX_AGE_DAYS + 1)
+    age(leftover, 1)
+    summaries.file_summary(str(settled(write_yaml(tmp_path / "d.yaml", shipped_tasks(3)))))
+    assert sorted(p.name for p in folder.iterdir()) == [
+        Path(locations.cache_file("completion", str(tmp_path / "d.yaml"), ".json") or "").name,
+        "recent.json",
+    ]
+
+
+def test_the_cache_folder_is_bounded_in_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = Path(os.environ["DUTYCLI_CACHE_DIR"]) / "datasets"
+    folder.mkdir(parents=True)
+    for n in range(6):
+        (folder / f"{n}.arrow").write_bytes(b"x" * 1000)
+        age(folder / f"{n}.arrow", 6 - n)  # 5 is the newest
+    monkeypatch.setattr(locations, "CACHE_MAX_BYTES", 3500)
+    locations.prune_cache(str(folder))
+    assert sorted(p.name for p in folder.iterdir()) == ["3.arrow", "4.arrow", "5.arrow"]
 
 
 META_CASES = {
