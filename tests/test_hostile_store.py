@@ -8,7 +8,7 @@
   shape is a miss, no cache of a pipe, a bounded cache folder (``locations.prune_cache``),
   and Parquet metadata validated by the same function as YAML's.
 - Tracebacks and messages: every value the YAML loader cannot build, a bad JSONL line, a
-  huge number: one line on stderr, exit 2.
+  huge number, Click's wording of --data: one line on stderr, exit 2.
 """
 
 from __future__ import annotations
@@ -22,8 +22,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import typer
+from typer.main import get_command
 
 from dutycli import locations, names
+from dutycli.cli.app import app, usage_message
 from dutycli.completion import summaries
 from dutycli.errors import DataError
 from dutycli.schema import TASK_FIELDS
@@ -617,3 +620,52 @@ def test_a_long_task_text_reads_back_from_csv(tmp_path: Path) -> None:
         assert run_cli("--data", str(data), "list", "-o", str(exported)).exit_code == 0
         shown = run_cli("--data", str(exported), "show", "1", "-f", "json", "--fields", "task")
         assert json.loads(shown.stdout) == [{"task": text}]
+
+
+def test_an_option_error_names_what_the_user_used_not_both(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Click words a bad --data as "'--data' (env var: 'DUTYCLI_DATA')" wherever it came from.
+    group = get_command(app)
+    param: Any = next(p for p in group.params if p.name == "data")
+    given = group.make_context("dutycli", ["--data", "x", "list"], resilient_parsing=True)
+    problem = typer.BadParameter("path 'x' is not readable.", ctx=given, param=param)
+    assert usage_message(problem).startswith("Invalid value for '--data': path 'x'")
+    monkeypatch.setenv("DUTYCLI_DATA", "x")
+    from_env = group.make_context("dutycli", ["list"], resilient_parsing=True)
+    problem = typer.BadParameter("path 'x' is not readable.", ctx=from_env, param=param)
+    assert usage_message(problem).startswith("Invalid value for 'DUTYCLI_DATA': path 'x'")
+
+
+def test_an_unreadable_data_file_is_read_and_worded_by_dutycli(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Click's own readable check (os.access) answered for --data, blaming DUTYCLI_DATA too;
+    # now dutycli opens the file and says why it cannot (run as root, every file is readable:
+    # os.access stands in for a file this user may not read).
+    real_access = os.access
+    monkeypatch.setattr(
+        os, "access", lambda p, *a, **k: "secret" not in str(p) and real_access(p, *a, **k)
+    )
+    secret = tmp_path / "secret.yaml"
+    secret.write_bytes(DATASET.read_bytes())
+    outcome = run_cli("--data", str(secret), "by-unit", "发改局")
+    assert outcome.exit_code == 0 and "env var" not in outcome.stderr
+    outcome = run_cli("--aliases", str(secret), "by-unit", "发改局")
+    assert "env var" not in outcome.stderr
+
+
+def test_a_path_set_in_the_environment_is_named_as_such(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.yaml"
+    one_line_error(
+        run_process("list", env={"DUTYCLI_DATA": str(missing)}),
+        re.escape(f"{missing}: dataset file not found (the path set by DUTYCLI_DATA)"),
+    )
+    one_line_error(
+        run_process("--data", str(missing), "list", env={"DUTYCLI_DATA": str(DATASET)}),
+        re.escape(f"{missing}: dataset file not found"),
+    )
+    one_line_error(
+        run_cli("list", env={"DUTYCLI_ALIASES": str(missing)}),
+        re.escape(f"{missing}: aliases file not found (the path set by DUTYCLI_ALIASES)"),
+    )
