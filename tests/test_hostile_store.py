@@ -278,6 +278,16 @@ def test_a_name_with_a_separator_inside_brackets_round_trips(tmp_path: Path, fmt
     assert json.loads(shown.stdout) == [{"leaders": [name, "徐治国"]}]
 
 
+def test_an_aliases_spelling_that_holds_a_separator_is_refused(tmp_path: Path) -> None:
+    # It could never match a stored name, so the clerk's alias would silently do nothing.
+    path = tmp_path / "aliases.yaml"
+    path.write_text('发改局: [区发改局, "发改局、财政局"]\n', encoding="utf-8")
+    one_line_error(
+        run_cli("--aliases", str(path), "by-unit", "发改局"),
+        re.escape(f"{path}: 发改局: '发改局、财政局' is more than one name ") + ".*",
+    )
+
+
 # --- class 7: caches and metadata --------------------------------------------------------
 
 
@@ -620,6 +630,47 @@ def test_a_long_task_text_reads_back_from_csv(tmp_path: Path) -> None:
         assert run_cli("--data", str(data), "list", "-o", str(exported)).exit_code == 0
         shown = run_cli("--data", str(exported), "show", "1", "-f", "json", "--fields", "task")
         assert json.loads(shown.stdout) == [{"task": text}]
+
+
+def test_a_field_written_twice_is_refused_not_half_lost(tmp_path: Path) -> None:
+    # The CSV reader kept the last of two 'id' columns, JSON the last of two "id" keys:
+    # a value was lost without a word. YAML already refused a key written twice.
+    exported = tmp_path / "all.csv"
+    assert run_cli("list", "-o", str(exported)).exit_code == 0
+    with open(exported, encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    twice = tmp_path / "twice.csv"
+    with open(twice, "w", encoding="utf-8", newline="") as handle:
+        header, *body = rows
+        csv.writer(handle).writerows([[*header, "id"], *([*row, "1000"] for row in body)])
+    one_line_error(
+        run_cli("--data", str(twice), "list"),
+        re.escape(f"{twice}: not a whole dutycli export: the header has id twice ") + ".*",
+    )
+    task = json.dumps(shipped_tasks(1)[0], ensure_ascii=False).replace(
+        '"id": 1,', '"id": 1, "id": 2,'
+    )
+    for suffix, text in ((".json", f"[{task}]"), (".jsonl", task)):
+        path = tmp_path / f"twice{suffix}"
+        path.write_text(text, encoding="utf-8")
+        one_line_error(
+            run_cli("--data", str(path), "list"),
+            re.escape(f"{path}:1: a field written twice in one task: 'id'"),
+        )
+
+
+def test_a_parquet_file_through_a_pipe_is_worded(tmp_path: Path) -> None:
+    parquet = tmp_path / "d.parquet"
+    assert run_cli("export", "-o", str(parquet)).exit_code == 0
+    pipe = tmp_path / "pipe"
+    writer = fifo_with(pipe, parquet.read_bytes())
+    outcome = run_process("--data", str(pipe), "list")
+    writer.join(timeout=10)
+    one_line_error(
+        outcome,
+        re.escape(f"{pipe}: a Parquet dataset is scanned, not read in one go: ")
+        + "give it as a file, not a pipe or a device",
+    )
 
 
 def test_an_option_error_names_what_the_user_used_not_both(

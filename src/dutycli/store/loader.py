@@ -12,6 +12,8 @@ first, then call ``table``, and import Polars only after that.
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -57,8 +59,18 @@ def read(path: Path) -> Source:
             start = handle.read(8)
             kind = columnar_kind(start)
             raw = b"" if kind is not None else start + read_whole(handle, path, "dataset")
+            regular = stat.S_ISREG(os.fstat(handle.fileno()).st_mode)
     except OSError as exc:
         raise read_failure(path, "dataset", exc) from None
+    if kind is not None and not regular:
+        from dutycli.store.columnar import LABELS
+
+        label = LABELS[kind]
+        article = "an" if label[0] in "AEIOU" else "a"
+        raise DataError(
+            f"{path}: {article} {label} dataset is scanned, not read in one go: "
+            "give it as a file, not a pipe or a device"
+        )
     return Source(path, kind, raw)
 
 

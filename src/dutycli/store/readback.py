@@ -78,10 +78,27 @@ def _whole_number(digits: str) -> int:
     return int(digits)
 
 
+def _mapping(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object; a key written twice is refused (json would keep the last one)."""
+    found = dict(pairs)
+    if len(found) != len(pairs):
+        twice = next(key for index, (key, _) in enumerate(pairs) if key in dict(pairs[:index]))
+        raise _TwiceKey(repr(twice))
+    return found
+
+
+class _TwiceKey(ValueError):
+    pass
+
+
 def _json(path: Path, text: str, first_line: int) -> Any:
     """One JSON value that starts at line ``first_line`` of the file; errors name the line."""
     try:
-        return json.loads(text, parse_int=_whole_number)
+        return json.loads(text, parse_int=_whole_number, object_pairs_hook=_mapping)
+    except _TwiceKey as exc:
+        raise DataError(
+            f"{path}:{first_line}: a field written twice in one task: {exc!s:.40}"
+        ) from None
     except json.JSONDecodeError as exc:
         line = first_line + exc.lineno - 1
         raise DataError(f"{path}:{line}: not valid JSON: {exc.msg}") from None
@@ -108,8 +125,15 @@ def _csv_rows(path: Path, text: str, kind: str) -> list[Any]:
     header, body = rows[0], rows[1:]
     missing = [f for f in TASK_FIELDS if f not in header]
     extra = [f for f in header if f not in TASK_FIELDS]
-    if missing or extra:
-        problem = f"lacks {', '.join(missing)}" if missing else f"has {', '.join(extra)}"
+    twice = [f for f in TASK_FIELDS if header.count(f) > 1]  # one of them would be lost
+    if missing or extra or twice:
+        problem = (
+            f"lacks {', '.join(missing)}"
+            if missing
+            else f"has {', '.join(extra)}"
+            if extra
+            else f"has {', '.join(twice)} twice"
+        )
         raise DataError(
             f"{path}: not a whole dutycli export: the header {problem} "
             f"(it needs exactly: {','.join(TASK_FIELDS)}); a source table is read by dutycli import"
