@@ -66,9 +66,11 @@ def scan(path: Path, kind: str) -> tuple[dict[str, Any], pl.LazyFrame]:
     return meta, tasks
 
 
-# A name of letters and digits only is always one name as the importer makes them; a list
-# holding any other name (brackets, separators, spaces, an empty name) is checked in Python.
-_SUSPECT_NAME = r"^$|[^\p{L}\p{N}]"
+# A name of letters and digits, with brackets that close (to two levels), is always one name
+# as the importer makes them, in any list; a list holding any other name (a separator, a
+# space, an empty name, a bracket left open) is checked in Python (names.name_list_fault).
+_PLAIN = r"[\p{L}\p{N}]"
+_GOOD_NAME = f"^(?:{_PLAIN}|[)）]|[(（](?:{_PLAIN}|[(（]{_PLAIN}*[)）])*[)）])+$"
 
 
 def check_values(path: Path, tasks: pl.LazyFrame, label: str) -> None:
@@ -88,7 +90,7 @@ def check_values(path: Path, tasks: pl.LazyFrame, label: str) -> None:
         pl.col(name).explode(keep_nulls=False).null_count().alias(f"{name}/names") for name in names
     ]
     counts.append((pl.col("id").n_unique() != pl.len()).alias("id/repeated"))
-    counts.append(pl.any_horizontal(_suspect(name) for name in names).sum().alias("suspect"))
+    counts.append(_suspects(names).alias("suspect"))
     try:
         found = tasks.select(counts).collect().row(0, named=True)
     except (pl.exceptions.PolarsError, pl.exceptions.PanicException) as exc:
@@ -122,10 +124,20 @@ def check_values(path: Path, tasks: pl.LazyFrame, label: str) -> None:
     )
 
 
+def _suspects(names: list[str]) -> pl.Expr:
+    """How many names of these columns are not plainly good (see ``_GOOD_NAME``)."""
+    import polars as pl
+
+    return pl.sum_horizontal(
+        pl.col(name).explode(keep_nulls=False).str.contains(_GOOD_NAME).not_().sum()
+        for name in names
+    )
+
+
 def _suspect(column: str) -> pl.Expr:
     import polars as pl
 
-    return pl.col(column).list.eval(pl.element().str.contains(_SUSPECT_NAME)).list.any()
+    return pl.col(column).list.eval(pl.element().str.contains(_GOOD_NAME).not_()).list.any()
 
 
 def _check_names(path: Path, tasks: pl.LazyFrame, names: list[str]) -> None:
