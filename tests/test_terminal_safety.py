@@ -36,7 +36,8 @@ WIDE = {"COLUMNS": "2000"}  # no folding: a payload stays on one line of the tab
 
 
 def hostile_names(mark: str) -> list[str]:
-    return [f"{mark}[bold]甲[/]", f"{mark}\x1b[31m乙", f"{mark}\x00丙\n丁", f"{mark}\u202e戊"]
+    # No line break inside a name: the importer splits names there, and so does validation.
+    return [f"{mark}[bold]甲[/]", f"{mark}\x1b[31m乙", f"{mark}\x00丙\x0e丁", f"{mark}\u202e戊"]
 
 
 def hostile_task(task_id: int) -> dict[str, Any]:
@@ -159,8 +160,8 @@ def test_notes_on_stderr_escape_the_names_they_echo(
     for runner in (run_cli, run_process):
         outcome = runner("--data", str(path), "by-unit", "lead", "-f", "csv")
         assert outcome.exit_code == 0
-        assert len(outcome.stderr.splitlines()) == 1  # a newline inside a name stays escaped
-        assert "\\x1b[31m乙" in outcome.stderr and "\\x00丙\\x0a丁" in outcome.stderr
+        assert len(outcome.stderr.splitlines()) == 1
+        assert "\\x1b[31m乙" in outcome.stderr and "\\x00丙\\x0e丁" in outcome.stderr
         assert not RAW_UNSAFE.findall(outcome.stderr)
 
 

@@ -8,6 +8,7 @@ that ``os`` does not already bring: every TAB re-runs the fast path.
 from __future__ import annotations
 
 import os
+import stat as stat_module  # already loaded by os
 
 # Files a --data folder holds as datasets, and the format each suffix names when writing.
 DATASET_KINDS = {
@@ -28,6 +29,13 @@ DEFAULT_DATASET = "wujin-2019.yaml"
 # A file changed within this many seconds may change again unseen by its mtime (the clock's
 # granularity): the caches keep nothing about it until it has settled.
 SETTLE_SECONDS = 2
+# Each folder of the cache (datasets/, checked/, completion/) keeps at most this many entries
+# and bytes, and nothing unused for CACHE_MAX_AGE_DAYS: the oldest go first when an entry is
+# added (prune_cache). An entry's modification time is the last time it was used, to the day.
+CACHE_MAX_ENTRIES = 500
+CACHE_MAX_BYTES = 512 * 1024 * 1024
+CACHE_MAX_AGE_DAYS = 60
+_DAY_NS = 86_400 * 1_000_000_000
 
 
 def columnar_kind(start: bytes) -> str | None:
@@ -93,7 +101,8 @@ def file_key(path: str, settled: bool = True) -> dict[str, object] | None:
     """What identifies a file's content for a cache while it is unchanged, or None.
 
     Its absolute path, size, modification time and inode; None when the file cannot be
-    seen or, with ``settled``, changed too recently to be trusted (``SETTLE_SECONDS``).
+    seen, is not a regular file, or, with ``settled``, changed too recently to be trusted
+    (``SETTLE_SECONDS``).
     A cache that also hashes the content passes ``settled=False``.
     """
     import time
@@ -102,6 +111,8 @@ def file_key(path: str, settled: bool = True) -> dict[str, object] | None:
         stat = os.stat(path)
     except OSError:
         return None
+    if not stat_module.S_ISREG(stat.st_mode):
+        return None  # a pipe (--data <(...)), a device: its content is gone once read
     if settled and stat.st_mtime_ns > time.time_ns() - SETTLE_SECONDS * 1_000_000_000:
         return None
     return {
@@ -121,3 +132,51 @@ def cache_file(kind: str, source: str, suffix: str) -> str | None:
 
     digest = zlib.crc32(source.encode("utf-8", "surrogateescape"))
     return os.path.join(base, kind, f"{digest:08x}-{os.path.basename(source)}{suffix}")
+
+
+def mark_used(entry: str, mtime_ns: int) -> None:
+    """Note that a cache entry (last modified ``mtime_ns``) was used today: eviction takes
+    the entries unused longest. Once a day at most, so a query does not write on every hit."""
+    import contextlib
+    import time
+
+    if mtime_ns < time.time_ns() - _DAY_NS:
+        with contextlib.suppress(OSError):
+            os.utime(entry)
+
+
+def prune_cache(folder: str) -> None:
+    """Bound a cache folder: entries unused for ``CACHE_MAX_AGE_DAYS`` go, then the least
+    recently used until at most ``CACHE_MAX_ENTRIES`` entries and ``CACHE_MAX_BYTES`` remain;
+    temporary files of a write that was killed go after an hour. Failures are ignored."""
+    import time
+
+    now = time.time_ns()
+    entries: list[tuple[int, int, str]] = []
+    try:
+        with os.scandir(folder) as found:
+            for item in found:
+                stat = item.stat(follow_symlinks=False)
+                if not stat_module.S_ISREG(stat.st_mode):
+                    continue
+                if item.name.startswith("."):  # .NAME.XXXXXXXX.tmp of files.write_atomically
+                    if stat.st_mtime_ns < now - _DAY_NS // 24:
+                        _remove(item.path)
+                    continue
+                entries.append((stat.st_mtime_ns, stat.st_size, item.path))
+    except OSError:
+        return
+    entries.sort(reverse=True)  # the most recently used first
+    total = 0
+    oldest = now - CACHE_MAX_AGE_DAYS * _DAY_NS
+    for kept, (mtime_ns, size, path) in enumerate(entries, 1):
+        total += size
+        if mtime_ns < oldest or kept > CACHE_MAX_ENTRIES or total > CACHE_MAX_BYTES:
+            _remove(path)
+
+
+def _remove(path: str) -> None:
+    import contextlib
+
+    with contextlib.suppress(OSError):
+        os.unlink(path)

@@ -95,3 +95,35 @@ def split_names(cell: str) -> NameCell:
         names[-1] = names[-1][: -len(OPEN_LIST_MARK)]
         open_ended = True
     return NameCell(names, open_ended, joined, wrapped)
+
+
+def split_joined(cell: str) -> list[str]:
+    """Names joined with 、 (as a flat export writes a list), split again as ``split_names``
+    splits a cell, except that a final 等 stays part of its name: whether a list is open is a
+    field of its own there."""
+    split = split_names(cell)
+    if split.open_ended:
+        split.names[-1] += OPEN_LIST_MARK
+    return split.names
+
+
+def name_list_fault(names: list[str]) -> str | None:
+    """Why a list of names is not one the importer could have made, or None if it could.
+
+    A name is what splitting a cell gives: not empty, without whitespace or line breaks, and
+    without a separator (、，, outside brackets). Such a list, joined with 、 and split again,
+    is itself, so an export read back gives the same names (and the same answers).
+    """
+    if all(name.isalnum() for name in names):  # letters and digits only: the common case
+        return None
+    if split_joined("、".join(names)) == names:
+        return None
+    for name in names:
+        if not squeeze(name):
+            return f"a name is empty ({name!r})"
+        if len(split_joined(name)) > 1:
+            return f"{name!r} is more than one name (names are split at 、，, and line breaks)"
+        if name != squeeze(name):
+            return f"{name!r} holds whitespace (a name is written without spaces or line breaks)"
+    shown = "、".join(names)
+    return f"the names {shown!r} run together when joined with 、 (a bracket left open)"

@@ -163,6 +163,7 @@ def main(
             "--data",
             metavar="PATH",
             envvar="DUTYCLI_DATA",
+            readable=False,  # dutycli reads it and words the failure (naming the file)
             help=(
                 "Dataset file (YAML, Parquet or Arrow IPC), or a folder of them, to query "
                 "[default: the shipped 2019 武进区 table]."
@@ -176,6 +177,7 @@ def main(
             "--aliases",
             metavar="FILE",
             envvar="DUTYCLI_ALIASES",
+            readable=False,
             help="Name aliases file [default: aliases.yaml beside the dataset(s), if any].",
             show_default=False,
         ),
@@ -189,6 +191,12 @@ def main(
 ) -> None:
     state = session.state(ctx)
     state.data, state.aliases = data, aliases
+    for name, path, variable in (
+        ("data", data, "DUTYCLI_DATA"),
+        ("aliases", aliases, "DUTYCLI_ALIASES"),
+    ):
+        if path is not None and _from_environment(ctx, name):
+            state.from_environment[str(path)] = variable
     if ctx.invoked_subcommand is None:
         _summary(ctx)
 
@@ -258,8 +266,20 @@ _PYDANTIC_WORDING = {
 GLOBAL_OPTIONS = (*GLOBAL_VALUE_OPTIONS, "--version")
 
 
+def _from_environment(ctx: Any, name: str) -> bool:
+    """Whether the value of parameter ``name`` came from its environment variable."""
+    source = ctx.get_parameter_source(name)
+    return getattr(source, "name", None) == "ENVIRONMENT"
+
+
 def usage_message(exc: typer_internals.UsageError) -> str:
     message = exc.format_message().replace("\n", " ")
+    # Click names an option "'--data' (env var: 'DUTYCLI_DATA')" wherever its value came
+    # from: name only what the user actually used, the option or the variable.
+    param = getattr(exc, "param", None)
+    if exc.ctx is not None and param is not None and isinstance(param.envvar, str):
+        used = param.envvar if _from_environment(exc.ctx, param.name) else param.opts[0]
+        message = message.replace(param.get_error_hint(), f"'{used}'")
     for wording, plain in _PYDANTIC_WORDING.items():
         message = message.replace(wording, plain)
     command = exc.ctx.command_path if exc.ctx is not None else "dutycli"

@@ -35,6 +35,8 @@ class State:
     shared: Shared = field(default_factory=Shared)
     collection: Collection | None = None
     reading: Path | None = None  # the data being read, named when reading it fails
+    # The paths set in the environment, not on the command line: path → its variable.
+    from_environment: dict[str, str] = field(default_factory=dict)
 
 
 def state(ctx: Any) -> State:
@@ -55,9 +57,17 @@ def load(ctx: Any) -> Collection:
     ``store.loader``)."""
     run = state(ctx)
     if run.collection is None:
+        from dutycli.errors import DataError
         from dutycli.store import collection
 
-        run.collection = collection.load(run.data, run.aliases)
+        try:
+            run.collection = collection.load(run.data, run.aliases)
+        except DataError as exc:
+            # A clerk may not know a path was set in the environment: say where it came from.
+            for path, variable in run.from_environment.items():
+                if str(exc).startswith(path):
+                    raise DataError(f"{exc} (the path set by {variable})") from None
+            raise
         reading(ctx, run.collection.root)
     return run.collection
 

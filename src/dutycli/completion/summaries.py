@@ -2,7 +2,8 @@
 
 Completion shows counts, not tasks, so a dataset file is read into a *summary* of what
 completion offers, and only that is cached (a JSON file per dataset, kept until the file
-changes). A summary is a dict:
+changes, with the CRC-32 of the summary: a damaged or forged entry is a miss, see
+``read_cache``). A summary is a dict:
 
 - ``tasks``: how many tasks the file holds;
 - ``names``: for each name set of ``NAME_SETS``, every name with its number of tasks (a task
@@ -20,13 +21,13 @@ from __future__ import annotations
 
 import os
 
-from dutycli.locations import cache_file, columnar_kind, file_key
+from dutycli.locations import cache_file, columnar_kind, file_key, mark_used, prune_cache
 
 TYPE_CHECKING = False  # not typing's: see dutycli.completion.values
 if TYPE_CHECKING:
     from typing import Any
 
-CACHE_VERSION = 3
+CACHE_VERSION = 4
 # Above this many tasks a file's ids are not kept: show <TAB> offers none.
 MAX_IDS = 5000
 # The name counts completion offers, by the task columns they count over. "units" is
@@ -52,16 +53,9 @@ def file_summary(path: str) -> dict[str, Any] | None:
     if key is not None:
         key["version"] = CACHE_VERSION
     if cache is not None:
-        import json
-
-        try:
-            with open(cache, encoding="utf-8") as handle:
-                cached = json.load(handle)
-            if cached["key"] == key and set(cached["summary"]) == SUMMARY_KEYS:
-                summary: dict[str, Any] = cached["summary"]
-                return summary
-        except (OSError, ValueError, LookupError, TypeError):
-            pass  # no cache yet, or an unusable one: read the file
+        cached = read_cache(cache, key)
+        if cached is not None:
+            return cached
     kind = file_kind(path)
     read = columnar_summary(path, kind) if kind else yaml_summary(path)
     if cache is not None and read and read["tasks"]:
@@ -184,11 +178,74 @@ def columnar_summary(path: str, kind: str) -> dict[str, Any] | None:
 # --- the cache ------------------------------------------------------------------------------
 
 
-def write_cache(cache: str, key: Any, summary: dict[str, Any]) -> None:
+def read_cache(cache: str, key: Any) -> dict[str, Any] | None:
+    """The cached summary for ``key``, or None: a missing, foreign or damaged entry (its
+    checksum does not match, or its values are not of a summary's shape) is a miss."""
     import json
 
     try:
-        text = json.dumps({"key": key, "summary": summary}, ensure_ascii=False)
+        with open(cache, encoding="utf-8") as handle:
+            cached = json.load(handle)
+            used = os.fstat(handle.fileno()).st_mtime_ns
+        summary = cached["summary"]
+        if cached["key"] != key or cached["crc32"] != _checksum(summary):
+            return None
+    except (OSError, ValueError, LookupError, TypeError):
+        return None  # no cache yet, or an unusable one: read the file
+    if not valid_summary(summary):
+        return None
+    mark_used(cache, used)
+    return summary  # type: ignore[no-any-return]
+
+
+def _checksum(summary: Any) -> int:
+    """The CRC-32 of the summary as written (JSON keeps the order of its keys)."""
+    import json
+    import zlib
+
+    return zlib.crc32(json.dumps(summary, ensure_ascii=False).encode("utf-8"))
+
+
+def valid_summary(summary: Any) -> bool:
+    """Whether ``summary`` has the shape ``summarize`` gives, every value of its type."""
+    if not isinstance(summary, dict) or set(summary) != SUMMARY_KEYS:
+        return False
+    names, goals, ids = summary["names"], summary["goals"], summary["ids"]
+    return (
+        _whole(summary["tasks"])
+        and summary["tasks"] >= 0
+        and isinstance(names, dict)
+        and set(names) == {*NAME_SETS, MATRIX}
+        and all(
+            isinstance(counts, dict)
+            and all(isinstance(name, str) and _whole(n) for name, n in counts.items())
+            for counts in names.values()
+        )
+        and isinstance(goals, list)
+        and all(_row(goal, int, str, int) for goal in goals)
+        and (ids is None or (isinstance(ids, list) and all(_row(i, int, str) for i in ids)))
+    )
+
+
+def _row(value: Any, *kinds: type) -> bool:
+    return (
+        isinstance(value, list)
+        and len(value) == len(kinds)
+        and all(
+            _whole(item) if kind is int else isinstance(item, kind)
+            for item, kind in zip(value, kinds, strict=True)
+        )
+    )
+
+
+def write_cache(cache: str, key: Any, summary: dict[str, Any]) -> None:
+    """The summary with its key and its checksum (``_checksum``, checked when it is read)."""
+    import json
+
+    try:
+        text = json.dumps(
+            {"key": key, "crc32": _checksum(summary), "summary": summary}, ensure_ascii=False
+        )
     except (TypeError, ValueError):
         return  # a value JSON cannot hold: read the file each time
     from pathlib import Path
@@ -197,7 +254,10 @@ def write_cache(cache: str, key: Any, summary: dict[str, Any]) -> None:
 
     try:
         os.makedirs(os.path.dirname(cache), exist_ok=True)
+        new = not os.path.exists(cache)
         # A TAB running alongside sees the old file or the new, never half of one.
         write_atomically(Path(cache), lambda out: out.write(text.encode("utf-8")), durable=False)
+        if new:
+            prune_cache(os.path.dirname(cache))
     except (OSError, TypeError, ValueError):
         pass  # no cache: the next TAB reads the dataset again

@@ -19,7 +19,7 @@ from typing import Any
 
 from dutycli.errors import DataError
 from dutycli.locations import ALIASES_FILES
-from dutycli.names import squeeze
+from dutycli.names import name_list_fault, squeeze
 from dutycli.store import yaml_file
 
 
@@ -65,7 +65,8 @@ def load(path: Path | None) -> Aliases:
     if path is None:
         return NO_ALIASES
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        with open(path, "rb") as handle:
+            text = yaml_file.read_whole(handle, path, "aliases").decode("utf-8-sig")
     except OSError as exc:
         raise yaml_file.read_failure(path, "aliases", exc) from None
     except UnicodeDecodeError as exc:
@@ -95,6 +96,9 @@ def _build(path: Path, document: Any) -> Aliases:
         name = squeeze(key)
         group = [name, *(squeeze(s) for s in spellings)]
         for spelling in group:
+            fault = name_list_fault([spelling])  # no stored name holds a separator
+            if fault:
+                raise ValueError(f"{key}: {fault}")
             owner = canonical.get(spelling)
             if owner is not None and owner != name:
                 raise ValueError(f"{spelling!r} is listed under both {owner!r} and {name!r}")

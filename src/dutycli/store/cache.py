@@ -6,28 +6,36 @@ metadata) in the user's cache directory. It is used only when the dataset file h
 same size, modification time *and* content hash as when the cache was written, by the same
 dutycli version with the same task fields; otherwise the YAML is parsed as usual. The cache
 is never written next to a dataset, and any failure to read or write it is ignored: a cache
-can make a query faster, never make it fail or answer differently.
+can make a query faster, never make it fail or answer differently. So every entry carries
+the SHA-256 of what follows it (metadata and frame), checked before use: a damaged entry (a
+flipped bit, a truncated write, an edit) is a miss, never a wrong answer.
+
+Only regular files are cached (a pipe's content is gone once read, see
+``locations.file_key``), and each folder of the cache is bounded by ``locations.prune_cache``
+(entries, bytes, age; least recently used first), so caches of temporary files do not pile up.
 
 ``DUTYCLI_CACHE_DIR`` moves the cache; ``DUTYCLI_NO_CACHE=1`` turns it off.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
+import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any
 
 from dutycli import __version__
 from dutycli.files import write_atomically
-from dutycli.locations import cache_file, file_key
+from dutycli.locations import cache_file, file_key, mark_used, prune_cache
 from dutycli.schema import TASK_FIELDS
 
 if TYPE_CHECKING:
     import polars as pl
 
-_MAGIC = b"dutycli-cache 1\n"
+_MAGIC = b"dutycli-cache 2\n"  # then the SHA-256 (hex) of the rest, the header, the frame
 
 
 def _key(path: Path, raw: bytes | None = None) -> dict[str, Any] | None:
@@ -60,15 +68,22 @@ def lookup(path: Path, raw: bytes) -> tuple[dict[str, Any], pl.DataFrame] | None
         with open(entry, "rb") as handle:
             if handle.readline() != _MAGIC:
                 return None
-            header = json.loads(handle.readline())
-            if header.get("key") != key:
-                return None
-            payload = handle.read()
+            digest = handle.readline().strip().decode("ascii")
+            rest = handle.read()
+            used = os.fstat(handle.fileno()).st_mtime_ns
+        if hashlib.sha256(rest).hexdigest() != digest:
+            return None  # damaged since it was written
+        header_line, payload = rest.split(b"\n", 1)
+        header = json.loads(header_line)
+        if header.get("key") != key:
+            return None
         import polars as pl
 
-        return header, pl.read_ipc(io.BytesIO(payload))
+        frame = pl.read_ipc(io.BytesIO(payload))
     except Exception:  # a missing, partial or foreign cache file is simply not used
         return None
+    mark_used(str(entry), used)
+    return header, frame
 
 
 def store(path: Path, raw: bytes, header: dict[str, Any], frame: pl.DataFrame) -> None:
@@ -80,17 +95,23 @@ def store(path: Path, raw: bytes, header: dict[str, Any], frame: pl.DataFrame) -
     try:
         text = json.dumps({**header, "key": key}, ensure_ascii=False)
         if json.loads(text) != {**header, "key": key}:
-            return  # metadata JSON cannot hold exactly (dates, tuples...): parse YAML each time
-        entry.parent.mkdir(parents=True, exist_ok=True)
-
-        def write_entry(out: BinaryIO) -> None:
-            out.write(_MAGIC)
-            out.write(text.encode("utf-8") + b"\n")
-            frame.write_ipc(out)
-
-        write_atomically(entry, write_entry, durable=False)
+            return  # metadata JSON cannot hold exactly: parse YAML each time
+        payload = io.BytesIO()
+        frame.write_ipc(payload)
+        rest = text.encode("utf-8") + b"\n" + payload.getvalue()
+        digest = hashlib.sha256(rest).hexdigest().encode("ascii")
+        _write_entry(entry, _MAGIC + digest + b"\n" + rest)
     except Exception:
         pass  # a cache that cannot be written only costs the next run a parse
+
+
+def _write_entry(entry: Path, content: bytes) -> None:
+    """Write an entry atomically; a new one may push the oldest out of its folder."""
+    entry.parent.mkdir(parents=True, exist_ok=True)
+    new = not entry.exists()
+    write_atomically(entry, lambda out: out.write(content), durable=False)
+    if new:
+        prune_cache(str(entry.parent))
 
 
 # --- columnar datasets: the verdict of a full check ------------------------------------
@@ -103,9 +124,12 @@ def checked(path: Path) -> bool:
     if entry is None:
         return False
     try:
-        return bool(json.loads(entry.read_text(encoding="utf-8")) == key)
+        if json.loads(entry.read_text(encoding="utf-8")) != key:
+            return False
+        mark_used(str(entry), entry.stat().st_mtime_ns)
     except Exception:  # no verdict yet, or an unusable one: check the file again
         return False
+    return True
 
 
 def remember_checked(path: Path) -> None:
@@ -113,9 +137,7 @@ def remember_checked(path: Path) -> None:
     entry = _entry("checked", key, ".json")
     if entry is None:
         return
-    try:
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        text = json.dumps(key, ensure_ascii=False).encode("utf-8")
-        write_atomically(entry, lambda out: out.write(text), durable=False)
-    except Exception:
-        pass  # the next run checks the file again
+    # The verdict is the key itself, compared whole on use: any damage is a miss. Not
+    # written, the next run checks the file again.
+    with contextlib.suppress(Exception):
+        _write_entry(entry, json.dumps(key, ensure_ascii=False).encode("utf-8"))

@@ -66,9 +66,17 @@ def scan(path: Path, kind: str) -> tuple[dict[str, Any], pl.LazyFrame]:
     return meta, tasks
 
 
+# A name of letters and digits, with brackets that close (to two levels), is always one name
+# as the importer makes them, in any list; a list holding any other name (a separator, a
+# space, an empty name, a bracket left open) is checked in Python (names.name_list_fault).
+_PLAIN = r"[\p{L}\p{N}]"
+_GOOD_NAME = f"^(?:{_PLAIN}|[)）]|[(（](?:{_PLAIN}|[(（]{_PLAIN}*[)）])*[)）])+$"
+
+
 def check_values(path: Path, tasks: pl.LazyFrame, label: str) -> None:
-    """What the YAML loader checks beyond types: every field given, every name given, ids
-    unique. A DataError names the file and the first task (row) at fault.
+    """What the YAML loader checks beyond types: every field given, every name given and a
+    name as the importer makes them, ids unique. A DataError names the file and the first
+    task (row) at fault.
 
     This reads every column once, so a file damaged inside is also found here, not halfway
     through a query's output.
@@ -82,12 +90,16 @@ def check_values(path: Path, tasks: pl.LazyFrame, label: str) -> None:
         pl.col(name).explode(keep_nulls=False).null_count().alias(f"{name}/names") for name in names
     ]
     counts.append((pl.col("id").n_unique() != pl.len()).alias("id/repeated"))
+    counts.append(_suspects(names).alias("suspect"))
     try:
         found = tasks.select(counts).collect().row(0, named=True)
     except (pl.exceptions.PolarsError, pl.exceptions.PanicException) as exc:
         raise DataError(f"{path}: not a readable {label} file: {first_line(exc)}") from None
+    suspects = found.pop("suspect")
     faults = [column for column, count in found.items() if count]
     if not faults:
+        if suspects:
+            _check_names(path, tasks, names)
         return
     fault = faults[0]
     numbered = tasks.with_row_index("row", offset=1)
@@ -112,19 +124,53 @@ def check_values(path: Path, tasks: pl.LazyFrame, label: str) -> None:
     )
 
 
-def _parquet_meta(path: Path) -> dict[str, Any]:
+def _suspects(names: list[str]) -> pl.Expr:
+    """How many names of these columns are not plainly good (see ``_GOOD_NAME``)."""
     import polars as pl
+
+    return pl.sum_horizontal(
+        pl.col(name).explode(keep_nulls=False).str.contains(_GOOD_NAME).not_().sum()
+        for name in names
+    )
+
+
+def _suspect(column: str) -> pl.Expr:
+    import polars as pl
+
+    return pl.col(column).list.eval(pl.element().str.contains(_GOOD_NAME).not_()).list.any()
+
+
+def _check_names(path: Path, tasks: pl.LazyFrame, names: list[str]) -> None:
+    """The suspect rows' names, held to the one rule of every format (``name_list_fault``)."""
+    import polars as pl
+
+    from dutycli.names import name_list_fault
+
+    suspect = tasks.with_row_index("row", offset=1).filter(
+        pl.any_horizontal(_suspect(name) for name in names)
+    )
+    for row in suspect.select("row", *names).collect().iter_rows(named=True):
+        for name in names:
+            fault = name_list_fault(row[name])
+            if fault:
+                raise DataError(f"{path}: task {row['row']}: field {name!r}: {fault}")
+
+
+def _parquet_meta(path: Path) -> dict[str, Any]:
+    """The dataset's metadata, validated as a YAML dataset's (``validation.check_meta``)."""
+    import polars as pl
+
+    from dutycli.store.validation import check_meta
 
     text = pl.read_parquet_metadata(path).get(META_KEY)
     if not text:
         return {}
     try:
         meta = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, a 5,000-digit number, nested too deep
         raise DataError(f"{path}: the {META_KEY!r} metadata is not JSON") from None
-    if not isinstance(meta, dict):
-        raise DataError(f"{path}: the {META_KEY!r} metadata is not a mapping")
-    return meta
+    check_meta(path, meta)
+    return meta  # type: ignore[no-any-return]
 
 
 def write_frame(frame: pl.DataFrame, meta: dict[str, Any], kind: str, out: BinaryIO) -> None:

@@ -12,18 +12,20 @@ first, then call ``table``, and import Polars only after that.
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dutycli.errors import DataError
 from dutycli.locations import columnar_kind, default_dataset
-from dutycli.store.yaml_file import read_failure
+from dutycli.store.yaml_file import read_failure, read_whole
 
 if TYPE_CHECKING:
     import polars as pl
 
-    from dutycli.store.yaml_file import Dataset
+    from dutycli.store.validation import Dataset
 
 
 @dataclass
@@ -56,9 +58,19 @@ def read(path: Path) -> Source:
         with open(path, "rb") as handle:
             start = handle.read(8)
             kind = columnar_kind(start)
-            raw = b"" if kind is not None else start + handle.read()
+            raw = b"" if kind is not None else start + read_whole(handle, path, "dataset")
+            regular = stat.S_ISREG(os.fstat(handle.fileno()).st_mode)
     except OSError as exc:
         raise read_failure(path, "dataset", exc) from None
+    if kind is not None and not regular:
+        from dutycli.store.columnar import LABELS
+
+        label = LABELS[kind]
+        article = "an" if label[0] in "AEIOU" else "a"
+        raise DataError(
+            f"{path}: {article} {label} dataset is scanned, not read in one go: "
+            "give it as a file, not a pipe or a device"
+        )
     return Source(path, kind, raw)
 
 

@@ -1,8 +1,9 @@
 """Reading dutycli's own flat exports (CSV, TSV, JSON, JSONL) back as a dataset.
 
 What ``dutycli list -f csv > tasks.csv`` wrote, ``dutycli --data tasks.csv`` reads again,
-every field exactly: lists were joined with 、 (a name never holds one, see ``names``) and
-booleans written as true/false. A file must hold every task field, so a ``--fields``
+every field exactly: lists were joined with 、 and are split again as the importer splits
+(validation holds every name to that: see ``names.name_list_fault``), and booleans were
+written as true/false. A file must hold every task field, so a ``--fields``
 subset, a several-dataset export (its ``dataset`` column) or an ``--excel`` CSV (whose
 formula guards change the text) is refused with a message, never read half right.
 """
@@ -12,13 +13,19 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 from dutycli.errors import DataError
+from dutycli.names import split_joined
 from dutycli.schema import NAME_JOINER, TASK_FIELDS
-from dutycli.store.yaml_file import Dataset, validate_tasks
+from dutycli.store.validation import Dataset, shorten, validate_tasks
+from dutycli.store.yaml_file import MAX_FILE_BYTES
 
+# A whole number of more digits than this is refused as it is read (a field holds at most 19).
+MAX_DIGITS = 100
+_WHOLE_NUMBER = re.compile(f"-?[0-9]{{1,{MAX_DIGITS}}}")
 SUFFIXES = {".csv": "csv", ".tsv": "tsv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 _BOM = "\ufeff"
 
@@ -48,19 +55,68 @@ def parse(path: Path, raw: bytes, kind: str) -> Dataset:
 
 
 def _json_rows(path: Path, text: str, kind: str) -> list[Any]:
-    try:
-        if kind == "json":
-            rows = json.loads(text)
-        else:
-            rows = [json.loads(line) for line in text.split("\n") if line.strip()]
-    except json.JSONDecodeError as exc:
-        raise DataError(f"{path}:{exc.lineno}: not valid JSON: {exc.msg}") from None
+    if kind == "json":
+        rows = _json(path, text, 1)
+    else:  # a JSON value a line: an error names the file's line, not the value's
+        lines = text.split("\n")
+        rows = [_json(path, line, number) for number, line in enumerate(lines, 1) if line.strip()]
     if not isinstance(rows, list):
         raise DataError(f"{path}: expected a JSON array of tasks")
     return rows
 
 
+class _LongNumber(ValueError):
+    def __init__(self, digits: str) -> None:
+        super().__init__(digits)
+        self.digits = digits
+
+
+def _whole_number(digits: str) -> int:
+    # Python refuses to read a number of more than 4,300 digits (and a task field holds 19).
+    if len(digits) > MAX_DIGITS:
+        raise _LongNumber(digits)
+    return int(digits)
+
+
+def _mapping(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object; a key written twice is refused (json would keep the last one)."""
+    found = dict(pairs)
+    if len(found) != len(pairs):
+        twice = next(key for index, (key, _) in enumerate(pairs) if key in dict(pairs[:index]))
+        raise _TwiceKey(repr(twice))
+    return found
+
+
+class _TwiceKey(ValueError):
+    pass
+
+
+def _json(path: Path, text: str, first_line: int) -> Any:
+    """One JSON value that starts at line ``first_line`` of the file; errors name the line."""
+    try:
+        return json.loads(text, parse_int=_whole_number, object_pairs_hook=_mapping)
+    except _TwiceKey as exc:
+        raise DataError(
+            f"{path}:{first_line}: a field written twice in one task: {exc!s:.40}"
+        ) from None
+    except json.JSONDecodeError as exc:
+        line = first_line + exc.lineno - 1
+        raise DataError(f"{path}:{line}: not valid JSON: {exc.msg}") from None
+    except _LongNumber as exc:
+        line = first_line + text.count("\n", 0, max(text.find(exc.digits), 0))
+        raise DataError(
+            f"{path}:{line}: a number of {len(exc.digits)} digits (no field holds one)"
+        ) from None
+    except RecursionError:
+        raise DataError(
+            f"{path}:{first_line}: not a dutycli export: JSON nested too deeply"
+        ) from None
+
+
 def _csv_rows(path: Path, text: str, kind: str) -> list[Any]:
+    # The csv module refuses a cell over 128 KiB, but a task text may be longer (the file as
+    # a whole is bounded: MAX_FILE_BYTES).
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_FILE_BYTES))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter="," if kind == "csv" else "\t")
     try:
         rows = list(reader)
@@ -69,8 +125,15 @@ def _csv_rows(path: Path, text: str, kind: str) -> list[Any]:
     header, body = rows[0], rows[1:]
     missing = [f for f in TASK_FIELDS if f not in header]
     extra = [f for f in header if f not in TASK_FIELDS]
-    if missing or extra:
-        problem = f"lacks {', '.join(missing)}" if missing else f"has {', '.join(extra)}"
+    twice = [f for f in TASK_FIELDS if header.count(f) > 1]  # one of them would be lost
+    if missing or extra or twice:
+        problem = (
+            f"lacks {', '.join(missing)}"
+            if missing
+            else f"has {', '.join(extra)}"
+            if extra
+            else f"has {', '.join(twice)} twice"
+        )
         raise DataError(
             f"{path}: not a whole dutycli export: the header {problem} "
             f"(it needs exactly: {','.join(TASK_FIELDS)}); a source table is read by dutycli import"
@@ -90,18 +153,22 @@ def _csv_rows(path: Path, text: str, kind: str) -> list[Any]:
 def _value(path: Path, number: int, name: str, cell: str) -> Any:
     kind = TASK_FIELDS[name]
     if kind == "names":
-        return cell.split(NAME_JOINER) if cell else []
+        # Split as the importer splits (a 、 inside brackets is part of a name); a cell that is
+        # not names as an export writes them is kept as its pieces, for validation to refuse.
+        names = split_joined(cell)
+        return names if NAME_JOINER.join(names) == cell else cell.split(NAME_JOINER)
     if kind == "bool":
         if cell not in ("true", "false"):
             raise DataError(
-                f"{path}: record {number}: field {name!r} must be true or false, got {cell!r}"
+                f"{path}: record {number}: field {name!r} must be true or false, "
+                f"got {shorten(repr(cell))}"
             )
         return cell == "true"
     if kind == "int":
-        try:
+        if _WHOLE_NUMBER.fullmatch(cell):  # as written: int() would also take " 1", "1_0", "١"
             return int(cell)
-        except ValueError:
-            raise DataError(
-                f"{path}: record {number}: field {name!r} must be a whole number, got {cell!r}"
-            ) from None
+        raise DataError(
+            f"{path}: record {number}: field {name!r} must be a whole number, "
+            f"got {shorten(repr(cell))}"
+        )
     return cell

@@ -1,34 +1,85 @@
-"""The YAML dataset: its text, and reading it back safely with validation.
+"""The YAML dataset: its text, and reading it back safely (validated by ``validation``).
 
 Only PyYAML's safe loader is used: a dataset is data from anyone, and a tag that
-would build a Python object must be refused, not obeyed.
+would build a Python object must be refused, not obeyed. It is also bounded: aliases
+(``*name``) may repeat a value, but never expand a file beyond ``MAX_EXPANSION`` times its
+size (a few hundred bytes of nested aliases would otherwise take minutes and gigabytes), and
+a value that contains itself is refused. Every YAML file dutycli reads (datasets, aliases
+files, and completion's reading of them) goes through ``load_yaml``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from dutycli.errors import DataError
-from dutycli.schema import TASK_FIELDS
+from dutycli.store.validation import FORMAT_VERSION, Dataset, SchemaError, shorten, validate
 
-FORMAT_VERSION = 1
+__all__ = ["FORMAT_VERSION", "MAX_FILE_BYTES", "Dataset", "dump", "load_yaml", "parse"]
+
+# A file read whole (a YAML dataset, an export read back, an aliases file) is refused beyond
+# this size: PyYAML needs about ten times a file's size in memory, and an endless stream
+# (/dev/zero, a pipe that never ends) must not be read until memory runs out. A table this
+# large belongs in Parquet, which is scanned, not read whole.
+MAX_FILE_BYTES = 512 * 1024 * 1024
+# Aliases (*name) repeat a value without writing it again. Expanded, a file may hold at most
+# this many values and characters per byte of the file (and MIN_EXPANSION in any case): a
+# few merge keys are fine, a "billion laughs" of nested aliases is refused before it is built.
+MAX_EXPANSION = 16
+MIN_EXPANSION = 1_000_000
 
 _SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _SafeDumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+# How a value of a YAML tag is named when it cannot be read as one.
+_KINDS = {
+    "timestamp": "a date",
+    "int": "a whole number",
+    "float": "a number",
+    "bool": "true or false",
+}
 
 
 class _StrictLoader(_SafeLoader):  # type: ignore[misc]
-    """The safe loader, refusing a key written twice in one mapping.
+    """The safe loader, bounded (see ``MAX_EXPANSION``), refusing a key written twice in one
+    mapping, and wording every value it cannot build as a YAML error at its line.
 
-    PyYAML would keep the last value and drop the first without a word: data lost silently.
+    PyYAML would keep the last of two keys and drop the first without a word: data lost
+    silently. A scalar it cannot build (``2019-02-30``, ``!!int x``, a 5,000-digit number)
+    would escape as a Python error.
     """
 
+    budget = MIN_EXPANSION  # set per file by load_yaml
+    has_anchors = True
+
+    def construct_document(self, node: Any) -> Any:
+        if self.has_anchors:
+            _check_expansion(node, self.budget)
+        return super().construct_document(node)
+
+    def construct_object(self, node: Any, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep=deep)
+        except yaml.YAMLError:
+            raise
+        except (ValueError, TypeError, KeyError, AttributeError, IndexError, OverflowError) as exc:
+            kind = str(node.tag).rsplit(":", 1)[-1]
+            value = node.value if isinstance(node, yaml.ScalarNode) else node.id
+            problem = f"{shorten(value)!r} is not {_KINDS.get(kind, kind)}"
+            if kind == "timestamp" and isinstance(exc, ValueError):
+                problem += f" ({shorten(str(exc), 60)})"  # "day is out of range for month"
+            if kind == "int" and len(value) > 100:  # beyond Python's 4,300 digits
+                problem = f"a number of {len(value):,} characters (no field holds one)"
+            raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark) from None
+
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        if not isinstance(node, yaml.MappingNode):  # a !!map or !!set tag on a list or text
+            raise yaml.constructor.ConstructorError(
+                None, None, f"expected a mapping, but found a {node.id}", node.start_mark
+            )
         seen: set[Any] = set()
         for key_node, _ in node.value:
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _MERGE_TAG:
@@ -43,16 +94,6 @@ class _StrictLoader(_SafeLoader):  # type: ignore[misc]
                 )
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
-
-
-@dataclass
-class Dataset:
-    """A validated dataset: metadata plus task records in schema order."""
-
-    path: Path
-    meta: dict[str, Any]
-    goals: list[dict[str, Any]]
-    tasks: list[dict[str, Any]]
 
 
 def dump(document: dict[str, Any]) -> str:
@@ -90,31 +131,35 @@ def parse(path: Path, raw: bytes) -> Dataset:
     if document is None and not text.strip():
         raise DataError(f"{path}: empty file, not a dataset")
     try:
-        return _validate(path, document)
-    except _SchemaError as exc:
+        return validate(path, document)
+    except SchemaError as exc:
         line = _line_of(text, exc.location)
         where = f":{line}" if line else ""
         raise DataError(f"{path}{where}: {exc}") from None
 
 
-def validate_tasks(path: Path, tasks: list[Any], meta: dict[str, Any]) -> Dataset:
-    """Validate task records read from another format (see ``exported``); goals are derived."""
-    goals: list[dict[str, Any]] = []
-    document = {"dutycli_dataset": FORMAT_VERSION, **meta, "goals": goals, "tasks": tasks}
-    try:
-        data = _validate(path, document)
-    except _SchemaError as exc:
-        raise DataError(f"{path}: {exc}") from None
-    for task in data.tasks:
-        if not any(g["number"] == task["goal_no"] for g in goals):
-            goals.append({"number": task["goal_no"], "name": task["goal"]})
+def read_whole(handle: Any, path: Path, what: str) -> bytes:
+    """The whole content of an open file, at most ``MAX_FILE_BYTES`` (a DataError beyond)."""
+    data: bytes = handle.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        mib, rest = divmod(MAX_FILE_BYTES, 1 << 20)
+        size = f"{mib} MiB" if not rest else f"{MAX_FILE_BYTES:,} bytes"
+        article = "an" if what[0] in "aeiou" else "a"
+        hint = "; a table this large is kept as Parquet, which dutycli scans instead"
+        raise DataError(
+            f"{path}: {article} {what} file larger than {size}, the most dutycli reads whole"
+            + (hint if what == "dataset" else "")
+        )
     return data
 
 
 def load_yaml(path: Path, text: str) -> Any:
     """Parse YAML text with the safe, strict loader; a failure is one line naming file and line."""
+    loader = _StrictLoader(text)
+    loader.has_anchors = "&" in text  # no anchor, no alias: nothing to expand
+    loader.budget = max(MIN_EXPANSION, MAX_EXPANSION * len(text))
     try:
-        return yaml.load(text, Loader=_StrictLoader)
+        return loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f":{mark.line + 1}" if mark is not None else ""
@@ -129,82 +174,64 @@ def load_yaml(path: Path, text: str) -> Any:
         ) from None
     except yaml.YAMLError as exc:
         raise DataError(f"{path}: not valid YAML: {str(exc).splitlines()[0]}") from None
+    except _Expansion as exc:
+        raise DataError(f"{path}:{exc.line}: {exc}") from None
+    except RecursionError:
+        raise DataError(f"{path}: not valid YAML: values nested too deeply") from None
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError, OverflowError) as exc:
+        raise DataError(f"{path}: not valid YAML: {shorten(str(exc), 80)}") from None
+    finally:
+        loader.dispose()
 
 
-class _SchemaError(Exception):
-    def __init__(self, message: str, location: tuple[str | int, ...] = ()) -> None:
+class _Expansion(Exception):
+    """Aliases that expand a file beyond its bounds, or a value that contains itself."""
+
+    def __init__(self, message: str, node: Any) -> None:
         super().__init__(message)
-        self.location = location
+        self.line = node.start_mark.line + 1
 
 
-def _validate(path: Path, document: Any) -> Dataset:
-    if not isinstance(document, dict) or "tasks" not in document:
-        raise _SchemaError("not a dutycli dataset (expected a mapping with 'tasks')")
-    version = document.get("dutycli_dataset")
-    if version != FORMAT_VERSION:
-        raise _SchemaError(
-            f"unsupported dataset version {version!r} (this dutycli reads {FORMAT_VERSION})",
-            ("dutycli_dataset",),
-        )
-    tasks = document["tasks"]
-    if not isinstance(tasks, list):
-        raise _SchemaError("'tasks' must be a list", ("tasks",))
-    seen: set[int] = set()
-    for index, task in enumerate(tasks):
-        _validate_task(task, index)
-        if task["id"] in seen:
-            raise _SchemaError(
-                f"task {index + 1}: duplicate id {task['id']}", ("tasks", index, "id")
+def _check_expansion(root: Any, budget: int) -> None:
+    """Refuse a node graph whose aliases expand beyond ``budget`` values and characters, or
+    that contains itself: the size of the expanded tree is counted bottom-up, each node once
+    (a shared node's size is remembered), so the count itself is linear in the file."""
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()  # the nodes on the way from the root to the current one
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    while stack:
+        node, finished = stack.pop()
+        key = id(node)
+        if isinstance(node, yaml.ScalarNode):
+            sizes[key] = 1 + len(node.value)
+            continue
+        children = _children(node)
+        if finished:
+            open_nodes.discard(key)
+            size = 1 + sum(sizes[id(child)] for child in children)
+            if size > budget:
+                raise _Expansion(
+                    f"aliases (*name) here expand the file beyond {MAX_EXPANSION} times its "
+                    f"size (more than {budget:,} values and characters); write the values out",
+                    node,
+                )
+            sizes[key] = size
+            continue
+        if key in sizes:
+            continue
+        if key in open_nodes:
+            raise _Expansion(
+                "an alias (*name) inside its own anchor: a value that holds itself", node
             )
-        seen.add(task["id"])
-    goals = document.get("goals", [])
-    if not isinstance(goals, list) or not all(
-        isinstance(g, dict) and _is_int(g.get("number")) and isinstance(g.get("name"), str)
-        for g in goals
-    ):
-        raise _SchemaError("'goals' must be a list of {number, name}", ("goals",))
-    for key in ("title", "label"):
-        if not isinstance(document.get(key, ""), str):
-            raise _SchemaError(f"'{key}' must be text", (key,))
-    meta = {k: v for k, v in document.items() if k not in ("tasks", "goals")}
-    return Dataset(path=path, meta=meta, goals=goals, tasks=tasks)
+        open_nodes.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in children if id(child) not in sizes)
 
 
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _validate_task(task: Any, index: int) -> None:
-    where = f"task {index + 1}"
-    if not isinstance(task, dict):
-        raise _SchemaError(f"{where}: must be a mapping of fields", ("tasks", index))
-    unknown = [k for k in task if k not in TASK_FIELDS]
-    if unknown:
-        raise _SchemaError(
-            f"{where}: unknown field {unknown[0]!r}; valid fields: {', '.join(TASK_FIELDS)}",
-            ("tasks", index, unknown[0]),
-        )
-    for name, kind in TASK_FIELDS.items():
-        if name not in task:
-            raise _SchemaError(f"{where}: missing field {name!r}", ("tasks", index))
-        value = task[name]
-        if kind == "int":
-            ok = _is_int(value) and -(2**63) <= value < 2**63
-            expected = "a whole number"
-        elif kind == "str":
-            ok = isinstance(value, str)
-            expected = "text"
-        elif kind == "bool":
-            ok = isinstance(value, bool)
-            expected = "true or false"
-        else:
-            ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
-            expected = "a list of names"
-        if not ok:
-            got = type(value).__name__ if value is not None else "nothing"
-            raise _SchemaError(
-                f"{where}: field {name!r} must be {expected}, got {got}", ("tasks", index, name)
-            )
+def _children(node: Any) -> list[Any]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return list(node.value)
 
 
 def _line_of(text: str, location: tuple[str | int, ...]) -> int | None:
