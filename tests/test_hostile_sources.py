@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from dutycli.errors import DataError
+from dutycli.names import split_names
 from dutycli.sources.encoding import decode
 
 from .conftest import Outcome, run_process
@@ -83,6 +84,14 @@ def word(path: Path, *tables: list[list[str]], after: str = "") -> Path:
             document.add_paragraph(after)
     document.save(str(path))
     return path
+
+
+def test_a_name_wrapped_a_hundred_thousand_times_is_joined_once() -> None:
+    # Joining at each wrap kept every partial name: gigabytes for this cell of 400 KB.
+    cell = "应急管理局" + "\n(安委办)" * 100_000 + "、公安局"
+    parsed = split_names(cell)
+    assert parsed.names == ["应急管理局" + "(安委办)" * 100_000, "公安局"]
+    assert parsed.wrapped == parsed.names[:1]
 
 
 # --- 4. Messages: a decode error names the byte and line where it is -----------------------
