@@ -10,6 +10,8 @@ openpyxl, and damaged by editing the zip's XML.
 from __future__ import annotations
 
 import codecs
+import random
+import re
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -18,10 +20,12 @@ import pytest
 
 from dutycli.errors import DataError
 from dutycli.names import split_names
+from dutycli.sources import package
 from dutycli.sources.encoding import decode
+from dutycli.sources.normalize import import_file
 
-from .conftest import Outcome, run_process
-from .tables import Table
+from .conftest import Outcome, run_cli, run_process
+from .tables import Table, write_docx, write_xlsx
 
 pytest.importorskip("docx")
 pytest.importorskip("openpyxl")
@@ -86,12 +90,168 @@ def word(path: Path, *tables: list[list[str]], after: str = "") -> Path:
     return path
 
 
+def test_a_zip_bomb_is_refused_before_it_is_unpacked(tmp_path: Path) -> None:
+    source = write_docx(small(), tmp_path / "bomb.docx")
+    with (
+        zipfile.ZipFile(source, "a", zipfile.ZIP_DEFLATED, compresslevel=1) as archive,
+        archive.open("word/media/bomb.xml", "w", force_zip64=True) as part,
+    ):
+        for _ in range(129):  # 129 MB of spaces: half a megabyte packed
+            part.write(b" " * 2**20)
+    assert source.stat().st_size < 2**20
+    result = run_process("import", str(source), "--check")
+    one_line_error(
+        result,
+        source,
+        "part word/media/bomb.xml unpacks to 129 MB; dutycli reads parts of at most 128 MB",
+    )
+
+
+def test_the_package_limits_count_every_part(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = write_xlsx(small(), tmp_path / "parts.xlsx")
+    size = sum(i.file_size for i in zipfile.ZipFile(source).infolist())
+    monkeypatch.setattr(package, "MAX_PACKAGE_BYTES", size - 1)
+    with pytest.raises(DataError, match=r"not a readable Excel \(\.xlsx\) file: it unpacks to"):
+        import_file(source)
+    monkeypatch.setattr(package, "MAX_PARTS", 3)
+    with pytest.raises(DataError, match=r"it holds \d+ parts; dutycli reads at most 3"):
+        import_file(source)
+
+
 def test_a_name_wrapped_a_hundred_thousand_times_is_joined_once() -> None:
     # Joining at each wrap kept every partial name: gigabytes for this cell of 400 KB.
     cell = "应急管理局" + "\n(安委办)" * 100_000 + "、公安局"
     parsed = split_names(cell)
     assert parsed.names == ["应急管理局" + "(安委办)" * 100_000, "公安局"]
     assert parsed.wrapped == parsed.names[:1]
+
+
+# --- 3. Tracebacks: a damaged file is one line naming it, exit 2 ---------------------------
+
+BROKEN_PARTS = [
+    ("docx", "word/document.xml"),
+    ("docx", "[Content_Types].xml"),
+    ("docx", "word/_rels/document.xml.rels"),
+    ("docx", "word/styles.xml"),
+    ("xlsx", "xl/worksheets/sheet2.xml"),  # the table's sheet
+    ("xlsx", "xl/worksheets/sheet1.xml"),  # the sheet before it
+    ("xlsx", "xl/sharedStrings.xml"),
+    ("xlsx", "[Content_Types].xml"),
+    ("xlsx", "xl/workbook.xml"),
+    ("xlsx", "xl/styles.xml"),
+]
+
+
+def with_shared_strings(path: Path) -> Path:
+    """The workbook with its texts in xl/sharedStrings.xml, as Excel and WPS write them
+    (openpyxl writes them inline, in each cell)."""
+    with zipfile.ZipFile(path) as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    strings: list[bytes] = []
+
+    def shared(match: re.Match[bytes]) -> bytes:
+        strings.append(match[3])
+        return b"<c " + match[1] + b't="s"' + match[2] + b"><v>%d</v></c>" % (len(strings) - 1)
+
+    inline = rb'<c ([^>]*?)t="inlineStr"([^>]*)><is><t[^>]*>(.*?)</t></is></c>'
+    for name in [n for n in parts if n.startswith("xl/worksheets/")]:
+        parts[name] = re.sub(inline, shared, parts[name], flags=re.S)
+    items = b"".join(b'<si><t xml:space="preserve">' + text + b"</t></si>" for text in strings)
+    parts["xl/sharedStrings.xml"] = (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="http://schemas.'
+        b'openxmlformats.org/spreadsheetml/2006/main" count="%d" uniqueCount="%d">'
+        % (len(strings), len(strings))
+        + items
+        + b"</sst>"
+    )
+    kind = b"application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"</Types>",
+        b'<Override PartName="/xl/sharedStrings.xml" ContentType="' + kind + b'"/></Types>',
+    )
+    relation = b"http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>",
+        b'<Relationship Id="rIdStrings" Type="'
+        + relation
+        + b'" Target="sharedStrings.xml"/></Relationships>',
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    return path
+
+
+def source_file(kind: str, folder: Path) -> Path:
+    if kind == "docx":
+        return write_docx(small(), folder / "table.docx")
+    return with_shared_strings(write_xlsx(small(), folder / "table.xlsx"))
+
+
+@pytest.mark.parametrize(("kind", "part"), BROKEN_PARTS, ids=[f"{k}:{p}" for k, p in BROKEN_PARTS])
+def test_broken_xml_in_any_part_is_one_line_naming_the_file_and_part(
+    kind: str, part: str, tmp_path: Path
+) -> None:
+    source = source_file(kind, tmp_path)
+    rewrite(source, part, lambda xml: xml[: len(xml) // 2])  # cut off in the middle of a tag
+    result = run_cli("import", str(source), "--check")
+    one_line_error(result, source, f"part {part} is damaged (not well-formed XML)")
+
+
+def test_broken_xml_is_one_line_from_a_real_process(tmp_path: Path) -> None:
+    source = rewrite(
+        write_docx(small(), tmp_path / "t.docx"), "word/document.xml", lambda x: x[:-40]
+    )
+    one_line_error(run_process("import", str(source)), source, "part word/document.xml is damaged")
+
+
+def test_what_is_not_a_package_says_so(tmp_path: Path) -> None:
+    cases = {
+        "text.docx": (
+            b"\xe5\xba\x8f\xe5\x8f\xb7\t\xe7\x9b\xae\xe6\xa0\x87",
+            "File is not a zip file",
+        ),
+        "old.xlsx": (
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(2000),
+            "an old binary Office file",
+        ),
+        "locked.xlsx": (
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+            + bytes(600)
+            + "EncryptedPackage".encode("utf-16-le")
+            + bytes(600),
+            "it is encrypted (protected by a password)",
+        ),
+    }
+    for name, (content, message) in cases.items():
+        source = tmp_path / name
+        source.write_bytes(content)
+        one_line_error(run_cli("import", str(source), "--check"), source, message)
+
+
+@pytest.mark.parametrize("kind", ["docx", "xlsx"])
+def test_a_truncated_or_corrupted_package_is_never_a_traceback(kind: str, tmp_path: Path) -> None:
+    whole = source_file(kind, tmp_path).read_bytes()
+    damaged = tmp_path / f"damaged.{kind}"
+    rng = random.Random(2019)
+    variants = [whole[:n] for n in (1, 100, len(whole) // 2, len(whole) - 22, len(whole) - 1)]
+    for _ in range(40):  # bytes changed anywhere: headers, deflate streams, the directory
+        changed = bytearray(whole)
+        for position in rng.sample(range(len(changed)), 3):
+            changed[position] = rng.randrange(256)
+        variants.append(bytes(changed))
+    errors = 0
+    for data in variants:
+        damaged.write_bytes(data)
+        result = run_cli("import", str(damaged), "--check")  # a traceback would raise here
+        if result.exit_code:
+            errors += 1
+            one_line_error(
+                result, damaged, f"not a readable {'Word' if kind == 'docx' else 'Excel'}"
+            )
+    assert errors >= 5  # the truncated files at least
 
 
 # --- 4. Messages: a decode error names the byte and line where it is -----------------------

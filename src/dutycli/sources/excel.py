@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from dutycli.errors import DataError
+from dutycli.sources import package
 from dutycli.sources.table import (
     HEADER_MIN_LABELS,
     HEADER_SEARCH_ROWS,
@@ -28,6 +29,7 @@ def read(data: bytes, path: Path, sheet: str | None) -> SourceTable:
         import openpyxl
     except ImportError:
         raise missing_extra("xlsx", "openpyxl") from None
+    package.check(data, path, "Excel (.xlsx)")
     try:
         # Not read-only: merged ranges are only known to a fully loaded sheet.
         book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)

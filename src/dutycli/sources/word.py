@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from dutycli.errors import DataError
+from dutycli.sources import package
 from dutycli.sources.table import HEADER_MIN_LABELS, Cell, SourceTable, header_score, missing_extra
 
 # Rows of a table searched for its header row.
@@ -25,6 +26,7 @@ def read(data: bytes, path: Path) -> SourceTable:
         from docx.oxml.ns import qn
     except ImportError:
         raise missing_extra("docx", "python-docx") from None
+    package.check(data, path, "Word (.docx)")
     try:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
