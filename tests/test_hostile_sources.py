@@ -20,12 +20,14 @@ import pytest
 
 from dutycli.errors import DataError
 from dutycli.names import split_names
-from dutycli.sources import package
+from dutycli.sources import package, table
 from dutycli.sources.encoding import decode
-from dutycli.sources.normalize import import_file
+from dutycli.sources.normalize import import_file, normalize
+from dutycli.sources.table import Cell, SourceTable
+from dutycli.store import loader
 
 from .conftest import Outcome, run_cli, run_process
-from .tables import Table, write_docx, write_xlsx
+from .tables import Table, write_delimited, write_docx, write_text, write_xlsx
 
 pytest.importorskip("docx")
 pytest.importorskip("openpyxl")
@@ -120,12 +122,53 @@ def test_the_package_limits_count_every_part(
         import_file(source)
 
 
+def test_csv_and_text_count_their_cells_rows_and_columns(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    wide = tmp_path / "wide.csv"
+    wide.write_text(",".join(HEADER) + "\n" + ",".join(BODY[0]) + "," * 996 + "x\n", "utf-8")
+    one_line_error(
+        run_cli("import", str(wide), "--check"),
+        wide,
+        "line 2: a row of 1,001 columns; dutycli reads at most 1,000 columns",
+    )
+    commas = tmp_path / "commas.csv"
+    commas.write_text(",".join(HEADER) + "\n" + "," * 2_000_001, "utf-8")
+    one_line_error(
+        run_cli("import", str(commas), "--check"), commas, "more than 2,000,000 ',' separators"
+    )
+    monkeypatch.setattr(table, "MAX_ROWS", 3)
+    with pytest.raises(DataError, match=r"line 22: more than 3 rows; dutycli reads at most 3 rows"):
+        import_file(write_text(small(), tmp_path / "rows.txt"))
+
+
+def test_a_cell_of_a_million_lines_is_read_in_linear_time(tmp_path: Path) -> None:
+    # Each line was added to the cell by copying the cell: a minute for this one, now a moment.
+    lines = ["第" + str(n) for n in range(1_000_000)]
+    body = [["1", "目标", "\n".join(lines), "张三", "某局"]]
+    document, _ = import_file(write_text(Table(["标题"], HEADER, body), tmp_path / "long.txt"))
+    assert document["tasks"][0]["task"].split("\n") == lines
+
+
 def test_a_name_wrapped_a_hundred_thousand_times_is_joined_once() -> None:
     # Joining at each wrap kept every partial name: gigabytes for this cell of 400 KB.
     cell = "应急管理局" + "\n(安委办)" * 100_000 + "、公安局"
     parsed = split_names(cell)
     assert parsed.names == ["应急管理局" + "(安委办)" * 100_000, "公安局"]
     assert parsed.wrapped == parsed.names[:1]
+
+
+def test_many_goals_import_as_fast_as_many_tasks() -> None:
+    # A list scan per goal (has this number come before?) made 50,000 goals take minutes.
+    rows = [[Cell(text, 1) for text in HEADER]]
+    for n in range(1, 50_001):
+        rows.append([Cell(t, n + 1) for t in (str(n), f"目标{n}", f"任务{n}", "张三", "某局")])
+    document, _ = normalize(SourceTable([], rows, unit="row"), "goals.csv")
+    assert [g["number"] for g in document["goals"]] == list(range(1, 50_001))
+    # What the scan was for still holds: a goal number may not come back after other goals.
+    again = [*rows[:4], [Cell(t, 5) for t in ("2", "目标2", "任务", "张三", "某局")]]
+    with pytest.raises(DataError, match="row 5: goal 2 appears again after other goals"):
+        normalize(SourceTable([], again, unit="row"), "goals.csv")
 
 
 # --- 3. Tracebacks: a damaged file is one line naming it, exit 2 ---------------------------
@@ -254,6 +297,26 @@ def test_a_truncated_or_corrupted_package_is_never_a_traceback(kind: str, tmp_pa
     assert errors >= 5  # the truncated files at least
 
 
+def test_a_goal_number_beyond_64_bits_is_refused_at_import(tmp_path: Path) -> None:
+    biggest = str(2**63 - 1)
+    for number, fine in ((biggest, True), ("99999999999999999999", False), ("9" * 5000, False)):
+        body = [[number, *BODY[0][1:]]]
+        for suffix, writer in (("txt", write_text), ("docx", write_docx)):
+            source = writer(Table(["标题"], HEADER, body), tmp_path / f"big.{suffix}")
+            target = tmp_path / f"big-{suffix}.yaml"
+            result = run_cli("import", str(source), "-o", str(target), "--force")
+            if fine:  # the largest number a dataset holds is imported, and read back
+                assert result.exit_code == 0, result.stderr
+                assert loader.read_dataset(target).tasks[0]["goal_no"] == 2**63 - 1
+            else:
+                at = "line 9" if suffix == "txt" else "row 2"
+                one_line_error(
+                    result,
+                    source,
+                    f"{at}: goal number (序号) {number[:30]} is too large; at most {biggest}",
+                )
+
+
 # --- 4. Messages: a decode error names the byte and line where it is -----------------------
 
 GBK = "甲".encode("gbk")  # not UTF-8
@@ -297,3 +360,20 @@ def test_the_decode_error_of_a_bom_file_reaches_the_user(tmp_path: Path) -> None
     data = codecs.BOM_UTF8 + ",".join(HEADER).encode() + b"\n" + GBK
     source.write_bytes(data)
     one_line_error(run_process("import", str(source)), source, f"(byte {len(data) - 2}, line 2)")
+
+
+def test_a_csv_cell_longer_than_the_csv_modules_limit_is_read(tmp_path: Path) -> None:
+    long = "推进" * 100_000  # 200,000 characters: the csv module stops at 131,072
+    body = [[*BODY[0][:2], long, *BODY[0][3:]]]
+    source = write_delimited(Table([], HEADER, body), tmp_path / "long.csv", ",")
+    assert import_file(source)[0]["tasks"][0]["task"] == long
+
+
+def test_an_error_echoing_a_huge_cell_stays_short(tmp_path: Path) -> None:
+    huge = "超长目标名称" * 200_000  # 1.2 million characters, in a row without a goal number
+    body = [BODY[0], ["", huge, "任务", "张三", "某局"]]
+    source = write_delimited(Table([], HEADER, body), tmp_path / "huge.csv", ",")
+    line = one_line_error(
+        run_cli("import", str(source), "--check"), source, "without a goal number"
+    )
+    assert len(line) < 300 and "超长目标名称超长目标名称" in line

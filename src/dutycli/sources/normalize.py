@@ -26,8 +26,12 @@ from dutycli.sources.table import (
     SourceTable,
     column_of,
     header_score,
+    shorten,
 )
 from dutycli.sources.text import table_from_text
+
+# The largest goal number (序号): a dataset stores it as a 64-bit integer.
+MAX_GOAL_NUMBER = 2**63 - 1
 
 
 @dataclass
@@ -101,7 +105,8 @@ def _column_map(header: list[Cell], unit: str, report: ImportReport) -> dict[str
             report.ignored_columns.append(squeeze(cell.text))
     missing = [c for c in REQUIRED_COLUMNS if c not in found]
     if missing:
-        seen = ", ".join(squeeze(c.text) or "(empty)" for c in header)
+        seen = ", ".join(shorten(squeeze(c.text), 20) or "(empty)" for c in header[:30])
+        seen += ", …" if len(header) > 30 else ""
         raise DataError(
             f"{unit} {header[0].line}: header lacks {', '.join(missing)} column(s); found: {seen}"
         )
@@ -143,8 +148,17 @@ def _two_row_header(rows: list[list[Cell]], start: int) -> tuple[list[Cell], int
 def _goal_number(cell: Cell, unit: str) -> int:
     text = squeeze(cell.text)
     if not text.isdigit() or not text.isascii():
-        raise DataError(f"{unit} {cell.line}: goal number (序号) {text!r} is not a whole number")
-    return int(text)
+        raise DataError(
+            f"{unit} {cell.line}: goal number (序号) {text[:30]!r} is not a whole number"
+        )
+    # Compared as text first: int() of thousands of digits is itself refused, or slow.
+    digits = text.lstrip("0") or "0"
+    if len(digits) > len(str(MAX_GOAL_NUMBER)) or int(digits) > MAX_GOAL_NUMBER:
+        raise DataError(
+            f"{unit} {cell.line}: goal number (序号) {text[:30]} is too large; "
+            f"at most {MAX_GOAL_NUMBER}"
+        )
+    return int(digits)
 
 
 def normalize(source: SourceTable, source_name: str) -> tuple[dict[str, Any], ImportReport]:
@@ -161,6 +175,7 @@ def normalize(source: SourceTable, source_name: str) -> tuple[dict[str, Any], Im
 def _normalize(source: SourceTable, source_name: str) -> tuple[dict[str, Any], ImportReport]:
     at = source.unit
     report = ImportReport(unit=at, notes=list(source.notes))
+    numbers: set[int] = set()  # every goal number met: a goal may not come back later
     if not source.rows:
         raise DataError(f"{source_name}: no table rows found")
     start = _find_header(source.rows)
@@ -196,7 +211,7 @@ def _normalize(source: SourceTable, source_name: str) -> tuple[dict[str, Any], I
         if [squeeze(c.text) for c in row] in header_labels:
             report.skipped_headers.append(row[0].line)
             continue
-        task, goal_started = _task(row, columns, goals, tasks, previous, report)
+        task, goal_started = _task(row, columns, goals, numbers, tasks, report)
         if goal_started:
             previous = None
         task = _fill(task, row, columns, previous, report)
@@ -222,8 +237,8 @@ def _task(
     row: list[Cell],
     columns: dict[str, int],
     goals: list[dict[str, Any]],
+    numbers: set[int],
     tasks: list[dict[str, Any]],
-    previous: dict[str, Any] | None,
     report: ImportReport,
 ) -> tuple[dict[str, Any], bool]:
     """The task's goal and text; also whether the row starts a new goal."""
@@ -236,19 +251,22 @@ def _task(
         if goals and goals[-1]["number"] == number:
             if goal_name not in ("", goals[-1]["name"]):
                 raise DataError(
-                    f"{at} {no_cell.line}: goal {number} is named {goal_name!r} here "
-                    f"but {goals[-1]['name']!r} above"
+                    f"{at} {no_cell.line}: goal {number} is named {shorten(goal_name)!r} here "
+                    f"but {shorten(goals[-1]['name'])!r} above"
                 )
             report.continued_goals.append((no_cell.line, number))
-        elif any(g["number"] == number for g in goals):
+        elif number in numbers:
             raise DataError(f"{at} {no_cell.line}: goal {number} appears again after other goals")
         else:
             goals.append({"number": number, "name": goal_name})
+            numbers.add(number)
             started = True
     elif not goals:
         raise DataError(f"{at} {no_cell.line}: the first row has no goal number (序号)")
     elif goal_name and goal_name != goals[-1]["name"]:
-        raise DataError(f"{at} {goal_cell.line}: a goal name {goal_name!r} without a goal number")
+        raise DataError(
+            f"{at} {goal_cell.line}: a goal name {shorten(goal_name)!r} without a goal number"
+        )
 
     task_cell = row[columns["task"]]
     task_text = task_cell.text.strip()

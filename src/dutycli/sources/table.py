@@ -1,4 +1,8 @@
-"""What every reader produces: a source table of cells, and how a header is recognized."""
+"""What every reader produces: a source table of cells, and how a header is recognized.
+
+Every reader counts what it builds against the same limits (``Limits``), so no file makes
+it work without bound.
+"""
 
 from __future__ import annotations
 
@@ -24,8 +28,15 @@ HEADER_MIN_LABELS = 3
 # Headers are looked for among the first rows only (title and notes come above them).
 HEADER_SEARCH_ROWS = 30
 
+# What a source table may hold. A duty table has tens of columns at most and some thousands
+# of rows; these bounds are far above any real table, and keep a hostile file from taking
+# minutes and gigabytes: beyond them the import stops with an error naming the limit.
+MAX_ROWS = 200_000
+MAX_COLUMNS = 1_000
+MAX_CELLS = 2_000_000
 
-@dataclass
+
+@dataclass(slots=True)
 class Cell:
     text: str
     line: int  # the line (text, CSV) or row (Word, Excel) where the cell starts
@@ -46,6 +57,42 @@ class SourceTable:
     notes: list[tuple[int, str]] = field(default_factory=list)  # for the import report
 
 
+class Limits:
+    """Counts what a reader builds against MAX_ROWS, MAX_COLUMNS and MAX_CELLS.
+
+    A reader calls ``row`` before it builds a row, so the limit stops it before the memory
+    and time are spent, not after.
+    """
+
+    def __init__(self, source: object, unit: str) -> None:
+        self.where = f"{source}: {unit}"  # the file, and what its lines count
+        self.rows = 0
+        self.cells = 0
+
+    def row(self, line: int, width: int, rows: int = 1) -> None:
+        """Count a row of ``width`` cells starting at ``line``; refuse it beyond a limit.
+
+        ``rows=0`` counts cells only (the text format finds its rows after its cells).
+        """
+        self.rows += rows
+        self.cells += width
+        if width > MAX_COLUMNS:
+            raise DataError(
+                f"{self.where} {line}: a row of {width:,} columns; "
+                f"dutycli reads at most {MAX_COLUMNS:,} columns"
+            )
+        if self.rows > MAX_ROWS:
+            raise DataError(
+                f"{self.where} {line}: more than {MAX_ROWS:,} rows; "
+                f"dutycli reads at most {MAX_ROWS:,} rows of a table"
+            )
+        if self.cells > MAX_CELLS:
+            raise DataError(
+                f"{self.where} {line}: more than {MAX_CELLS:,} cells; "
+                f"dutycli reads at most {MAX_CELLS:,} cells of a table"
+            )
+
+
 def column_of(label: str) -> str | None:
     """The schema column a header label names, or None."""
     text = squeeze(label)
@@ -58,6 +105,16 @@ def column_of(label: str) -> str | None:
 def header_score(texts: list[str]) -> int:
     """How many distinct columns a row's texts name: a header row names several."""
     return len({c for c in map(column_of, texts) if c is not None})
+
+
+def shorten(text: str, most: int = 40) -> str:
+    """A cell's text as an error echoes it: a cell may hold a megabyte, a message one line."""
+    return text if len(text) <= most else text[:most] + "…"
+
+
+def counted(number: int, noun: str) -> str:
+    """'1 row', '4 rows'."""
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
 def missing_extra(extra: str, module: str) -> DataError:
