@@ -20,10 +20,11 @@ import pytest
 
 from dutycli.errors import DataError
 from dutycli.names import split_names
-from dutycli.sources import package, table
+from dutycli.sources import excel, package, table
 from dutycli.sources.encoding import decode
 from dutycli.sources.normalize import import_file, normalize
-from dutycli.sources.table import Cell, SourceTable
+from dutycli.sources.report import ImportReport
+from dutycli.sources.table import NOTE_KINDS, Cell, Note, SourceTable
 from dutycli.store import loader
 
 from .conftest import Outcome, run_cli, run_process
@@ -92,6 +93,258 @@ def word(path: Path, *tables: list[list[str]], after: str = "") -> Path:
     return path
 
 
+# --- 1. Silent drops: whatever is not read is counted in the default report --------------
+
+
+def test_every_kind_of_note_is_counted_in_the_summary_line() -> None:
+    # The mechanism: a reader's notes (SourceTable.notes) reach the summary every import
+    # prints, each kind by its count, with the rows it left unread.
+    rows = [[Cell(t, 1) for t in HEADER], [Cell(t, 2) for t in BODY[0]]]
+    notes = [Note(2, kind, f"a {kind}", rows=3) for kind in NOTE_KINDS]
+    _, report = normalize(SourceTable([], rows, unit="row", notes=notes), "t.docx")
+    summary = report.summary()
+    for one, _ in NOTE_KINDS.values():
+        assert f"1 {one} (3 rows)" in summary
+    assert [line for line in report.lines() if line.startswith("row 2: a ")] == [
+        f"row 2: a {kind}" for kind in NOTE_KINDS
+    ]
+    report = ImportReport(notes=[Note(0, "formula", "x"), Note(0, "formula", "y", count=5)])
+    assert report.note_counts() == ["6 formulas without a saved value"]
+
+
+def drops(folder: Path) -> dict[str, tuple[Path, str, str]]:
+    """A file per reader that holds something not read: (file, summary count, -v detail)."""
+    import openpyxl
+
+    out: dict[str, tuple[Path, str, str]] = {}
+    third = Table(["附件1", "标题", "（2019年3月印发）"], HEADER, BODY, (0, 1, 3))
+    out["text"] = (
+        write_text(third, folder / "t.txt"),
+        "1 line above the table not kept",
+        "'（2019年3月印发）'",
+    )
+    out["csv"] = (
+        write_delimited(third, folder / "t.csv", ","),
+        "1 line above the table not kept",
+        "'（2019年3月印发）'",
+    )
+    signatures = [["审核人", "签字"], ["日期", "2019年3月"]]
+    out["docx-later-table"] = (
+        word(folder / "later.docx", [HEADER, *BODY], signatures),
+        "1 table not read (2 rows)",
+        "row 5: a later table of 2 columns and 2 rows is not read",
+    )
+    out["docx-earlier-table"] = (
+        word(folder / "earlier.docx", signatures, [HEADER, *BODY]),
+        "1 table not read (2 rows)",
+        "row 1: a table of 2 rows before the duty table (it has no header row) is not read",
+    )
+    out["docx-paragraph"] = (
+        word(folder / "after.docx", [HEADER, *BODY], after="注：完成情况每季度报送一次"),
+        "1 text outside the table not read",
+        "row 4: a paragraph below this row, outside the table, is not read: '注：完成情况每季度报送一次'",
+    )
+    book = write_xlsx(small(), folder / "sheets.xlsx")  # with a sheet 说明 of one value
+    out["xlsx-sheet"] = (
+        book,
+        "1 other sheet not read (1 row)",
+        "sheet '说明' (1 row with values) is not read",
+    )
+    workbook = openpyxl.load_workbook(book)
+    sheet = workbook["分解表"]
+    sheet["E5"] = '=D5&"局"'  # no saved value: openpyxl does not calculate
+    workbook.save(folder / "formula.xlsx")
+    out["xlsx-formula"] = (
+        folder / "formula.xlsx",
+        "1 formula without a saved value",
+        'row 5: cell E5: a formula (=D5&"局") without a saved value',
+    )
+    return out
+
+
+DROPS = [
+    "text",
+    "csv",
+    "docx-later-table",
+    "docx-earlier-table",
+    "docx-paragraph",
+    "xlsx-sheet",
+    "xlsx-formula",
+]
+
+
+@pytest.mark.parametrize("case", DROPS)
+def test_what_a_reader_does_not_read_is_in_the_default_report(case: str, tmp_path: Path) -> None:
+    source, count, detail = drops(tmp_path)[case]
+    written = run_cli("import", str(source), "-o", str(tmp_path / "out.yaml"))
+    assert written.exit_code == 0, written.stderr
+    assert count in summary_of(written)  # without -v
+    assert detail in run_cli("import", str(source), "--check").stderr
+
+
+def test_the_report_of_drops_reaches_a_real_process(tmp_path: Path) -> None:
+    source, count, _ = drops(tmp_path)["docx-later-table"]
+    result = run_process("import", str(source), "-o", str(tmp_path / "out.yaml"))
+    assert result.exit_code == 0 and count in summary_of(result)
+
+
+def test_a_word_table_continued_in_a_table_of_another_width_is_read(tmp_path: Path) -> None:
+    more = [["3", "惠民生", "新增城镇就业1.2万人", "戴士福", "人社局"]]
+    # Without a header, with an empty column more (a column Word split off a merged one).
+    widened = [[*row[:3], "", *row[3:]] for row in more]
+    # With a header of its own, its columns in another order, and an empty column more.
+    order = [0, 1, 2, 4, 3]
+    relabelled = [[row[i] for i in order] + [""] for row in [HEADER, *more]]
+    for name, second in (("widened", widened), ("relabelled", relabelled)):
+        source = word(tmp_path / f"{name}.docx", [HEADER, *BODY], second)
+        document, report = import_file(source)
+        assert [t["task"] for t in document["tasks"]][-1] == "新增城镇就业1.2万人", name
+        last = document["tasks"][-1]
+        assert (last["leaders"], last["lead_units"]) == (["戴士福"], ["人社局"]), name
+        assert report.note_counts() == ["1 later table read as a continuation"], name
+
+
+def test_a_word_table_that_does_not_fit_says_how_many_rows_were_not_read(tmp_path: Path) -> None:
+    # Four columns of text where the table has five: which one is missing cannot be known.
+    narrow = [["3", "惠民生", "新增城镇就业1.2万人", "人社局"], ["4", "强法治", "普法", "司法局"]]
+    source = word(tmp_path / "narrow.docx", [HEADER, *BODY], narrow)
+    document, report = import_file(source)
+    assert len(document["tasks"]) == 3
+    assert report.note_counts() == ["1 table not read (2 rows)"]
+
+
+def test_a_word_table_inside_a_content_control_is_read(tmp_path: Path) -> None:
+    import docx
+    from docx.oxml import OxmlElement
+
+    source = word(tmp_path / "control.docx", [HEADER, *BODY])
+    document = docx.Document(str(source))
+    grid = document.tables[0]._tbl
+    control, content = OxmlElement("w:sdt"), OxmlElement("w:sdtContent")
+    grid.addprevious(control)
+    control.append(content)
+    content.append(grid)  # the table is now inside a content control
+    document.save(str(source))
+    assert [t["task"] for t in import_file(source)[0]["tasks"]] == [r[2] for r in BODY]
+
+
+def test_merges_across_columns_and_values_under_merges_are_said(tmp_path: Path) -> None:
+    import docx
+    import openpyxl
+    from docx.oxml import OxmlElement
+
+    book = write_xlsx(small(), tmp_path / "across.xlsx", blank_sheet=False)
+    workbook = openpyxl.load_workbook(book)
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.merge_cells("D6:E6")  # task 3: 徐治国 merged across 分管领导 and 牵头单位
+    workbook.save(book)
+    # Excel shows a merged range's first cell only; a value under it (政务办) is not shown.
+    hidden = b'<c r="E6" t="inlineStr"><is><t>\xe6\x94\xbf\xe5\x8a\xa1\xe5\x8a\x9e</t></is></c>'
+    rewrite(
+        book,
+        "xl/worksheets/sheet1.xml",
+        lambda xml: re.sub(rb'(<c r="D6".*?</c>)(</row>)', lambda m: m[1] + hidden + m[2], xml),
+    )
+    document, report = import_file(book)
+    third = document["tasks"][2]
+    assert (third["leaders"], third["lead_units"]) == (["徐治国"], [])
+    assert report.lines()[-2:] == [
+        "row 6: cell E6 lies inside a merged cell, which shows only its first cell: "
+        "its value '政务办' is not read",
+        "row 6: a cell merged across 区政府分管领导 and 牵头责任单位 is read as "
+        "区政府分管领导 only; 牵头责任单位 left empty",
+    ]
+    assert report.note_counts() == [
+        "1 value hidden under a merge not read",
+        "1 cell merged across columns",
+    ]
+
+    source = word(tmp_path / "hidden.docx", [HEADER, *BODY])
+    word_file = docx.Document(str(source))
+    rows = word_file.tables[0].rows
+    rows[1].cells[3].merge(rows[2].cells[3])  # 陆秋明 over two rows
+    continued = rows[2].cells[3]._tc.xpath("./w:tcPr/w:vMerge")
+    assert continued
+    paragraph = OxmlElement("w:p")
+    run, text = OxmlElement("w:r"), OxmlElement("w:t")
+    text.text = "隐藏的领导"
+    run.append(text)
+    paragraph.append(run)
+    rows[2]._tr.xpath("./w:tc")[3].append(paragraph)  # text Word does not show
+    word_file.save(str(source))
+    result = run_cli("import", str(source), "-o", str(tmp_path / "hidden.yaml"))
+    assert "1 value hidden under a merge not read" in summary_of(result)
+
+
+# --- 2. Resource bombs and quadratic work: bounded, linear ------------------------------
+
+
+def far_corner(folder: Path) -> Path:
+    """A workbook whose used range reaches XFD1048576 (a styled empty cell), with a merged
+    range from G10 to that corner: Excel's "used range" is the whole sheet."""
+    import openpyxl
+    from openpyxl.styles import Font
+
+    book = write_xlsx(small(), folder / "far.xlsx")
+    workbook = openpyxl.load_workbook(book)
+    workbook["分解表"].cell(1_048_576, 16_384).font = Font(bold=True)
+    workbook.save(book)
+    merge = (
+        b'<mergeCell ref="G10:XFD1048576"/>'  # written here: openpyxl would fill it cell by cell
+    )
+    return rewrite(
+        book,
+        "xl/worksheets/sheet2.xml",
+        lambda xml: xml.replace(b"<mergeCell ", merge + b"<mergeCell ", 1),
+    )
+
+
+def test_a_sheet_is_read_to_its_last_value_not_its_used_range(tmp_path: Path) -> None:
+    source = far_corner(tmp_path)
+    # As a real process first: before the fix this did not end (17 billion cells).
+    result = run_process("import", str(source), "-o", str(tmp_path / "far.yaml"))
+    assert result.exit_code == 0, result.stderr
+    assert len(loader.read_dataset(tmp_path / "far.yaml").tasks) == 3
+    read = excel.read(source.read_bytes(), source, None)
+    assert len(read.rows) == 6 and max(len(row) for row in read.rows) == 5
+
+
+@pytest.mark.parametrize(
+    ("cell", "limit"),
+    [("A1048576", "200,000 rows"), ("XFD3", "1,000 columns")],
+)
+def test_a_value_beyond_the_limits_of_a_sheet_is_a_clear_error(
+    cell: str, limit: str, tmp_path: Path
+) -> None:
+    import openpyxl
+
+    book = write_xlsx(small(), tmp_path / "beyond.xlsx")
+    workbook = openpyxl.load_workbook(book)
+    workbook["分解表"][cell] = "备注"
+    workbook.save(book)
+    result = run_cli("import", str(book), "--check")
+    one_line_error(result, book, f"cell {cell} holds a value; dutycli reads at most {limit}")
+
+
+def test_overlapping_merged_ranges_are_refused_not_expanded(tmp_path: Path) -> None:
+    import openpyxl
+
+    book = write_xlsx(small(), tmp_path / "overlap.xlsx")
+    workbook = openpyxl.load_workbook(book)
+    workbook["分解表"]["A100000"] = "备注"  # the table now reaches row 100,000
+    workbook.save(book)
+    # Ranges Excel never writes (they overlap): each would be laid over the table again.
+    merges = b'<mergeCells count="5">' + b'<mergeCell ref="A1:E100000"/>' * 5 + b"</mergeCells>"
+    rewrite(
+        book,
+        "xl/worksheets/sheet2.xml",
+        lambda x: re.sub(rb"<mergeCells.*</mergeCells>", merges, x),
+    )
+    result = run_cli("import", str(book), "--check")
+    one_line_error(result, book, "merged ranges cover more than 2,000,000 cells")
+
+
 def test_a_zip_bomb_is_refused_before_it_is_unpacked(tmp_path: Path) -> None:
     source = write_docx(small(), tmp_path / "bomb.docx")
     with (
@@ -120,6 +373,14 @@ def test_the_package_limits_count_every_part(
     monkeypatch.setattr(package, "MAX_PARTS", 3)
     with pytest.raises(DataError, match=r"it holds \d+ parts; dutycli reads at most 3"):
         import_file(source)
+
+
+def test_a_word_cell_spanning_a_billion_columns_is_refused(tmp_path: Path) -> None:
+    source = write_docx(small(), tmp_path / "span.docx")
+    span = b'<w:tcPr><w:gridSpan w:val="1000000000"/>'
+    rewrite(source, "word/document.xml", lambda xml: xml.replace(b"<w:tcPr>", span, 1))
+    result = run_cli("import", str(source), "--check")
+    one_line_error(result, source, "row 1: a row of 1,000,000,00", "at most 1,000 columns")
 
 
 def test_csv_and_text_count_their_cells_rows_and_columns(
@@ -233,6 +494,26 @@ def source_file(kind: str, folder: Path) -> Path:
     return with_shared_strings(write_xlsx(small(), folder / "table.xlsx"))
 
 
+def test_a_workbook_with_shared_strings_reads_as_one_with_inline_strings(tmp_path: Path) -> None:
+    inline = write_xlsx(small(), tmp_path / "inline.xlsx")
+    shared = with_shared_strings(write_xlsx(small(), tmp_path / "shared.xlsx"))
+    assert b'<c r="C4" t="s">' in zipfile.ZipFile(shared).read("xl/worksheets/sheet2.xml")
+    first, second = import_file(inline)[0], import_file(shared)[0]
+    assert first["tasks"] == second["tasks"] and len(first["tasks"]) == 3
+    assert first["title"] == second["title"] == "2019年目标任务责任分解表"
+    # A cell pointing past the shared strings is a damaged file, said as such.
+    rewrite(
+        shared,
+        "xl/worksheets/sheet2.xml",
+        lambda x: re.sub(rb'(<c r="C4" t="s"><v>)\d+', rb"\g<1>999", x),
+    )
+    one_line_error(
+        run_cli("import", str(shared), "--check"),
+        shared,
+        "row 4, cell C4: value '999' of type 's' cannot be read: the file is damaged",
+    )
+
+
 @pytest.mark.parametrize(("kind", "part"), BROKEN_PARTS, ids=[f"{k}:{p}" for k, p in BROKEN_PARTS])
 def test_broken_xml_in_any_part_is_one_line_naming_the_file_and_part(
     kind: str, part: str, tmp_path: Path
@@ -315,6 +596,27 @@ def test_a_goal_number_beyond_64_bits_is_refused_at_import(tmp_path: Path) -> No
                     source,
                     f"{at}: goal number (序号) {number[:30]} is too large; at most {biggest}",
                 )
+
+
+def test_openpyxl_warnings_stay_out_of_stderr_and_a_bad_date_stays_a_number(tmp_path: Path) -> None:
+    import openpyxl
+
+    book = write_xlsx(small(), tmp_path / "date.xlsx")
+    workbook = openpyxl.load_workbook(book)
+    cell = workbook["分解表"]["F4"]
+    workbook["分解表"]["F3"] = "完成时限"
+    cell.value, cell.number_format = 1, "yyyy-mm-dd"
+    workbook.save(book)
+    # A date serial number beyond year 9999: openpyxl warns and reads it as #VALUE!.
+    rewrite(
+        book,
+        "xl/worksheets/sheet2.xml",
+        lambda x: re.sub(rb'(<c r="F4"[^>]*><v>)1(</v>)', rb"\g<1>99999999\2", x),
+    )
+    result = run_process("import", str(book), "-o", str(tmp_path / "date.yaml"))
+    assert result.exit_code == 0 and "Warning" not in result.stderr, result.stderr
+    assert "1 date outside the calendar read as a number" in summary_of(result)
+    assert loader.read_dataset(tmp_path / "date.yaml").tasks[0]["deadline"] == "99999999"
 
 
 # --- 4. Messages: a decode error names the byte and line where it is -----------------------

@@ -1,7 +1,10 @@
 """What every reader produces: a source table of cells, and how a header is recognized.
 
-Every reader counts what it builds against the same limits (``Limits``), so no file makes
-it work without bound.
+A reader also says what it did not read, or read only in part (a later table, another
+sheet, a value hidden under a merge): each such thing is a ``Note``, and the import's
+summary line counts them, so nothing of a file is dropped without a word. And every reader
+counts what it builds against the same limits (``Limits``), so no file makes it work without
+bound.
 """
 
 from __future__ import annotations
@@ -41,6 +44,38 @@ class Cell:
     text: str
     line: int  # the line (text, CSV) or row (Word, Excel) where the cell starts
     merged: bool = False  # the cell continues a vertical merge from the row above
+    covered: bool = False  # the cell is covered by a cell spanning it from the left
+
+
+@dataclass(frozen=True)
+class Note:
+    """Something of the file a reader did not read, read only in part, or read by a guess.
+
+    ``import -v`` lists each note; the summary line of every import counts them by kind.
+    """
+
+    line: int  # the row or line it is at; 0 for the file as a whole (another sheet)
+    kind: str  # the summary's name for it, a key of NOTE_KINDS
+    text: str  # what was found and what was done, for the report's line
+    rows: int = 0  # rows it holds that were not read (0: none, or not a matter of rows)
+    count: int = 1  # how many things it stands for (one note may stand for many cells)
+
+
+# Kinds of notes, each as the summary line counts it: (one, several).
+NOTE_KINDS: dict[str, tuple[str, str]] = {
+    "table": ("table not read", "tables not read"),
+    "continuation": ("later table read as a continuation", "later tables read as continuations"),
+    "sheet": ("other sheet not read", "other sheets not read"),
+    "outside": ("text outside the table not read", "texts outside the table not read"),
+    "preamble": ("line above the table not kept", "lines above the table not kept"),
+    "hidden": ("value hidden under a merge not read", "values hidden under a merge not read"),
+    "across": ("cell merged across columns", "cells merged across columns"),
+    "formula": ("formula without a saved value", "formulas without a saved value"),
+    "date": (
+        "date outside the calendar read as a number",
+        "dates outside the calendar read as numbers",
+    ),
+}
 
 
 @dataclass
@@ -54,7 +89,7 @@ class SourceTable:
     # below its first row, so there every empty cell may be a merged one.
     empty_is_merged: bool = False
     meta: dict[str, Any] = field(default_factory=dict)
-    notes: list[tuple[int, str]] = field(default_factory=list)  # for the import report
+    notes: list[Note] = field(default_factory=list)  # for the import report
 
 
 class Limits:
@@ -105,6 +140,21 @@ def column_of(label: str) -> str | None:
 def header_score(texts: list[str]) -> int:
     """How many distinct columns a row's texts name: a header row names several."""
     return len({c for c in map(column_of, texts) if c is not None})
+
+
+def header_keys(upper: list[str], lower: list[str] | None = None) -> list[str]:
+    """What each column of a header is, to match the columns of two tables: the schema
+    column its label names, else the label itself (spaces removed); "" for no label.
+
+    With ``lower`` (the row below a header of two rows), its label comes first, as in
+    ``normalize``.
+    """
+    keys = []
+    for index, label in enumerate(upper):
+        below = lower[index] if lower is not None and index < len(lower) else ""
+        text = below if squeeze(below) else label
+        keys.append(column_of(text) or squeeze(text))
+    return keys
 
 
 def shorten(text: str, most: int = 40) -> str:
