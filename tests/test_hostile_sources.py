@@ -381,6 +381,9 @@ def test_a_word_cell_spanning_a_billion_columns_is_refused(tmp_path: Path) -> No
     rewrite(source, "word/document.xml", lambda xml: xml.replace(b"<w:tcPr>", span, 1))
     result = run_cli("import", str(source), "--check")
     one_line_error(result, source, "row 1: a row of 1,000,000,00", "at most 1,000 columns")
+    rewrite(source, "word/document.xml", lambda xml: xml.replace(b'"1000000000"', b'"many"', 1))
+    result = run_cli("import", str(source), "--check")
+    one_line_error(result, source, "row 1: gridSpan 'many' is not a number: the file is damaged")
 
 
 def test_csv_and_text_count_their_cells_rows_and_columns(

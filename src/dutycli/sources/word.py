@@ -33,11 +33,15 @@ from dutycli.sources.table import (
     header_keys,
     header_score,
     missing_extra,
+    shorten,
 )
 
 LABEL = "Word (.docx)"
 # Rows of a table searched for its header row.
 _HEADER_ROWS = 5
+
+# WordprocessingML's namespace, as lxml writes a tag of it.
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 # A grid position of a row: (text, continues a vertical merge, covered by a span).
 Position = tuple[str, bool, bool]
@@ -46,14 +50,13 @@ Position = tuple[str, bool, bool]
 def read(data: bytes, path: Path) -> SourceTable:
     try:
         import docx
-        from docx.oxml.ns import qn
     except ImportError:
         raise missing_extra("docx", "python-docx") from None
     package.check(data, path, LABEL)
     document = docx.Document(io.BytesIO(data))
-    reader = _Reader(path, qn)
-    for element in _blocks(document.element.body, qn):
-        if element.tag == qn("w:tbl"):
+    reader = _Reader(path)
+    for element in _blocks(document.element.body):
+        if element.tag == _W + "tbl":
             reader.table(element)
         else:
             reader.paragraph(element)
@@ -64,11 +67,11 @@ def read(data: bytes, path: Path) -> SourceTable:
     return SourceTable(reader.preamble, reader.rows, unit="row", notes=reader.notes)
 
 
-def _blocks(parent: Any, qn: Any) -> Iterator[Any]:
+def _blocks(parent: Any) -> Iterator[Any]:
     """Paragraphs and tables in document order, also inside content controls and custom XML."""
-    paragraph, table = qn("w:p"), qn("w:tbl")
-    wrappers = (qn("w:sdt"), qn("w:customXml"))
-    content = qn("w:sdtContent")
+    paragraph, table = _W + "p", _W + "tbl"
+    wrappers = (_W + "sdt", _W + "customXml")
+    content = _W + "sdtContent"
     pending = [iter(parent.iterchildren())]
     while pending:
         child = next(pending[-1], None)
@@ -85,8 +88,7 @@ def _blocks(parent: Any, qn: Any) -> Iterator[Any]:
 class _Reader:
     """The document's tables and paragraphs, taken one at a time."""
 
-    def __init__(self, path: Path, qn: Any) -> None:
-        self.qn = qn
+    def __init__(self, path: Path) -> None:
         self.preamble: list[str] = []
         self.rows: list[list[Cell]] = []
         self.notes: list[Note] = []
@@ -98,7 +100,7 @@ class _Reader:
         self.limits = Limits(path, "row")
 
     def paragraph(self, element: Any) -> None:
-        text = "".join(t.text or "" for t in element.iter(self.qn("w:t"))).strip()
+        text = "".join(t.text or "" for t in element.iter(_W + "t")).strip()
         if not text:
             return
         if self.width is None:
@@ -260,18 +262,23 @@ class _Reader:
 
     def _row(self, tr: Any, line: int) -> list[Position]:
         """(text, continues a vertical merge, covered by a horizontal span) per grid column."""
-        qn = self.qn
-        properties = tr.trPr
-        before = properties.grid_before if properties is not None else 0
-        after = properties.grid_after if properties is not None else 0
+        properties = tr.find(_W + "trPr")
+        before = _number(properties, "gridBefore", 0, line)
+        after = _number(properties, "gridAfter", 0, line)
         # Cells may sit inside content controls (w:sdt) or custom XML: still cells of the row.
         tcs = tr.xpath("./w:tc | ./w:sdt/w:sdtContent/w:tc | ./w:customXml/w:tc")
-        width = max(before, 0) + sum(max(tc.grid_span, 1) for tc in tcs) + max(after, 0)
+        spans, merges = [], []
+        for tc in tcs:
+            tc_properties = tc.find(_W + "tcPr")
+            spans.append(max(_number(tc_properties, "gridSpan", 1, line), 1))
+            merge = tc_properties.find(_W + "vMerge") if tc_properties is not None else None
+            # A w:vMerge without a value continues the cell above, as one saying "continue".
+            merges.append(merge is not None and merge.get(_W + "val", "continue") == "continue")
+        width = max(before, 0) + sum(spans) + max(after, 0)
         self.limits.row(line, width)  # before the positions are built
         cells: list[Position] = [("", False, False)] * before
-        for tc in tcs:
-            continued = tc.vMerge == "continue"
-            text = _cell_text(tc, qn)
+        for tc, span, continued in zip(tcs, spans, merges, strict=True):
+            text = _cell_text(tc)
             if continued and text.strip():
                 self.notes.append(
                     Note(
@@ -283,9 +290,23 @@ class _Reader:
                 )
             cells.append(("" if continued else text, continued, False))
             # The columns a span covers hold no value of their own.
-            cells += [("", False, True)] * (tc.grid_span - 1)
+            cells += [("", False, True)] * (span - 1)
         cells += [("", False, False)] * after
         return cells
+
+
+def _number(properties: Any, name: str, default: int, line: int) -> int:
+    """A whole-number property of a row or cell (w:gridSpan, w:gridBefore …), or ``default``."""
+    element = properties.find(_W + name) if properties is not None else None
+    if element is None:
+        return default
+    value = element.get(_W + "val", str(default))
+    try:
+        return int(value)
+    except ValueError:
+        raise DataError(
+            f"row {line}: {name} {shorten(value)!r} is not a number: the file is damaged"
+        ) from None
 
 
 def _header_row(grid_rows: list[list[Position]]) -> int | None:
@@ -314,18 +335,17 @@ def _text_in(grid_rows: list[list[Position]], columns: set[int]) -> bool:
     return any(r[j][0].strip() for r in grid_rows for j in columns if j < len(r))
 
 
-def _cell_text(tc: Any, qn: Any) -> str:
+def _cell_text(tc: Any) -> str:
     """The text Word shows in a cell: paragraphs on lines, tracked insertions included.
 
     Every w:t counts once, in its own paragraph (python-docx's paragraph text skips runs
     inside w:ins and w:smartTag); deleted text is w:delText and so never read.
     """
-    paragraph, text, tab = qn("w:p"), qn("w:t"), qn("w:tab")
-    breaks = (qn("w:br"), qn("w:cr"))
+    paragraph, text, tab = _W + "p", _W + "t", _W + "tab"
     lines = []
     for p in tc.iter(paragraph):
         parts = []
-        for node in p.iter(text, tab, *breaks):
+        for node in p.iter(text, tab, _W + "br", _W + "cr"):
             if next(node.iterancestors(paragraph)) is not p:
                 continue  # inside a nested paragraph (a text box): read with that one
             if node.tag == text:
