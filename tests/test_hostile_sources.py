@@ -112,6 +112,23 @@ def test_every_kind_of_note_is_counted_in_the_summary_line() -> None:
     assert report.note_counts() == ["6 formulas without a saved value"]
 
 
+def test_notes_of_one_kind_are_listed_a_thousand_times_then_counted(tmp_path: Path) -> None:
+    import docx
+
+    source = word(tmp_path / "notes.docx", [HEADER, *BODY])
+    document = docx.Document(str(source))
+    for n in range(1_500):  # each a paragraph below the table, not read
+        document.add_paragraph(f"注{n}")
+    document.save(str(source))
+    _, report = import_file(source)
+    assert report.note_counts() == ["1500 texts outside the table not read"]
+    lines = [line for line in report.lines() if "outside the table" in line]
+    assert (
+        len(lines) == 1_001
+        and lines[-1] == "500 more texts outside the table not read (not listed)"
+    )
+
+
 def drops(folder: Path) -> dict[str, tuple[Path, str, str]]:
     """A file per reader that holds something not read: (file, summary count, -v detail)."""
     import openpyxl

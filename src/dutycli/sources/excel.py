@@ -34,6 +34,7 @@ from dutycli.sources.table import (
     Cell,
     Limits,
     Note,
+    Notes,
     SourceTable,
     counted,
     header_score,
@@ -41,10 +42,6 @@ from dutycli.sources.table import (
 )
 
 LABEL = "Excel (.xlsx)"
-
-# Formula cells without a saved value, and dates outside the calendar, noted one by one
-# up to this many (each is counted in the summary all the same).
-_NOTED_CELLS = 1_000
 
 
 def read(data: bytes, path: Path, sheet: str | None) -> SourceTable:
@@ -103,7 +100,7 @@ class _Rows:
 
     def __init__(self, sheet: Any) -> None:
         self.sheet = sheet
-        self.notes: list[Note] = []
+        self.notes = Notes()
         self.merges: list[str] = []
 
     def __iter__(self) -> Iterator[tuple[int, dict[int, str]]]:
@@ -120,7 +117,6 @@ class _Rows:
                 timedelta_formats=book._timedelta_formats,
             )
             parser.notes = self.notes
-            parser.unlisted = {}
             for number, cells in parser.parse():
                 values = {}
                 for cell in cells:
@@ -131,8 +127,6 @@ class _Rows:
                     yield number, values
             if parser.merged_cells is not None:
                 self.merges = [merge.ref for merge in parser.merged_cells.mergeCell]
-            for kind, count in parser.unlisted.items():
-                self.notes.append(Note(0, kind, f"{count} more cells like these", count=count))
 
 
 def _parser_class(base: type) -> type:
@@ -143,9 +137,7 @@ def _parser_class(base: type) -> type:
     from openpyxl.worksheet._reader import FORMULA_TAG, INLINE_STRING, VALUE_TAG
 
     class Parser(base):  # type: ignore[misc]
-        notes: list[Note]
-        unlisted: dict[str, int]  # by kind, the cells noted beyond _NOTED_CELLS
-        counted = 0
+        notes: Notes
 
         def parse_cell(self, element: Any) -> dict[str, Any]:
             kind = element.get("t", "n")
@@ -209,13 +201,7 @@ def _parser_class(base: type) -> type:
                 return number
 
         def note(self, row: int, kind: str, text: str) -> None:
-            self.counted += 1
-            if self.counted > MAX_CELLS:
-                raise DataError(f"row {row}: more than {MAX_CELLS:,} cells to note")
-            if self.counted <= _NOTED_CELLS:
-                self.notes.append(Note(row, kind, text))
-            else:
-                self.unlisted[kind] = self.unlisted.get(kind, 0) + 1
+            self.notes.append(Note(row, kind, text))
 
     return Parser
 
@@ -263,7 +249,7 @@ def _sheet_table(sheet: Any, path: Path) -> SourceTable:
     last = max(values, default=0)
     width = max((max(row) for row in values.values()), default=0)
     spans = _spans(stream.merges, last, width, path)
-    notes = list(stream.notes)
+    notes = stream.notes
     limits = Limits(path, "row")
     rows: list[list[Cell]] = []
     for number in range(1, last + 1):

@@ -24,6 +24,7 @@ from dutycli.sources.table import (
     REQUIRED_COLUMNS,
     Cell,
     Note,
+    Notes,
     SourceTable,
     column_of,
     header_score,
@@ -116,7 +117,7 @@ def normalize(source: SourceTable, source_name: str) -> tuple[dict[str, Any], Im
 
 def _normalize(source: SourceTable, source_name: str) -> tuple[dict[str, Any], ImportReport]:
     at = source.unit
-    report = ImportReport(unit=at, notes=list(source.notes))
+    report = ImportReport(unit=at, notes=Notes(source.notes))
     numbers: set[int] = set()  # every goal number met: a goal may not come back later
     if not source.rows:
         raise DataError(f"{source_name}: no table rows found")
@@ -164,14 +165,14 @@ def _normalize(source: SourceTable, source_name: str) -> tuple[dict[str, Any], I
         raise DataError(f"{source_name}: the table has a header but no rows")
 
     label, title = _label_and_title(preamble)
-    report.notes += [
-        Note(
-            0,
-            "preamble",
-            f"text above the table is not kept (only a label and a title are): {extra[:30]!r}",
+    for line in preamble[2:]:
+        report.notes.append(
+            Note(
+                0,
+                "preamble",
+                f"text above the table is not kept (only a label and a title are): {line[:30]!r}",
+            )
         )
-        for extra in preamble[2:]
-    ]
     document: dict[str, Any] = {
         "dutycli_dataset": 1,
         "title": title,

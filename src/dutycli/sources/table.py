@@ -78,6 +78,35 @@ NOTE_KINDS: dict[str, tuple[str, str]] = {
 }
 
 
+# Notes of one kind listed one by one; beyond, they are counted in one note of the kind
+# (a document of a million paragraphs below its table is a million notes otherwise).
+LISTED_NOTES = 1_000
+
+
+class Notes(list[Note]):
+    """Notes, each kind listed up to LISTED_NOTES times, then counted in one more note."""
+
+    def __init__(self, notes: list[Note] | tuple[Note, ...] = ()) -> None:
+        super().__init__()
+        self.seen: dict[str, int] = {}
+        self.rest: dict[str, int] = {}  # by kind, where the note counting the rest is
+        for note in notes:
+            self.append(note)
+
+    def append(self, note: Note) -> None:
+        seen = self.seen[note.kind] = self.seen.get(note.kind, 0) + 1
+        if seen <= LISTED_NOTES:
+            super().append(note)
+            return
+        index = self.rest.setdefault(note.kind, len(self))
+        if index == len(self):
+            super().append(Note(0, note.kind, "", 0, 0))
+        rest = self[index]
+        count, rows = rest.count + note.count, rest.rows + note.rows
+        several = NOTE_KINDS[note.kind][1]
+        self[index] = Note(0, note.kind, f"{count:,} more {several} (not listed)", rows, count)
+
+
 @dataclass
 class SourceTable:
     """What a reader found: lines above the table, then its rows (header included)."""

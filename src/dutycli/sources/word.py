@@ -27,6 +27,7 @@ from dutycli.sources.table import (
     Cell,
     Limits,
     Note,
+    Notes,
     SourceTable,
     column_of,
     counted,
@@ -91,7 +92,7 @@ class _Reader:
     def __init__(self, path: Path) -> None:
         self.preamble: list[str] = []
         self.rows: list[list[Cell]] = []
-        self.notes: list[Note] = []
+        self.notes = Notes()
         self.width: int | None = None  # the duty table's grid columns, once it is found
         self.keys: list[str] = []  # what each of its columns is (header_keys)
         self.labels: list[str] = []  # its header row's labels, spaces removed
