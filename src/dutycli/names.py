@@ -70,9 +70,11 @@ def split_names(cell: str) -> NameCell:
     A name wrapped onto the next line inside brackets is one name: `应急管理局` + `(安委办)`
     is 应急管理局(安委办), and a line break inside the brackets is layout too.
     """
-    names: list[str] = []
+    # Each name as its parts: a name wrapped many times is joined once, at the end (joining
+    # at each wrap would copy it again and again: quadratic in the cell's length).
+    parts: list[list[str]] = []
     joined: list[str] = []
-    wrapped: list[str] = []
+    wrapped_at: dict[int, None] = {}  # indexes of the names wrapped, in order
     after_break = False
     for piece, before in _pieces(cell):
         name = squeeze(piece)
@@ -81,15 +83,17 @@ def split_names(cell: str) -> NameCell:
             continue
         broke = before == "\n" or after_break
         after_break = False
-        if names and broke and name[0] in _OPENING:
-            names[-1] += name
-            wrapped.append(names[-1])
+        if parts and broke and name[0] in _OPENING:
+            parts[-1].append(name)
+            wrapped_at[len(parts) - 1] = None
             continue
         if "\n" in piece.strip() and any(b in piece for b in _OPENING):
-            wrapped.append(name)
+            wrapped_at[len(parts)] = None
         elif name != piece.strip():
             joined.append(piece.strip())
-        names.append(name)
+        parts.append([name])
+    names = ["".join(p) for p in parts]
+    wrapped = [names[index] for index in wrapped_at]
     open_ended = False
     if names and names[-1].endswith(OPEN_LIST_MARK) and len(names[-1]) > 1:
         names[-1] = names[-1][: -len(OPEN_LIST_MARK)]

@@ -312,8 +312,11 @@ def _at_first_row(message: str, text_line: int = 8) -> dict[str, str | None]:
 
 WORD = "not a readable Word \\(\\.docx\\) file: File is not a zip file"
 EXCEL = "not a readable Excel \\(\\.xlsx\\) file: File is not a zip file"
-NOT_TEXT = "neither UTF-8 nor GB18030/GBK text \\(byte 0\\); save it as UTF-8 and import again"
-NUL = "holds NUL characters: a binary file, not a text table"
+NOT_TEXT = (
+    "neither UTF-8 nor GB18030/GBK text \\(UTF-8 fails at byte 0, line 1; "
+    "GB18030 at byte 9, line 3\\); save it as UTF-8 and import again"
+)
+NUL = "holds NUL characters \\(first at line 1\\): a binary file, not a text table"
 MISSING = (
     "header lacks lead_units column\\(s\\); found: 序号, 目标名称, 工作标准, 区政府分管领导, 备注"
 )

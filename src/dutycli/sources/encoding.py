@@ -1,7 +1,9 @@
 """Decoding source text: UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030/GBK.
 
 Chinese offices save text and CSV in GBK as often as in UTF-8. A file that is
-neither is an error: guessing further would put mojibake into the dataset.
+neither is an error: guessing further would put mojibake into the dataset. Every
+error names where in the file it is: the byte offset from the file's first byte
+(a BOM counted) and the line.
 """
 
 from __future__ import annotations
@@ -23,9 +25,9 @@ _MIXED_AFTER = 2
 def decode(data: bytes, path: Path) -> tuple[str, str]:
     """The text with line endings as LF, and the name of the encoding found."""
     if data.startswith(codecs.BOM_UTF8):
-        text, encoding = _strict(data, "utf-8-sig", path), "utf-8-sig"
+        text, encoding = _strict(data, "utf-8", len(codecs.BOM_UTF8), path), "utf-8-sig"
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        text, encoding = _strict(data, "utf-16", path), "utf-16"
+        text, encoding = _strict(data, "utf-16", 0, path), "utf-16"  # the codec reads the BOM
     else:
         try:
             text, encoding = data.decode("utf-8"), "utf-8"
@@ -36,28 +38,53 @@ def decode(data: bytes, path: Path) -> tuple[str, str]:
                 # Chinese already read as UTF-8: the file is UTF-8 with broken bytes, and
                 # reading it all as GB18030 would turn that Chinese into mojibake.
                 raise DataError(
-                    f"{path}: not UTF-8 text: invalid bytes at byte {utf8_error} of a UTF-8 file"
+                    f"{path}: not UTF-8 text: invalid bytes at {at(data, utf8_error, 'utf-8')} "
+                    "of a UTF-8 file"
                 ) from None
             try:
                 text, encoding = data.decode("gb18030"), "gb18030"
-            except UnicodeDecodeError:
+            except UnicodeDecodeError as gb_exc:
                 raise DataError(
-                    f"{path}: neither UTF-8 nor GB18030/GBK text (byte {utf8_error}); "
-                    "save it as UTF-8 and import again"
+                    f"{path}: neither UTF-8 nor GB18030/GBK text (UTF-8 fails at "
+                    f"{at(data, utf8_error, 'utf-8')}; GB18030 at "
+                    f"{at(data, gb_exc.start, 'gb18030')}); save it as UTF-8 and import again"
                 ) from None
             bad = _IMPLAUSIBLE.search(text)
             if bad:
                 raise DataError(
-                    f"{path}: not UTF-8 text (byte {utf8_error}), and read as GB18030 it holds "
-                    f"character U+{ord(bad.group()):04X}: not a text table"
+                    f"{path}: not UTF-8 text ({at(data, utf8_error, 'utf-8')}), and read as "
+                    f"GB18030 it holds character U+{ord(bad.group()):04X} at line "
+                    f"{_line(text, bad.start())}: not a text table"
                 ) from None
-    if "\x00" in text:
-        raise DataError(f"{path}: holds NUL characters: a binary file, not a text table")
+    nul = text.find("\x00")
+    if nul >= 0:
+        raise DataError(
+            f"{path}: holds NUL characters (first at line {_line(text, nul)}): "
+            "a binary file, not a text table"
+        )
     return text.replace("\r\n", "\n").replace("\r", "\n"), encoding
 
 
-def _strict(data: bytes, encoding: str, path: Path) -> str:
+def at(data: bytes, offset: int, encoding: str) -> str:
+    """'byte N, line L': where ``offset`` is, L counted over the text decoded before it."""
+    before = data[:offset].decode(encoding, errors="replace")
+    return f"byte {offset}, line {_line(before, len(before))}"
+
+
+def _line(text: str, index: int) -> int:
+    """The line of ``text[index]``, a line ending in LF, CRLF or CR."""
+    head = text[:index]
+    return head.count("\n") + head.count("\r") - head.count("\r\n") + 1
+
+
+def _strict(data: bytes, encoding: str, skip: int, path: Path) -> str:
+    """``data`` decoded after its first ``skip`` bytes (a BOM); an error names the file's offset."""
     try:
-        return data.decode(encoding)
+        return data[skip:].decode(encoding)
     except UnicodeDecodeError as exc:
-        raise DataError(f"{path}: not valid {encoding} text (byte {exc.start})") from None
+        offset = exc.start + skip
+        name = encoding.upper()
+        raise DataError(
+            f"{path}: starts with a {name} BOM but is not {name} text "
+            f"({at(data, offset, encoding)}); save it as UTF-8 and import again"
+        ) from None

@@ -1,26 +1,47 @@
-"""Excel (.xlsx) sheets: merged ranges are read as merges, not as empty cells.
+"""Excel (.xlsx) sheets, streamed: only cells holding a value are kept, merges read as merges.
 
-The sheet is the one named by ``--sheet``, or else the first one with a
-recognizable header row. Rows above the header (附件, the title) are the preamble.
+The sheet is the one named by ``--sheet``, or else the first one with a recognizable
+header row. Rows above the header (附件, the title) are the preamble.
+
+A sheet is read as a stream of its XML rows, never as its "used range": a styled empty
+cell at row 1,048,576 or column XFD costs nothing, and the table ends at the last cell
+with a value. Merged ranges are clipped to that table. What is not read is noted: other
+sheets holding values, a value hidden under a merge, a formula whose value was never
+saved (the file was written by a program that does not calculate), a date outside the
+calendar (read as its number).
+
+openpyxl's own reader of sheet rows is used (``_Parser`` below): its private API is used
+here only.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-import zipfile
+import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from dutycli.errors import DataError
+from dutycli.sources import package
 from dutycli.sources.table import (
     HEADER_MIN_LABELS,
     HEADER_SEARCH_ROWS,
+    MAX_CELLS,
+    MAX_COLUMNS,
+    MAX_ROWS,
     Cell,
+    Limits,
+    Note,
+    Notes,
     SourceTable,
+    counted,
     header_score,
     missing_extra,
 )
+
+LABEL = "Excel (.xlsx)"
 
 
 def read(data: bytes, path: Path, sheet: str | None) -> SourceTable:
@@ -28,58 +49,267 @@ def read(data: bytes, path: Path, sheet: str | None) -> SourceTable:
         import openpyxl
     except ImportError:
         raise missing_extra("xlsx", "openpyxl") from None
-    try:
-        # Not read-only: merged ranges are only known to a fully loaded sheet.
-        book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise DataError(f"{path}: not a readable Excel (.xlsx) file: {exc}") from None
-    names = list(book.sheetnames)
+    package.check(data, path, LABEL)
+    with warnings.catch_warnings():
+        # openpyxl warns of what it drops of a workbook's features (extensions, validation,
+        # styles): none of them is a value of the table.
+        warnings.simplefilter("ignore")
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            return _read_book(book, path, sheet)
+        finally:
+            book.close()
+
+
+def _read_book(book: Any, path: Path, sheet: str | None) -> SourceTable:
+    sheets = list(book.worksheets)
+    names = [s.title for s in sheets]
     if sheet is not None:
         if sheet not in names:
             raise DataError(f"{path}: no sheet {sheet!r}; sheets: {', '.join(names)}")
-        chosen = book[sheet]
+        chosen = sheets[names.index(sheet)]
     else:
-        found = [book[n] for n in names if _has_header(book[n])]
+        found = [s for s in sheets if _has_header(s)]
         if not found:
             raise DataError(
                 f"{path}: no sheet has a recognizable header (序号, 目标名称, 工作标准, …); "
                 f"sheets: {', '.join(names)}; choose one with --sheet"
             )
         chosen = found[0]
-    return SourceTable([], _rows(chosen), unit="row", meta={"sheet": chosen.title})
+    table = _sheet_table(chosen, path)
+    for other in sheets:
+        if other is chosen:
+            continue
+        rows, has_header = _survey(other)
+        if rows:
+            also = f"; it has a table header too: import it with --sheet {other.title}"
+            table.notes.append(
+                Note(
+                    0,
+                    "sheet",
+                    f"sheet {other.title!r} ({counted(rows, 'row')} with values) is not read"
+                    + (also if has_header else ""),
+                    rows,
+                )
+            )
+    return table
+
+
+class _Rows:
+    """The rows of a sheet that hold a value: (row number, {column: text})."""
+
+    def __init__(self, sheet: Any) -> None:
+        self.sheet = sheet
+        self.notes = Notes()
+        self.merges: list[str] = []
+
+    def __iter__(self) -> Iterator[tuple[int, dict[int, str]]]:
+        from openpyxl.worksheet._reader import WorkSheetParser
+
+        book = self.sheet.parent
+        with self.sheet._get_source() as source:
+            parser = _parser_class(WorkSheetParser)(
+                source,
+                self.sheet._shared_strings,
+                data_only=True,
+                epoch=book.epoch,
+                date_formats=book._date_formats,
+                timedelta_formats=book._timedelta_formats,
+            )
+            parser.notes = self.notes
+            for number, cells in parser.parse():
+                values = {}
+                for cell in cells:
+                    text = _text(cell["value"])
+                    if text:
+                        values[cell["column"]] = text
+                if values:
+                    yield number, values
+            if parser.merged_cells is not None:
+                self.merges = [merge.ref for merge in parser.merged_cells.mergeCell]
+
+
+def _parser_class(base: type) -> type:
+    """openpyxl's sheet parser, reading a cell without losing what it cannot convert."""
+    from openpyxl.cell.text import Text
+    from openpyxl.utils.cell import coordinate_to_tuple, get_column_letter
+    from openpyxl.utils.datetime import from_excel, from_ISO8601
+    from openpyxl.worksheet._reader import FORMULA_TAG, INLINE_STRING, VALUE_TAG
+
+    class Parser(base):  # type: ignore[misc]
+        notes: Notes
+
+        def parse_cell(self, element: Any) -> dict[str, Any]:
+            kind = element.get("t", "n")
+            coordinate = element.get("r")
+            if coordinate:
+                row, column = coordinate_to_tuple(coordinate)
+                self.col_counter = column
+            else:
+                self.col_counter += 1
+                row, column = self.row_counter, self.col_counter
+            where = f"cell {get_column_letter(column)}{row}"
+            value: Any = None
+            raw = element.findtext(VALUE_TAG)
+            try:
+                if kind == "inlineStr":
+                    child = element.find(INLINE_STRING)
+                    parsed = Text.from_tree(child) if child is not None else None
+                    value = parsed.content if parsed is not None else None
+                elif raw is None or (raw == "" and kind != "str"):
+                    # No value, or an empty one where only a text can be empty: a formula
+                    # here was never calculated (openpyxl and others write it so).
+                    formula = element.find(FORMULA_TAG)
+                    if formula is not None:
+                        shown = f" (={formula.text})" if formula.text else ""
+                        self.note(
+                            row,
+                            "formula",
+                            f"{where}: a formula{shown} without a saved "
+                            "value is read as empty; open the file in Excel or WPS, save "
+                            "it and import it again",
+                        )
+                elif kind == "s":
+                    value = self.shared_strings[int(raw)]
+                elif kind == "b":
+                    value = bool(int(raw))
+                elif kind in ("str", "e"):  # a formula's text, an error (#N/A)
+                    value = raw
+                elif kind == "d":
+                    value = from_ISO8601(raw)  # type: ignore[no-untyped-call]
+                elif raw:
+                    value = float(raw) if any(c in raw for c in ".eE") else int(raw)
+                    style = int(element.get("s", 0))
+                    if style in self.date_formats:
+                        value = self.date(value, style, row, where)
+            except (ValueError, IndexError, TypeError, OverflowError):
+                raise DataError(
+                    f"row {row}, {where}: value {raw!r} of type {kind!r} cannot be read: "
+                    "the file is damaged"
+                ) from None
+            return {"row": row, "column": column, "value": value}
+
+        def date(self, number: Any, style: int, row: int, where: str) -> Any:
+            try:
+                return from_excel(number, self.epoch, timedelta=style in self.timedelta_formats)
+            except (OverflowError, ValueError):
+                self.note(
+                    row,
+                    "date",
+                    f"{where}: a date outside the calendar is read as its number {number}",
+                )
+                return number
+
+        def note(self, row: int, kind: str, text: str) -> None:
+            self.notes.append(Note(row, kind, text))
+
+    return Parser
 
 
 def _has_header(sheet: Any) -> bool:
-    for values in sheet.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True):
-        if header_score([_text(v) for v in values]) >= HEADER_MIN_LABELS:
+    for number, values in _Rows(sheet):
+        if number > HEADER_SEARCH_ROWS:
+            break
+        if header_score(list(values.values())) >= HEADER_MIN_LABELS:
             return True
     return False
 
 
-def _rows(sheet: Any) -> list[list[Cell]]:
-    continued: set[tuple[int, int]] = set()  # below a merge's first row, in its first column
-    covered: set[tuple[int, int]] = set()  # other positions a merge covers
-    for merged in sheet.merged_cells.ranges:
-        for row in range(merged.min_row, merged.max_row + 1):
-            for column in range(merged.min_col, merged.max_col + 1):
-                if (row, column) == (merged.min_row, merged.min_col):
-                    continue
-                if column == merged.min_col:
-                    continued.add((row, column))
-                else:
-                    covered.add((row, column))
+def _survey(sheet: Any) -> tuple[int, bool]:
+    """How many rows of a sheet hold a value, and whether it has a header row."""
+    rows, has_header = 0, False
+    for number, values in _Rows(sheet):
+        rows += 1
+        if number <= HEADER_SEARCH_ROWS and not has_header:
+            has_header = header_score(list(values.values())) >= HEADER_MIN_LABELS
+    return rows, has_header
+
+
+def _sheet_table(sheet: Any, path: Path) -> SourceTable:
+    stream = _Rows(sheet)
+    values: dict[int, dict[int, str]] = {}
+    count = 0
+    for number, row in stream:
+        far = max(row)
+        if number > MAX_ROWS or far > MAX_COLUMNS:
+            from openpyxl.utils.cell import get_column_letter
+
+            limit = f"{MAX_ROWS:,} rows" if number > MAX_ROWS else f"{MAX_COLUMNS:,} columns"
+            raise DataError(
+                f"{path}: sheet {sheet.title!r}, cell {get_column_letter(far)}{number} holds a "
+                f"value; dutycli reads at most {limit} (delete what lies beyond the table)"
+            )
+        count += len(row)
+        if count > MAX_CELLS:
+            raise DataError(
+                f"{path}: row {number}: more than {MAX_CELLS:,} cells; "
+                f"dutycli reads at most {MAX_CELLS:,} cells of a table"
+            )
+        values.setdefault(number, {}).update(row)
+    last = max(values, default=0)
+    width = max((max(row) for row in values.values()), default=0)
+    spans = _spans(stream.merges, last, width, path)
+    notes = stream.notes
+    limits = Limits(path, "row")
     rows: list[list[Cell]] = []
-    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+    for number in range(1, last + 1):
+        row = values.get(number, {})
+        marks = spans.get(number, [])
+        length = max(max(row, default=0), max((end for _, end, _ in marks), default=0))
+        limits.row(number, length)
+        kind = [0] * (length + 1)  # by column: 1 continues a merge above, 2 covered from the left
+        for start, end, first in marks:
+            if not first:
+                kind[start] = 1
+            for column in range(start + 1, end + 1):
+                kind[column] = 2
         cells = []
-        for column, value in enumerate(values, start=1):
-            if (number, column) in continued:
-                cells.append(Cell("", number, merged=True))
-            elif (number, column) in covered:
-                cells.append(Cell("", number))
-            else:
-                cells.append(Cell(_text(value), number))
+        for column in range(1, length + 1):
+            text = row.get(column, "")
+            if not kind[column]:
+                cells.append(Cell(text, number))
+                continue
+            if text:
+                from openpyxl.utils.cell import get_column_letter
+
+                notes.append(
+                    Note(
+                        number,
+                        "hidden",
+                        f"cell {get_column_letter(column)}{number} lies inside a merged cell, "
+                        f"which shows only its first cell: its value {text[:20]!r} is not read",
+                    )
+                )
+            cells.append(Cell("", number, merged=kind[column] == 1, covered=kind[column] == 2))
         rows.append(cells)
-    return rows
+    return SourceTable([], rows, unit="row", meta={"sheet": sheet.title}, notes=notes)
+
+
+def _spans(
+    merges: list[str], last: int, width: int, path: Path
+) -> dict[int, list[tuple[int, int, bool]]]:
+    """By row: (first column, last column, whether the row is the merge's first) of each merged
+    range, clipped to the table (rows up to ``last``, columns up to ``width``)."""
+    from openpyxl.utils.cell import range_boundaries
+
+    spans: dict[int, list[tuple[int, int, bool]]] = {}
+    area = 0
+    for ref in merges:
+        left, top, right, bottom = range_boundaries(ref)
+        if left is None or top is None or right is None or bottom is None:
+            continue  # a whole row or column: not a merged cell Excel writes
+        right, bottom = min(right, width), min(bottom, last)
+        if top > bottom or left > right:
+            continue  # beyond the table
+        area += (bottom - top + 1) * (right - left + 1)
+        if area > MAX_CELLS:
+            raise DataError(
+                f"{path}: merged ranges cover more than {MAX_CELLS:,} cells of the table "
+                "(ranges overlap): the file is damaged"
+            )
+        for number in range(top, bottom + 1):
+            spans.setdefault(number, []).append((left, right, number == top))
+    return spans
 
 
 def _text(value: Any) -> str:
@@ -92,6 +322,6 @@ def _text(value: Any) -> str:
         return str(int(value))
     if isinstance(value, dt.datetime) and value.time() == dt.time(0):
         return value.date().isoformat()
-    if isinstance(value, (dt.date, dt.datetime, dt.time)):
-        return value.isoformat()
+    if isinstance(value, (dt.date, dt.datetime, dt.time, dt.timedelta)):
+        return value.isoformat() if not isinstance(value, dt.timedelta) else str(value)
     return str(value).replace("\r\n", "\n").replace("\r", "\n")

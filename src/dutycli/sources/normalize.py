@@ -10,7 +10,6 @@ its goal, and every change is recorded in the import report.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -18,77 +17,25 @@ from dutycli.errors import DataError
 from dutycli.names import split_names, squeeze
 from dutycli.schema import NAME_COLUMNS, TASK_FIELDS
 from dutycli.sources.formats import read_source
+from dutycli.sources.report import ImportReport
 from dutycli.sources.table import (
     HEADER_MIN_LABELS,
     HEADER_SEARCH_ROWS,
     REQUIRED_COLUMNS,
     Cell,
+    Note,
+    Notes,
     SourceTable,
     column_of,
     header_score,
+    shorten,
 )
 from dutycli.sources.text import table_from_text
 
+__all__ = ["ImportReport", "import_file", "normalize", "parse_text_table"]
 
-@dataclass
-class ImportReport:
-    """What the importer changed or inferred, so nothing is normalized silently."""
-
-    unit: str = "line"  # what the numbers count: lines of a text file, rows of a table
-    joined_names: list[tuple[int, str]] = field(default_factory=list)
-    wrapped_names: list[tuple[int, str]] = field(default_factory=list)
-    open_lists: list[tuple[int, str]] = field(default_factory=list)
-    inherited_cells: list[tuple[int, str]] = field(default_factory=list)
-    continued_goals: list[tuple[int, int]] = field(default_factory=list)
-    skipped_headers: list[int] = field(default_factory=list)
-    empty_first_cells: list[tuple[int, str]] = field(default_factory=list)
-    ignored_columns: list[str] = field(default_factory=list)
-    notes: list[tuple[int, str]] = field(default_factory=list)  # from the reader
-
-    def lines(self) -> list[str]:
-        at = self.unit
-        out = [f"ignored column {label!r} (not a known header)" for label in self.ignored_columns]
-        out += [
-            f"{at} {ln}: joined name written with spaces: {name!r}"
-            for ln, name in self.joined_names
-        ]
-        out += [
-            f"{at} {ln}: name wrapped onto the next line joined: {name!r}"
-            for ln, name in self.wrapped_names
-        ]
-        out += [f"{at} {ln}: open-ended list (等) in {column}" for ln, column in self.open_lists]
-        out += [
-            f"{at} {ln}: merged cell, {column} inherited from the row above"
-            for ln, column in self.inherited_cells
-        ]
-        out += [
-            f"{at} {ln}: goal {no} repeated at a page break, read as the same goal"
-            for ln, no in self.continued_goals
-        ]
-        out += [f"{at} {ln}: repeated header row skipped" for ln in self.skipped_headers]
-        out += [
-            f"{at} {ln}: no {column} at the first row of its goal"
-            for ln, column in self.empty_first_cells
-        ]
-        out += [f"{at} {ln}: {text}" for ln, text in self.notes]
-        return out
-
-    def summary(self) -> str:
-        parts = [
-            f"{len(self.joined_names)} names joined",
-            f"{len(self.open_lists)} open-ended lists",
-            f"{len(self.inherited_cells)} merged cells inherited",
-            f"{len(self.continued_goals)} page-break goal rows",
-            f"{len(self.empty_first_cells)} empty first cells",
-        ]
-        # Only what happened: a text file never has these.
-        if self.wrapped_names:
-            parts.append(f"{len(self.wrapped_names)} wrapped names joined")
-        if self.skipped_headers:
-            parts.append(f"{len(self.skipped_headers)} repeated header rows skipped")
-        if self.ignored_columns:
-            parts.append(f"{len(self.ignored_columns)} columns ignored")
-        return ", ".join(parts)
+# The largest goal number (序号): a dataset stores it as a 64-bit integer.
+MAX_GOAL_NUMBER = 2**63 - 1
 
 
 def _column_map(header: list[Cell], unit: str, report: ImportReport) -> dict[str, int]:
@@ -101,7 +48,8 @@ def _column_map(header: list[Cell], unit: str, report: ImportReport) -> dict[str
             report.ignored_columns.append(squeeze(cell.text))
     missing = [c for c in REQUIRED_COLUMNS if c not in found]
     if missing:
-        seen = ", ".join(squeeze(c.text) or "(empty)" for c in header)
+        seen = ", ".join(shorten(squeeze(c.text), 20) or "(empty)" for c in header[:30])
+        seen += ", …" if len(header) > 30 else ""
         raise DataError(
             f"{unit} {header[0].line}: header lacks {', '.join(missing)} column(s); found: {seen}"
         )
@@ -143,8 +91,17 @@ def _two_row_header(rows: list[list[Cell]], start: int) -> tuple[list[Cell], int
 def _goal_number(cell: Cell, unit: str) -> int:
     text = squeeze(cell.text)
     if not text.isdigit() or not text.isascii():
-        raise DataError(f"{unit} {cell.line}: goal number (序号) {text!r} is not a whole number")
-    return int(text)
+        raise DataError(
+            f"{unit} {cell.line}: goal number (序号) {text[:30]!r} is not a whole number"
+        )
+    # Compared as text first: int() of thousands of digits is itself refused, or slow.
+    digits = text.lstrip("0") or "0"
+    if len(digits) > len(str(MAX_GOAL_NUMBER)) or int(digits) > MAX_GOAL_NUMBER:
+        raise DataError(
+            f"{unit} {cell.line}: goal number (序号) {text[:30]} is too large; "
+            f"at most {MAX_GOAL_NUMBER}"
+        )
+    return int(digits)
 
 
 def normalize(source: SourceTable, source_name: str) -> tuple[dict[str, Any], ImportReport]:
@@ -160,7 +117,8 @@ def normalize(source: SourceTable, source_name: str) -> tuple[dict[str, Any], Im
 
 def _normalize(source: SourceTable, source_name: str) -> tuple[dict[str, Any], ImportReport]:
     at = source.unit
-    report = ImportReport(unit=at, notes=list(source.notes))
+    report = ImportReport(unit=at, notes=Notes(source.notes))
+    numbers: set[int] = set()  # every goal number met: a goal may not come back later
     if not source.rows:
         raise DataError(f"{source_name}: no table rows found")
     start = _find_header(source.rows)
@@ -192,11 +150,12 @@ def _normalize(source: SourceTable, source_name: str) -> tuple[dict[str, Any], I
             )
         row = raw[:width] + [Cell("", raw[0].line)] * (width - len(raw))
         if source.empty_is_merged:
-            row = [Cell(c.text, c.line, c.merged or not c.text.strip()) for c in row]
+            row = [Cell(c.text, c.line, c.merged or not c.text.strip(), c.covered) for c in row]
         if [squeeze(c.text) for c in row] in header_labels:
             report.skipped_headers.append(row[0].line)
             continue
-        task, goal_started = _task(row, columns, goals, tasks, previous, report)
+        _merged_across(row, columns, header, report)
+        task, goal_started = _task(row, columns, goals, numbers, tasks, report)
         if goal_started:
             previous = None
         task = _fill(task, row, columns, previous, report)
@@ -206,6 +165,14 @@ def _normalize(source: SourceTable, source_name: str) -> tuple[dict[str, Any], I
         raise DataError(f"{source_name}: the table has a header but no rows")
 
     label, title = _label_and_title(preamble)
+    for line in preamble[2:]:
+        report.notes.append(
+            Note(
+                0,
+                "preamble",
+                f"text above the table is not kept (only a label and a title are): {line[:30]!r}",
+            )
+        )
     document: dict[str, Any] = {
         "dutycli_dataset": 1,
         "title": title,
@@ -218,12 +185,43 @@ def _normalize(source: SourceTable, source_name: str) -> tuple[dict[str, Any], I
     return document, report
 
 
+def _merged_across(
+    row: list[Cell], columns: dict[str, int], header: list[Cell], report: ImportReport
+) -> None:
+    """Note a cell spanning columns of different meaning: it is read in its first column only."""
+    known = {index for index in columns.values()}
+    spanned = sorted(i for i in known if row[i].covered)
+    if not spanned:
+        return
+    starts: dict[int, list[int]] = {}
+    for index in spanned:
+        start = index
+        while start > 0 and row[start].covered:
+            start -= 1
+        starts.setdefault(start, []).append(index)
+    for start, covered in starts.items():
+        origin = row[start]
+        if not (origin.text.strip() or origin.merged):
+            continue  # an empty cell spanning empty columns: nothing is lost
+        name = squeeze(header[start].text) or f"column {start + 1}"
+        first = name if start in known else f"{name} (a column not read)"
+        left = "、".join(squeeze(header[i].text) for i in covered)
+        report.notes.append(
+            Note(
+                origin.line,
+                "across",
+                f"a cell merged across {first} and {left} is read as {first} only; "
+                f"{left} left empty",
+            )
+        )
+
+
 def _task(
     row: list[Cell],
     columns: dict[str, int],
     goals: list[dict[str, Any]],
+    numbers: set[int],
     tasks: list[dict[str, Any]],
-    previous: dict[str, Any] | None,
     report: ImportReport,
 ) -> tuple[dict[str, Any], bool]:
     """The task's goal and text; also whether the row starts a new goal."""
@@ -236,19 +234,22 @@ def _task(
         if goals and goals[-1]["number"] == number:
             if goal_name not in ("", goals[-1]["name"]):
                 raise DataError(
-                    f"{at} {no_cell.line}: goal {number} is named {goal_name!r} here "
-                    f"but {goals[-1]['name']!r} above"
+                    f"{at} {no_cell.line}: goal {number} is named {shorten(goal_name)!r} here "
+                    f"but {shorten(goals[-1]['name'])!r} above"
                 )
             report.continued_goals.append((no_cell.line, number))
-        elif any(g["number"] == number for g in goals):
+        elif number in numbers:
             raise DataError(f"{at} {no_cell.line}: goal {number} appears again after other goals")
         else:
             goals.append({"number": number, "name": goal_name})
+            numbers.add(number)
             started = True
     elif not goals:
         raise DataError(f"{at} {no_cell.line}: the first row has no goal number (序号)")
     elif goal_name and goal_name != goals[-1]["name"]:
-        raise DataError(f"{at} {goal_cell.line}: a goal name {goal_name!r} without a goal number")
+        raise DataError(
+            f"{at} {goal_cell.line}: a goal name {shorten(goal_name)!r} without a goal number"
+        )
 
     task_cell = row[columns["task"]]
     task_text = task_cell.text.strip()

@@ -1,4 +1,11 @@
-"""What every reader produces: a source table of cells, and how a header is recognized."""
+"""What every reader produces: a source table of cells, and how a header is recognized.
+
+A reader also says what it did not read, or read only in part (a later table, another
+sheet, a value hidden under a merge): each such thing is a ``Note``, and the import's
+summary line counts them, so nothing of a file is dropped without a word. And every reader
+counts what it builds against the same limits (``Limits``), so no file makes it work without
+bound.
+"""
 
 from __future__ import annotations
 
@@ -24,12 +31,80 @@ HEADER_MIN_LABELS = 3
 # Headers are looked for among the first rows only (title and notes come above them).
 HEADER_SEARCH_ROWS = 30
 
+# What a source table may hold. A duty table has tens of columns at most and some thousands
+# of rows; these bounds are far above any real table, and keep a hostile file from taking
+# minutes and gigabytes: beyond them the import stops with an error naming the limit.
+MAX_ROWS = 200_000
+MAX_COLUMNS = 1_000
+MAX_CELLS = 2_000_000
 
-@dataclass
+
+@dataclass(slots=True)
 class Cell:
     text: str
     line: int  # the line (text, CSV) or row (Word, Excel) where the cell starts
     merged: bool = False  # the cell continues a vertical merge from the row above
+    covered: bool = False  # the cell is covered by a cell spanning it from the left
+
+
+@dataclass(frozen=True)
+class Note:
+    """Something of the file a reader did not read, read only in part, or read by a guess.
+
+    ``import -v`` lists each note; the summary line of every import counts them by kind.
+    """
+
+    line: int  # the row or line it is at; 0 for the file as a whole (another sheet)
+    kind: str  # the summary's name for it, a key of NOTE_KINDS
+    text: str  # what was found and what was done, for the report's line
+    rows: int = 0  # rows it holds that were not read (0: none, or not a matter of rows)
+    count: int = 1  # how many things it stands for (one note may stand for many cells)
+
+
+# Kinds of notes, each as the summary line counts it: (one, several).
+NOTE_KINDS: dict[str, tuple[str, str]] = {
+    "table": ("table not read", "tables not read"),
+    "continuation": ("later table read as a continuation", "later tables read as continuations"),
+    "sheet": ("other sheet not read", "other sheets not read"),
+    "outside": ("text outside the table not read", "texts outside the table not read"),
+    "preamble": ("line above the table not kept", "lines above the table not kept"),
+    "hidden": ("value hidden under a merge not read", "values hidden under a merge not read"),
+    "across": ("cell merged across columns", "cells merged across columns"),
+    "formula": ("formula without a saved value", "formulas without a saved value"),
+    "date": (
+        "date outside the calendar read as a number",
+        "dates outside the calendar read as numbers",
+    ),
+}
+
+
+# Notes of one kind listed one by one; beyond, they are counted in one note of the kind
+# (a document of a million paragraphs below its table is a million notes otherwise).
+LISTED_NOTES = 1_000
+
+
+class Notes(list[Note]):
+    """Notes, each kind listed up to LISTED_NOTES times, then counted in one more note."""
+
+    def __init__(self, notes: list[Note] | tuple[Note, ...] = ()) -> None:
+        super().__init__()
+        self.seen: dict[str, int] = {}
+        self.rest: dict[str, int] = {}  # by kind, where the note counting the rest is
+        for note in notes:
+            self.append(note)
+
+    def append(self, note: Note) -> None:
+        seen = self.seen[note.kind] = self.seen.get(note.kind, 0) + 1
+        if seen <= LISTED_NOTES:
+            super().append(note)
+            return
+        index = self.rest.setdefault(note.kind, len(self))
+        if index == len(self):
+            super().append(Note(0, note.kind, "", 0, 0))
+        rest = self[index]
+        count, rows = rest.count + note.count, rest.rows + note.rows
+        several = NOTE_KINDS[note.kind][1]
+        self[index] = Note(0, note.kind, f"{count:,} more {several} (not listed)", rows, count)
 
 
 @dataclass
@@ -43,7 +118,43 @@ class SourceTable:
     # below its first row, so there every empty cell may be a merged one.
     empty_is_merged: bool = False
     meta: dict[str, Any] = field(default_factory=dict)
-    notes: list[tuple[int, str]] = field(default_factory=list)  # for the import report
+    notes: list[Note] = field(default_factory=list)  # for the import report
+
+
+class Limits:
+    """Counts what a reader builds against MAX_ROWS, MAX_COLUMNS and MAX_CELLS.
+
+    A reader calls ``row`` before it builds a row, so the limit stops it before the memory
+    and time are spent, not after.
+    """
+
+    def __init__(self, source: object, unit: str) -> None:
+        self.where = f"{source}: {unit}"  # the file, and what its lines count
+        self.rows = 0
+        self.cells = 0
+
+    def row(self, line: int, width: int, rows: int = 1) -> None:
+        """Count a row of ``width`` cells starting at ``line``; refuse it beyond a limit.
+
+        ``rows=0`` counts cells only (the text format finds its rows after its cells).
+        """
+        self.rows += rows
+        self.cells += width
+        if width > MAX_COLUMNS:
+            raise DataError(
+                f"{self.where} {line}: a row of {width:,} columns; "
+                f"dutycli reads at most {MAX_COLUMNS:,} columns"
+            )
+        if self.rows > MAX_ROWS:
+            raise DataError(
+                f"{self.where} {line}: more than {MAX_ROWS:,} rows; "
+                f"dutycli reads at most {MAX_ROWS:,} rows of a table"
+            )
+        if self.cells > MAX_CELLS:
+            raise DataError(
+                f"{self.where} {line}: more than {MAX_CELLS:,} cells; "
+                f"dutycli reads at most {MAX_CELLS:,} cells of a table"
+            )
 
 
 def column_of(label: str) -> str | None:
@@ -58,6 +169,31 @@ def column_of(label: str) -> str | None:
 def header_score(texts: list[str]) -> int:
     """How many distinct columns a row's texts name: a header row names several."""
     return len({c for c in map(column_of, texts) if c is not None})
+
+
+def header_keys(upper: list[str], lower: list[str] | None = None) -> list[str]:
+    """What each column of a header is, to match the columns of two tables: the schema
+    column its label names, else the label itself (spaces removed); "" for no label.
+
+    With ``lower`` (the row below a header of two rows), its label comes first, as in
+    ``normalize``.
+    """
+    keys = []
+    for index, label in enumerate(upper):
+        below = lower[index] if lower is not None and index < len(lower) else ""
+        text = below if squeeze(below) else label
+        keys.append(column_of(text) or squeeze(text))
+    return keys
+
+
+def shorten(text: str, most: int = 40) -> str:
+    """A cell's text as an error echoes it: a cell may hold a megabyte, a message one line."""
+    return text if len(text) <= most else text[:most] + "…"
+
+
+def counted(number: int, noun: str) -> str:
+    """'1 row', '4 rows'."""
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
 def missing_extra(extra: str, module: str) -> DataError:

@@ -16,24 +16,35 @@ from dutycli.sources.encoding import decode
 from dutycli.sources.table import (
     HEADER_MIN_LABELS,
     HEADER_SEARCH_ROWS,
+    MAX_COLUMNS,
     Cell,
+    Limits,
     SourceTable,
     column_of,
     header_score,
+    shorten,
 )
 
 
-def read_cells(text: str) -> tuple[list[str], list[Cell]]:
+def read_cells(text: str, source: object = "text") -> tuple[list[str], list[Cell]]:
     """Split the text format into preamble lines and cells."""
     preamble: list[str] = []
     cells: list[Cell] = []
+    lines: list[str] = []  # the lines of the last cell: joined once, not one by one
+    limits = Limits(source, "line")
     for number, line in enumerate(text.split("\n"), start=1):
         if line.startswith("\t"):
-            cells.append(Cell(line[1:], number))
+            if cells:
+                cells[-1].text = "\n".join(lines)
+            limits.row(number, 1, rows=0)
+            cells.append(Cell("", number))
+            lines = [line[1:]]
         elif cells:
-            cells[-1].text += "\n" + line
+            lines.append(line)
         elif line.strip():
             preamble.append(line.strip())
+    if cells:
+        cells[-1].text = "\n".join(lines)
     return preamble, cells
 
 
@@ -42,13 +53,18 @@ def header_width(cells: list[Cell], source: str) -> int:
     if not cells:
         raise DataError(f"{source}: no table cells (no line starts with a TAB)")
     if column_of(cells[0].text) != "goal_no":
-        found = squeeze(cells[0].text) or "(empty)"
+        found = shorten(squeeze(cells[0].text)) or "(empty)"
         raise DataError(
             f"{source}: line {cells[0].line}: the table must start with the 序号 column; found {found}"
         )
     for index, cell in enumerate(cells[1:], start=1):
         text = squeeze(cell.text)
         if text.isdigit() and text.isascii():
+            if index > MAX_COLUMNS:
+                raise DataError(
+                    f"{source}: line {cells[0].line}: a header of {index:,} cells; "
+                    f"dutycli reads at most {MAX_COLUMNS:,} columns"
+                )
             return index
     # No goal number anywhere: the header is its run of known labels (the importer then
     # says what is wrong with the rows).
@@ -59,7 +75,7 @@ def header_width(cells: list[Cell], source: str) -> int:
 
 
 def table_from_text(text: str, source: str) -> SourceTable:
-    preamble, cells = read_cells(text)
+    preamble, cells = read_cells(text, source)
     width = header_width(cells, source)
     if len(cells) % width:
         last = cells[-(len(cells) % width)]
@@ -67,15 +83,25 @@ def table_from_text(text: str, source: str) -> SourceTable:
             f"{source}: line {last.line}: {len(cells)} cells do not make rows of {width}; "
             "a row has missing or extra cells"
         )
-    rows = [cells[i : i + width] for i in range(0, len(cells), width)]
+    limits = Limits(source, "line")
+    rows = []
+    for start in range(0, len(cells), width):
+        limits.row(cells[start].line, width)
+        rows.append(cells[start : start + width])
     return SourceTable(preamble, rows, unit="line", empty_is_merged=True)
 
 
 def is_tab_separated(text: str) -> bool:
     """A .txt saved by Excel (text, tab-delimited): the header is one line of TAB-separated labels."""
-    for line in text.split("\n")[:HEADER_SEARCH_ROWS]:
-        if header_score(line.split("\t")) >= HEADER_MIN_LABELS:
+    start = 0
+    for _ in range(HEADER_SEARCH_ROWS):  # the first lines only, without splitting the rest
+        end = text.find("\n", start)
+        line = text[start:] if end < 0 else text[start:end]
+        if header_score(line.split("\t")[:MAX_COLUMNS]) >= HEADER_MIN_LABELS:
             return True
+        if end < 0:
+            break
+        start = end + 1
     return False
 
 

@@ -1,0 +1,90 @@
+"""The import report: what the importer changed, inferred, or did not read, for the user.
+
+``lines`` lists every normalized cell (``import -v``, ``--check``); ``summary`` is the line
+every import prints, and it always counts what was not read or read only in part.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from dutycli.sources.table import NOTE_KINDS, Note, counted
+
+
+@dataclass
+class ImportReport:
+    """What the importer changed or inferred, so nothing is normalized silently."""
+
+    unit: str = "line"  # what the numbers count: lines of a text file, rows of a table
+    joined_names: list[tuple[int, str]] = field(default_factory=list)
+    wrapped_names: list[tuple[int, str]] = field(default_factory=list)
+    open_lists: list[tuple[int, str]] = field(default_factory=list)
+    inherited_cells: list[tuple[int, str]] = field(default_factory=list)
+    continued_goals: list[tuple[int, int]] = field(default_factory=list)
+    skipped_headers: list[int] = field(default_factory=list)
+    empty_first_cells: list[tuple[int, str]] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    # What was not read, or read only in part (from the reader, and the preamble and merges
+    # across columns from here): always counted in the summary line.
+    notes: list[Note] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        at = self.unit
+        out = [f"ignored column {label!r} (not a known header)" for label in self.ignored_columns]
+        out += [
+            f"{at} {ln}: joined name written with spaces: {name!r}"
+            for ln, name in self.joined_names
+        ]
+        out += [
+            f"{at} {ln}: name wrapped onto the next line joined: {name!r}"
+            for ln, name in self.wrapped_names
+        ]
+        out += [f"{at} {ln}: open-ended list (等) in {column}" for ln, column in self.open_lists]
+        out += [
+            f"{at} {ln}: merged cell, {column} inherited from the row above"
+            for ln, column in self.inherited_cells
+        ]
+        out += [
+            f"{at} {ln}: goal {no} repeated at a page break, read as the same goal"
+            for ln, no in self.continued_goals
+        ]
+        out += [f"{at} {ln}: repeated header row skipped" for ln in self.skipped_headers]
+        out += [
+            f"{at} {ln}: no {column} at the first row of its goal"
+            for ln, column in self.empty_first_cells
+        ]
+        out += [f"{at} {n.line}: {n.text}" if n.line else n.text for n in self.notes]
+        return out
+
+    def summary(self) -> str:
+        # What was not read comes first: it is what a reader of the summary must not miss.
+        parts = self.note_counts()
+        parts += [
+            f"{len(self.joined_names)} names joined",
+            f"{len(self.open_lists)} open-ended lists",
+            f"{len(self.inherited_cells)} merged cells inherited",
+            f"{len(self.continued_goals)} page-break goal rows",
+            f"{len(self.empty_first_cells)} empty first cells",
+        ]
+        # Only what happened: a text file never has these.
+        if self.wrapped_names:
+            parts.append(f"{len(self.wrapped_names)} wrapped names joined")
+        if self.skipped_headers:
+            parts.append(f"{len(self.skipped_headers)} repeated header rows skipped")
+        if self.ignored_columns:
+            parts.append(f"{len(self.ignored_columns)} columns ignored")
+        return ", ".join(parts)
+
+    def note_counts(self) -> list[str]:
+        """Each kind of note with its count, and the rows it left unread: '1 table not read (4 rows)'."""
+        kinds: dict[str, list[Note]] = {}
+        for note in self.notes:
+            kinds.setdefault(note.kind, []).append(note)
+        parts = []
+        for kind, notes in kinds.items():
+            one, several = NOTE_KINDS[kind]
+            count = sum(n.count for n in notes)
+            rows = sum(n.rows for n in notes)
+            part = f"{count} {one if count == 1 else several}"
+            parts.append(part + (f" ({counted(rows, 'row')})" if rows else ""))
+        return parts
