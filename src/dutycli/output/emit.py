@@ -1,8 +1,9 @@
 """Where a result goes and in which format: the one place that writes a result out.
 
 The format is the one asked for (``--format``), else the ``--output`` file's suffix, else
-CSV for ``--excel``, else a table on a terminal and CSV anywhere else. A file is replaced
-atomically (``files.write_atomically``): a half-written file never replaces a good one.
+CSV for ``--excel``, else a table on a terminal and CSV anywhere else. A file is written by
+``files.write_output``, as the shell's ``>`` would (devices, links, modes) but never half-written
+and never over a file the command reads.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 from dutycli.errors import OutputError, QueryError
-from dutycli.files import write_atomically
+from dutycli.files import write_output
+from dutycli.locations import DATASET_KINDS
 from dutycli.output import streams
 from dutycli.output.result import Result
 from dutycli.schema import SUFFIX_FORMATS
@@ -31,7 +33,14 @@ def choose_format(chosen: str | None, output: Path | None, excel: bool) -> str:
         return chosen
     if not to_stdout(output):
         assert output is not None
-        return SUFFIX_FORMATS.get(output.suffix.lower(), "csv")
+        suffix = output.suffix.lower()
+        if suffix in DATASET_KINDS and suffix not in SUFFIX_FORMATS:
+            # CSV in a .yaml or .parquet file would be read back as a broken dataset.
+            raise QueryError(
+                f"{output}: {suffix} names a dataset, which `dutycli export` writes; a query "
+                f"writes {' '.join(SUFFIX_FORMATS)} (or give --format)"
+            )
+        return SUFFIX_FORMATS.get(suffix, "csv")
     return "csv" if excel else streams.current().default_format()
 
 
@@ -54,11 +63,9 @@ def emit(result: Result, fmt: str, output: Path | None = None, excel: bool = Fal
 
 
 def write_file(path: Path, write: Callable[[BinaryIO], None]) -> None:
-    """Write an --output file atomically; failures are one-line OutputErrors naming it."""
-    if path.is_dir():
-        raise OutputError(f"cannot write {path}: it is a directory")
+    """Write an --output file (``files.write_output``); failures are one-line OutputErrors."""
     try:
-        write_atomically(path, write)
+        write_output(path, write)
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
 
