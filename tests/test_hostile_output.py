@@ -9,23 +9,32 @@ a test run against a writer that replaces them never touches the system's /dev.
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import re
 import socket
 import stat
+import subprocess
 import threading
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, BinaryIO
 
 import pytest
 import yaml
+from typer.testing import CliRunner
 
 from dutycli import files
+from dutycli.cli.app import app
 from dutycli.errors import OutputError
+from dutycli.output import spreadsheet, streams
+from dutycli.output.streams import Streams
+from dutycli.schema import RESULT_KINDS
 from dutycli.store import yaml_file
 
-from .conftest import DATASET, RAW, Outcome, run_process
+from .conftest import DATASET, RAW, Outcome, dutycli_executable, run_cli, run_process
 
 openpyxl = pytest.importorskip("openpyxl")
 
@@ -296,3 +305,210 @@ def test_output_into_a_folder_or_nowhere_is_one_line(tmp_path: Path) -> None:
     one_line_error(
         run_process("units", "-o", str(tmp_path / "no" / "x.csv")), "No such file or directory"
     )
+
+
+# === 5. Formulas: every cell a spreadsheet gets ================================================
+
+HOSTILE_UNIT = '=HYPERLINK("http://example.com/x")'
+HOSTILE_LEADER = "+1+1"
+
+
+@pytest.fixture
+def hostile_names(tmp_path: Path) -> Path:
+    """Unit and leader names a spreadsheet would run, and control characters in names."""
+
+    def change(document: dict[str, Any]) -> None:
+        tasks = document["tasks"]
+        tasks[0]["lead_units"] = [HOSTILE_UNIT]
+        tasks[1]["leaders"] = [HOSTILE_LEADER]
+        tasks[2]["lead_units"] = ["环\x1b[31m保局"]
+        tasks[3]["leaders"] = ["陆\x07秋明"]
+        tasks[4]["task"] = "@SUM(A1)"
+
+    return dataset_with(tmp_path, "hostile.yaml", change)
+
+
+def formulas_in(workbook: Path) -> list[str]:
+    """The formula elements in every sheet of the workbook's XML (openpyxl reads past none)."""
+    with zipfile.ZipFile(workbook) as archive:
+        return [
+            name
+            for name in archive.namelist()
+            if name.startswith("xl/worksheets/") and b"<f>" in archive.read(name)
+        ]
+
+
+@pytest.mark.parametrize("command", ["matrix", "units", "leaders", "list", "metrics", "stats"])
+def test_no_workbook_cell_is_a_formula(tmp_path: Path, hostile_names: Path, command: str) -> None:
+    target = tmp_path / "out.xlsx"
+    outcome = run_cli("--data", str(hostile_names), command, "-o", str(target))
+    assert outcome.exit_code == 0, outcome.stderr
+    assert formulas_in(target) == []
+    sheet = openpyxl.load_workbook(target).active
+    cells = [cell for row in sheet.iter_rows() for cell in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    texts = {str(c.value) for c in cells}
+    if command in ("matrix", "units", "list"):
+        assert any(HOSTILE_UNIT in t for t in texts)  # the name is there, as text
+    if command == "matrix":  # in the header row: the pivot's columns are unit names
+        assert HOSTILE_UNIT in [c.value for c in sheet[1]]
+        assert "环\\x1b[31m保局" in [c.value for c in sheet[1]]  # shown, not refused
+
+
+def test_no_excel_csv_cell_starts_a_formula_header_included(hostile_names: Path) -> None:
+    for command in ("matrix", "units", "leaders", "list", "metrics", "stats"):
+        for fmt, separator in (("csv", ","), ("tsv", "\t")):
+            outcome = run_cli("--data", str(hostile_names), command, "-f", fmt, "--excel")
+            assert outcome.exit_code == 0, outcome.stderr
+            text = outcome.stdout.removeprefix("\ufeff")
+            rows = list(csv.reader(io.StringIO(text), delimiter=separator))
+            starts = [c for row in rows for c in row if c.startswith(spreadsheet.FORMULA_START)]
+            assert starts == [], (command, fmt, starts)
+    header = next(
+        csv.reader(
+            io.StringIO(
+                run_cli("--data", str(hostile_names), "matrix", "--excel").stdout.removeprefix(
+                    "\ufeff"
+                )
+            )
+        )
+    )
+    assert "'" + HOSTILE_UNIT in header
+
+
+@pytest.mark.parametrize(
+    "title", ["任务", "a/b\\c?d*e:f[g]h", "'引号'", "x" * 40, "", "::", "\x07控制"]
+)
+def test_any_sheet_title_makes_a_workbook(title: str) -> None:
+    import polars as pl
+
+    out = io.BytesIO()
+    spreadsheet.write_xlsx(pl.DataFrame({"a": ["x"]}), ["=A1"], out, title=title)
+    sheet = openpyxl.load_workbook(io.BytesIO(out.getvalue())).active
+    assert 1 <= len(sheet.title) <= 31  # Excel's limit
+    assert not re.search(r"[\[\]:*?/\\]", sheet.title)
+    assert sheet["A1"].value == "=A1" and sheet["A1"].data_type == "s"
+
+
+def test_a_whole_number_excel_would_round_is_kept_as_text() -> None:
+    import polars as pl
+
+    out = io.BytesIO()
+    frame = pl.DataFrame({"id": [7, 2**60, -(2**53) - 1]})
+    spreadsheet.write_xlsx(frame, ["编号"], out, title="任务")
+    sheet = openpyxl.load_workbook(io.BytesIO(out.getvalue())).active
+    assert [(c.value, c.data_type) for c in sheet["A"][1:]] == [
+        (7, "n"),
+        (str(2**60), "s"),
+        (str(-(2**53) - 1), "s"),
+    ]
+
+
+# === 2. What a workbook cannot hold is said =====================================================
+
+
+def test_cells_over_excels_limit_are_cut_and_said(tmp_path: Path) -> None:
+    def change(document: dict[str, Any]) -> None:
+        document["tasks"][11]["task"] = "长" * 40_000
+        document["tasks"][39]["task"] = "=" + "𠀀" * 20_000  # two UTF-16 units each
+
+    data = dataset_with(tmp_path, "long.yaml", change)
+    target = tmp_path / "x.xlsx"
+    outcome = run_process("--data", str(data), "list", "-o", str(target))
+    assert outcome.exit_code == 0
+    assert outcome.stderr.splitlines() == [
+        f"dutycli: 2 cells longer than Excel's 32,767 characters were cut in {target}: "
+        "tasks 12, 40 (CSV and JSON keep the whole text)",
+        f"dutycli: wrote {target} (122 rows, xlsx)",
+    ]
+    sheet = openpyxl.load_workbook(target).active
+    for row in (13, 41):
+        value = sheet.cell(row=row, column=4).value
+        assert value.endswith(spreadsheet.CUT_MARK)
+        assert len(value.encode("utf-16-le")) // 2 <= spreadsheet.EXCEL_CELL_LIMIT
+    assert sheet.cell(row=13, column=4).value.startswith("长" * 30_000)
+    assert sheet.cell(row=2, column=4).value == "地区生产总值增长7%左右"  # the others whole
+    # Into a pipe the note names the workbook; CSV keeps every character.
+    piped = subprocess.run(
+        [dutycli_executable(), "--data", str(data), "list", "-f", "xlsx"],
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert "were cut in the workbook: tasks 12, 40" in piped.stderr.decode()
+    assert "长" * 40_000 in run_process("--data", str(data), "list").stdout
+
+
+# === 4. Tracebacks: each one line and exit 2, or a result =====================================
+
+KIND_COMMANDS = {
+    "tasks": ["list"],
+    "record": ["show", "1"],
+    "names": ["units"],
+    "goals": ["targets"],
+    "datasets": ["datasets"],
+    "changes": ["diff", str(DATASET), "CHANGED"],
+    "stats": ["stats"],
+    "matrix": ["matrix"],
+    "metrics": ["metrics"],
+}
+
+
+def test_every_kind_of_result_makes_a_workbook(tmp_path: Path) -> None:
+    assert set(KIND_COMMANDS) == set(RESULT_KINDS)
+
+    def change(document: dict[str, Any]) -> None:
+        document["tasks"][0]["task"] = "改写过的任务"
+
+    changed = dataset_with(tmp_path, "changed.yaml", change)
+    for kind, args in KIND_COMMANDS.items():
+        args = [str(changed) if a == "CHANGED" else a for a in args]
+        target = tmp_path / f"{kind}.xlsx"
+        # datasets and diff have no --output: their workbook goes to stdout, not a terminal.
+        streams.use(Streams(terminal=False))
+        result = CliRunner().invoke(app, [*args, "-f", "xlsx"], catch_exceptions=False)
+        assert result.exit_code == 0, (kind, result.stderr)
+        assert result.stderr == ""
+        target.write_bytes(result.stdout_bytes)
+        sheet = openpyxl.load_workbook(target).active
+        assert sheet.title == RESULT_KINDS[kind].sheet, kind
+        assert sheet.max_row >= 2, kind
+
+
+def test_control_characters_in_names_and_headers_make_a_workbook(
+    tmp_path: Path, hostile_names: Path
+) -> None:
+    for command in ("matrix", "list", "units", "leaders"):
+        target = tmp_path / f"{command}.xlsx"
+        outcome = run_process("--data", str(hostile_names), command, "-o", str(target))
+        assert outcome.exit_code == 0, outcome.stderr
+        values = {
+            str(c.value) for row in openpyxl.load_workbook(target).active.iter_rows() for c in row
+        }
+        assert any("\\x1b[31m" in v for v in values) or command == "leaders", command
+        assert any("陆\\x07秋明" in v for v in values) or command == "units", command
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv", "table", "json"])
+def test_a_full_disk_is_one_line_for_every_format(tmp_path: Path, fmt: str) -> None:
+    full = device(tmp_path, "full", 7)
+    outcome = run_process("list", "-f", fmt, "-o", str(full))
+    one_line_error(outcome, f"^dutycli: cannot write {re.escape(str(full))}: No space left")
+    assert stat.S_ISCHR(full.stat().st_mode)
+    with open(full, "wb") as stdout:
+        completed = subprocess.run(
+            [dutycli_executable(), "list", "-f", fmt],
+            stdout=stdout,
+            stderr=subprocess.PIPE,
+            timeout=60,
+            check=False,
+        )
+    assert completed.returncode == 2
+    assert completed.stderr.decode() == "dutycli: cannot write output: No space left on device\n"
+
+
+@pytest.mark.parametrize("args", [["import", str(RAW)], ["export", "-f", "parquet"]])
+def test_a_full_disk_is_one_line_for_datasets(tmp_path: Path, args: list[str]) -> None:
+    full = device(tmp_path, "full", 7)
+    outcome = run_process(*args, "-o", str(full), "--force")
+    one_line_error(outcome, r"cannot write: No space left on device$")

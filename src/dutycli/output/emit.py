@@ -54,7 +54,7 @@ def emit(result: Result, fmt: str, output: Path | None = None, excel: bool = Fal
         raise QueryError(f"--excel applies to csv and tsv output, not {fmt}")
     if not to_stdout(output):
         assert output is not None
-        write_file(output, lambda out: _write(result, fmt, out, excel, to_file=True))
+        write_file(output, lambda out: _write(result, fmt, out, excel, to_file=output))
         return
     if fmt == "xlsx" and streams.current().stdout_is_terminal():
         raise QueryError("xlsx is a binary workbook, not for a terminal: add --output FILE.xlsx")
@@ -70,11 +70,13 @@ def write_file(path: Path, write: Callable[[BinaryIO], None]) -> None:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
-def _write(result: Result, fmt: str, out: BinaryIO, excel: bool, to_file: bool = False) -> None:
+def _write(
+    result: Result, fmt: str, out: BinaryIO, excel: bool, to_file: Path | None = None
+) -> None:
     if fmt == "table":
         from dutycli.output import table
 
-        if to_file:
+        if to_file is not None:
             text_out = io.TextIOWrapper(out, encoding="utf-8", write_through=True)
             table.show(result, streams.current().console(text_out))
             text_out.detach()
@@ -87,7 +89,9 @@ def _write(result: Result, fmt: str, out: BinaryIO, excel: bool, to_file: bool =
 
         frame = flat(result.rows)
         headers = [label(c) for c in frame.columns]
-        spreadsheet.write_xlsx(frame, headers, out, title=result.kind.sheet)
+        cut = spreadsheet.write_xlsx(frame, headers, out, title=result.kind.sheet)
+        if cut:
+            streams.note(spreadsheet.cut_note(cut, str(to_file or "the workbook")))
     else:
         from dutycli.output.flat import render_flat
 

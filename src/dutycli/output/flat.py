@@ -24,11 +24,18 @@ def render_flat(frame: pl.DataFrame, fmt: str, excel: bool = False) -> bytes:
     buffer = io.BytesIO()
     if fmt in ("csv", "tsv"):
         frame = flat(frame)
+        separator = "," if fmt == "csv" else "\t"
         if excel:
             from dutycli.output import spreadsheet
 
-            frame = spreadsheet.neutralize(frame)
-        frame.write_csv(buffer, separator="," if fmt == "csv" else "\t")
+            # The header too: matrix's columns are unit names, which are data.
+            header = [spreadsheet.neutralize_text(name) for name in frame.columns]
+            _header_line(header, separator, buffer)
+            spreadsheet.neutralize(frame).write_csv(
+                buffer, separator=separator, include_header=False
+            )
+            return buffer.getvalue()
+        frame.write_csv(buffer, separator=separator)
     elif fmt == "json":
         if frame.is_empty():
             return b"[]\n"
@@ -41,6 +48,15 @@ def render_flat(frame: pl.DataFrame, fmt: str, excel: bool = False) -> bytes:
     else:
         raise ValueError(fmt)  # pragma: no cover - the CLI validates formats
     return buffer.getvalue()
+
+
+def _header_line(names: list[str], separator: str, buffer: io.BytesIO) -> None:
+    """A header row quoted as Polars quotes the rows (a frame's own names need not be unique
+    once changed, so the names are written as a row of data)."""
+    import polars as pl
+
+    row = pl.DataFrame([pl.Series(f"c{i}", [name], pl.String) for i, name in enumerate(names)])
+    row.write_csv(buffer, separator=separator, include_header=False)
 
 
 def flat(frame: FlatFrame) -> FlatFrame:
