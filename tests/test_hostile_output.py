@@ -475,6 +475,43 @@ def test_every_kind_of_result_makes_a_workbook(tmp_path: Path) -> None:
         assert sheet.max_row >= 2, kind
 
 
+@pytest.fixture
+def long_leader(tmp_path: Path) -> Path:
+    def change(document: dict[str, Any]) -> None:
+        for task in document["tasks"][:3]:
+            task["leaders"] = ["长" * 200]
+
+    return dataset_with(tmp_path, "long-leader.yaml", change)
+
+
+@pytest.mark.parametrize(
+    "command", [["matrix"], ["stats"], ["by-target", "1"], ["units"], ["datasets"]], ids=" ".join
+)
+def test_a_narrow_terminal_gets_a_picture_not_a_traceback(
+    long_leader: Path, command: list[str]
+) -> None:
+    widths = range(1, 41) if command[0] in ("matrix", "stats") else (1, 5, 10, 20, 30, 40)
+    for data in (DATASET, long_leader):
+        for width in widths:
+            streams.use(Streams(terminal=True, width=width, colour=False))
+            outcome = run_cli("--data", str(data), *command, "-f", "table")
+            assert outcome.exit_code == 0, (width, outcome.stderr)
+
+
+def test_a_very_long_leader_name_wraps_and_leaves_room_for_units(long_leader: Path) -> None:
+    streams.use(Streams(terminal=True, width=100, colour=False))
+    shown = run_cli("--data", str(long_leader), "matrix").stdout
+    assert "徐治国" in shown and "工信局" in shown
+
+
+def test_a_narrow_terminal_as_a_real_process(long_leader: Path) -> None:
+    for columns in ("20", "30"):
+        outcome = run_process(
+            "--data", str(long_leader), "matrix", "-f", "table", env={"COLUMNS": columns}
+        )
+        assert (outcome.exit_code, outcome.stderr) == (0, ""), columns
+
+
 def test_control_characters_in_names_and_headers_make_a_workbook(
     tmp_path: Path, hostile_names: Path
 ) -> None:
