@@ -549,3 +549,64 @@ def test_a_full_disk_is_one_line_for_datasets(tmp_path: Path, args: list[str]) -
     full = device(tmp_path, "full", 7)
     outcome = run_process(*args, "-o", str(full), "--force")
     one_line_error(outcome, r"cannot write: No space left on device$")
+
+
+# === More of the same classes in the output layer =============================================
+
+
+def test_markdown_cells_are_data_on_one_row(tmp_path: Path) -> None:
+    def change(document: dict[str, Any]) -> None:
+        document["tasks"][0]["task"] = (
+            "a|b\nc\r\nd\re **粗** [链接](http://x) <script>x</script> _y_ `z`"
+        )
+        document["tasks"][0]["lead_units"] = ["发改局|财政局"]
+
+    data = dataset_with(tmp_path, "md.yaml", change)
+    lines = run_cli(
+        "--data", str(data), "list", "-f", "md", "--fields", "id,task,lead_units"
+    ).stdout
+    rows = lines.splitlines()
+    assert len(rows) == 2 + 122
+    cells = re.split(r"(?<!\\)\|", rows[2])[1:-1]
+    assert len(cells) == 3, rows[2]
+    assert cells[1].strip() == (
+        "a\\|b<br>c<br>d<br>e \\*\\*粗\\*\\* \\[链接\\](http://x) "
+        "&lt;script&gt;x&lt;/script&gt; \\_y\\_ \\`z\\`"
+    )
+    assert "<script>" not in lines
+    assert cells[2].strip() == "发改局\\|财政局"
+    assert rows[0] == "| id | task | lead_units |"  # field names stay readable
+
+
+def test_matrix_markdown_header_escapes_unit_names(hostile_names: Path) -> None:
+    def units_header(text: str) -> list[str]:
+        return re.split(r"(?<!\\)\|", text.splitlines()[0])[1:-1]
+
+    def change(document: dict[str, Any]) -> None:
+        document["tasks"][0]["lead_units"] = ["甲|乙局"]
+
+    folder = hostile_names.parent
+    data = dataset_with(folder, "pipe.yaml", change)
+    md = run_cli("--data", str(data), "matrix", "-f", "md").stdout
+    csv_header = next(csv.reader(io.StringIO(run_cli("--data", str(data), "matrix").stdout)))
+    assert len(units_header(md)) == len(csv_header)
+
+
+def test_json_says_when_a_number_it_cannot_hold_is_null(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import polars as pl
+
+    from dutycli.output import emit
+    from dutycli.output.result import Result
+
+    frame = pl.DataFrame({"id": [1, 2, 3], "value": [float("inf"), float("nan"), 7.0]})
+    for fmt in ("json", "jsonl"):
+        emit.emit(Result(frame, kind_name="metrics"), fmt)
+        out, err = capsys.readouterr()
+        assert out.count("null") == 2 and "7.0" in out
+        assert err == (
+            "dutycli: JSON cannot hold inf or NaN: 2 such values are written as null (CSV keeps them)\n"
+        )
+    emit.emit(Result(frame.head(0), kind_name="metrics"), "json")
+    assert capsys.readouterr().err == ""

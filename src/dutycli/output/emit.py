@@ -102,3 +102,12 @@ def _write(
         # Rendered in memory, then written from Python: a Polars writer blocked on a full
         # pipe would hold off Ctrl-C, a Python write is interrupted by it (exit 130).
         out.write(render_flat(result.rows, fmt, excel))
+        if fmt in ("json", "jsonl"):
+            from dutycli.output.flat import not_finite
+
+            if count := not_finite(result.rows):
+                values = "value is" if count == 1 else "values are"
+                streams.note(
+                    f"JSON cannot hold inf or NaN: {count} such {values} written as null "
+                    "(CSV keeps them)"
+                )
