@@ -68,9 +68,11 @@ class DutyGroup(TyperGroup):
         complete_var: str | None,
         **extra: Any,
     ) -> int:
+        from dutycli.files import forget_inputs
         from dutycli.output import streams
 
         state = session.State()
+        forget_inputs()  # a run in the same process (tests) reads its own files
         streams.readable()
         try:
             try:

@@ -69,6 +69,13 @@ def load(ctx: Any) -> Collection:
                     raise DataError(f"{exc} (the path set by {variable})") from None
             raise
         reading(ctx, run.collection.root)
+        from dutycli.files import note_input
+
+        # Never written by this run, not even with --force (files.write_output).
+        for table in run.collection.tables:
+            note_input(table.path, "the dataset")
+        if run.collection.aliases.path is not None:
+            note_input(run.collection.aliases.path, "the aliases file")
     return run.collection
 
 

@@ -102,6 +102,8 @@ def stats(console: Any, frame: pl.DataFrame, limit: int | None) -> None:
 
 # A unit header takes lines of at most this many cells (three CJK characters), not one per line.
 MATRIX_HEADER_WIDTH = 6
+# The leader column takes at most this share (1/N) of the width, unless its header needs more.
+MATRIX_LEADER_SHARE = 3
 
 
 def matrix(console: Any, frame: pl.DataFrame, limit: int | None) -> None:
@@ -120,7 +122,11 @@ def matrix(console: Any, frame: pl.DataFrame, limit: int | None) -> None:
     totals = [sum(v or 0 for v in row[1:]) for row in frame.iter_rows()]
     header = LABELS.get(frame.columns[0], frame.columns[0])
     leaders = [safe_text(str(v), keep_newlines=False) for v in frame.get_column(frame.columns[0])]
-    leader_width = max([cell_len(header), *(t.cell_len for t in leaders)])
+    # A very long name wraps in the leader column rather than crowd out every unit.
+    leader_width = min(
+        max([cell_len(header), *(t.cell_len for t in leaders)]),
+        max(cell_len(header), console.width // MATRIX_LEADER_SHARE),
+    )
     total_width = max([cell_len("合计"), *(len(str(t)) for t in totals)])
     # Rich's box: a border before every column and after the last, one space padding each side.
     room = console.width - (leader_width + 3) - (total_width + 3) - 1
@@ -147,14 +153,16 @@ def matrix(console: Any, frame: pl.DataFrame, limit: int | None) -> None:
     units = [unit for unit, _ in shown]
     peak = max((int(frame.get_column(u).max() or 0) for u in units), default=0)  # type: ignore[arg-type]
     table = Table(header_style="bold")
-    table.add_column(header, no_wrap=True, width=leader_width)
+    table.add_column(header, width=leader_width, overflow="fold")
     for unit, width in shown:
         title = wrap.wrap(safe_text(unit, keep_newlines=False), width)
         title.justify = "left"  # a two-line name reads from its start
         table.add_column(title, justify="right", width=width, overflow="fold")
     table.add_column("合计", justify="right", style="bold", width=total_width, no_wrap=True)
-    for leader, row, total in zip(leaders, frame.select(units).iter_rows(), totals, strict=True):
-        cells = [leader]
+    # No unit fits a terminal this narrow: the rows still show their leader and total.
+    rows = frame.select(units).rows() if units else [()] * len(frame)
+    for leader, row, total in zip(leaders, rows, totals, strict=True):
+        cells = [wrap.wrap(leader, leader_width, names=True)]
         for value in row:
             if not value:
                 cells.append(Text("·", style="dim"))

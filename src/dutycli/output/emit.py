@@ -1,8 +1,9 @@
 """Where a result goes and in which format: the one place that writes a result out.
 
 The format is the one asked for (``--format``), else the ``--output`` file's suffix, else
-CSV for ``--excel``, else a table on a terminal and CSV anywhere else. A file is replaced
-atomically (``files.write_atomically``): a half-written file never replaces a good one.
+CSV for ``--excel``, else a table on a terminal and CSV anywhere else. A file is written by
+``files.write_output``, as the shell's ``>`` would (devices, links, modes) but never half-written
+and never over a file the command reads.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 from dutycli.errors import OutputError, QueryError
-from dutycli.files import write_atomically
+from dutycli.files import write_output
+from dutycli.locations import DATASET_KINDS
 from dutycli.output import streams
 from dutycli.output.result import Result
 from dutycli.schema import SUFFIX_FORMATS
@@ -31,7 +33,14 @@ def choose_format(chosen: str | None, output: Path | None, excel: bool) -> str:
         return chosen
     if not to_stdout(output):
         assert output is not None
-        return SUFFIX_FORMATS.get(output.suffix.lower(), "csv")
+        suffix = output.suffix.lower()
+        if suffix in DATASET_KINDS and suffix not in SUFFIX_FORMATS:
+            # CSV in a .yaml or .parquet file would be read back as a broken dataset.
+            raise QueryError(
+                f"{output}: {suffix} names a dataset, which `dutycli export` writes; a query "
+                f"writes {' '.join(SUFFIX_FORMATS)} (or give --format)"
+            )
+        return SUFFIX_FORMATS.get(suffix, "csv")
     return "csv" if excel else streams.current().default_format()
 
 
@@ -45,7 +54,7 @@ def emit(result: Result, fmt: str, output: Path | None = None, excel: bool = Fal
         raise QueryError(f"--excel applies to csv and tsv output, not {fmt}")
     if not to_stdout(output):
         assert output is not None
-        write_file(output, lambda out: _write(result, fmt, out, excel, to_file=True))
+        write_file(output, lambda out: _write(result, fmt, out, excel, to_file=output))
         return
     if fmt == "xlsx" and streams.current().stdout_is_terminal():
         raise QueryError("xlsx is a binary workbook, not for a terminal: add --output FILE.xlsx")
@@ -54,20 +63,20 @@ def emit(result: Result, fmt: str, output: Path | None = None, excel: bool = Fal
 
 
 def write_file(path: Path, write: Callable[[BinaryIO], None]) -> None:
-    """Write an --output file atomically; failures are one-line OutputErrors naming it."""
-    if path.is_dir():
-        raise OutputError(f"cannot write {path}: it is a directory")
+    """Write an --output file (``files.write_output``); failures are one-line OutputErrors."""
     try:
-        write_atomically(path, write)
+        write_output(path, write)
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
-def _write(result: Result, fmt: str, out: BinaryIO, excel: bool, to_file: bool = False) -> None:
+def _write(
+    result: Result, fmt: str, out: BinaryIO, excel: bool, to_file: Path | None = None
+) -> None:
     if fmt == "table":
         from dutycli.output import table
 
-        if to_file:
+        if to_file is not None:
             text_out = io.TextIOWrapper(out, encoding="utf-8", write_through=True)
             table.show(result, streams.current().console(text_out))
             text_out.detach()
@@ -80,7 +89,9 @@ def _write(result: Result, fmt: str, out: BinaryIO, excel: bool, to_file: bool =
 
         frame = flat(result.rows)
         headers = [label(c) for c in frame.columns]
-        spreadsheet.write_xlsx(frame, headers, out, title=result.kind.sheet)
+        cut = spreadsheet.write_xlsx(frame, headers, out, title=result.kind.sheet)
+        if cut:
+            streams.note(spreadsheet.cut_note(cut, str(to_file or "the workbook")))
     else:
         from dutycli.output.flat import render_flat
 
@@ -91,3 +102,12 @@ def _write(result: Result, fmt: str, out: BinaryIO, excel: bool, to_file: bool =
         # Rendered in memory, then written from Python: a Polars writer blocked on a full
         # pipe would hold off Ctrl-C, a Python write is interrupted by it (exit 130).
         out.write(render_flat(result.rows, fmt, excel))
+        if fmt in ("json", "jsonl"):
+            from dutycli.output.flat import not_finite
+
+            if count := not_finite(result.rows):
+                values = "value is" if count == 1 else "values are"
+                streams.note(
+                    f"JSON cannot hold inf or NaN: {count} such {values} written as null "
+                    "(CSV keeps them)"
+                )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from typing import TYPE_CHECKING, Any
 
 from dutycli.schema import NAME_JOINER
@@ -24,11 +25,18 @@ def render_flat(frame: pl.DataFrame, fmt: str, excel: bool = False) -> bytes:
     buffer = io.BytesIO()
     if fmt in ("csv", "tsv"):
         frame = flat(frame)
+        separator = "," if fmt == "csv" else "\t"
         if excel:
             from dutycli.output import spreadsheet
 
-            frame = spreadsheet.neutralize(frame)
-        frame.write_csv(buffer, separator="," if fmt == "csv" else "\t")
+            # The header too: matrix's columns are unit names, which are data.
+            header = [spreadsheet.neutralize_text(name) for name in frame.columns]
+            _header_line(header, separator, buffer)
+            spreadsheet.neutralize(frame).write_csv(
+                buffer, separator=separator, include_header=False
+            )
+            return buffer.getvalue()
+        frame.write_csv(buffer, separator=separator)
     elif fmt == "json":
         if frame.is_empty():
             return b"[]\n"
@@ -41,6 +49,26 @@ def render_flat(frame: pl.DataFrame, fmt: str, excel: bool = False) -> bytes:
     else:
         raise ValueError(fmt)  # pragma: no cover - the CLI validates formats
     return buffer.getvalue()
+
+
+def not_finite(frame: pl.DataFrame) -> int:
+    """How many numbers are infinite or NaN: JSON has no way to write them (Polars writes null)."""
+    import polars as pl
+
+    floats = [name for name, dtype in frame.schema.items() if dtype.is_float()]
+    if not floats:
+        return 0
+    counts = frame.select((~pl.col(name).is_finite()).sum() for name in floats)
+    return int(sum(counts.row(0)))
+
+
+def _header_line(names: list[str], separator: str, buffer: io.BytesIO) -> None:
+    """A header row quoted as Polars quotes the rows (a frame's own names need not be unique
+    once changed, so the names are written as a row of data)."""
+    import polars as pl
+
+    row = pl.DataFrame([pl.Series(f"c{i}", [name], pl.String) for i, name in enumerate(names)])
+    row.write_csv(buffer, separator=separator, include_header=False)
 
 
 def flat(frame: FlatFrame) -> FlatFrame:
@@ -62,11 +90,24 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
-def markdown(frame: pl.DataFrame) -> str:
-    def cell(value: Any) -> str:
-        text = cell_text(value).replace("\\", "\\\\").replace("|", "\\|")
-        return text.replace("\r\n", "<br>").replace("\n", "<br>")
+# Markdown reads these in a table cell as formatting, links or HTML; data shows them as typed.
+# (``_`` only at a word's edge: ``goal_no`` is never emphasis, and stays readable.)
+_MARKDOWN_SPECIAL = re.compile(r"[\\`*\[\]~|]|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
+_HTML_SPECIAL = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+_LINE_BREAK = re.compile(r"\r\n|[\n\r\u2028\u2029]")
 
-    lines = ["| " + " | ".join(frame.columns) + " |", "|" + "---|" * len(frame.columns)]
-    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.iter_rows()]
+
+def markdown_cell(value: Any) -> str:
+    """A value as one Markdown table cell: shown exactly as the data says, on one line
+    (a line break is ``<br>``, the only HTML written), never formatting, a link or HTML."""
+    text = _MARKDOWN_SPECIAL.sub(lambda m: "\\" + m.group(), cell_text(value))
+    text = re.sub("[&<>]", lambda m: _HTML_SPECIAL[m.group()], text)
+    return _LINE_BREAK.sub("<br>", text)
+
+
+def markdown(frame: pl.DataFrame) -> str:
+    # The header is escaped as the cells are: matrix's columns are unit names, which are data.
+    header = " | ".join(markdown_cell(c) for c in frame.columns)
+    lines = [f"| {header} |", "|" + "---|" * len(frame.columns)]
+    lines += ["| " + " | ".join(markdown_cell(v) for v in row) + " |" for row in frame.iter_rows()]
     return "\n".join(lines) + "\n"

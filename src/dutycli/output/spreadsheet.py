@@ -1,12 +1,20 @@
 """Output for spreadsheets: xlsx workbooks, and CSV that Excel and WPS open safely.
 
+Every cell a spreadsheet gets passes through here, header and sheet title included: data is
+never a formula (an xlsx cell is typed as text; an ``--excel`` CSV cell that would start a
+formula gets a leading ``'``), never a character Excel refuses, and what Excel cannot hold
+(a cell over 32,767 characters) is cut visibly and reported, never silently.
+
 Called by ``emit`` and ``flat`` only. openpyxl is an optional extra, imported here when a workbook is
 written, so that every other path works without it.
 """
 
 from __future__ import annotations
 
+import io
+import math
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from dutycli.errors import DutyError
@@ -19,19 +27,39 @@ UTF8_BOM = b"\xef\xbb\xbf"
 # What Excel, WPS and LibreOffice read as the start of a formula (or strip before one).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # openpyxl refuses these control characters in a cell; they are shown as escapes instead.
-_XLSX_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# XML cannot hold U+FFFE, U+FFFF or a lone surrogate either.
+_XLSX_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # A column fits its longest cell up to this width (in half-width characters); longer text wraps.
 MAX_COLUMN_WIDTH = 50
+# Excel holds at most this many characters (UTF-16 code units) in a cell; longer text is cut
+# and ends with CUT_MARK, and the command says which cells on stderr.
+EXCEL_CELL_LIMIT = 32_767
+CUT_MARK = "…（已截断）"
+# Excel's numbers are doubles: a whole number beyond this is rounded, so it is written as text.
+EXCEL_EXACT_INT = 2**53
+# A sheet title: at most 31 characters, none of these, not starting or ending with '.
+SHEET_TITLE_LIMIT = 31
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+# How many cut cells the note names one by one.
+CUT_NAMED = 10
+
+
+@dataclass(frozen=True)
+class CutCell:
+    """A cell cut to Excel's limit: its sheet row, the task id on that row (if any), its column."""
+
+    row: int
+    task_id: Any
+    column: str
 
 
 def neutralize(frame: pl.DataFrame) -> pl.DataFrame:
     """Text cells a spreadsheet would run as a formula get a leading ``'`` (shown, not run)."""
     import polars as pl
 
-    pattern = "^[" + re.escape("".join(FORMULA_START)) + "]"
     text_columns = [name for name, dtype in frame.schema.items() if dtype == pl.String]
     return frame.with_columns(
-        pl.when(pl.col(name).str.contains(pattern))
+        pl.when(pl.col(name).str.contains(_FORMULA_PATTERN))
         .then(pl.lit("'") + pl.col(name))
         .otherwise(pl.col(name))
         .alias(name)
@@ -39,17 +67,78 @@ def neutralize(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _xlsx_value(value: Any) -> Any:
-    if isinstance(value, str):
-        return _XLSX_ILLEGAL.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
-    return value
+_FORMULA_PATTERN = "^[" + re.escape("".join(FORMULA_START)) + "]"
 
 
-def write_xlsx(frame: pl.DataFrame, headers: list[str], out: BinaryIO, title: str) -> None:
+def neutralize_text(text: str) -> str:
+    """One text (a CSV header) as ``neutralize`` treats a cell."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def sheet_title(text: str) -> str:
+    """A title Excel (and openpyxl) accepts: forbidden characters replaced, at most 31 long."""
+    title = _SHEET_FORBIDDEN.sub("_", _XLSX_ILLEGAL.sub("", text)).strip("'")
+    title = _cut_units(title, SHEET_TITLE_LIMIT).strip("'")
+    return title if title.strip() else "Sheet1"
+
+
+def _utf16_length(text: str) -> int:
+    # Excel counts UTF-16 code units: a character outside the BMP counts two.
+    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+
+
+def _cut_units(text: str, limit: int) -> str:
+    """The longest start of ``text`` at most ``limit`` UTF-16 code units long."""
+    if _utf16_length(text) <= limit:
+        return text
+    units = 0
+    for index, ch in enumerate(text):
+        units += 2 if ord(ch) > 0xFFFF else 1
+        if units > limit:
+            return text[:index]
+    return text  # pragma: no cover - the length said it was longer
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def _xlsx_value(value: Any) -> tuple[Any, bool]:
+    """A value as a cell holds it, and whether it had to be cut."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value), False  # nan/inf are not numbers in a workbook
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > EXCEL_EXACT_INT:
+        return str(value), False  # Excel would round it: kept as text, every digit
+    if not isinstance(value, str):
+        return value, False
+    text = _XLSX_ILLEGAL.sub(_escape, value)
+    if _utf16_length(text) <= EXCEL_CELL_LIMIT:
+        return text, False
+    return _cut_units(text, EXCEL_CELL_LIMIT - len(CUT_MARK)) + CUT_MARK, True
+
+
+def cut_note(cut: list[CutCell], where: str) -> str:
+    """The stderr line saying which cells were cut: "2 cells ... were cut in x.xlsx: tasks 12, 40"."""
+    with_ids = all(c.task_id is not None for c in cut)
+    names = [str(c.task_id) if with_ids else str(c.row) for c in cut]
+    names = list(dict.fromkeys(names))
+    shown = ", ".join(names[:CUT_NAMED]) + (", …" if len(names) > CUT_NAMED else "")
+    cells = "1 cell" if len(cut) == 1 else f"{len(cut)} cells"
+    whose = "tasks" if with_ids else "rows"
+    return (
+        f"{cells} longer than Excel's {EXCEL_CELL_LIMIT:,} characters were cut in {where}: "
+        f"{whose} {shown} (CSV and JSON keep the whole text)"
+    )
+
+
+def write_xlsx(frame: pl.DataFrame, headers: list[str], out: BinaryIO, title: str) -> list[CutCell]:
     """A workbook with one sheet: bold frozen header row, wrapped text, fitted column widths.
 
-    ``frame`` must be flat (no list columns). Text is always stored as text, so a cell starting
-    with ``=`` is never a formula.
+    ``frame`` must be flat (no list columns). Every text cell, headers included, is stored as
+    text, so a cell starting with ``=`` is never a formula. Returns the cells cut to Excel's
+    limit. The workbook is made in memory and written in one piece: a full disk is one error,
+    not a half-closed zip.
     """
     try:
         from openpyxl import Workbook
@@ -63,27 +152,42 @@ def write_xlsx(frame: pl.DataFrame, headers: list[str], out: BinaryIO, title: st
     book = Workbook()
     sheet = book.active
     assert sheet is not None  # a new workbook always has one sheet
-    sheet.title = title[:31]
-    sheet.append(headers)
+    sheet.title = sheet_title(title)
+    cut: list[CutCell] = []
+    header_font, header_alignment = Font(bold=True), Alignment(wrap_text=True, vertical="center")
+    widths = []
+    for index, header in enumerate(headers, start=1):
+        value, was_cut = _xlsx_value(header)
+        if was_cut:
+            cut.append(CutCell(1, None, "header"))
+        cell = _text_cell(sheet, 1, index, value)
+        cell.font, cell.alignment = header_font, header_alignment
+        widths.append(display_width(str(value)))
     wrap = Alignment(wrap_text=True, vertical="top")
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-    widths = [display_width(h) for h in headers]
-    for row in frame.iter_rows():
-        values = [_xlsx_value(v) for v in row]
-        sheet.append(values)
-        for index, value in enumerate(values):
+    id_index = frame.columns.index("id") if "id" in frame.columns else None
+    for row_index, row in enumerate(frame.iter_rows(), start=2):
+        for index, raw in enumerate(row):
+            value, was_cut = _xlsx_value(raw)
+            if was_cut:
+                task_id = row[id_index] if id_index is not None else None
+                cut.append(CutCell(row_index, task_id, frame.columns[index]))
+            cell = _text_cell(sheet, row_index, index + 1, value)
+            cell.alignment = wrap
             if value is not None:
                 widths[index] = max(widths[index], display_width(str(value)))
-    for row_cells in sheet.iter_rows(min_row=2):
-        for cell in row_cells:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # text, even when it starts with "="
-            cell.alignment = wrap
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = min(
             max(width, 4) + 2, MAX_COLUMN_WIDTH
         )
     sheet.freeze_panes = "A2"
-    book.save(out)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    out.write(buffer.getbuffer())
+    return cut
+
+
+def _text_cell(sheet: Any, row: int, column: int, value: Any) -> Any:
+    cell = sheet.cell(row=row, column=column, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"  # text, even when it starts with "="
+    return cell

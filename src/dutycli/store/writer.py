@@ -1,16 +1,19 @@
 """Writing a whole dataset (tasks, metadata, goals) as YAML, Parquet or Arrow IPC.
 
-Every dataset file is written atomically (``files.write_atomically``) and an existing one is
-replaced only when asked (``--force``).
+Every dataset file is written by ``files.write_output`` (as the shell's ``>`` would for devices,
+links and modes, never half-written); an existing one is replaced only when asked (``--force``),
+and a file the command reads never, not even with ``--force``.
 """
 
 from __future__ import annotations
 
+import io
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dutycli.errors import DataError, first_line
-from dutycli.files import write_atomically
+from dutycli.files import check_output, write_output
 from dutycli.locations import DATASET_KINDS
 from dutycli.store import columnar
 
@@ -33,9 +36,38 @@ def format_for(target: Path, chosen: str | None) -> str:
     return kind
 
 
+def import_format(target: Path) -> str:
+    """The format ``import -o`` writes: the one its suffix names; a device or FIFO gets YAML.
+
+    Any other suffix is refused: YAML in a ``.csv`` would be read back as a broken table.
+    """
+    import stat
+
+    if target.is_dir():
+        raise DataError(f"{target}: cannot write: it is a directory")
+    kind = DATASET_KINDS.get(target.suffix.lower())
+    if kind is not None:
+        return kind
+    try:
+        special = not stat.S_ISREG(os.stat(target).st_mode)
+    except OSError:
+        special = False
+    if special and not target.suffix:
+        return "yaml"
+    raise DataError(
+        f"{target}: import writes a dataset, so the file name must end in one of "
+        f"{' '.join(DATASET_KINDS)} (leave out -o for YAML on standard output)"
+    )
+
+
 def refuse_existing(target: Path, force: bool) -> None:
-    """A dataset file is never replaced unless asked (--force)."""
-    if target.exists() and not force:
+    """A file this run reads is never written; an existing dataset file only when asked
+    (--force). A device or FIFO holds no file to lose: it is written as ``>`` would."""
+    try:
+        check_output(target)
+    except OSError as exc:
+        raise DataError(f"{target}: cannot write: {exc.strerror or exc}") from None
+    if target.is_file() and not force:
         raise DataError(f"{target}: already exists; use --force to replace it")
 
 
@@ -75,7 +107,11 @@ def write_frame(
 
     refuse_existing(target, force)
     try:
-        write_atomically(target, lambda out: columnar.write_frame(frame, meta, kind, out))
+        # Made whole in memory first: a full disk is then a plain error, not Polars' account
+        # of it, and a failure to make the file never touches the target.
+        buffer = io.BytesIO()
+        columnar.write_frame(frame, meta, kind, buffer)
+        write_output(target, lambda out: out.write(buffer.getbuffer()))
     except (OSError, pl.exceptions.PolarsError) as exc:
         message = exc.strerror if isinstance(exc, OSError) and exc.strerror else first_line(exc)
         raise DataError(f"{target}: cannot write: {message}") from None
@@ -85,8 +121,6 @@ def dataset_bytes(
     frame: pl.DataFrame, meta: dict[str, Any], goals: list[dict[str, Any]], kind: str
 ) -> bytes:
     """A whole dataset as the bytes ``write_dataset`` would put in a file (for stdout)."""
-    import io
-
     if kind == "yaml":
         return _yaml_text(frame, meta, goals).encode("utf-8")
     buffer = io.BytesIO()
@@ -105,6 +139,6 @@ def _yaml_text(frame: pl.DataFrame, meta: dict[str, Any], goals: list[dict[str, 
 def _write(target: Path, data: bytes, force: bool) -> None:
     refuse_existing(target, force)
     try:
-        write_atomically(target, lambda out: out.write(data))
+        write_output(target, lambda out: out.write(data))
     except OSError as exc:
         raise DataError(f"{target}: cannot write: {exc.strerror or exc}") from None

@@ -93,8 +93,8 @@ def import_source(
             "--output",
             "-o",
             metavar="FILE",
-            help="Dataset to write: YAML, or Parquet/Arrow IPC by the suffix (.parquet, .arrow) "
-            "[default: YAML on standard output].",
+            help="Dataset to write, in the format its suffix names: .yaml, .parquet or .arrow "
+            "(another suffix is refused) [default: YAML on standard output].",
             show_default=False,
         ),
     ] = None,
@@ -117,13 +117,20 @@ def import_source(
     ] = None,
 ) -> None:
     """Normalize a source table into a dataset, reporting what was normalized on stderr."""
-    from dutycli.locations import DATASET_KINDS
+    from dutycli.files import note_input
     from dutycli.output import streams
     from dutycli.sources.normalize import import_file
     from dutycli.store import writer
 
+    if output is not None and str(output) == "-":
+        output = None  # standard output, as for export
+    note_input(source, "the source table")
+    kind = "yaml"
     if output is not None and not check:
-        writer.refuse_existing(output, force)  # before the import's work and report, not after
+        # Before the import's work and report, not after: a name that is no dataset, an
+        # existing file without --force, or the source itself (never, even with --force).
+        kind = writer.import_format(output)
+        writer.refuse_existing(output, force)
     document, report = import_file(source, sheet)
     for line in report.lines() if verbose or check else []:
         streams.note(line)
@@ -137,7 +144,6 @@ def import_source(
 
         streams.write_text(yaml_file.dump(document))
         return
-    kind = DATASET_KINDS.get(output.suffix.lower(), "yaml")
     writer.write_document(document, output, kind, force)
     streams.note(f"wrote {output} ({len(document['tasks'])} tasks, {kind})")
 
