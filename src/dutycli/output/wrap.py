@@ -87,9 +87,10 @@ def break_lines(plain: str, width: int, names: bool = False) -> list[str]:
     width = max(width, 2)
     lines = [""]
     # (piece, is a whole name): a name too wide for a line is cut by the text's own rules.
-    pieces = [(p, names) for p in (name_segments(plain) if names else segments(plain))]
+    # A stack, next piece last: taking the first of a list would make a long text quadratic.
+    pieces = [(p, names) for p in (name_segments(plain) if names else segments(plain))][::-1]
     while pieces:
-        piece, whole_name = pieces.pop(0)
+        piece, whole_name = pieces.pop()
         if cell_len(lines[-1] + piece) <= width or piece.isspace():
             lines[-1] += piece  # trailing spaces are trimmed when the text is split
         elif cell_len(piece) <= width:
@@ -97,9 +98,9 @@ def break_lines(plain: str, width: int, names: bool = False) -> list[str]:
         elif whole_name:
             if lines[-1]:
                 lines.append("")  # the long name starts a line of its own
-            pieces[:0] = [(p, False) for p in segments(piece)]
+            pieces.extend((p, False) for p in reversed(segments(piece)))
         elif len(smaller := segments(piece, qualified=False)) > 1:
-            pieces[:0] = [(p, False) for p in smaller]  # 8.5%左右 too wide: keep 8.5% whole
+            pieces.extend((p, False) for p in reversed(smaller))  # 8.5%左右: keep 8.5% whole
         else:
             room = width - cell_len(lines[-1])
             if room >= 2 and lines[-1]:
