@@ -186,7 +186,6 @@ def pivot() -> list[list[str]]:
     return list(csv.reader(io.StringIO(run_cli("matrix", "-f", "csv").stdout)))
 
 
-@pytest.mark.parametrize("width", WIDTHS)
 def test_a_very_long_text_wraps_in_linear_time() -> None:
     # 400,000 characters wrap in a fraction of a second; taking each piece off the front of a
     # list (the old way) made it quadratic: a megabyte task took most of a minute to show.
@@ -197,6 +196,7 @@ def test_a_very_long_text_wraps_in_linear_time() -> None:
     assert len(lines) >= cell_len(text) // 40
 
 
+@pytest.mark.parametrize("width", WIDTHS)
 def test_matrix_shows_the_units_that_fit_and_counts_the_rest(width: int) -> None:
     full = pivot()
     text = table("matrix", width=width)
