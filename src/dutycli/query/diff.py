@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import TYPE_CHECKING, Any, Literal
 
-from dutycli.names import squeeze
+from dutycli.names import fold, squeeze
 from dutycli.schema import TASK_FIELDS
 from dutycli.store.aliases import NO_ALIASES, Aliases
 
@@ -46,11 +46,11 @@ def pair_goals(
     old: list[tuple[int, str]], new: list[tuple[int, str]]
 ) -> list[tuple[int | None, int | None]]:
     """(old goal_no, new goal_no) pairs: same name first, then same number; new goal order."""
-    old_by_name = {squeeze(name): no for no, name in reversed(old)}
+    old_by_name = {fold(name): no for no, name in reversed(old)}
     taken: set[int] = set()
     paired: dict[int, int] = {}
     for no, name in new:
-        match = old_by_name.get(squeeze(name))
+        match = old_by_name.get(fold(name))
         if match is not None and match not in taken:
             paired[no] = match
             taken.add(match)

@@ -1,0 +1,242 @@
+"""Hostile input to the queries: what a query finds, and in bounded time.
+
+- Matching: one rule (``names.fold``: NFKC, one case, no whitespace) for every name, goal and
+  keyword, in Python and, through ``query.spellings``, in Polars; one regex engine (Polars')
+  checks, matches and highlights a ``--regex``.
+- Quadratic work: ``metrics`` on long texts, ``diff`` of large goals, and the other steps of
+  the queries are linear in their input, or refuse absurd input naming the limit. Each test
+  uses a size the fixed code handles well under a second and the old code took minutes on.
+"""
+
+from __future__ import annotations
+
+import copy
+import csv
+import io
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dutycli.names import fold
+from dutycli.query import spellings
+from dutycli.store import loader, yaml_file
+
+from .conftest import DATASET, run_cli, run_process
+
+
+@pytest.fixture(scope="module")
+def records() -> list[dict[str, Any]]:
+    return loader.read_dataset(DATASET).tasks
+
+
+def write(path: Path, tasks: list[dict[str, Any]]) -> Path:
+    document = {"dutycli_dataset": 1, "title": "t", "goals": [], "tasks": tasks}
+    path.write_text(yaml_file.dump(document), encoding="utf-8")
+    return path
+
+
+def rows(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def ids(text: str) -> list[int]:
+    return [int(row["id"]) for row in rows(text)]
+
+
+# --- matching: one fold -----------------------------------------------------------------
+
+
+def reference_fold(text: str) -> str:
+    """The documented rule, written out: compatibility forms as plain, one case, no spaces."""
+    plain = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+    return "".join(plain.split())
+
+
+@pytest.mark.parametrize(
+    ("typed", "written"),
+    [
+        ("ＧＤＰ", "GDP"),  # full-width Latin, as a Chinese input method types it
+        ("５Ｇ", "5G"),
+        ("ＰＭ２.５", "pm2.5"),
+        ("⽯墨烯", "石墨烯"),  # a Kangxi radical (text copied out of a PDF) is the character
+        ("Ⅲ类", "III类"),
+        ("是\u3000峰", "是峰"),  # an ideographic space is whitespace too
+        ("应急管理局（安委办）", "应急管理局(安委办)"),
+    ],
+)
+def test_fold_reads_compatibility_forms_as_the_plain_character(typed: str, written: str) -> None:
+    assert fold(typed) == fold(written) == reference_fold(written)
+
+
+def test_a_full_width_keyword_finds_what_the_table_wrote() -> None:
+    # The shipped table writes GDP in half-width; a clerk's input method types ＧＤＰ.
+    plain = run_cli("search", "GDP", "-f", "csv")
+    assert plain.exit_code == 0 and ids(plain.stdout) == [3]
+    for typed in ("ＧＤＰ", "ｇｄｐ", "G D P"):
+        found = run_cli("search", typed, "-f", "csv")
+        assert (found.exit_code, found.stdout) == (0, plain.stdout), typed
+        listed = run_cli("list", "-k", typed, "-f", "csv")
+        assert (listed.exit_code, listed.stdout) == (0, plain.stdout), typed
+
+
+def test_what_the_table_wrote_full_width_is_found_half_width(
+    records: list[dict[str, Any]], tmp_path: Path
+) -> None:
+    tasks = copy.deepcopy(records)
+    tasks[2]["task"] = "服务业增加值占ＧＤＰ比重提高０.５个百分点"
+    tasks[2]["lead_units"] = ["ＩＴ中心"]
+    tasks[3]["task"] = "建成５Ｇ基站\u30001200个"
+    data = str(write(tmp_path / "wide.yaml", tasks))
+    assert ids(run_cli("--data", data, "search", "gdp", "-f", "csv").stdout) == [3]
+    assert ids(run_cli("--data", data, "search", "0.5个百分点", "-f", "csv").stdout) == [3]
+    assert ids(run_cli("--data", data, "search", "5G基站 1200", "-f", "csv").stdout) == [4]
+    unit = run_cli("--data", data, "by-unit", "it中心", "--exact", "-f", "csv")
+    assert (unit.exit_code, ids(unit.stdout)) == (0, [3])
+    assert ids(run_cli("--data", data, "list", "-u", "IT", "-f", "csv").stdout) == [3]
+
+
+def test_a_goal_number_typed_full_width_is_the_goal(records: list[dict[str, Any]]) -> None:
+    four = run_cli("by-target", "4", "-f", "csv")
+    assert four.exit_code == 0 and len(rows(four.stdout)) > 1
+    assert run_cli("by-target", "４", "-f", "csv").stdout == four.stdout
+    assert run_cli("list", "-t", "４", "-f", "csv").stdout == four.stdout
+    # Digits beyond any 64-bit goal number are no goal: one line, not a traceback.
+    huge = run_process("by-target", "9" * 5000)
+    assert huge.exit_code == 2 and huge.stdout == ""
+    assert huge.stderr.startswith("dutycli: no goal number 999") and huge.stderr.count("\n") == 1
+
+
+def test_aliases_and_diff_compare_names_folded(
+    records: list[dict[str, Any]], tmp_path: Path
+) -> None:
+    old = copy.deepcopy(records)
+    old[0]["lead_units"] = ["GDP核算办"]
+    new = copy.deepcopy(old)
+    new[0]["lead_units"] = ["ＧＤＰ核算办"]  # the same unit, typed full-width
+    before, after = write(tmp_path / "old.yaml", old), write(tmp_path / "new.yaml", new)
+    same = run_cli("diff", str(before), str(after), "-f", "csv")
+    assert (same.exit_code, rows(same.stdout)) == (1, [])
+    # An aliases file written full-width names the unit the table wrote half-width.
+    aliases = tmp_path / "aliases.yaml"
+    aliases.write_text("核算办: [ＧＤＰ核算办]\n", encoding="utf-8")
+    found = run_cli(
+        "--data",
+        str(before),
+        "--aliases",
+        str(aliases),
+        "by-unit",
+        "核算办",
+        "--exact",
+        "-f",
+        "csv",
+    )
+    assert (found.exit_code, ids(found.stdout)) == (0, [1])
+
+
+def test_completion_folds_what_was_typed() -> None:
+    from dutycli.completion import values
+
+    assert values.ranked([("GDP核算办", ""), ("发改局", "")], "ｇｄｐ") == [("GDP核算办", "")]
+    read = values.summaries(str(DATASET))
+    assert [v for v, _ in values.goal_items(read, "１")][:3] == ["1", "10", "11"]
+    assert [v for v, _ in values.task_items(read, "１２")][:2] == ["12", "120"]
+
+
+# --- matching: the keyword's spellings, in Polars ---------------------------------------
+
+
+def test_the_spellings_table_is_every_character_fold_changes() -> None:
+    """The generated table holds exactly what ``fold`` changes on this Python (or, on a
+    Python of another Unicode version, the table computed at run time is used)."""
+    everything: dict[str, list[str]] = {}
+    for code in range(0x110000):
+        if 0xD800 <= code < 0xE000:
+            continue
+        folded = fold(chr(code))
+        if folded != chr(code):
+            everything.setdefault(folded, []).append(chr(code))
+    expected = {key: "".join(chars) for key, chars in sorted(everything.items())}
+    from dutycli.query import spellings_table
+
+    if unicodedata.unidata_version == spellings_table.UNICODE_VERSION:
+        assert expected == spellings_table.FOLDS
+    assert spellings.compute() == expected
+    assert spellings.table() == expected
+
+
+# Characters fold changes in every way: full width, case, compatibility, several to one,
+# one to several (Ⅲ, ㋀, ﬁ, ⑳), whitespace; and plain ones around them.
+ALPHABET = "gdpGDPＧＤＰｇ5５⑤iIⅰⅱⅢ1１①⑳20月㋀份fﬁ石⽯墨 \u3000\t(（)）.．%％x"
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    keyword=st.text(st.sampled_from(ALPHABET), min_size=1, max_size=4).filter(fold),
+    texts=st.lists(st.text(st.sampled_from(ALPHABET), max_size=12), min_size=1, max_size=8),
+)
+def test_a_keyword_pattern_matches_exactly_where_the_fold_holds_the_keyword(
+    keyword: str, texts: list[str]
+) -> None:
+    import polars as pl
+
+    found = pl.Series(texts, dtype=pl.String).str.contains(spellings.pattern(keyword)).to_list()
+    assert found == [reference_fold(keyword) in reference_fold(text) for text in texts]
+
+
+def test_a_keyword_written_in_too_many_ways_is_refused_naming_the_limit() -> None:
+    result = run_process("search", "i" * 40)  # each run of i is also Ⅱ, Ⅲ, ⅱ, ⅲ, ⅳ …
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "too many ways" in result.stderr and f"{spellings.PATTERN_LIMIT:,}" in result.stderr
+    assert result.stderr.count("\n") == 1
+
+
+# --- matching: one regex engine ----------------------------------------------------------
+
+
+def test_a_regex_is_read_by_the_engine_that_searches(records: list[dict[str, Any]]) -> None:
+    # \p{Han} is Rust's (and Polars'): Python's re refused it before the search ran.
+    han = run_cli("search", "--regex", r"\p{Han}{2}GDP", "-f", "csv")
+    assert han.exit_code == 0 and ids(han.stdout) == [3]
+    # Look-behind is Python's, not Rust's: one line naming what is wrong, exit 2.
+    for pattern, problem in (
+        ("(?<=增)长", "look-around"),
+        (r"(a)\1", "backreferences are not supported"),
+        ("增长(", "unclosed group (at character 3)"),
+        ("a{1000}{1000}", "exceeds size limit"),
+    ):
+        result = run_process("search", "--regex", pattern)
+        assert (result.exit_code, result.stdout) == (2, ""), pattern
+        assert result.stderr.startswith(f"dutycli: bad pattern {pattern!r}: "), result.stderr
+        assert problem in result.stderr and result.stderr.count("\n") == 1, result.stderr
+
+
+def highlighted(table: str) -> list[str]:
+    """The stretches a table shows in bold reverse (ANSI 1;7)."""
+    return [part.split("\x1b[0m")[0] for part in table.split("\x1b[1;7m")[1:]]
+
+
+def test_the_terminal_highlights_what_the_search_matched() -> None:
+    from dutycli.output import streams
+
+    streams.use(streams.Streams(terminal=True, width=120, colour=True))
+    try:
+        han = run_cli("search", "--regex", r"\p{Han}{2}GDP", "-f", "table")
+        wide = run_cli("search", "ＧＤＰ", "-f", "table")
+    finally:
+        streams.use(None)
+    assert highlighted(han.stdout) == ["值占GDP"]  # before: no highlight (re refused \p)
+    assert highlighted(wide.stdout) == ["GDP"]
+
+
+def test_highlighting_a_regex_cannot_backtrack_exponentially(
+    records: list[dict[str, Any]], tmp_path: Path
+) -> None:
+    tasks = copy.deepcopy(records[:3])
+    tasks[0]["task"] = "x" + "a" * 40  # (a+)+b on forty a's: 2**40 steps for a backtracker
+    data = str(write(tmp_path / "a.yaml", tasks))
+    result = run_process("--data", data, "search", "--regex", "x|(a+)+b", "-f", "table")
+    assert result.exit_code == 0 and "共 1 条任务" in result.stdout
