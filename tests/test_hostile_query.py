@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import csv
 import io
+import json
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -240,3 +241,141 @@ def test_highlighting_a_regex_cannot_backtrack_exponentially(
     data = str(write(tmp_path / "a.yaml", tasks))
     result = run_process("--data", data, "search", "--regex", "x|(a+)+b", "-f", "table")
     assert result.exit_code == 0 and "共 1 条任务" in result.stdout
+
+
+# --- quadratic work: metrics ---------------------------------------------------------------
+
+
+def test_metrics_of_a_long_clause_of_many_numbers_is_linear(
+    records: list[dict[str, Any]], tmp_path: Path
+) -> None:
+    """2,000 numbers in one clause of 200,000 characters: the old reader scanned the clause
+    for each number (about eight minutes); now each reads PHRASE_REACH characters around it."""
+    from dutycli.query import metrics
+
+    tasks = copy.deepcopy(records[:2])
+    tasks[0]["task"] = ("推进重点工程建设" * 12 + "增长5%") * 2000
+    data = str(write(tmp_path / "long.yaml", tasks))
+    result = run_cli("--data", data, "metrics", "-f", "json")
+    assert result.exit_code == 0
+    found = [row for row in json.loads(result.stdout) if row["id"] == 1]
+    assert len(found) == 2000
+    assert {(r["verb"], r["value"], r["unit"]) for r in found} == {("增长", 5.0, "%")}
+    reach = metrics.PHRASE_REACH
+    for row in found:
+        assert len(row["indicator"]) <= reach  # read within the reach, like the verb
+        # The clause around the number, cut at PHRASE_REACH either side and marked so.
+        assert metrics.CUT_MARK in (row["phrase"][0], row["phrase"][-1])
+        assert len(row["phrase"]) <= 2 * reach + len("5") + 2 * len(metrics.CUT_MARK)
+        assert row["phrase"].strip(metrics.CUT_MARK) in tasks[0]["task"]
+    assert result.stderr == (
+        f"dutycli: 2000 phrases cut to {reach} characters either side of the number (marked …)\n"
+    )
+
+
+def test_an_assigned_target_search_is_linear_in_a_clause_without_one() -> None:
+    """The assigned-target pattern was tried at every position of a clause, scanning to its
+    end from each: 200,000 characters without 完成/达到 took minutes."""
+    from dutycli.query import metrics
+
+    assert metrics.targets("节" * 200_000) == []
+    text = "节" * 200_000 + "，节能减排完成上级下达目标，安全生产达到省确定任务"
+    assert [(m.indicator, m.verb, m.value) for m in metrics.assigned(text)] == [
+        ("节能减排", "完成", None),
+        ("安全生产", "达到", None),
+    ]
+
+
+def test_digits_no_value_holds_are_no_target(records: list[dict[str, Any]], tmp_path: Path) -> None:
+    """A 400-digit number was value inf in CSV and null in JSON; it is an identifier."""
+    from dutycli.query import metrics
+
+    assert [
+        m.excluded for m in metrics.extract("增长" + "9" * 400 + "%，增长1234567890123456")
+    ] == [
+        "long",
+        "long",
+    ]
+    assert [m.value for m in metrics.targets("增长123456789012345%")] == [123456789012345.0]
+
+
+def reference_targets(text: str) -> list[tuple[Any, ...]]:
+    """The targets as the reader defined them before it was made linear: each number's
+    clause scanned out from it, the assigned-target pattern tried at every position."""
+    import re
+
+    from dutycli.query import metrics as m
+
+    breaks = "，,；;。！？!?：:"
+
+    def clause(start: int, end: int) -> tuple[int, int]:
+        left, right = start, end
+        while left > 0 and text[left - 1] not in breaks:
+            left -= 1
+        while right < len(text) and text[right] not in breaks:
+            right += 1
+        return left, right
+
+    found: list[tuple[Any, ...]] = []
+    for match in re.finditer(r"\d+(?:\.\d+)?", text):
+        start, end = match.span()
+        left, right = clause(start, end)
+        if m._excluded(text, start, end):
+            continue
+        rest = text[end:right]
+        unit = next((u for u in m.UNITS if rest.startswith(u)), "")
+        rest = rest[len(unit) :]
+        qualifier = next((q for q in m.QUALIFIERS if rest.startswith(q)), "")
+        after, head = m._strip(rest[len(qualifier) :]), text[left:start]
+        verb, verb_start = m._last_verb(head)
+        between, before = "", m._strip(head)
+        if verb:
+            between = m._strip(head[verb_start + len(verb) :])
+            before = m._strip(head[:verb_start])
+        else:
+            for candidate in m.VERBS:
+                if after.endswith(candidate) and len(after) > len(candidate):
+                    verb, after = candidate, after[: -len(candidate)]
+                    break
+        unit = unit.replace("％", "%")
+        row = (after or between or before, verb, float(match.group()), unit, qualifier)
+        found.append((start, *row, text[left:right]))
+    assigned = (
+        "(?P<i>[^，,；;。：:]+?)(?P<v>完成|达到)(?:上级|省|市|区)(?:下达|确定)的?(?:目标|任务)"
+    )
+    for match in re.finditer(assigned, text):
+        if clause(match.start(), match.end()) == match.span() and not re.search(r"\d", match[0]):
+            found.append((match.start(), m._strip(match["i"]), match["v"], None, "", "", match[0]))
+    return sorted(found, key=lambda row: row[0])
+
+
+PIECES = ["增长", "提高到", "完成", "达到", "上级", "下达", "的", "目标", "任务", "省", "确定"]
+PIECES += [
+    "7",
+    "6.5",
+    "１２",
+    "%",
+    "万元",
+    "左右",
+    "以上",
+    "，",
+    "。",
+    "：",
+    "！",
+    "第",
+    "年",
+    "强",
+]
+PIECES += ["“", "”", "PM", "节能减排", "企业", " ", "\n", "建成投产", "个", "区"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=16).map("".join))
+def test_the_linear_reader_reads_every_text_as_the_old_one_did(text: str) -> None:
+    from dutycli.query import metrics
+
+    got = [
+        (t.start, t.indicator, t.verb, t.value, t.unit, t.qualifier, t.phrase)
+        for t in metrics.targets(text)
+    ]
+    assert got == reference_targets(text)

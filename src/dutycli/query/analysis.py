@@ -153,8 +153,11 @@ def explode(frame: pl.DataFrame) -> pl.DataFrame:
     return renamed.explode("leader", empty_as_null=True).explode("lead_unit", empty_as_null=True)
 
 
-def metric_rows(frame: pl.DataFrame) -> pl.DataFrame:
-    """Every quantitative target in the task texts, one row each, with the task's owners."""
+def metric_rows(frame: pl.DataFrame, notes: list[str] | None = None) -> pl.DataFrame:
+    """Every quantitative target in the task texts, one row each, with the task's owners.
+
+    A phrase cut short (``metrics.PHRASE_REACH``) is counted in ``notes``, for the user.
+    """
     rows = [
         {
             "id": task["id"],
@@ -170,9 +173,16 @@ def metric_rows(frame: pl.DataFrame) -> pl.DataFrame:
             "lead_units": task["lead_units"],
             "leaders_inherited": task["leaders_inherited"],
             "lead_units_inherited": task["lead_units_inherited"],
+            "cut": found.cut,
         }
         for task in frame.iter_rows(named=True)
         for found in metrics.targets(task["task"])
     ]
+    cut = sum(1 for row in rows if row.pop("cut"))
+    if cut and notes is not None:
+        notes.append(
+            f"{cut} phrase{'s' if cut > 1 else ''} cut to {metrics.PHRASE_REACH} characters "
+            f"either side of the number (marked {metrics.CUT_MARK})"
+        )
     columns = {name: [row[name] for row in rows] for name in METRIC_SCHEMA}
     return pl.DataFrame(columns, schema=METRIC_SCHEMA)
