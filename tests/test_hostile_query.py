@@ -379,3 +379,156 @@ def test_the_linear_reader_reads_every_text_as_the_old_one_did(text: str) -> Non
         for t in metrics.targets(text)
     ]
     assert got == reference_targets(text)
+
+
+# --- quadratic work: diff ------------------------------------------------------------------
+
+
+def copies(records: list[dict[str, Any]], count: int) -> list[dict[str, Any]]:
+    """``count`` tasks in one goal: the real texts, numbered copies of them."""
+    tasks = [
+        dict(copy.deepcopy(t), task=f"{t['task']}（{n}）", goal_no=1, goal="全部")
+        for n in range(count // len(records) + 1)
+        for t in records
+    ][:count]
+    for number, task in enumerate(tasks, 1):
+        task["id"] = number
+    return tasks
+
+
+def reference_pairs(old: list[str], new: list[str], cutoff: float) -> list[tuple[int, int, float]]:
+    """The pairing as defined: every pair's difflib ratio, best first (then by position),
+    each text taken once."""
+    from difflib import SequenceMatcher
+
+    scored = sorted(
+        (-SequenceMatcher(None, b, a, autojunk=False).ratio(), i, j)
+        for i, a in enumerate(old)
+        for j, b in enumerate(new)
+    )
+    taken_old: set[int] = set()
+    taken_new: set[int] = set()
+    pairs = []
+    for negative, i, j in scored:
+        if -negative >= cutoff and i not in taken_old and j not in taken_new:
+            taken_old.add(i)
+            taken_new.add(j)
+            pairs.append((i, j, -negative))
+    return sorted(pairs)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    old=st.lists(st.text("增长发展推进建设完成目标7%5", max_size=8), max_size=8),
+    new=st.lists(st.text("增长发展推进建设完成目标7%5", max_size=8), max_size=8),
+    cutoff=st.sampled_from([0.0, 0.3, 0.6, 0.8, 1.0]),
+)
+def test_a_goal_of_real_size_is_paired_exactly_as_defined(
+    old: list[str], new: list[str], cutoff: float
+) -> None:
+    from dutycli.query import diff
+
+    assert diff.pair_tasks(old, new, cutoff) == reference_pairs(old, new, cutoff)
+
+
+def test_a_goal_of_two_thousand_reworded_tasks_pairs_each_with_its_own(
+    records: list[dict[str, Any]],
+) -> None:
+    """The issue's case: every task of a 2,000-task goal reworded (55 s before: each of the
+    four million pairs compared); each new task is still paired with the one it came from."""
+    from dutycli.query import diff
+
+    old = copies(records, 2000)
+    new = copy.deepcopy(old)
+    for index, task in enumerate(new):
+        task["task"] = "进一步" + task["task"].replace("%", "个百分点")
+        if index % 7 == 0:
+            task["leaders"] = ["某某"]
+    notes: list[str] = []
+    changes = diff.compare(old, new, notes=notes)
+    assert [
+        (c.kind, c.old["id"] if c.old else None, c.new["id"] if c.new else None) for c in changes
+    ] == [("changed", n, n) for n in range(1, 2001, 7)]
+    assert notes == [
+        "goal 1: 2000 new and 2000 old tasks differ: each new task was compared with the "
+        f"{4 * diff.NEIGHBOURS + diff.COMPARE_LIMIT} old ones most alike, not with every one"
+    ]
+
+
+def test_a_goal_rewritten_wholesale_is_compared_in_linear_time(
+    records: list[dict[str, Any]],
+) -> None:
+    """3,000 old and 3,000 new texts alike in nothing: the old pairing compared all nine
+    million pairs (minutes); now each new text meets a few dozen."""
+    from dutycli.query import diff
+
+    old = copies(records, 3000)
+    new = copy.deepcopy(old)
+    for index, task in enumerate(new):
+        task["task"] = f"Plan item {index}: review the figures with every office"
+    changes = diff.compare(old, new)
+    assert [c.kind for c in changes].count("added") == 3000
+    assert [c.kind for c in changes].count("removed") == 3000
+
+
+def test_many_goals_are_each_found_once(records: list[dict[str, Any]]) -> None:
+    """30,000 goals of one task: each goal's tasks were looked for in every task (minutes)."""
+    from dutycli.query import diff
+
+    old = copies(records, 30_000)
+    for number, task in enumerate(old, 1):
+        task["goal_no"], task["goal"] = number, f"目标{number}"
+    new = copy.deepcopy(old)
+    new[-1]["leaders"] = ["某某"]
+    changes = diff.compare(old, new)
+    assert [(c.kind, c.old["id"] if c.old else None) for c in changes] == [("changed", 30_000)]
+
+
+def test_long_texts_are_compared_by_their_start(
+    records: list[dict[str, Any]], tmp_path: Path
+) -> None:
+    """A 300,000-character task reworded at its end: difflib on the whole texts would take
+    minutes; they are compared by their first SIMILARITY_CHARS characters, and said so."""
+    from dutycli.query import diff
+
+    old = copy.deepcopy(records[:3])
+    old[0]["task"] = "推进重点工程建设，" * 30_000 + "增长7%"
+    new = copy.deepcopy(old)
+    new[0]["task"] = old[0]["task"].replace("增长7%", "增长6.5%")
+    new[0]["leaders"] = ["某某"]
+    before, after = write(tmp_path / "old.yaml", old), write(tmp_path / "new.yaml", new)
+    result = run_cli("diff", str(before), str(after), "-f", "json")
+    assert result.exit_code == 0
+    assert [(r["change"], r["old_id"], r["new_id"]) for r in json.loads(result.stdout)] == [
+        ("changed", 1, 1)
+    ]
+    assert result.stderr == (
+        f"dutycli: goal 1: 2 task texts longer than {diff.SIMILARITY_CHARS:,} characters "
+        f"compared by their first {diff.SIMILARITY_CHARS:,}\n"
+    )
+
+
+def test_the_similarity_work_of_a_diff_is_bounded(
+    records: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Texts that make difflib slowest (one character repeated) cost at most COMPARE_BUDGET;
+    past it the shared characters stand for the similarity, with a note."""
+    from dutycli.query import diff
+
+    old = copies(records, 40)
+    for index, task in enumerate(old):
+        task["task"] = "的" * 300 + str(index)
+    new = copy.deepcopy(old)
+    for task in new:
+        task["task"] += "了"
+        task["leaders"] = ["某某"]
+    monkeypatch.setattr(diff, "COMPARE_BUDGET", 300 * 300 * 5)
+    notes: list[str] = []
+    changes = diff.compare(old, new, notes=notes)
+    assert [(c.old["id"], c.new["id"]) for c in changes if c.old and c.new] == [
+        (n, n) for n in range(1, 41)
+    ]
+    assert notes == [
+        f"similarities past {300 * 300 * 5:,} character comparisons were estimated from the "
+        "characters two texts share"
+    ]
