@@ -532,3 +532,48 @@ def test_the_similarity_work_of_a_diff_is_bounded(
         f"similarities past {300 * 300 * 5:,} character comparisons were estimated from the "
         "characters two texts share"
     ]
+
+
+# --- absurd sizes: a clear error naming the limit ----------------------------------------------
+
+
+def test_a_matrix_of_absurd_size_is_refused_naming_the_limit(
+    records: list[dict[str, Any]], tmp_path: Path
+) -> None:
+    """20,000 leaders each with their own unit: a pivot of 400 million cells (gigabytes)."""
+    from dutycli.query import analysis
+    from dutycli.store import writer
+    from dutycli.store.frames import frame_from_records
+
+    tasks = copies(records, 20_000)
+    for number, task in enumerate(tasks):
+        task["leaders"], task["lead_units"] = [f"领导{number}"], [f"单位{number}"]
+    data = tmp_path / "wide.parquet"
+    writer.write_dataset(frame_from_records(tasks), {"title": "t"}, [], data, "parquet", force=True)
+    result = run_process("--data", str(data), "matrix", "-f", "csv")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        "dutycli: the matrix would have 20,000 leaders × 20,000 units, more than "
+        f"{analysis.MATRIX_CELLS:,} cells; --explode lists the same pairs as rows\n"
+    )
+    explode = run_process("--data", str(data), "list", "--explode", "-f", "csv")
+    assert explode.exit_code == 0 and explode.stdout.count("\n") == 20_001
+
+
+def test_an_explode_of_absurd_size_is_refused_naming_the_limit(
+    records: list[dict[str, Any]], tmp_path: Path
+) -> None:
+    """One task naming 5,000 leaders and 5,000 units: 25 million rows for one task."""
+    from dutycli.query import analysis
+
+    tasks = copy.deepcopy(records[:2])
+    tasks[0]["leaders"] = [f"领导{n}" for n in range(5000)]
+    tasks[0]["lead_units"] = [f"单位{n}" for n in range(5000)]
+    data = str(write(tmp_path / "many.yaml", tasks))
+    for args in (["list", "--explode"], ["matrix"]):
+        result = run_cli("--data", data, *args, "-f", "csv")
+        assert (result.exit_code, result.stdout) == (2, ""), args
+        assert f"25,000,001 rows of task × leader × unit, more than {analysis.EXPLODED_ROWS:,}" in (
+            result.stderr
+        )
+        assert result.stderr.count("\n") == 1
