@@ -43,7 +43,8 @@ def check_pattern(pattern: str, shown: str) -> None:
     try:
         pl.DataFrame({"text": [""]}).select(pl.col("text").str.contains(pattern))
     except pl.exceptions.PolarsError as exc:
-        raise QueryError(f"bad pattern {shown!r}: {_regex_problem(exc, pattern, shown)}") from None
+        problem = _regex_problem(exc, pattern, shown)
+        raise QueryError(f"bad pattern {spellings.shown(shown, 60)}: {problem}") from None
 
 
 def _regex_problem(exc: Exception, pattern: str, shown: str) -> str:

@@ -27,6 +27,9 @@ from dutycli.names import fold
 PATTERN_LIMIT = 200_000
 
 _table: dict[str, str] | None = None
+# Python's whitespace (str.split) in Unicode 14 and 15: Rust's \s (White_Space) and \x1c-\x1f.
+_SPACES = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B)))
+_SPACES += "\u2028\u2029\u202f\u205f\u3000"
 
 
 def table() -> dict[str, str]:
@@ -83,7 +86,10 @@ def pattern(keyword: str) -> str:
     if not wanted:
         raise QueryError("a keyword is empty")
     folds = table()
+    # Whitespace, which folding removes: Python's is Rust's \s and the four separators.
     space = _class(folds.get("", "")) + "*"
+    if folds.get("", "") == _SPACES:
+        space = r"[\s\x{1C}-\x{1F}]*"
     ways: dict[int, list[tuple[int, str]]] = {}
     for (i, j), chars in _ways(wanted, folds).items():
         ways.setdefault(i, []).append((j, _class(chars)))
@@ -106,15 +112,27 @@ def pattern(keyword: str) -> str:
             text = options[0] if len(options) == 1 else "(?:" + "|".join(options) + ")"
             size += len(text)
             if size > PATTERN_LIMIT:
-                raise QueryError(
-                    f"keyword {keyword[:20]!r} can be written in too many ways to search for "
-                    f"(its pattern passes {PATTERN_LIMIT:,} characters); shorten it, "
-                    "or give a --regex"
-                )
+                raise QueryError(too_many(keyword))
             memo[position] = text
         return memo[position]
 
-    return space.join(through(a, b, {}) for a, b in pairwise(cuts))
+    text = space.join(through(a, b, {}) for a, b in pairwise(cuts))
+    if len(text) > PATTERN_LIMIT:
+        raise QueryError(too_many(keyword))
+    return text
+
+
+def too_many(keyword: str) -> str:
+    return (
+        f"keyword {shown(keyword)} has too many spellings to search for: its pattern passes "
+        f"{PATTERN_LIMIT:,} characters (a keyword too long, or one whose characters read in "
+        "very many ways); shorten it"
+    )
+
+
+def shown(keyword: str, length: int = 20) -> str:
+    """A keyword as a message quotes it: its start, if it is long."""
+    return repr(keyword) if len(keyword) <= length else repr(keyword[:length]) + "…"
 
 
 def _ways(wanted: str, folds: dict[str, str]) -> dict[tuple[int, int], str]:
