@@ -15,6 +15,7 @@ import pytest
 
 from dutycli import locations
 from dutycli.query import filters as query
+from dutycli.query import keywords
 from dutycli.schema import TASK_FIELDS
 from dutycli.store import loader
 from dutycli.store.frames import task_schema
@@ -311,11 +312,11 @@ def test_literal_keyword_search_matches_the_regex_search() -> None:
     frame = load(DATASET).frame
     assert isinstance(frame, pl.DataFrame)
     for keyword in ["增长", "5%", "（", "GDP", "gdp", "2019年", "a.b", "\\", "研发 投入"]:
-        patterns = query.keyword_patterns([keyword], regex=False)
+        patterns = keywords.keyword_patterns([keyword], regex=False)
         regex = frame.filter(
             pl.col("task").str.contains(patterns[0]) | pl.col("goal").str.contains(patterns[0])
         )
-        assert query.collect(query.with_keywords(frame, patterns)).equals(regex), keyword
+        assert query.collect(keywords.with_keywords(frame, patterns)).equals(regex), keyword
 
 
 # --- the YAML cache -------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 Shared by the importer (which normalizes what the table wrote), the queries (which compare
 what the user typed) and completion, so all read a name the same way. ``squeeze`` and
-``fold`` import nothing: completion uses them on every TAB.
+``fold`` import nothing at module level: completion uses them on every TAB.
 """
 
 from __future__ import annotations
@@ -35,8 +35,19 @@ def squeeze(text: str) -> str:
 
 
 def fold(text: str) -> str:
-    """A name as compared: whitespace removed, Latin letters in one case (CJK has no case)."""
-    return squeeze(text).casefold()
+    """A name, goal name or keyword as compared: the one rule of every match.
+
+    Unicode compatibility forms become the plain character (NFKC: full-width ＧＤＰ and ５Ｇ
+    typed with a Chinese input method are GDP and 5G, ⽯ is 石, Ⅲ is III), Latin letters
+    are in one case (casefold; CJK has no case) and whitespace is removed (`是  峰` is 是峰).
+    Keyword search finds the same texts in Polars through ``query.spellings``.
+    """
+    if text.isascii():  # the usual case, and NFKC leaves ASCII as it is
+        return "".join(text.split()).lower()
+    import unicodedata  # here, not above: a C module, but only non-ASCII text needs it
+
+    plain = unicodedata.normalize("NFKC", text)
+    return "".join(unicodedata.normalize("NFKC", plain.casefold()).split())
 
 
 def _pieces(cell: str) -> list[tuple[str, str]]:

@@ -100,7 +100,7 @@ def goal_items(summaries: list[dict[str, Any]], incomplete: str) -> list[Item]:
             counts[number] = counts.get(number, 0) + count
             names.setdefault(number, goal)
             name_counts[goal] = name_counts.get(goal, 0) + count
-    typed = incomplete.strip()
+    typed = fold(incomplete)  # ４ typed full-width is 4, as in the query
     numbers = [
         (str(n), f"{names[n]} · {_count_label(counts[n])}")
         for n in sorted(counts)
@@ -118,9 +118,10 @@ def task_items(summaries: list[dict[str, Any]], incomplete: str) -> list[Item]:
     A dataset of more than completion_data.MAX_IDS tasks offers none.
     """
     items: dict[str, str] = {}
+    typed = fold(incomplete)
     for summary in summaries:
         for task_id, short in summary["ids"] or ():
-            if str(task_id).startswith(incomplete.strip()):
+            if str(task_id).startswith(typed):
                 items.setdefault(str(task_id), short)
     return sorted(items.items(), key=lambda item: int(item[0]))
 

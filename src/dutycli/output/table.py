@@ -3,7 +3,6 @@ where a reader expects, inherited values marked, matches emphasized."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -102,7 +101,9 @@ def show(result: Result, console: Any) -> None:
     table_columns = [_Column(column, kind(column)) for column in shown]
     any_inherited = False
     emphasize = set(result.highlight_names)
-    for row in frame.iter_rows(named=True):
+    # Where the query's patterns match, found by the engine that matched the rows (Polars).
+    spans = _match_spans(frame, [c for c in ("task", "goal") if c in shown], result)
+    for index, row in enumerate(frame.iter_rows(named=True)):
         for spec in table_columns:
             column = spec.name
             value = row[column]
@@ -119,20 +120,15 @@ def show(result: Result, console: Any) -> None:
                 value = int(value)  # a whole number reads 5, not 5.0 (flat formats keep 5.0)
             if column == "change":
                 value = CHANGE_LABELS.get(value, value)
-            text = safe_text(
+            text = _highlighted(
                 cell_text(value) if not isinstance(value, bool) else ("是" if value else ""),
+                spans[column][index] if column in spans else [],
                 keep_newlines=column in MULTILINE_COLUMNS,
             )
             if column in INHERITABLE_COLUMNS and row.get(f"{column}_inherited") and value:
                 any_inherited = True
                 text.stylize("dim")
                 text.append(f" {INHERITED_MARK}", style="cyan")
-            if column in ("task", "goal"):
-                for pattern in result.highlight_patterns:
-                    try:
-                        text.highlight_regex(pattern, style="bold reverse")
-                    except re.error:
-                        break  # a Rust-only regex feature: skip the highlight, keep the row
             if isinstance(value, list):
                 text = Text()
                 for index, item in enumerate(value):
@@ -175,6 +171,37 @@ def show(result: Result, console: Any) -> None:
                 style="dim",
             )
         )
+
+
+def _match_spans(
+    frame: pl.DataFrame, columns: list[str], result: Result
+) -> dict[str, list[list[tuple[int, int]]]]:
+    """Per column, per row: the (start, end) of each match of the query's patterns."""
+    if not result.highlight_patterns:
+        return {}
+    from dutycli.query.keywords import match_spans
+
+    return {
+        column: match_spans(
+            [cell_text(v) for v in frame.get_column(column).to_list()], result.highlight_patterns
+        )
+        for column in columns
+    }
+
+
+def _highlighted(value: str, spans: list[tuple[int, int]], keep_newlines: bool) -> Text:
+    """``value`` as safe text, the stretches in ``spans`` emphasized."""
+    if not spans:
+        return safe_text(value, keep_newlines=keep_newlines)
+    from rich.text import Text
+
+    text, position = Text(), 0
+    for start, end in spans:
+        text.append_text(safe_text(value[position:start], keep_newlines=keep_newlines))
+        text.append_text(safe_text(value[start:end], "bold reverse", keep_newlines=keep_newlines))
+        position = end
+    text.append_text(safe_text(value[position:], keep_newlines=keep_newlines))
+    return text
 
 
 def _header(column: str, width: int) -> Text:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from dutycli.errors import QueryError
 from dutycli.query import filters, metrics
 
 # The rows of the "dataset" section of ``stats``, in output order.
@@ -30,6 +31,12 @@ STATS_SCHEMA: pl.Schema = pl.Schema(
     }
 )
 MATRIX_ROW = "leader"
+# A pivot of more cells than this (leaders × units) is no table to read, and building it
+# takes memory in proportion (5,000 × 5,000: half a gigabyte): refused, naming --explode.
+MATRIX_CELLS = 10_000_000
+# --explode gives a row per task × leader × unit: more rows than this come only from tasks
+# naming absurd numbers of both (a real task names a few; 20 million rows take gigabytes).
+EXPLODED_ROWS = 20_000_000
 METRIC_SCHEMA = pl.Schema(
     {
         "id": pl.Int64(),
@@ -106,8 +113,25 @@ def top(stats_frame: pl.DataFrame, limit: int | None) -> pl.DataFrame:
     return stats_frame.filter((pl.col("section") == "dataset") | (rank < limit))
 
 
+def exploded_rows(frame: pl.DataFrame) -> int:
+    """How many rows ``explode`` gives: per task, its leaders × its units (at least 1 × 1)."""
+    leaders = pl.col("leaders").list.len().clip(lower_bound=1).cast(pl.Int64)
+    units = pl.col("lead_units").list.len().clip(lower_bound=1).cast(pl.Int64)
+    return int(frame.select((leaders * units).sum()).item() or 0)
+
+
+def _bounded(frame: pl.DataFrame, what: str) -> None:
+    rows = exploded_rows(frame)
+    if rows > EXPLODED_ROWS:
+        raise QueryError(
+            f"{what} would need {rows:,} rows of task × leader × unit, more than "
+            f"{EXPLODED_ROWS:,}: some tasks name very many leaders and units"
+        )
+
+
 def pairs(frame: pl.DataFrame) -> pl.DataFrame:
     """One row per (task, leader, lead unit) with both names known."""
+    _bounded(frame, "the matrix")
     return (
         frame.select("id", pl.col("leaders").alias("leader"), pl.col("lead_units").alias("unit"))
         .explode("leader")
@@ -137,6 +161,11 @@ def matrix(frame: pl.DataFrame) -> pl.DataFrame:
         return list(ranked.get_column(column).to_list())
 
     leaders, units = order("leader"), order("unit")
+    if len(leaders) * len(units) > MATRIX_CELLS:
+        raise QueryError(
+            f"the matrix would have {len(leaders):,} leaders × {len(units):,} units, more than "
+            f"{MATRIX_CELLS:,} cells; --explode lists the same pairs as rows"
+        )
     wide = counts.pivot(on="unit", index="leader", values="tasks").fill_null(0)
     position = {name: index for index, name in enumerate(leaders)}
     wide = wide.sort(pl.col(MATRIX_ROW).replace_strict(position, return_dtype=pl.Int64))
@@ -149,12 +178,16 @@ def explode(frame: pl.DataFrame) -> pl.DataFrame:
     ``leaders``/``lead_units`` become ``leader``/``lead_unit`` (one name each); a task with no
     leader or no unit keeps one row with an empty value there, so no task is dropped.
     """
+    _bounded(frame, "--explode")
     renamed = frame.rename({"leaders": "leader", "lead_units": "lead_unit"})
     return renamed.explode("leader", empty_as_null=True).explode("lead_unit", empty_as_null=True)
 
 
-def metric_rows(frame: pl.DataFrame) -> pl.DataFrame:
-    """Every quantitative target in the task texts, one row each, with the task's owners."""
+def metric_rows(frame: pl.DataFrame, notes: list[str] | None = None) -> pl.DataFrame:
+    """Every quantitative target in the task texts, one row each, with the task's owners.
+
+    A phrase cut short (``metrics.PHRASE_REACH``) is counted in ``notes``, for the user.
+    """
     rows = [
         {
             "id": task["id"],
@@ -170,9 +203,16 @@ def metric_rows(frame: pl.DataFrame) -> pl.DataFrame:
             "lead_units": task["lead_units"],
             "leaders_inherited": task["leaders_inherited"],
             "lead_units_inherited": task["lead_units_inherited"],
+            "cut": found.cut,
         }
         for task in frame.iter_rows(named=True)
         for found in metrics.targets(task["task"])
     ]
+    cut = sum(1 for row in rows if row.pop("cut"))
+    if cut and notes is not None:
+        notes.append(
+            f"{cut} phrase{'s' if cut > 1 else ''} cut to {metrics.PHRASE_REACH} characters "
+            f"either side of the number (marked {metrics.CUT_MARK})"
+        )
     columns = {name: [row[name] for row in rows] for name in METRIC_SCHEMA}
     return pl.DataFrame(columns, schema=METRIC_SCHEMA)

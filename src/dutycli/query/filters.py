@@ -12,17 +12,19 @@ the CLI can tell "no such unit" (exit 2) from "no rows" (exit 1).
 from __future__ import annotations
 
 import difflib
-import re
 from dataclasses import dataclass
 
 import polars as pl
 
 from dutycli.errors import QueryError
-from dutycli.names import fold, squeeze
+from dutycli.names import fold
 from dutycli.schema import DATASET_FIELD, INHERITABLE_COLUMNS, TASK_FIELDS
 from dutycli.store.aliases import NO_ALIASES, Aliases
 
 Frame = pl.DataFrame | pl.LazyFrame
+
+# The most digits a goal number (a 64-bit integer) can have.
+GOAL_DIGITS = 19
 
 COLUMN_KIND = {
     "leaders": ("leader", "leaders"),
@@ -124,15 +126,20 @@ def match_names(
 
 
 def suggest(query: str, candidates: list[str], limit: int = 3) -> str:
-    wanted = squeeze(query)
-    close = difflib.get_close_matches(wanted, candidates, n=limit, cutoff=0.34)
+    """Up to ``limit`` candidates like the query (compared folded, as a match is)."""
+    wanted = fold(query)
+    written: dict[str, str] = {}
+    for candidate in candidates:
+        written.setdefault(fold(candidate), candidate)
+    close = difflib.get_close_matches(wanted, list(written), n=limit, cutoff=0.34)
     if not close:
         # Short CJK queries score low with difflib; fall back to shared characters, but one
         # common character (局, 委) of a longer query is no likeness.
-        enough = min(2, len(set(wanted)))
-        shared = [c for c in candidates if len(set(wanted) & set(c)) >= enough]
-        close = sorted(shared, key=lambda c: -len(set(wanted) & set(c)))[:limit]
-    return ", ".join(close)
+        letters = set(wanted)
+        enough = min(2, len(letters))
+        shared = [c for c in written if len(letters & set(c)) >= enough]
+        close = sorted(shared, key=lambda c: -len(letters & set(c)))[:limit]
+    return ", ".join(written[c] for c in close)
 
 
 def with_names(frame: Frame, column: Columns, names: list[str]) -> Frame:
@@ -186,101 +193,24 @@ def with_goal_keys(frame: Frame, keys: pl.DataFrame) -> Frame:
 def match_goals(frame: Frame, target: str) -> list[int]:
     """Goal numbers for a target given as a number (``4``) or part of a goal name."""
     goals = collect(frame.select("goal_no", "goal").unique(maintain_order=True))
-    text = squeeze(target)
-    if not text:
+    folded = fold(target)  # ４ (typed full-width) is 4
+    if not folded:
         raise QueryError("the goal to look for is empty")
-    if text.isdigit() and text.isascii():
-        number = int(text)
-        if number in goals.get_column("goal_no").to_list():
-            return [number]
+    if folded.isdigit() and folded.isascii():
         numbers = goals.get_column("goal_no").to_list()
+        # A goal number is a 64-bit integer: longer digits name none (and are not parsed).
+        if len(folded) <= GOAL_DIGITS and int(folded) in numbers:
+            return [int(folded)]
+        shown = folded if len(folded) <= GOAL_DIGITS else folded[:GOAL_DIGITS] + "…"
         span = f"goals are numbered {min(numbers)} to {max(numbers)}" if numbers else "no goals"
-        raise QueryError(f"no goal number {number}; {span}")
-    folded = text.casefold()
+        raise QueryError(f"no goal number {shown}; {span}")
     found = [no for no, name in goals.iter_rows() if folded in fold(name)]
     if not found:
-        hint = suggest(text, goals.get_column("goal").to_list())
+        hint = suggest(target, goals.get_column("goal").to_list())
         raise QueryError(
             f"no goal matches {target!r}" + (f"; did you mean {hint}?" if hint else "")
         )
     return found
-
-
-def keyword_patterns(keywords: list[str], regex: bool) -> list[str]:
-    """Case-insensitive Rust-regex patterns for keywords; a bad regex is a QueryError."""
-    patterns = []
-    for keyword in keywords:
-        if not keyword.strip():
-            raise QueryError("a keyword is empty")
-        if regex:
-            try:
-                re.compile(keyword)
-            except re.error as exc:
-                raise QueryError(f"bad pattern {keyword!r}: {exc}") from None
-            patterns.append(f"(?i){keyword}")
-        else:
-            patterns.append("(?i)" + "".join(_escape(ch) for ch in keyword))
-    return patterns
-
-
-def _escape(ch: str) -> str:
-    # Rust's regex accepts an escape before any ASCII punctuation; escape only that.
-    return "\\" + ch if ch.isascii() and not ch.isalnum() and not ch.isspace() else ch
-
-
-def with_keywords(frame: Frame, patterns: list[str], match_any: bool = False) -> Frame:
-    """Rows whose task text or goal name matches every pattern (or any, with ``match_any``)."""
-    if not patterns:
-        return frame
-    # Try each pattern on one empty string first, so that a pattern Polars rejects is a
-    # QueryError here, also when the frame is lazy and would only fail when collected.
-    probe = pl.DataFrame({"text": [""]})
-    for pattern in patterns:
-        try:
-            probe.select(pl.col("text").str.contains(pattern))
-        except pl.exceptions.ComputeError as exc:
-            raise QueryError(f"bad pattern: {str(exc).splitlines()[0]}") from None
-    # A goal name is tested on the few distinct names first: a keyword no goal name holds
-    # then tests the task text alone, and Polars filters a scanned dataset on one column
-    # while it reads it (a test on two columns makes it read every column whole first).
-    goals = collect(frame.select(pl.col("goal").unique()))
-    tests = []
-    for pattern in patterns:
-        in_task = _contains("task", pattern)
-        in_goal = _contains("goal", pattern)
-        tests.append(in_task | in_goal if not goals.filter(in_goal).is_empty() else in_task)
-    condition = pl.any_horizontal(tests) if match_any else pl.all_horizontal(tests)
-    return frame.filter(condition)
-
-
-def _contains(column: str, pattern: str) -> pl.Expr:
-    # A keyword without letters that have case (Chinese text, digits) is searched as a plain
-    # string: the same rows as the case-insensitive regex, found several times faster.
-    literal = _literal_of(pattern)
-    if literal is not None:
-        return pl.col(column).str.contains(literal, literal=True)
-    return pl.col(column).str.contains(pattern)
-
-
-def _literal_of(pattern: str) -> str | None:
-    """The plain text a ``keyword_patterns`` pattern stands for, if case cannot matter."""
-    if not pattern.startswith("(?i)"):
-        return None
-    text, escaped = [], False
-    for ch in pattern[4:]:
-        if escaped:
-            text.append(ch)
-            escaped = False
-        elif ch == "\\":
-            escaped = True
-        elif ch.isascii() and not ch.isalnum() and not ch.isspace():
-            return None  # a regex operator: --regex was given
-        else:
-            text.append(ch)
-    plain = "".join(text)
-    if escaped or plain.lower() != plain or plain.upper() != plain:
-        return None
-    return plain
 
 
 def directory(frame: Frame, column: Columns) -> Frame:

@@ -7,11 +7,12 @@ The 2019 table writes every target in Arabic digits; Chinese numerals in it are 
 
 Numbers that are part of a name rather than a target are skipped, each rule with its reason
 (see ``EXCLUSIONS``): a year (2019年), a ranking (300强), a quoted slogan (“2345”目标), a
-name mixing letters and digits (PM2.5) and an ordinal (第3次).
+name mixing letters and digits (PM2.5), an ordinal (第3次) and digits too many for a value.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -80,7 +81,10 @@ EXCLUSIONS: dict[str, str] = {
     "slogan": "a number alone in quotes (“2345”目标) is the name of a programme",
     "code": "digits joined to Latin letters (PM2.5) are part of a name",
     "ordinal": "第3次 counts an occurrence, it sets no amount",
+    "long": "more than 15 digits are an identifier (a credit code), and no value holds them exactly",
 }
+# The most significant digits a value (a 64-bit float) holds exactly.
+VALUE_DIGITS = 15
 
 # \d: full-width digits (１２) count too; float() reads them.
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
@@ -88,6 +92,13 @@ _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 # not a line break (in a source a line break can fall inside a word).
 _CLAUSE_BREAK = frozenset("，,；;。！？!?：:")
 _QUOTES = "“”\"'‘’「」"
+_BREAKS = re.compile("[" + re.escape("".join(sorted(_CLAUSE_BREAK))) + "]")
+# A number's phrase reaches this many characters into its clause on either side, and its
+# verb and indicator are read there: the 2019 table's longest reach is 19. A longer clause
+# is cut, marked … (with a note), so that a text of many numbers in one endless clause
+# costs time in proportion to its length, not to its square.
+PHRASE_REACH = 100
+CUT_MARK = "…"
 
 
 @dataclass(frozen=True)
@@ -99,24 +110,32 @@ class Metric:
     value: float | None  # None: a target without an amount (完成上级下达目标)
     unit: str
     qualifier: str
-    phrase: str  # the clause of the task text the number stands in, verbatim
+    phrase: str  # the clause of the task text the number stands in, verbatim (cut: see cut)
     start: int  # offset of the number in the task text
     end: int
     excluded: str = ""  # a key of EXCLUSIONS when the number is not a target
+    cut: bool = False  # the clause reached further than PHRASE_REACH: phrase marked …
 
 
-def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    """The clause around [start, end): from the last break before to the first break after."""
-    left = start
-    while left > 0 and text[left - 1] not in _CLAUSE_BREAK:
-        left -= 1
-    right = end
-    while right < len(text) and text[right] not in _CLAUSE_BREAK:
-        right += 1
-    return left, right
+class _Clauses:
+    """Where the clauses of a text begin and end, found once (a break: ``_CLAUSE_BREAK``)."""
+
+    def __init__(self, text: str) -> None:
+        self.length = len(text)
+        self.breaks = [match.start() for match in _BREAKS.finditer(text)]
+
+    def around(self, start: int, end: int) -> tuple[int, int]:
+        """The clause around [start, end): from the last break before to the first after."""
+        index = bisect.bisect_left(self.breaks, start)
+        left = self.breaks[index - 1] + 1 if index else 0
+        after = bisect.bisect_left(self.breaks, end)
+        right = self.breaks[after] if after < len(self.breaks) else self.length
+        return left, right
 
 
 def _excluded(text: str, start: int, end: int) -> str:
+    if len(text[start:end].replace(".", "").lstrip("0")) > VALUE_DIGITS:
+        return "long"
     before = text[start - 1] if start else ""
     after = text[end] if end < len(text) else ""
     if after == "年":
@@ -150,21 +169,26 @@ def _strip(text: str) -> str:
 def extract(text: str) -> list[Metric]:
     """Every Arabic number of ``text`` in order: targets, and names marked ``excluded``."""
     found: list[Metric] = []
+    clauses = _Clauses(text)
     for match in _NUMBER.finditer(text):
         start, end = match.span()
         value = float(match.group())
-        left, right = _clause_bounds(text, start, end)
-        phrase = text[left:right]
+        left, right = clauses.around(start, end)
+        # The clause as far as PHRASE_REACH either side: what is read, and shown.
+        near, far = max(left, start - PHRASE_REACH), min(right, end + PHRASE_REACH)
+        cut = near > left or far < right
+        phrase = (CUT_MARK if near > left else "") + text[near:far]
+        phrase += CUT_MARK if far < right else ""
         reason = _excluded(text, start, end)
         if reason:
-            found.append(Metric("", "", value, "", "", phrase, start, end, reason))
+            found.append(Metric("", "", value, "", "", phrase, start, end, reason, cut))
             continue
-        rest = text[end:right]
+        rest = text[end:far]
         unit = next((u for u in UNITS if rest.startswith(u)), "")
         rest = rest[len(unit) :]
         qualifier = next((q for q in QUALIFIERS if rest.startswith(q)), "")
         after = _strip(rest[len(qualifier) :])
-        head = text[left:start]
+        head = text[near:start]
         verb, verb_start = _last_verb(head)
         if verb:
             between = _strip(head[verb_start + len(verb) :])
@@ -180,29 +204,66 @@ def extract(text: str) -> list[Metric]:
         # words between verb and number (新增城镇就业2.3万人); else those before the verb.
         indicator = after or between or before
         found.append(
-            Metric(indicator, verb, value, unit.replace("％", "%"), qualifier, phrase, start, end)
+            Metric(
+                indicator,
+                verb,
+                value,
+                unit.replace("％", "%"),
+                qualifier,
+                phrase,
+                start,
+                end,
+                cut=cut,
+            )
         )
     return found
 
 
 # A target that names no amount but is checked all the same: 节能减排完成上级下达目标 stands among
 # the main targets of a work report. Read as a target whose value is empty.
-_ASSIGNED = re.compile(
-    r"(?P<indicator>[^，,；;。：:]+?)(?P<verb>完成|达到)(?P<object>(?:上级|省|市|区)(?:下达|确定)的?(?:目标|任务))"
+# The whole target is an indicator (no stop in it), the verb and its object: what follows
+# finds exactly what ``(?P<indicator>[^，,；;。：:]+?)`` + this pattern would.
+_ASSIGNED_TARGET = re.compile(
+    r"(?P<verb>完成|达到)(?P<object>(?:上级|省|市|区)(?:下达|确定)的?(?:目标|任务))"
 )
+_INDICATOR_STOP = re.compile(r"[，,；;。：:]")
 
 
 def assigned(text: str) -> list[Metric]:
-    """Targets without an amount: a whole clause 'INDICATOR 完成/达到 上级下达目标'."""
+    """Targets without an amount: a whole clause 'INDICATOR 完成/达到 上级下达目标'.
+
+    Finds what that whole pattern's ``finditer`` finds, without trying it at every position
+    (which scans to the end of a long clause from each: the square of its length): the
+    verb-object pairs and the characters an indicator may not hold are found once, and each
+    match runs from where the search stands to the first pair after it, if nothing stops it.
+    """
+    targets = [(m.start(), m) for m in _ASSIGNED_TARGET.finditer(text)]
+    starts = [start for start, _ in targets]
+    stops = [m.start() for m in _INDICATOR_STOP.finditer(text)]
     found = []
-    for match in _ASSIGNED.finditer(text):
-        left, right = _clause_bounds(text, match.start(), match.end())
-        if (left, right) != match.span() or _NUMBER.search(match.group()):
-            continue  # only a clause that is nothing but the target
-        indicator = _strip(match.group("indicator"))
-        found.append(
-            Metric(indicator, match.group("verb"), None, "", "", match.group(), left, right)
+    position = 0
+    while position < len(text):
+        stop = bisect.bisect_left(stops, position)
+        if stop < len(stops) and stops[stop] == position:
+            position += 1  # an indicator cannot begin at a stop
+            continue
+        index = bisect.bisect_right(starts, position)  # a pair after one indicator character
+        if index == len(starts):
+            break
+        start, target = targets[index]
+        if stop < len(stops) and stops[stop] < start:
+            position = stops[stop] + 1  # no match begins before the stop: go past it
+            continue
+        end = target.end()
+        whole = (position == 0 or text[position - 1] in _CLAUSE_BREAK) and (
+            end == len(text) or text[end] in _CLAUSE_BREAK
         )
+        phrase = text[position:end]
+        if whole and not _NUMBER.search(phrase):  # only a clause that is nothing but the target
+            indicator = _strip(phrase[: start - position])
+            verb = target.group("verb")
+            found.append(Metric(indicator, verb, None, "", "", phrase, position, end))
+        position = end
     return found
 
 

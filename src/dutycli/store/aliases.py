@@ -19,7 +19,7 @@ from typing import Any
 
 from dutycli.errors import DataError
 from dutycli.locations import ALIASES_FILES
-from dutycli.names import name_list_fault, squeeze
+from dutycli.names import fold, name_list_fault, squeeze
 from dutycli.store import yaml_file
 
 
@@ -28,11 +28,12 @@ class Aliases:
     """Spelling groups: every spelling maps to its canonical name, and back to the whole group."""
 
     path: Path | None = None
-    canonical: dict[str, str] = field(default_factory=dict)  # squeezed spelling → canonical
+    canonical: dict[str, str] = field(default_factory=dict)  # folded spelling → canonical
     groups: dict[str, tuple[str, ...]] = field(default_factory=dict)  # canonical → all spellings
 
     def canonical_name(self, name: str) -> str:
-        return self.canonical.get(squeeze(name), squeeze(name))
+        """The group's name for ``name``, looked up as a match compares (``names.fold``)."""
+        return self.canonical.get(fold(name), squeeze(name))
 
     def spellings(self, name: str) -> tuple[str, ...]:
         """The name itself first, then every other spelling of the same name."""
@@ -41,7 +42,8 @@ class Aliases:
         return (own, *(s for s in group if s != own))
 
     def canonical_set(self, names: Iterable[str]) -> frozenset[str]:
-        return frozenset(self.canonical_name(n) for n in names)
+        """The names as compared: by group, else folded (ＧＤＰ办 and GDP办 are one name)."""
+        return frozenset(fold(self.canonical_name(n)) for n in names)
 
 
 NO_ALIASES = Aliases()
@@ -99,9 +101,9 @@ def _build(path: Path, document: Any) -> Aliases:
             fault = name_list_fault([spelling])  # no stored name holds a separator
             if fault:
                 raise ValueError(f"{key}: {fault}")
-            owner = canonical.get(spelling)
+            owner = canonical.get(fold(spelling))
             if owner is not None and owner != name:
                 raise ValueError(f"{spelling!r} is listed under both {owner!r} and {name!r}")
-            canonical[spelling] = name
+            canonical[fold(spelling)] = name
         groups[name] = tuple(dict.fromkeys(groups.get(name, ()) + tuple(group)))
     return Aliases(path, canonical, groups)

@@ -45,6 +45,11 @@ def matrix(
 def metrics(ctx: typer.Context) -> Result:
     """Quantitative targets in the task texts (增长7%左右, 新增1160家…), one row per number."""
     from dutycli.output.result import Result
+    from dutycli.output.streams import note
     from dutycli.query import analysis
 
-    return Result(analysis.metric_rows(all_tasks(ctx)))
+    notes: list[str] = []
+    found = analysis.metric_rows(all_tasks(ctx), notes)
+    for message in notes:
+        note(message)
+    return Result(found)

@@ -75,7 +75,13 @@ def diff(
         reading(ctx, source.path)
         tables.append(collect(loader.table(source).frame).to_dicts())
     before, after = tables
-    return Result(changes.to_frame(changes.compare(before, after, names, cutoff)))
+    notes: list[str] = []
+    found = changes.compare(before, after, names, cutoff, notes)
+    from dutycli.output.streams import note
+
+    for message in notes:
+        note(message)
+    return Result(changes.to_frame(found))
 
 
 @command("import")

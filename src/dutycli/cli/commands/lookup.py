@@ -100,11 +100,11 @@ def search(
 ) -> Result:
     """Tasks whose text (or goal name) contains every keyword; Latin letters ignore case."""
     from dutycli.output.result import Result
-    from dutycli.query import filters
+    from dutycli.query.keywords import keyword_patterns, with_keywords
 
     frame = tasks(ctx)
-    patterns = filters.keyword_patterns([arg(k) for k in keywords], regex)
-    found = filters.with_keywords(frame, patterns, match_any)
+    patterns = keyword_patterns([arg(k) for k in keywords], regex)
+    found = with_keywords(frame, patterns, match_any)
     return Result(found, highlight_patterns=patterns)
 
 
@@ -165,6 +165,7 @@ def list_tasks(
     """Every task, narrowed by any mix of filters (different filters AND, a repeated one OR)."""
     from dutycli.output.result import Result
     from dutycli.query import filters
+    from dutycli.query.keywords import keyword_patterns, with_keywords
 
     frame = tasks(ctx)
     found = frame
@@ -181,8 +182,8 @@ def list_tasks(
     if target:
         found = filters.with_goal_keys(found, goal_keys(frame, [arg(t) for t in target]))
     words = [arg(k) for k in keyword or []]
-    patterns = filters.keyword_patterns(words, regex=False) if words else []
-    found = filters.with_keywords(found, patterns, match_any=True)
+    patterns = keyword_patterns(words, regex=False) if words else []
+    found = with_keywords(found, patterns, match_any=True)
     return Result(found, highlight_patterns=patterns, highlight_names=names)
 
 
