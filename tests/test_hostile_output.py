@@ -610,3 +610,17 @@ def test_json_says_when_a_number_it_cannot_hold_is_null(
         )
     emit.emit(Result(frame.head(0), kind_name="metrics"), "json")
     assert capsys.readouterr().err == ""
+
+
+def test_markdown_shows_control_characters_never_sends_them(tmp_path: Path) -> None:
+    hostile = tmp_path / "esc.yaml"
+    original = DATASET.read_text(encoding="utf-8")
+    text = original.replace(
+        "task: 地区生产总值增长7%左右", 'task: "地区\\e]0;pwn\\a生产\\u202e总值\\e[2J"', 1
+    )
+    assert text != original
+    hostile.write_text(text, encoding="utf-8")
+    shown = run_process("--data", str(hostile), "show", "1", "-f", "md")
+    assert shown.exit_code == 0, shown.stderr
+    assert "\\x1b" in shown.stdout and "\\u202e" in shown.stdout
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]", shown.stdout)

@@ -720,3 +720,30 @@ def test_a_path_set_in_the_environment_is_named_as_such(tmp_path: Path) -> None:
         run_cli("list", env={"DUTYCLI_ALIASES": str(missing)}),
         re.escape(f"{missing}: aliases file not found (the path set by DUTYCLI_ALIASES)"),
     )
+
+
+@pytest.mark.parametrize("forged", ["link to /dev/zero", "fifo"])
+def test_a_cache_entry_that_is_no_regular_file_is_a_miss_not_a_hang(
+    forged: str, tmp_path: Path
+) -> None:
+    data = tmp_path / "ds.yaml"
+    data.write_bytes(DATASET.read_bytes())
+    settled(data)
+    cache_dir = Path(os.environ["DUTYCLI_CACHE_DIR"])
+    expected = run_process("--data", str(data), "by-unit", "发改局", "-f", "csv")
+    for kind in ("datasets", "completion"):
+        for entry in (cache_dir / kind).glob("*") if (cache_dir / kind).is_dir() else []:
+            entry.unlink()
+            if forged == "fifo":
+                os.mkfifo(entry)
+            else:
+                entry.symlink_to("/dev/zero")
+    assert list((cache_dir / "datasets").glob("*"))
+    # A forged entry is never opened as a file to wait on or read without end (timeout: 60 s).
+    again = run_process("--data", str(data), "by-unit", "发改局", "-f", "csv")
+    assert (again.exit_code, again.stdout) == (expected.exit_code, expected.stdout)
+    # ...and the miss wrote a good entry again in its place.
+    assert locations.read_cache_entry(str(next((cache_dir / "datasets").glob("*")))) is not None
+    odd = tmp_path / "odd"
+    os.mkfifo(odd) if forged == "fifo" else odd.symlink_to("/dev/zero")
+    assert locations.read_cache_entry(str(odd)) is None

@@ -97,6 +97,29 @@ def cache_dir() -> str | None:
     return os.path.join(base, "dutycli") if os.path.isabs(base) else None
 
 
+def read_cache_entry(path: str) -> tuple[bytes, int] | None:
+    """A cache entry's bytes and modification time; None unless it is a regular file of at
+    most ``CACHE_MAX_BYTES``. A link, a FIFO or a device put in the cache folder is never
+    followed or waited on: a forged entry is a miss, never a hang."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat_module.S_ISREG(info.st_mode) or info.st_size > CACHE_MAX_BYTES:
+            return None
+        chunks = []
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+        return b"".join(chunks), info.st_mtime_ns
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
 def file_key(path: str, settled: bool = True) -> dict[str, object] | None:
     """What identifies a file's content for a cache while it is unchanged, or None.
 

@@ -21,7 +21,14 @@ from __future__ import annotations
 
 import os
 
-from dutycli.locations import cache_file, columnar_kind, file_key, mark_used, prune_cache
+from dutycli.locations import (
+    cache_file,
+    columnar_kind,
+    file_key,
+    mark_used,
+    prune_cache,
+    read_cache_entry,
+)
 
 TYPE_CHECKING = False  # not typing's: see dutycli.completion.values
 if TYPE_CHECKING:
@@ -184,9 +191,10 @@ def read_cache(cache: str, key: Any) -> dict[str, Any] | None:
     import json
 
     try:
-        with open(cache, encoding="utf-8") as handle:
-            cached = json.load(handle)
-            used = os.fstat(handle.fileno()).st_mtime_ns
+        found = read_cache_entry(cache)
+        if found is None:
+            return None
+        cached, used = json.loads(found[0].decode("utf-8")), found[1]
         summary = cached["summary"]
         if cached["key"] != key or cached["crc32"] != _checksum(summary):
             return None

@@ -6,6 +6,7 @@ import io
 import re
 from typing import TYPE_CHECKING, Any
 
+from dutycli.output.text import escape_controls
 from dutycli.schema import NAME_JOINER
 
 if TYPE_CHECKING:
@@ -102,7 +103,9 @@ def markdown_cell(value: Any) -> str:
     (a line break is ``<br>``, the only HTML written), never formatting, a link or HTML."""
     text = _MARKDOWN_SPECIAL.sub(lambda m: "\\" + m.group(), cell_text(value))
     text = re.sub("[&<>]", lambda m: _HTML_SPECIAL[m.group()], text)
-    return _LINE_BREAK.sub("<br>", text)
+    text = _LINE_BREAK.sub("<br>", text)
+    # Markdown is read on a terminal too: a control character is shown, never obeyed.
+    return escape_controls(text, keep_newlines=False)
 
 
 def markdown(frame: pl.DataFrame) -> str:

@@ -23,13 +23,12 @@ import contextlib
 import hashlib
 import io
 import json
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dutycli import __version__
 from dutycli.files import write_atomically
-from dutycli.locations import cache_file, file_key, mark_used, prune_cache
+from dutycli.locations import cache_file, file_key, mark_used, prune_cache, read_cache_entry
 from dutycli.schema import TASK_FIELDS
 
 if TYPE_CHECKING:
@@ -65,12 +64,14 @@ def lookup(path: Path, raw: bytes) -> tuple[dict[str, Any], pl.DataFrame] | None
     if entry is None:
         return None
     try:
-        with open(entry, "rb") as handle:
-            if handle.readline() != _MAGIC:
-                return None
-            digest = handle.readline().strip().decode("ascii")
-            rest = handle.read()
-            used = os.fstat(handle.fileno()).st_mtime_ns
+        found = read_cache_entry(str(entry))
+        if found is None:
+            return None
+        data, used = found
+        magic, digest_line, rest = data.split(b"\n", 2)
+        if magic + b"\n" != _MAGIC:
+            return None
+        digest = digest_line.strip().decode("ascii")
         if hashlib.sha256(rest).hexdigest() != digest:
             return None  # damaged since it was written
         header_line, payload = rest.split(b"\n", 1)
@@ -124,7 +125,8 @@ def checked(path: Path) -> bool:
     if entry is None:
         return False
     try:
-        if json.loads(entry.read_text(encoding="utf-8")) != key:
+        found = read_cache_entry(str(entry))
+        if found is None or json.loads(found[0].decode("utf-8")) != key:
             return False
         mark_used(str(entry), entry.stat().st_mtime_ns)
     except Exception:  # no verdict yet, or an unusable one: check the file again
