@@ -255,6 +255,21 @@ def test_the_terminal_highlights_what_the_search_matched() -> None:
     assert highlighted(wide.stdout) == ["GDP"]
 
 
+def test_highlights_follow_their_row_whatever_the_columns_before() -> None:
+    from dutycli.output import streams
+
+    streams.use(streams.Streams(terminal=True, width=500, colour=True))  # no line wrapped
+    try:
+        found = run_cli("search", "提升", "--fields", "leaders,lead_units,task", "-f", "table")
+        plain = run_cli("search", "提升", "-f", "csv")
+    finally:
+        streams.use(None)
+    assert found.exit_code == 0
+    assert highlighted(found.stdout) == ["提升"] * sum(
+        row["task"].count("提升") for row in rows(plain.stdout)
+    )
+
+
 def test_match_spans_are_where_the_patterns_matched() -> None:
     from dutycli.query.keywords import keyword_patterns, match_spans
 
