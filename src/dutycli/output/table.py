@@ -103,7 +103,7 @@ def show(result: Result, console: Any) -> None:
     emphasize = set(result.highlight_names)
     # Where the query's patterns match, found by the engine that matched the rows (Polars).
     spans = _match_spans(frame, [c for c in ("task", "goal") if c in shown], result)
-    for index, row in enumerate(frame.iter_rows(named=True)):
+    for row_number, row in enumerate(frame.iter_rows(named=True)):
         for spec in table_columns:
             column = spec.name
             value = row[column]
@@ -122,7 +122,7 @@ def show(result: Result, console: Any) -> None:
                 value = CHANGE_LABELS.get(value, value)
             text = _highlighted(
                 cell_text(value) if not isinstance(value, bool) else ("是" if value else ""),
-                spans[column][index] if column in spans else [],
+                spans[column][row_number] if column in spans else [],
                 keep_newlines=column in MULTILINE_COLUMNS,
             )
             if column in INHERITABLE_COLUMNS and row.get(f"{column}_inherited") and value:

@@ -94,8 +94,12 @@ def match_spans(texts: list[str], patterns: list[str]) -> list[list[tuple[int, i
     if not texts or not patterns:
         return found
     used = set().union(*map(set, texts))
-    private = itertools.chain(range(0xE000, 0xF900), range(0xF0000, 0xFFFFE))
-    opening, closing = itertools.islice((c for c in map(chr, private) if c not in used), 2)
+    # Private-use characters first; any character the texts do not hold will do.
+    codes = itertools.chain(range(0xE000, 0xF900), range(0xF0000, 0x110000), range(0x80, 0xD800))
+    markers = list(itertools.islice((c for c in map(chr, codes) if c not in used), 2))
+    if len(markers) < 2:  # texts holding every one of those characters: shown plain
+        return found
+    opening, closing = markers
     column = pl.Series("text", texts, dtype=pl.String)
     for pattern in patterns:
         marked = column.str.replace_all(pattern, f"{opening}${{0}}{closing}").to_list()
