@@ -23,7 +23,6 @@ import os
 
 from dutycli.locations import (
     cache_file,
-    columnar_kind,
     file_key,
     mark_used,
     prune_cache,
@@ -63,34 +62,25 @@ def file_summary(path: str) -> dict[str, Any] | None:
         cached = read_cache(cache, key)
         if cached is not None:
             return cached
-    kind = file_kind(path)
-    read = columnar_summary(path, kind) if kind else yaml_summary(path)
+    read = read_summary(path)
     if cache is not None and read and read["tasks"]:
         write_cache(cache, key, read)
     return read
 
 
-def file_kind(path: str) -> str | None:
-    """'parquet' or 'ipc' by the file's first bytes, as the program tells them; None for YAML."""
-    try:
-        with open(path, "rb") as handle:
-            return columnar_kind(handle.read(8))
-    except OSError:
-        return None
-
-
-# --- YAML (and exports read back): counted in Python -------------------------------------
-
-
-def yaml_summary(path: str) -> dict[str, Any] | None:
-    """The summary of a file the program reads whole: read and validated as the program does."""
+def read_summary(path: str) -> dict[str, Any] | None:
+    """The summary of a dataset file, read as the program reads it (``store.loader``): a
+    columnar file scanned by Polars, any other read whole and validated. None if unreadable."""
     from pathlib import Path
 
     from dutycli.errors import DutyError
     from dutycli.store import loader
 
     try:
-        data = loader.records(loader.read(Path(path)))
+        source = loader.read(Path(path))
+        if source.kind is not None:
+            return columnar_summary(path, source.kind)
+        data = loader.records(source)
     except DutyError:
         return None
     return summarize(data.tasks)
