@@ -215,9 +215,9 @@ def test_wrong_cell_count_is_an_error_naming_the_line() -> None:
 
 
 def test_missing_header_column_lists_what_was_found() -> None:
-    text = "\t序号\n\t目标名称\n\t工作标准\n\t备注\n\t牵头单位\n\t1\n\ta\n\tb\n\tc\n\td\n"
+    text = "\t序号\n\t目标名称\n\t工作标准\n\t备注\n\t说明\n\t1\n\ta\n\tb\n\tc\n\td\n"
     with pytest.raises(
-        DataError, match=r"leaders.*found: 序号, 目标名称, 工作标准, 备注, 牵头单位"
+        DataError, match=r"leaders or lead units.*found: 序号, 目标名称, 工作标准, 备注, 说明"
     ):
         parse_text_table(text, "t.txt")
 

@@ -318,7 +318,10 @@ NOT_TEXT = (
 )
 NUL = "holds NUL characters \\(first at line 1\\): a binary file, not a text table"
 MISSING = (
-    "header lacks lead_units column\\(s\\); found: 序号, 目标名称, 工作标准, 区政府分管领导, 备注"
+    "the header lacks a leaders or lead units column \\(分管领导, 牵头单位, 责任单位, …\\); "
+    "labels found: 序号, 目标名称, 工作标准, 备注, 说明; name a column with --column LABEL=FIELD "
+    "\\(fields: goal_no, goal, item_no, section, task, leaders, lead_units, partner_units, "
+    "deadline\\)"
 )
 EXTRA = "a cell beyond the header's 5 columns: '多余'"
 
@@ -364,7 +367,7 @@ SOURCE_CASES: list[SourceCase] = [
     ),
     SourceCase(
         "missing-column",
-        [[*HEADER_ROW[:4], "备注"], ROW],
+        [[*HEADER_ROW[:3], "备注", "说明"], ROW],
         {
             ".txt": f"{NAME}: line 3: {MISSING}",
             ".csv": f"{NAME}: line 3: {MISSING}",

@@ -26,7 +26,6 @@ from typing import Any
 from dutycli.errors import DataError
 from dutycli.sources import package
 from dutycli.sources.table import (
-    HEADER_MIN_LABELS,
     HEADER_SEARCH_ROWS,
     MAX_CELLS,
     MAX_COLUMNS,
@@ -37,7 +36,7 @@ from dutycli.sources.table import (
     Notes,
     SourceTable,
     counted,
-    header_score,
+    header_found,
     missing_extra,
 )
 
@@ -210,7 +209,7 @@ def _has_header(sheet: Any) -> bool:
     for number, values in _Rows(sheet):
         if number > HEADER_SEARCH_ROWS:
             break
-        if header_score(list(values.values())) >= HEADER_MIN_LABELS:
+        if header_found(list(values.values())):
             return True
     return False
 
@@ -221,7 +220,7 @@ def _survey(sheet: Any) -> tuple[int, bool]:
     for number, values in _Rows(sheet):
         rows += 1
         if number <= HEADER_SEARCH_ROWS and not has_header:
-            has_header = header_score(list(values.values())) >= HEADER_MIN_LABELS
+            has_header = header_found(list(values.values()))
     return rows, has_header
 
 

@@ -19,14 +19,18 @@ from dutycli.schema import NAME_COLUMNS, TASK_FIELDS
 from dutycli.sources.formats import read_source
 from dutycli.sources.report import ImportReport
 from dutycli.sources.table import (
-    HEADER_MIN_LABELS,
     HEADER_SEARCH_ROWS,
-    REQUIRED_COLUMNS,
+    GOAL_OR_TASK_LABELS,
+    MAPPABLE_FIELDS,
+    OWNER_COLUMNS,
+    WEAK_LEAD_LABELS,
     Cell,
     Note,
     Notes,
     SourceTable,
     column_of,
+    columns_suffice,
+    header_found,
     header_score,
     shorten,
 )
@@ -40,26 +44,46 @@ MAX_GOAL_NUMBER = 2**63 - 1
 
 def _column_map(header: list[Cell], unit: str, report: ImportReport) -> dict[str, int]:
     found: dict[str, int] = {}
+    weak_lead: int | None = None  # 责任单位 and the like: lead units unless a 牵头 column exists
     for index, cell in enumerate(header):
         column = column_of(cell.text)
+        weak = column == "lead_units" and squeeze(cell.text) in WEAK_LEAD_LABELS
+        if weak and weak_lead is None:
+            weak_lead = index
+            continue
         if column is not None and column not in found:
             found[column] = index
         elif squeeze(cell.text):
             report.ignored_columns.append(squeeze(cell.text))
-    missing = [c for c in REQUIRED_COLUMNS if c not in found]
-    if missing:
+    if weak_lead is not None:
+        role = "lead_units" if "lead_units" not in found else "partner_units"
+        if role in found:
+            report.ignored_columns.append(squeeze(header[weak_lead].text))
+        else:
+            found[role] = weak_lead
+    if "task" not in found and squeeze(header[found.get("goal", 0)].text) in GOAL_OR_TASK_LABELS:
+        # 序号 | 工作目标 | 责任单位: without a task column, the goal column holds the tasks.
+        found["task"] = found.pop("goal")
+    if not columns_suffice(set(found)):
+        missing = "a task column (工作标准, 工作任务, …)" if "task" not in found else ""
+        if not any(c in found for c in OWNER_COLUMNS):
+            owners = "a leaders or lead units column (分管领导, 牵头单位, 责任单位, …)"
+            missing = f"{missing} and {owners}" if missing else owners
         seen = ", ".join(shorten(squeeze(c.text), 20) or "(empty)" for c in header[:30])
         seen += ", …" if len(header) > 30 else ""
         raise DataError(
-            f"{unit} {header[0].line}: header lacks {', '.join(missing)} column(s); found: {seen}"
+            f"{unit} {header[0].line}: the header lacks {missing}; labels found: {seen}; "
+            "name a column with --column LABEL=FIELD (fields: "
+            f"{', '.join(MAPPABLE_FIELDS)})"
         )
+    report.columns = {column: squeeze(header[index].text) for column, index in found.items()}
     return found
 
 
 def _find_header(rows: list[list[Cell]]) -> int:
     """The first row naming enough columns; else the first non-empty row (its error lists it)."""
     for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        if header_score([c.text for c in row]) >= HEADER_MIN_LABELS:
+        if header_found([c.text for c in row]):
             return index
     for index, row in enumerate(rows):
         if any(c.text.strip() for c in row):

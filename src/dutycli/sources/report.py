@@ -24,6 +24,7 @@ class ImportReport:
     skipped_headers: list[int] = field(default_factory=list)
     empty_first_cells: list[tuple[int, str]] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
+    columns: dict[str, str] = field(default_factory=dict)  # field: its header label
     # What was not read, or read only in part (from the reader, and the preamble and merges
     # across columns from here): always counted in the summary line.
     notes: list[Note] = field(default_factory=list)

@@ -9,6 +9,9 @@ bound.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,18 +21,59 @@ from dutycli.names import squeeze
 # Header labels seen in real tables, compared with whitespace and line breaks removed.
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "goal_no": ("序号", "编号"),
-    "goal": ("目标名称", "名称", "项目名称"),
-    "task": ("工作标准", "工作任务", "主要内容", "目标内容"),
+    "goal": ("目标名称", "名称", "项目名称", "目标", "工作目标", "目标任务"),
+    "task": (
+        *("工作标准", "工作任务", "主要内容", "目标内容", "民生实事", "实事项目", "项目"),
+        *("重点工作", "任务", "工作内容", "具体任务", "任务内容", "主要任务", "工作要求"),
+    ),
     "leaders": ("区政府分管领导", "分管领导", "责任领导", "牵头领导"),
-    "lead_units": ("牵头责任单位", "牵头单位", "责任单位", "牵头部门"),
-    "partner_units": ("配合单位", "协办单位", "主要配合部门", "协同责任单位"),
-    "deadline": ("完成时限", "时间节点", "完成时间"),
+    "lead_units": (
+        *("牵头责任单位", "牵头单位", "牵头部门", "牵头责任部门", "主办单位", "责任单位"),
+        *("责任部门", "承办单位", "责任主体"),
+    ),
+    "partner_units": (
+        *("配合单位", "协办单位", "主要配合部门", "协同责任单位", "配合部门", "协同单位"),
+        *("参与单位", "协助单位", "配合责任单位"),
+    ),
+    "deadline": (
+        *("完成时限", "时间节点", "完成时间", "进度安排", "完成时间节点", "时限", "完成期限"),
+        *("时间要求", "时间安排", "完成时限要求", "进度要求", "时序进度"),
+    ),
 }
-REQUIRED_COLUMNS = ("goal_no", "goal", "task", "leaders", "lead_units")
-# A row with this many recognized labels is taken for the header row.
+# Goal labels that name the tasks of a table without a task column (序号 | 工作目标 | 责任单位).
+GOAL_OR_TASK_LABELS = ("工作目标", "目标任务", "目标")
+# 责任单位 and the like name the lead units of a table without a 牵头 column; beside one,
+# they name the units sharing the work.
+WEAK_LEAD_LABELS = ("责任单位", "责任部门", "承办单位", "责任主体")
+# A label ending so names the leaders (分管区领导, 牵头县领导, 联系领导 …), unless it names helpers.
+LEADER_ENDING = "领导"
+HELPER_MARKS = ("配合", "协助", "协同", "协办")
+# The fields a header label may be mapped to with ``import --column LABEL=FIELD``.
+MAPPABLE_FIELDS = (
+    *("goal_no", "goal", "item_no", "section", "task"),
+    *("leaders", "lead_units", "partner_units", "deadline"),
+)
+# A table is read when it has a task column and one of these.
+OWNER_COLUMNS = ("leaders", "lead_units")
+# A row with this many recognized labels is taken for the header row (two when they are the
+# task and its owners: the smallest table there is).
 HEADER_MIN_LABELS = 3
 # Headers are looked for among the first rows only (title and notes come above them).
 HEADER_SEARCH_ROWS = 30
+
+# Labels the user maps with --column, for the import under way (``user_labels``).
+_USER_LABELS: ContextVar[dict[str, str]] = ContextVar("user_labels", default={})  # noqa: B039
+
+
+@contextmanager
+def user_labels(labels: dict[str, str]) -> Iterator[None]:
+    """Read header labels with the user's mapping (``import --column``) while inside."""
+    token = _USER_LABELS.set({squeeze(label): field for label, field in labels.items()})
+    try:
+        yield
+    finally:
+        _USER_LABELS.reset(token)
+
 
 # What a source table may hold. A duty table has tens of columns at most and some thousands
 # of rows; these bounds are far above any real table, and keep a hostile file from taking
@@ -160,15 +204,36 @@ class Limits:
 def column_of(label: str) -> str | None:
     """The schema column a header label names, or None."""
     text = squeeze(label)
+    if not text:
+        return None
+    mapped = _USER_LABELS.get().get(text)
+    if mapped is not None:
+        return mapped
     for column, aliases in HEADER_ALIASES.items():
         if text in aliases:
             return column
+    if text.endswith(LEADER_ENDING) and not any(mark in text for mark in HELPER_MARKS):
+        return "leaders"
     return None
 
 
 def header_score(texts: list[str]) -> int:
     """How many distinct columns a row's texts name: a header row names several."""
     return len({c for c in map(column_of, texts) if c is not None})
+
+
+def header_found(texts: list[str]) -> bool:
+    """Whether a row's texts are a table's header: several known labels, or a task column
+    and its owners (the smallest table: 工作任务 | 责任单位)."""
+    named = {c for c in map(column_of, texts) if c is not None}
+    return len(named) >= HEADER_MIN_LABELS or (
+        "task" in named and any(c in named for c in OWNER_COLUMNS)
+    )
+
+
+def columns_suffice(columns: set[str] | list[str]) -> bool:
+    """Whether a header names enough to read tasks: a task column and leaders or lead units."""
+    return "task" in columns and any(c in columns for c in OWNER_COLUMNS)
 
 
 def header_keys(upper: list[str], lower: list[str] | None = None) -> list[str]:

@@ -14,14 +14,13 @@ from dutycli.errors import DataError
 from dutycli.names import squeeze
 from dutycli.sources.encoding import decode
 from dutycli.sources.table import (
-    HEADER_MIN_LABELS,
     HEADER_SEARCH_ROWS,
     MAX_COLUMNS,
     Cell,
     Limits,
     SourceTable,
     column_of,
-    header_score,
+    header_found,
     shorten,
 )
 
@@ -97,7 +96,7 @@ def is_tab_separated(text: str) -> bool:
     for _ in range(HEADER_SEARCH_ROWS):  # the first lines only, without splitting the rest
         end = text.find("\n", start)
         line = text[start:] if end < 0 else text[start:end]
-        if header_score(line.split("\t")[:MAX_COLUMNS]) >= HEADER_MIN_LABELS:
+        if header_found(line.split("\t")[:MAX_COLUMNS]):
             return True
         if end < 0:
             break

@@ -22,17 +22,16 @@ from dutycli.errors import DataError
 from dutycli.names import squeeze
 from dutycli.sources import package
 from dutycli.sources.table import (
-    HEADER_MIN_LABELS,
-    REQUIRED_COLUMNS,
     Cell,
     Limits,
     Note,
     Notes,
     SourceTable,
     column_of,
+    columns_suffice,
     counted,
+    header_found,
     header_keys,
-    header_score,
     missing_extra,
     shorten,
 )
@@ -211,7 +210,7 @@ class _Reader:
                 columns.append(keys.index(key) if key and key in keys else None)
             taken = {c for c in columns if c is not None}
             unmatched = [j for j, key in enumerate(keys) if j not in taken and key]
-            if unmatched or not set(REQUIRED_COLUMNS) <= set(keys):
+            if unmatched or not columns_suffice(keys):
                 return None
             if _text_in(grid_rows[body:], set(range(len(keys))) - taken):
                 return None
@@ -312,7 +311,7 @@ def _number(properties: Any, name: str, default: int, line: int) -> int:
 
 def _header_row(grid_rows: list[list[Position]]) -> int | None:
     for index, positions in enumerate(grid_rows[:_HEADER_ROWS]):
-        if header_score([t for t, _, _ in positions]) >= HEADER_MIN_LABELS:
+        if header_found([t for t, _, _ in positions]):
             return index
     return None
 
