@@ -19,8 +19,8 @@ from dutycli.schema import NAME_COLUMNS, TASK_FIELDS
 from dutycli.sources.formats import read_source
 from dutycli.sources.report import ImportReport
 from dutycli.sources.table import (
-    HEADER_SEARCH_ROWS,
     GOAL_OR_TASK_LABELS,
+    HEADER_SEARCH_ROWS,
     MAPPABLE_FIELDS,
     OWNER_COLUMNS,
     WEAK_LEAD_LABELS,
