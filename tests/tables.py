@@ -23,6 +23,24 @@ class Table:
     merge_columns: tuple[int, ...] = ()
     # Body row indexes before which the header row is repeated (as at a page break).
     repeat_header_before: tuple[int, ...] = ()
+    # Explicit merges: (row, column, rows, columns), row an index into rows(): the cell there
+    # spans that many rows and columns (a heading across the table, a 序号 over several rows).
+    # The cells it covers must be "" in the rows.
+    spans: tuple[tuple[int, int, int, int], ...] = ()
+
+    def covered(self) -> set[tuple[int, int]]:
+        """(row, column) of every cell inside a merge but its first: written by no writer."""
+        cells = {
+            (r, column) for column, first, last in self.merges() for r in range(first + 1, last + 1)
+        }
+        for row, column, rows, columns in self.spans:
+            cells |= {
+                (r, c)
+                for r in range(row, row + rows)
+                for c in range(column, column + columns)
+                if (r, c) != (row, column)
+            }
+        return cells
 
     def rows(self) -> list[list[str]]:
         """Header and body, with the repeated headers in place."""
@@ -96,10 +114,12 @@ def write_docx(table: Table, path: Path, title_row: bool = False) -> Path:
     if title_row:
         span = lines[0].cells[0].merge(lines[0].cells[len(table.header) - 1])
         span.text = table.preamble[-1]
-    merged = set()
     for column, first, last in table.merges():
         lines[first + offset].cells[column].merge(lines[last + offset].cells[column])
-        merged |= {(r, column) for r in range(first + 1, last + 1)}
+    for row, column, height, width in table.spans:
+        top_left = lines[row + offset].cells[column]
+        top_left.merge(lines[row + offset + height - 1].cells[column + width - 1])
+    merged = table.covered()
     for r, row in enumerate(rows):
         cells = lines[r + offset].cells
         for c, text in enumerate(row):
@@ -142,6 +162,13 @@ def write_xlsx(table: Table, path: Path, sheet: str = "分解表", blank_sheet: 
             start_column=column + 1,
             end_row=top + last_row,
             end_column=column + 1,
+        )
+    for row, column, height, span in table.spans:
+        ws.merge_cells(
+            start_row=top + row,
+            start_column=column + 1,
+            end_row=top + row + height - 1,
+            end_column=column + span,
         )
     book.save(str(path))
     return path
