@@ -116,9 +116,9 @@ def write_docx(table: Table, path: Path, title_row: bool = False) -> Path:
         span.text = table.preamble[-1]
     for column, first, last in table.merges():
         lines[first + offset].cells[column].merge(lines[last + offset].cells[column])
-    for row, column, height, width in table.spans:
-        top_left = lines[row + offset].cells[column]
-        top_left.merge(lines[row + offset + height - 1].cells[column + width - 1])
+    for at, column, height, span in table.spans:
+        top_left = lines[at + offset].cells[column]
+        top_left.merge(lines[at + offset + height - 1].cells[column + span - 1])
     merged = table.covered()
     for r, row in enumerate(rows):
         cells = lines[r + offset].cells
@@ -163,11 +163,11 @@ def write_xlsx(table: Table, path: Path, sheet: str = "分解表", blank_sheet: 
             end_row=top + last_row,
             end_column=column + 1,
         )
-    for row, column, height, span in table.spans:
+    for at, column, height, span in table.spans:
         ws.merge_cells(
-            start_row=top + row,
+            start_row=top + at,
             start_column=column + 1,
-            end_row=top + row + height - 1,
+            end_row=top + at + height - 1,
             end_column=column + span,
         )
     book.save(str(path))
