@@ -89,7 +89,7 @@ class ImportReport:
             parts.append(f"{len(self.headings)} heading rows")
         absent = [c for c in KEY_COLUMNS if self.columns and c not in self.columns]
         if absent:
-            parts.append(f"no {' or '.join(absent)} column")
+            parts.append(f"columns absent: {', '.join(absent)}")
         if self.skipped_headers:
             parts.append(f"{len(self.skipped_headers)} repeated header rows skipped")
         if self.ignored_columns:
