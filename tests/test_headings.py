@@ -68,8 +68,16 @@ def test_headings_above_unnamed_rows_are_their_goals_and_numbers_are_items() -> 
     assert column(tasks, "leaders") == [[]] * 6  # the table has no leaders column
     assert column(tasks, "lead_units")[2] == ["统计局", "人社局"]
     assert tasks[4]["lead_units"] == ["住建局"] and tasks[4]["lead_units_inherited"]
-    assert "row 2: heading row read as goal 1" in lines
+    assert (
+        "row 2: heading row '一、经济社会发展主要预期目标分解（11项）' read as goal 1; "
+        "序号 below it numbers its tasks (item_no)"
+    ) in lines
     assert "columns absent (left empty): leaders, partner_units, deadline" in lines
+    # The heading counts its items: fewer below it may be rows lost on the way.
+    assert (
+        "row 2: heading '一、经济社会发展主要预期目标分解（11项）' counts 11 items; 3 are below it"
+        in lines
+    )
     assert (
         "columns read: 序号 → goal_no, 名称 → goal, 工作任务 → task, 牵头责任单位 → lead_units"
         in lines
@@ -97,7 +105,9 @@ def test_a_heading_inside_a_goal_is_the_section_of_the_tasks_below_it() -> None:
     # A merge does not pass through a heading row: the leader is the one merged above (8).
     assert column(tasks, "leaders") == [["吴伟"]] * 4 + [["周敏"]] * 2
     assert tasks[3]["lead_units"] == ["商务局"] and tasks[3]["lead_units_inherited"]
-    assert "row 4: heading row read as the section of the tasks below it" in lines
+    assert (
+        "row 4: heading row '聚力攻坚项目“双进”' read as the section of the tasks below it" in lines
+    )
     assert not any("merged across" in line for line in lines)  # a heading, not a cut cell
 
 

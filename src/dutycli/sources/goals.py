@@ -7,6 +7,7 @@ deadline cell takes the value of the row above within its goal.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from dutycli.errors import DataError
@@ -16,6 +17,8 @@ from dutycli.sources.headings import Heading, heading_number, heading_text
 from dutycli.sources.report import ImportReport
 from dutycli.sources.table import Cell, shorten
 
+# A heading's count of its items: 一、经济社会发展主要预期目标分解（11项）.
+_STATED_COUNT = re.compile(r"[（(]\s*(\d{1,4})\s*项\s*[)）]\s*$")
 # The largest goal number (序号): a dataset stores it as a 64-bit integer.
 MAX_GOAL_NUMBER = 2**63 - 1
 
@@ -53,6 +56,7 @@ class Builder:
         self.heading_goal = False
         self.part_section = ""  # a heading above named goals
         self.inner = ""  # a heading inside a goal, up to the next heading or goal
+        self.stated: list[tuple[Heading, int, int]] = []  # (heading, goal, the items it counts)
 
     def part(self, heading: Heading, named: bool) -> None:
         """A heading of the table: the goal of the rows below it, or, above rows naming their
@@ -61,18 +65,38 @@ class Builder:
         self.heading_goal = not named
         if named:
             self.part_section = heading.text
-            self.report.headings.append((heading.line, "the section of the goals below it"))
+            self._said(heading, "the section of the goals below it")
             return
         self.part_section = ""
         number = heading_number(heading.text)
         if number is None or number in self.numbers:
             number = max(self.numbers, default=0) + 1
         self._start_goal(number, heading.text)
-        self.report.headings.append((heading.line, f"goal {number}"))
+        self._said(heading, f"goal {number}; 序号 below it numbers its tasks (item_no)")
+        count = _STATED_COUNT.search(heading.text)
+        if count is not None:
+            self.stated.append((heading, number, int(count.group(1))))
+
+    def check_counts(self) -> None:
+        """Say where a heading's own count (（11项）) differs from the items read below it:
+        rows may have been lost on the way (a copy cut short), or the heading is wrong."""
+        for heading, number, stated in self.stated:
+            items = {t["item_no"] or t["id"] for t in self.tasks if t["goal_no"] == number}
+            if len(items) != stated:
+                self.report.count_mismatches.append(
+                    (
+                        heading.line,
+                        f"{shorten(heading.text)!r} counts {stated} items; "
+                        f"{len(items)} are below it",
+                    )
+                )
 
     def section(self, heading: Heading) -> None:
         self.inner = heading.text
-        self.report.headings.append((heading.line, "the section of the tasks below it"))
+        self._said(heading, "the section of the tasks below it")
+
+    def _said(self, heading: Heading, role: str) -> None:
+        self.report.headings.append((heading.line, f"{shorten(heading.text)!r} read as {role}"))
 
     def _start_goal(self, number: int, name: str) -> None:
         self.goals.append({"number": number, "name": name})

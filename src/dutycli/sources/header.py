@@ -59,7 +59,8 @@ def column_map(header: list[Cell], unit: str, report: ImportReport) -> dict[str,
             "name a column with --column LABEL=FIELD (fields: "
             f"{', '.join(MAPPABLE_FIELDS)})"
         )
-    report.columns = {column: squeeze(header[index].text) for column, index in found.items()}
+    in_order = sorted(found.items(), key=lambda item: item[1])
+    report.columns = {column: squeeze(header[index].text) for column, index in in_order}
     return found
 
 

@@ -97,6 +97,7 @@ def _normalize(source: SourceTable, source_name: str) -> tuple[dict[str, Any], I
             builder.section(heading)
     if not builder.tasks:
         raise DataError(f"{source_name}: the table has a header but no rows")
+    builder.check_counts()
 
     label, title = _label_and_title(preamble)
     for line in preamble[2:]:

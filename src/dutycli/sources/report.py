@@ -32,6 +32,7 @@ class ImportReport:
     ignored_columns: list[str] = field(default_factory=list)
     columns: dict[str, str] = field(default_factory=dict)  # field: its header label
     headings: list[tuple[int, str]] = field(default_factory=list)  # (line, what it became)
+    count_mismatches: list[tuple[int, str]] = field(default_factory=list)  # (line, what)
     # What was not read, or read only in part (from the reader, and the preamble and merges
     # across columns from here): always counted in the summary line.
     notes: list[Note] = field(default_factory=list)
@@ -64,7 +65,8 @@ class ImportReport:
             for ln, no in self.continued_goals
         ]
         out += [f"{at} {ln}: repeated header row skipped" for ln in self.skipped_headers]
-        out += [f"{at} {ln}: heading row read as {role}" for ln, role in self.headings]
+        out += [f"{at} {ln}: heading row {role}" for ln, role in self.headings]
+        out += [f"{at} {ln}: heading {what}" for ln, what in self.count_mismatches]
         out += [
             f"{at} {ln}: no {column} at the first row of its goal"
             for ln, column in self.empty_first_cells
@@ -87,6 +89,8 @@ class ImportReport:
             parts.append(f"{len(self.wrapped_names)} wrapped names joined")
         if self.headings:
             parts.append(f"{len(self.headings)} heading rows")
+        if self.count_mismatches:
+            parts.append(f"{len(self.count_mismatches)} heading counts differ from their items")
         absent = [c for c in KEY_COLUMNS if self.columns and c not in self.columns]
         if absent:
             parts.append(f"columns absent: {', '.join(absent)}")
