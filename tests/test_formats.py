@@ -350,8 +350,6 @@ def test_undecodable_and_unknown_files_are_clear_errors(folder: Path) -> None:
         import_file(binary)
     with pytest.raises(DataError, match=r"unknown source format '\.pdf'"):
         import_file(folder / "table.pdf")
-    with pytest.raises(DataError, match=r"old binary format.*save it as \.xlsx"):
-        import_file(folder / "table.xls")
     fake = folder / "fake.docx"
     fake.write_bytes(b"not a zip")
     with pytest.raises(DataError, match="not a readable Word"):

@@ -90,7 +90,8 @@ def import_source(
     source: Annotated[
         Path,
         typer.Argument(
-            help="Source table: .docx, .xlsx, .csv, .tsv, or .txt (text copied out of a Word table)."
+            help="Source table: .docx, .xlsx, .csv, .tsv, .txt (text copied out of a Word table), "
+            "or .doc, .wps, .xls, .et (converted by LibreOffice)."
         ),
     ],
     output: Annotated[
