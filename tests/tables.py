@@ -172,3 +172,69 @@ def write_xlsx(table: Table, path: Path, sheet: str = "分解表", blank_sheet: 
         )
     book.save(str(path))
     return path
+
+
+def write_html(
+    table: Table, path: Path, encoding: str = "utf-8", layout: bool = False, split: int = 0
+) -> Path:
+    """A web page as a government site publishes the table, in ``encoding`` (declared in a
+    ``<meta charset>``; characters it lacks written as character references).
+
+    The preamble lines are paragraphs above the table, between the site's navigation and
+    its footer. Merged cells are written once, in their first row, with ``rowspan`` and
+    ``colspan``; a line break in a cell is a ``<br>``, a run of spaces keeps its width with
+    ``&nbsp;``. With ``layout`` the content sits in a layout table beside a menu, as older
+    sites lay out their pages; with ``split`` the table is two tables, the second starting
+    at row ``split`` of rows() with the header repeated (a table split in two; no merge may
+    cross that row).
+    """
+    from html import escape
+
+    rows = table.rows()
+    spans: dict[tuple[int, int], tuple[int, int]] = {}
+    for column, first, last in table.merges():
+        spans[(first, column)] = (last - first + 1, 1)
+    for at, column, height, width in table.spans:
+        spans[(at, column)] = (height, width)
+    covered = table.covered()
+
+    def cell(r: int, c: int, text: str) -> str:
+        tag = "th" if rows[r] == table.header else "td"
+        height, width = spans.get((r, c), (1, 1))
+        attributes = (f' rowspan="{height}"' if height > 1 else "") + (
+            f' colspan="{width}"' if width > 1 else ""
+        )
+        shown = escape(text, quote=False).replace("  ", " &nbsp;").replace("\n", "<br>\n")
+        return f"<{tag}{attributes}>{shown}</{tag}>"
+
+    def grid(indexes: range) -> str:
+        lines = ['<table border="1" cellspacing="0" cellpadding="4">']
+        for r in indexes:
+            cells = [cell(r, c, text) for c, text in enumerate(rows[r]) if (r, c) not in covered]
+            lines.append("<tr>" + "".join(cells) + "</tr>")
+        return "\n".join([*lines, "</table>"])
+
+    title = escape(table.preamble[-1] if table.preamble else "分解表")
+    content = "".join(f"<p>{escape(line)}</p>\n" for line in table.preamble)
+    if split:
+        content += grid(range(split)) + "\n<p>&nbsp;</p>\n"
+        rows = [*rows[:split], table.header, *rows[split:]]
+        covered = {(r + (r >= split), c) for r, c in covered}
+        spans = {(r + (r >= split), c): s for (r, c), s in spans.items()}
+        content += grid(range(split, len(rows)))
+    else:
+        content += grid(range(len(rows)))
+    navigation = '<div class="nav"><a href="/">首页</a> &gt; <a href="/zwgk/">政务公开</a></div>'
+    if layout:
+        content = (
+            '<table width="100%"><tr><td class="menu"><a href="/">首页</a><br>'
+            f'<a href="/zwgk/">政务公开</a></td><td class="main">\n{content}\n</td></tr></table>'
+        )
+    page = (
+        f'<!DOCTYPE html>\n<html>\n<head>\n<meta charset="{encoding}">\n'
+        f"<title>{title}_人民政府</title>\n<style>td {{ font-size: 12px; }}</style>\n</head>\n"
+        f'<body>\n{navigation}\n<div class="content">\n{content}\n</div>\n'
+        '<div class="footer">主办单位：人民政府办公室</div>\n</body>\n</html>\n'
+    )
+    path.write_bytes(page.encode(encoding, errors="xmlcharrefreplace"))
+    return path

@@ -90,7 +90,7 @@ def import_source(
     source: Annotated[
         Path,
         typer.Argument(
-            help="Source table: .docx, .xlsx, .csv, .tsv, or .txt (text copied out of a Word table)."
+            help="Source table: .docx, .xlsx, .html, .csv, .tsv, or .txt (text copied out of a Word table)."
         ),
     ],
     output: Annotated[
