@@ -175,15 +175,23 @@ def write_xlsx(table: Table, path: Path, sheet: str = "分解表", blank_sheet: 
 
 
 def write_html(
-    table: Table, path: Path, encoding: str = "utf-8", layout: bool = False, split: int = 0
+    table: Table,
+    path: Path,
+    encoding: str = "utf-8",
+    line_break: str = "br",
+    header_tag: str = "td",
+    layout: bool = False,
+    split: int = 0,
 ) -> Path:
     """A web page as a government site publishes the table, in ``encoding`` (declared in a
     ``<meta charset>``; characters it lacks written as character references).
 
     The preamble lines are paragraphs above the table, between the site's navigation and
     its footer. Merged cells are written once, in their first row, with ``rowspan`` and
-    ``colspan``; a line break in a cell is a ``<br>``, a run of spaces keeps its width with
-    ``&nbsp;``. With ``layout`` the content sits in a layout table beside a menu, as older
+    ``colspan``; a line break in a cell is ``<br>`` (``line_break="br"``) or a paragraph per
+    line (``"p"``), a run of spaces keeps its width with ``&nbsp;``; header cells are
+    ``<td>`` as on most such pages, or ``<th>``. With ``layout`` the content sits in a
+    layout table beside a menu, as older
     sites lay out their pages; with ``split`` the table is two tables, the second starting
     at row ``split`` of rows() with the header repeated (a table split in two; no merge may
     cross that row).
@@ -199,12 +207,16 @@ def write_html(
     covered = table.covered()
 
     def cell(r: int, c: int, text: str) -> str:
-        tag = "th" if rows[r] == table.header else "td"
+        tag = header_tag if rows[r] == table.header else "td"
         height, width = spans.get((r, c), (1, 1))
         attributes = (f' rowspan="{height}"' if height > 1 else "") + (
             f' colspan="{width}"' if width > 1 else ""
         )
-        shown = escape(text, quote=False).replace("  ", " &nbsp;").replace("\n", "<br>\n")
+        lines = [escape(line, quote=False).replace("  ", " &nbsp;") for line in text.split("\n")]
+        if line_break == "p" and len(lines) > 1:
+            shown = "".join(f"<p>{line}</p>" for line in lines)
+        else:
+            shown = "<br>".join(lines)
         return f"<{tag}{attributes}>{shown}</{tag}>"
 
     def grid(indexes: range) -> str:

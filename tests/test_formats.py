@@ -52,7 +52,7 @@ FORMATS = [
     "txt-bom",
     "txt-excel-utf16",  # Excel's "Unicode text": tab-delimited rows, UTF-16 with BOM
     "html",  # a saved web page: rowspan over merged cells
-    "html-gbk",  # in GBK with <meta charset="gbk">, inside a layout table
+    "html-gbk",  # in GBK with <meta charset="gbk">, inside a layout table, <p> in cells
 ]
 
 
@@ -78,7 +78,7 @@ def write(table: Table, fmt: str, folder: Path, name: str) -> Path:
     if fmt == "html":
         return write_html(table, folder / f"{name}.html")
     if fmt == "html-gbk":
-        return write_html(table, folder / f"{name}-gbk.htm", "gbk", layout=True)
+        return write_html(table, folder / f"{name}-gbk.htm", "gbk", "p", "th", layout=True)
     raise ValueError(fmt)
 
 
