@@ -418,6 +418,6 @@ def test_unknown_formats_name_the_old_ones_too(tmp_path: Path) -> None:
     source = tmp_path / "table.pdf"
     one_line_error(
         run_cli("import", str(source)),
-        f"{source}: unknown source format '.pdf'; use .csv, .doc, .docx, .et, .text, .tsv, "
+        f"{source}: unknown source format '.pdf'; use .csv, .doc, .docx, .et, .htm, .html, .text, .tsv, "
         ".txt, .wps, .xls, .xlsm, .xlsx",
     )
