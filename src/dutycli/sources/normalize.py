@@ -332,6 +332,8 @@ def _fill(
         fields[f"{column}_inherited"] = inherited
         if column in NAME_COLUMNS:
             fields[f"{column}_open_ended"] = open_ended
+    for name in ("item_no", "section"):  # bridge until the importer fills them (lead's work)
+        fields.setdefault(name, "")
     return {name: fields[name] for name in TASK_FIELDS}  # the public field order
 
 
