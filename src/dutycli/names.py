@@ -142,3 +142,17 @@ def name_list_fault(names: list[str]) -> str | None:
             return f"{name!r} holds whitespace (a name is written without spaces or line breaks)"
     shown = "、".join(names)
     return f"the names {shown!r} run together when joined with 、 (a bracket left open)"
+
+
+_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def chinese_number(text: str) -> int | None:
+    """A number written in Chinese numerals from 一 to 九十九 (一, 十, 十一, 二十, 九十九),
+    as headings number their parts (一、 二、 …); None for any other text."""
+    tens, ten, ones = text.partition("十")
+    if not ten:
+        return _DIGITS.get(text)
+    if (tens and tens not in _DIGITS) or (ones and ones not in _DIGITS):
+        return None
+    return 10 * _DIGITS.get(tens, 1) + _DIGITS.get(ones, 0)
