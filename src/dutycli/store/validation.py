@@ -67,9 +67,13 @@ def validate(path: Path, document: Any) -> Dataset:
         raise SchemaError("'tasks' must be a list", ("tasks",))
     seen: set[int] = set()
     for index, task in enumerate(tasks):
-        if isinstance(task, dict) and not all(name in task for name in SPARSE_FIELDS):
-            # Left out when empty (as dutycli writes YAML), or written before they existed.
-            task = tasks[index] = _with_sparse(task)
+        if isinstance(task, dict) and "section" not in task:
+            # Left out when empty (as dutycli writes YAML), or written before they existed;
+            # the last fields of the schema, so they are added last (setdefault is cheap).
+            for name in SPARSE_FIELDS:
+                task.setdefault(name, "")
+        elif isinstance(task, dict) and "item_no" not in task:
+            task = tasks[index] = _with_sparse(task)  # item_no before section
         _validate_task(task, index)
         if task["id"] in seen:
             raise SchemaError(
