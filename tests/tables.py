@@ -1,6 +1,6 @@
 """Writers of source tables in every format, built from rows of cell texts.
 
-Tests use them to write the same table as Word, Excel, CSV and text files, with
+Tests use them to write the same table as Word, Excel, CSV, text files and web pages, with
 real merged cells where the table leaves a cell empty below a written one.
 """
 
@@ -171,4 +171,58 @@ def write_xlsx(table: Table, path: Path, sheet: str = "分解表", blank_sheet: 
             end_column=column + span,
         )
     book.save(str(path))
+    return path
+
+
+def write_html(
+    table: Table,
+    path: Path,
+    encoding: str = "utf-8",
+    line_break: str = "br",
+    header_tag: str = "td",
+) -> Path:
+    """A saved web page: the preamble as paragraphs, the table with ``rowspan``/``colspan``.
+
+    The page names its encoding in ``<meta charset>`` and is written in it (``gbk``, as many
+    government sites are). A line break inside a cell is ``<br>`` (``line_break="br"``) or a
+    paragraph per line (``"p"``); header cells are ``<td>`` as on most such pages, or
+    ``<th>``. Cells covered by a merge are not written, as a browser expects.
+    """
+    from html import escape
+
+    def cell_html(text: str) -> str:
+        lines = [escape(line) for line in text.split("\n")]
+        if line_break == "p" and len(lines) > 1:
+            return "".join(f"<p>{line}</p>" for line in lines)
+        return "<br>".join(lines)
+
+    extent: dict[tuple[int, int], tuple[int, int]] = {}  # origin: (rows, columns)
+    for column, first, last in table.merges():
+        extent[(first, column)] = (last - first + 1, 1)
+    for at, column, height, span in table.spans:
+        extent[(at, column)] = (height, span)
+    covered = table.covered()
+    title = escape(table.preamble[-1]) if table.preamble else ""
+    out = [
+        "<!DOCTYPE html>",
+        "<html>",
+        f'<head><meta charset="{encoding}"><title>{title}</title></head>',
+        "<body>",
+        *(f"<p>{escape(line)}</p>" for line in table.preamble),
+        '<table border="1" cellspacing="0" cellpadding="0">',
+    ]
+    for r, row in enumerate(table.rows()):
+        tag = header_tag if row == table.header else "td"
+        cells = []
+        for c, text in enumerate(row):
+            if (r, c) in covered:
+                continue
+            height, span = extent.get((r, c), (1, 1))
+            spans = (f' rowspan="{height}"' if height > 1 else "") + (
+                f' colspan="{span}"' if span > 1 else ""
+            )
+            cells.append(f"<{tag}{spans}>{cell_html(text)}</{tag}>")
+        out.append("<tr>" + "".join(cells) + "</tr>")
+    out += ["</table>", "</body>", "</html>", ""]
+    path.write_bytes("\n".join(out).encode(encoding))
     return path

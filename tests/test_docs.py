@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 
 # Examples that read or write files of their own: shown for the reader, checked elsewhere.
-NEEDS_FILES = re.compile(r"--data |tables|\.docx|\.xlsx|-o |2020")
+NEEDS_FILES = re.compile(r"--data |tables|\.docx|\.xlsx|-o |2020|dutycli import ")
 
 
 def name_of(page: Path) -> str:

@@ -144,15 +144,21 @@ def name_list_fault(names: list[str]) -> str | None:
     return f"the names {shown!r} run together when joined with 、 (a bracket left open)"
 
 
-_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4}
+_DIGITS |= {"五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 
 def chinese_number(text: str) -> int | None:
-    """A number written in Chinese numerals from 一 to 九十九 (一, 十, 十一, 二十, 九十九),
-    as headings number their parts (一、 二、 …); None for any other text."""
-    tens, ten, ones = text.partition("十")
-    if not ten:
-        return _DIGITS.get(text)
-    if (tens and tens not in _DIGITS) or (ones and ones not in _DIGITS):
+    """The number a Chinese numeral of 1–99 writes (一, 十一, 二十, 九十九), or None.
+
+    Goals written as headings are numbered so (一、 二、 …), and so a user may name them.
+    """
+    if not text or len(text) > 3 or any(ch not in _DIGITS and ch != "十" for ch in text):
         return None
-    return 10 * _DIGITS.get(tens, 1) + _DIGITS.get(ones, 0)
+    if "十" not in text:
+        return _DIGITS[text] or None if len(text) == 1 else None
+    tens, _, ones = text.partition("十")
+    if "十" in ones or len(tens) > 1 or len(ones) > 1:
+        return None
+    value = (_DIGITS[tens] if tens else 1) * 10 + (_DIGITS[ones] if ones else 0)
+    return value if value and (not tens or _DIGITS[tens]) else None

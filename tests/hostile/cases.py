@@ -403,8 +403,8 @@ SOURCE_CASES: list[SourceCase] = [
     ),
     SourceCase(
         "goal-number-not-a-number",
-        [HEADER_ROW, ["一", *ROW[1:]]],
-        _at_first_row("goal number \\(序号\\) '一' is not a whole number"),
+        [HEADER_ROW, ["甲", *ROW[1:]]],
+        _at_first_row("goal number \\(序号\\) '甲' is not a whole number"),
     ),
     SourceCase(
         "first-row-without-goal",

@@ -196,6 +196,7 @@ COMMANDS: dict[str, tuple[str | None, dict[str, str | None], str | None]] = {
             "--output": None,
             "-o": None,
             "--sheet": None,
+            "--column": None,
         },
         None,
     ),

@@ -30,8 +30,14 @@ LABELS = {
     "xlsx": "Excel (.xlsx)",
 }
 
-# Binary formats of older Office and WPS versions: not read, but named in the error.
-OLD_FORMATS = {".doc": ".docx", ".wps": ".docx", ".xls": ".xlsx", ".et": ".xlsx"}
+# Binary formats of older Office and WPS versions: converted by LibreOffice (``office``)
+# into the format named, then read as that; each as its errors call it.
+OLD_FORMATS = {
+    ".doc": ("docx", "Word (.doc)"),
+    ".wps": ("docx", "WPS Writer (.wps)"),
+    ".xls": ("xlsx", "Excel (.xls)"),
+    ".et": ("xlsx", "WPS Spreadsheets (.et)"),
+}
 
 # The largest source file read: a duty table is some hundred kilobytes, a Word file with
 # scanned seals a few megabytes.
@@ -40,20 +46,18 @@ MAX_SOURCE_BYTES = 128 * 2**20
 
 def read_source(path: Path, sheet: str | None = None) -> tuple[SourceTable, bytes]:
     """Read a source file with the reader its extension names; also return its bytes."""
-    kind = FORMATS.get(path.suffix.lower())
-    if path.suffix.lower() in OLD_FORMATS:
-        raise DataError(
-            f"{path}: {path.suffix} is an old binary format; open it in Word, Excel or WPS and "
-            f"save it as {OLD_FORMATS[path.suffix.lower()]}"
-        )
+    suffix = path.suffix.lower()
+    kind, label = OLD_FORMATS.get(suffix) or (FORMATS.get(suffix), None)
     if kind is None:
-        known = ", ".join(sorted(FORMATS))
+        known = ", ".join(sorted([*FORMATS, *OLD_FORMATS]))
         raise DataError(f"{path}: unknown source format {path.suffix or '(none)'!r}; use {known}")
     if sheet is not None and kind != "xlsx":
-        raise DataError(f"{path}: --sheet applies to Excel workbooks (.xlsx) only")
+        raise DataError(f"{path}: --sheet applies to Excel workbooks (.xlsx .xls .et) only")
     data = _read_bytes(path)
+    content, converted = _converted(data, path, kind, label)
+    label = label or LABELS[kind]
     try:
-        return _read(kind, data, path, sheet), data
+        table = _read(kind, content, path, sheet)
     except DutyError as exc:
         message = str(exc)
         if message.startswith((f"{path}:", f"{path.name}:")):
@@ -61,7 +65,7 @@ def read_source(path: Path, sheet: str | None = None) -> tuple[SourceTable, byte
         raise type(exc)(f"{path}: {message}") from None  # every error names the file
     except (MemoryError, RecursionError) as exc:
         raise DataError(
-            f"{path}: not a readable {LABELS[kind]} file: too large or too deeply nested "
+            f"{path}: not a readable {label} file: too large or too deeply nested "
             f"to read ({type(exc).__name__})"
         ) from None
     except Exception as exc:
@@ -70,10 +74,32 @@ def read_source(path: Path, sheet: str | None = None) -> tuple[SourceTable, byte
         if kind in ("docx", "xlsx"):
             from dutycli.sources import package
 
-            raise package.explain(data, path, LABELS[kind], exc) from None
+            raise package.explain(content, path, label, exc) from None
         from dutycli.errors import first_line
 
-        raise DataError(f"{path}: not a readable {LABELS[kind]} file: {first_line(exc)}") from None
+        raise DataError(f"{path}: not a readable {label} file: {first_line(exc)}") from None
+    table.meta.update(converted)
+    return table, data
+
+
+def _converted(
+    data: bytes, path: Path, kind: str, label: str | None
+) -> tuple[bytes, dict[str, str]]:
+    """An old binary file as LibreOffice converts it, and the metadata saying so; any other
+    file as it is. An old binary file with a .docx or .xlsx name is converted too, as Word
+    and Excel open it whatever its name."""
+    if kind not in ("docx", "xlsx"):
+        return data, {}
+    from dutycli.sources import package
+
+    if label is None and not (package.is_compound(data) and not package.is_encrypted(data)):
+        return data, {}  # a package, or what package.check explains
+    from dutycli.sources import office
+
+    if label is not None:
+        return office.convert(data, path, kind, path.suffix.lower().lstrip("."), label)
+    origin = "doc" if kind == "docx" else "xls"
+    return office.convert(data, path, kind, origin, LABELS[kind], renamed=True)
 
 
 def _read_bytes(path: Path) -> bytes:

@@ -14,118 +14,16 @@ from pathlib import Path
 from typing import Any
 
 from dutycli.errors import DataError
-from dutycli.names import split_names, squeeze
-from dutycli.schema import NAME_COLUMNS, TASK_FIELDS
+from dutycli.names import squeeze
 from dutycli.sources.formats import read_source
+from dutycli.sources.goals import Builder
+from dutycli.sources.header import column_map, find_header, two_row_header
+from dutycli.sources.headings import Heading, heading_of
 from dutycli.sources.report import ImportReport
-from dutycli.sources.table import (
-    GOAL_OR_TASK_LABELS,
-    HEADER_SEARCH_ROWS,
-    MAPPABLE_FIELDS,
-    OWNER_COLUMNS,
-    WEAK_LEAD_LABELS,
-    Cell,
-    Note,
-    Notes,
-    SourceTable,
-    column_of,
-    columns_suffice,
-    header_found,
-    header_score,
-    shorten,
-)
+from dutycli.sources.table import Cell, Note, Notes, SourceTable, shorten, user_labels
 from dutycli.sources.text import table_from_text
 
 __all__ = ["ImportReport", "import_file", "normalize", "parse_text_table"]
-
-# The largest goal number (序号): a dataset stores it as a 64-bit integer.
-MAX_GOAL_NUMBER = 2**63 - 1
-
-
-def _column_map(header: list[Cell], unit: str, report: ImportReport) -> dict[str, int]:
-    found: dict[str, int] = {}
-    weak_lead: int | None = None  # 责任单位 and the like: lead units unless a 牵头 column exists
-    for index, cell in enumerate(header):
-        column = column_of(cell.text)
-        weak = column == "lead_units" and squeeze(cell.text) in WEAK_LEAD_LABELS
-        if weak and weak_lead is None:
-            weak_lead = index
-            continue
-        if column is not None and column not in found:
-            found[column] = index
-        elif squeeze(cell.text):
-            report.ignored_columns.append(squeeze(cell.text))
-    if weak_lead is not None:
-        role = "lead_units" if "lead_units" not in found else "partner_units"
-        if role in found:
-            report.ignored_columns.append(squeeze(header[weak_lead].text))
-        else:
-            found[role] = weak_lead
-    if "task" not in found and squeeze(header[found.get("goal", 0)].text) in GOAL_OR_TASK_LABELS:
-        # 序号 | 工作目标 | 责任单位: without a task column, the goal column holds the tasks.
-        found["task"] = found.pop("goal")
-    if not columns_suffice(set(found)):
-        missing = "a task column (工作标准, 工作任务, …)" if "task" not in found else ""
-        if not any(c in found for c in OWNER_COLUMNS):
-            owners = "a leaders or lead units column (分管领导, 牵头单位, 责任单位, …)"
-            missing = f"{missing} and {owners}" if missing else owners
-        seen = ", ".join(shorten(squeeze(c.text), 20) or "(empty)" for c in header[:30])
-        seen += ", …" if len(header) > 30 else ""
-        raise DataError(
-            f"{unit} {header[0].line}: the header lacks {missing}; labels found: {seen}; "
-            "name a column with --column LABEL=FIELD (fields: "
-            f"{', '.join(MAPPABLE_FIELDS)})"
-        )
-    report.columns = {column: squeeze(header[index].text) for column, index in found.items()}
-    return found
-
-
-def _find_header(rows: list[list[Cell]]) -> int:
-    """The first row naming enough columns; else the first non-empty row (its error lists it)."""
-    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        if header_found([c.text for c in row]):
-            return index
-    for index, row in enumerate(rows):
-        if any(c.text.strip() for c in row):
-            return index
-    return 0
-
-
-def _two_row_header(rows: list[list[Cell]], start: int) -> tuple[list[Cell], int]:
-    """The header, and how many rows it takes.
-
-    A header of two rows (``责任分工`` spanning ``牵头单位`` and ``配合单位`` below it) is
-    read column by column: the lower label where there is one, else the upper.
-    """
-    upper = rows[start]
-    if start + 1 >= len(rows) or all(column_of(c.text) for c in upper if c.text.strip()):
-        return upper, 1
-    lower = rows[start + 1]
-    if not any(column_of(c.text) for c in lower):
-        return upper, 1
-    combined = [
-        lower[i] if i < len(lower) and lower[i].text.strip() else cell
-        for i, cell in enumerate(upper)
-    ]
-    if header_score([c.text for c in combined]) <= header_score([c.text for c in upper]):
-        return upper, 1
-    return combined, 2
-
-
-def _goal_number(cell: Cell, unit: str) -> int:
-    text = squeeze(cell.text)
-    if not text.isdigit() or not text.isascii():
-        raise DataError(
-            f"{unit} {cell.line}: goal number (序号) {text[:30]!r} is not a whole number"
-        )
-    # Compared as text first: int() of thousands of digits is itself refused, or slow.
-    digits = text.lstrip("0") or "0"
-    if len(digits) > len(str(MAX_GOAL_NUMBER)) or int(digits) > MAX_GOAL_NUMBER:
-        raise DataError(
-            f"{unit} {cell.line}: goal number (序号) {text[:30]} is too large; "
-            f"at most {MAX_GOAL_NUMBER}"
-        )
-    return int(digits)
 
 
 def normalize(source: SourceTable, source_name: str) -> tuple[dict[str, Any], ImportReport]:
@@ -142,17 +40,16 @@ def normalize(source: SourceTable, source_name: str) -> tuple[dict[str, Any], Im
 def _normalize(source: SourceTable, source_name: str) -> tuple[dict[str, Any], ImportReport]:
     at = source.unit
     report = ImportReport(unit=at, notes=Notes(source.notes))
-    numbers: set[int] = set()  # every goal number met: a goal may not come back later
     if not source.rows:
         raise DataError(f"{source_name}: no table rows found")
-    start = _find_header(source.rows)
+    start = find_header(source.rows)
     preamble = list(source.preamble)
     for row in source.rows[:start]:
         text = " ".join(c.text.strip() for c in row if c.text.strip())
         if text:
             preamble.append(text)
-    header, header_rows = _two_row_header(source.rows, start)
-    columns = _column_map(header, at, report)
+    header, header_rows = two_row_header(source.rows, start)
+    columns = column_map(header, at, report)
     # A sheet pads every row to its widest one: empty header cells at the end are not columns,
     # so a value written beyond the last labelled column is reported, not silently dropped.
     width = len(header)
@@ -160,9 +57,7 @@ def _normalize(source: SourceTable, source_name: str) -> tuple[dict[str, Any], I
         width -= 1
     header_labels = [[squeeze(c.text) for c in row] for row in source.rows[start:][:header_rows]]
 
-    goals: list[dict[str, Any]] = []
-    tasks: list[dict[str, Any]] = []
-    previous: dict[str, Any] | None = None  # previous task in the same goal
+    body: list[tuple[list[Cell], Heading | None]] = []
     for raw in source.rows[start + header_rows :]:
         if not any(c.text.strip() for c in raw):
             continue  # an empty row (often trailing rows of a sheet) holds no data
@@ -178,15 +73,31 @@ def _normalize(source: SourceTable, source_name: str) -> tuple[dict[str, Any], I
         if [squeeze(c.text) for c in row] in header_labels:
             report.skipped_headers.append(row[0].line)
             continue
-        _merged_across(row, columns, header, report)
-        task, goal_started = _task(row, columns, goals, numbers, tasks, report)
-        if goal_started:
-            previous = None
-        task = _fill(task, row, columns, previous, report)
-        tasks.append(task)
-        previous = task
-    if not tasks:
+        heading = heading_of(row, columns)
+        if heading is None:
+            _merged_across(row, columns, header, report)
+        body.append((row, heading))
+
+    builder = Builder(columns, report)
+    named, filled = _parts(body, columns)
+    for index, (row, heading) in enumerate(body):
+        if heading is None:
+            builder.row(row)
+        elif not filled[index]:
+            report.notes.append(
+                Note(
+                    heading.line,
+                    "heading",
+                    f"a heading row with no tasks below it is not read: {shorten(heading.text)!r}",
+                )
+            )
+        elif heading.top or not builder.goals:
+            builder.part(heading, named[index])
+        else:
+            builder.section(heading)
+    if not builder.tasks:
         raise DataError(f"{source_name}: the table has a header but no rows")
+    builder.check_counts()
 
     label, title = _label_and_title(preamble)
     for line in preamble[2:]:
@@ -203,10 +114,33 @@ def _normalize(source: SourceTable, source_name: str) -> tuple[dict[str, Any], I
         "label": label,
         "source": {"file": source_name, **source.meta},
         "headers": {column: header[index].text.strip() for column, index in columns.items()},
-        "goals": goals,
-        "tasks": tasks,
+        "goals": builder.goals,
+        "tasks": builder.tasks,
     }
     return document, report
+
+
+def _parts(
+    body: list[tuple[list[Cell], Heading | None]], columns: dict[str, int]
+) -> tuple[list[bool], list[bool]]:
+    """For each heading row: whether the rows of its part (up to the next heading of the
+    table) name their goals, and whether a task follows it before the next heading that
+    ends it (a heading of nothing is only noted)."""
+    goal = columns.get("goal")
+    named, filled = [False] * len(body), [False] * len(body)
+    part_named = part_filled = section_filled = False
+    for index in range(len(body) - 1, -1, -1):  # from the end: each part is seen once
+        row, heading = body[index]
+        if heading is None:
+            part_named |= goal is not None and bool(row[goal].text.strip())
+            part_filled = section_filled = True
+            continue
+        named[index] = part_named
+        filled[index] = part_filled if heading.top else section_filled
+        section_filled = False
+        if heading.top:
+            part_named = part_filled = False
+    return named, filled
 
 
 def _merged_across(
@@ -240,103 +174,6 @@ def _merged_across(
         )
 
 
-def _task(
-    row: list[Cell],
-    columns: dict[str, int],
-    goals: list[dict[str, Any]],
-    numbers: set[int],
-    tasks: list[dict[str, Any]],
-    report: ImportReport,
-) -> tuple[dict[str, Any], bool]:
-    """The task's goal and text; also whether the row starts a new goal."""
-    at = report.unit
-    no_cell, goal_cell = row[columns["goal_no"]], row[columns["goal"]]
-    goal_name = goal_cell.text.strip()
-    started = False
-    if no_cell.text.strip():
-        number = _goal_number(no_cell, at)
-        if goals and goals[-1]["number"] == number:
-            if goal_name not in ("", goals[-1]["name"]):
-                raise DataError(
-                    f"{at} {no_cell.line}: goal {number} is named {shorten(goal_name)!r} here "
-                    f"but {shorten(goals[-1]['name'])!r} above"
-                )
-            report.continued_goals.append((no_cell.line, number))
-        elif number in numbers:
-            raise DataError(f"{at} {no_cell.line}: goal {number} appears again after other goals")
-        else:
-            goals.append({"number": number, "name": goal_name})
-            numbers.add(number)
-            started = True
-    elif not goals:
-        raise DataError(f"{at} {no_cell.line}: the first row has no goal number (序号)")
-    elif goal_name and goal_name != goals[-1]["name"]:
-        raise DataError(
-            f"{at} {goal_cell.line}: a goal name {shorten(goal_name)!r} without a goal number"
-        )
-
-    task_cell = row[columns["task"]]
-    task_text = task_cell.text.strip()
-    if not task_text:
-        raise DataError(f"{at} {task_cell.line}: a row without task text (工作标准)")
-    task = {
-        "id": len(tasks) + 1,
-        "goal_no": goals[-1]["number"],
-        "goal": goals[-1]["name"],
-        "task": task_text,
-        "source_line": task_cell.line,
-    }
-    return task, started
-
-
-def _fill(
-    task: dict[str, Any],
-    row: list[Cell],
-    columns: dict[str, int],
-    previous: dict[str, Any] | None,
-    report: ImportReport,
-) -> dict[str, Any]:
-    """The task with its names and deadline; a merged cell takes the value above in its goal."""
-    values: dict[str, Any] = {}
-    for column in (*NAME_COLUMNS, "deadline"):
-        is_names = column in NAME_COLUMNS
-        empty: Any = [] if is_names else ""
-        if column not in columns:  # the table has no such column
-            values[column] = (empty, False, False)
-            continue
-        cell = row[columns[column]]
-        if is_names:
-            parsed = split_names(cell.text)
-            report.joined_names += [(cell.line, name) for name in parsed.joined_spaces]
-            report.wrapped_names += [(cell.line, name) for name in parsed.wrapped]
-            if parsed.open_ended:
-                report.open_lists.append((cell.line, column))
-            own: Any = parsed.names
-            open_ended = parsed.open_ended
-        else:
-            own, open_ended = cell.text.strip(), False
-        if own:
-            values[column] = (own, False, open_ended)
-        elif cell.merged and previous is not None and previous[column]:
-            # A merged cell: Word and Excel show its value only in the first row it spans.
-            inherited = list(previous[column]) if is_names else previous[column]
-            values[column] = (inherited, True, previous.get(f"{column}_open_ended", False))
-            report.inherited_cells.append((cell.line, column))
-        else:
-            values[column] = (empty, False, False)
-            if previous is None:
-                report.empty_first_cells.append((cell.line, column))
-    fields = dict(task)
-    for column, (value, inherited, open_ended) in values.items():
-        fields[column] = value
-        fields[f"{column}_inherited"] = inherited
-        if column in NAME_COLUMNS:
-            fields[f"{column}_open_ended"] = open_ended
-    for name in ("item_no", "section"):  # bridge until the importer fills them (lead's work)
-        fields.setdefault(name, "")
-    return {name: fields[name] for name in TASK_FIELDS}  # the public field order
-
-
 def _label_and_title(preamble: list[str]) -> tuple[str, str]:
     if len(preamble) >= 2:
         return preamble[0], preamble[1]
@@ -350,9 +187,15 @@ def parse_text_table(text: str, source_name: str) -> tuple[dict[str, Any], Impor
     return normalize(table_from_text(text, source_name), source_name)
 
 
-def import_file(path: Path, sheet: str | None = None) -> tuple[dict[str, Any], ImportReport]:
-    """Read a source table file of any supported format and normalize it."""
-    source, data = read_source(path, sheet)
-    document, report = normalize(source, path.name)
+def import_file(
+    path: Path, sheet: str | None = None, labels: dict[str, str] | None = None
+) -> tuple[dict[str, Any], ImportReport]:
+    """Read a source table file of any supported format and normalize it.
+
+    ``labels`` maps header labels dutycli does not know to fields (``import --column``).
+    """
+    with user_labels(labels or {}):
+        source, data = read_source(path, sheet)
+        document, report = normalize(source, path.name)
     document["source"]["sha256"] = hashlib.sha256(data).hexdigest()
     return document, report

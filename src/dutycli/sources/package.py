@@ -25,6 +25,20 @@ MAX_PARTS = 10_000
 # An OLE compound file: Office's old binary format, and what an encrypted .docx/.xlsx is.
 _COMPOUND_FILE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
+ENCRYPTED_ADVICE = (
+    "it is encrypted (protected by a password); open it in Word, Excel or WPS, "
+    "remove the password and save it again"
+)
+
+
+def is_compound(data: bytes) -> bool:
+    """Whether ``data`` is an OLE compound file: an old binary Office file, or an encrypted one."""
+    return data.startswith(_COMPOUND_FILE)
+
+
+def is_encrypted(data: bytes) -> bool:
+    """Whether ``data`` is a password-protected Word or Excel file (an encrypted package)."""
+    return data.startswith(_COMPOUND_FILE) and _ENCRYPTED in data
 
 
 def unreadable(path: Path, label: str, reason: str) -> DataError:
@@ -36,12 +50,7 @@ def check(data: bytes, path: Path, label: str) -> None:
     """Refuse a package a reader must not open: not a zip, encrypted, or unpacking too far."""
     if data.startswith(_COMPOUND_FILE):
         if _ENCRYPTED in data:
-            raise unreadable(
-                path,
-                label,
-                "it is encrypted (protected by a password); open it in Word, Excel or WPS, "
-                "remove the password and save it again",
-            )
+            raise unreadable(path, label, ENCRYPTED_ADVICE)
         raise unreadable(
             path,
             label,

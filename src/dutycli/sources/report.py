@@ -10,6 +10,12 @@ from dataclasses import dataclass, field
 
 from dutycli.sources.table import NOTE_KINDS, Note, counted
 
+# The columns of a table, in the order a report lists them (item_no and section come from
+# headings unless a column is mapped to them).
+TABLE_COLUMNS = ("goal_no", "goal", "task", "leaders", "lead_units", "partner_units", "deadline")
+# Columns whose absence the summary line names: most tables have them.
+KEY_COLUMNS = ("goal_no", "goal", "leaders", "lead_units")
+
 
 @dataclass
 class ImportReport:
@@ -25,13 +31,22 @@ class ImportReport:
     empty_first_cells: list[tuple[int, str]] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
     columns: dict[str, str] = field(default_factory=dict)  # field: its header label
+    headings: list[tuple[int, str]] = field(default_factory=list)  # (line, what it became)
+    count_mismatches: list[tuple[int, str]] = field(default_factory=list)  # (line, what)
     # What was not read, or read only in part (from the reader, and the preamble and merges
     # across columns from here): always counted in the summary line.
     notes: list[Note] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         at = self.unit
-        out = [f"ignored column {label!r} (not a known header)" for label in self.ignored_columns]
+        out = []
+        if self.columns:
+            read = ", ".join(f"{label} → {column}" for column, label in self.columns.items())
+            out.append(f"columns read: {read}")
+            absent = [c for c in TABLE_COLUMNS if c not in self.columns]
+            if absent:
+                out.append(f"columns absent (left empty): {', '.join(absent)}")
+        out += [f"ignored column {label!r} (not a known header)" for label in self.ignored_columns]
         out += [
             f"{at} {ln}: joined name written with spaces: {name!r}"
             for ln, name in self.joined_names
@@ -50,6 +65,8 @@ class ImportReport:
             for ln, no in self.continued_goals
         ]
         out += [f"{at} {ln}: repeated header row skipped" for ln in self.skipped_headers]
+        out += [f"{at} {ln}: heading row {role}" for ln, role in self.headings]
+        out += [f"{at} {ln}: heading {what}" for ln, what in self.count_mismatches]
         out += [
             f"{at} {ln}: no {column} at the first row of its goal"
             for ln, column in self.empty_first_cells
@@ -70,6 +87,13 @@ class ImportReport:
         # Only what happened: a text file never has these.
         if self.wrapped_names:
             parts.append(f"{len(self.wrapped_names)} wrapped names joined")
+        if self.headings:
+            parts.append(f"{len(self.headings)} heading rows")
+        if self.count_mismatches:
+            parts.append(f"{len(self.count_mismatches)} heading counts differ from their items")
+        absent = [c for c in KEY_COLUMNS if self.columns and c not in self.columns]
+        if absent:
+            parts.append(f"columns absent: {', '.join(absent)}")
         if self.skipped_headers:
             parts.append(f"{len(self.skipped_headers)} repeated header rows skipped")
         if self.ignored_columns:

@@ -114,6 +114,7 @@ NOTE_KINDS: dict[str, tuple[str, str]] = {
     "preamble": ("line above the table not kept", "lines above the table not kept"),
     "hidden": ("value hidden under a merge not read", "values hidden under a merge not read"),
     "across": ("cell merged across columns", "cells merged across columns"),
+    "heading": ("heading without tasks not read", "headings without tasks not read"),
     "formula": ("formula without a saved value", "formulas without a saved value"),
     "date": (
         "date outside the calendar read as a number",

@@ -48,13 +48,20 @@ def read_cells(text: str, source: object = "text") -> tuple[list[str], list[Cell
 
 
 def header_width(cells: list[Cell], source: str) -> int:
-    """Cells in the header: up to the first row's goal number (序号 is the first column)."""
+    """Cells in the header: up to the first row's goal number when 序号 is the first column,
+    else its run of known labels (工作任务 | 责任单位)."""
     if not cells:
         raise DataError(f"{source}: no table cells (no line starts with a TAB)")
+    labels = 0
+    while labels < len(cells) and column_of(cells[labels].text) is not None:
+        labels += 1
     if column_of(cells[0].text) != "goal_no":
+        if header_found([c.text for c in cells[:labels]]):
+            return labels
         found = shorten(squeeze(cells[0].text)) or "(empty)"
         raise DataError(
-            f"{source}: line {cells[0].line}: the table must start with the 序号 column; found {found}"
+            f"{source}: line {cells[0].line}: the table must start with its header (序号, "
+            f"工作任务, 牵头单位, …); found {found}"
         )
     for index, cell in enumerate(cells[1:], start=1):
         text = squeeze(cell.text)
@@ -67,9 +74,6 @@ def header_width(cells: list[Cell], source: str) -> int:
             return index
     # No goal number anywhere: the header is its run of known labels (the importer then
     # says what is wrong with the rows).
-    labels = 0
-    while labels < len(cells) and column_of(cells[labels].text) is not None:
-        labels += 1
     return labels
 
 

@@ -91,7 +91,8 @@ def import_source(
     source: Annotated[
         Path,
         typer.Argument(
-            help="Source table: .docx, .xlsx, .csv, .tsv, or .txt (text copied out of a Word table)."
+            help="Source table: .docx, .xlsx, .csv, .tsv, .txt (text copied out of a Word table), "
+            "or .doc, .wps, .xls, .et (converted by LibreOffice)."
         ),
     ],
     output: Annotated[
@@ -122,6 +123,17 @@ def import_source(
             show_default=False,
         ),
     ] = None,
+    column: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--column",
+            metavar="LABEL=FIELD",
+            help="Read the column headed LABEL as FIELD (task, lead_units, leaders, goal, "
+            "goal_no, item_no, section, partner_units, deadline; or 工作标准, 牵头单位 …), "
+            "for a header label dutycli does not know. Repeatable.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Normalize a source table into a dataset, reporting what was normalized on stderr."""
     from dutycli.files import note_input
@@ -138,7 +150,10 @@ def import_source(
         # existing file without --force, or the source itself (never, even with --force).
         kind = writer.import_format(output)
         writer.refuse_existing(output, force)
-    document, report = import_file(source, sheet)
+    from dutycli.sources.header import parse_labels
+
+    labels = parse_labels(column or [])
+    document, report = import_file(source, sheet, labels)
     for line in report.lines() if verbose or check else []:
         streams.note(line)
     streams.note(

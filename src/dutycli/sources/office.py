@@ -1,0 +1,295 @@
+"""Old Office and WPS files (.doc .wps .xls .et), read through LibreOffice.
+
+Word and Excel 97-2003 files and Kingsoft WPS's own Writer (.wps) and Spreadsheets (.et)
+files are binary: dutycli reads none of them itself. When LibreOffice is installed,
+``convert`` has it turn the file into a .docx or .xlsx, and the Word or Excel reader reads
+that, so every rule of those readers holds; LibreOffice keeps the table's rows as they are,
+so the rows a report names are the rows of the file.
+
+LibreOffice runs headless in a temporary folder: a copy of the bytes dutycli read, its own
+user profile (``-env:UserInstallation``), so a clerk's open LibreOffice or an import running
+beside it never meets this one, standard input closed, its output captured. It runs in a
+process group of its own, for at most ``timeout()`` seconds: on the timeout, on Ctrl-C, or
+when dutycli is told to stop (a kill, a hang-up), the whole group is killed. The folder is
+always removed.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+
+from dutycli.errors import DataError, DutyError
+
+
+@dataclass(frozen=True)
+class Target:
+    """What an old file becomes: a .docx or an .xlsx."""
+
+    suffix: str
+    export_filter: str  # LibreOffice's name for the filter that writes it
+    program: str  # what the clerk may open the file in to save it anew (besides WPS)
+    document: str  # what the file is, for an error
+    package: str  # Debian's package of LibreOffice that converts it
+
+
+TARGETS = {
+    "docx": Target(
+        ".docx", "MS Word 2007 XML", "Word", "a Word document", "libreoffice-writer-nogui"
+    ),
+    "xlsx": Target(
+        ".xlsx", "Calc MS Excel 2007 XML", "Excel", "an Excel workbook", "libreoffice-calc-nogui"
+    ),
+}
+DOWNLOAD = "https://www.libreoffice.org/download/"
+
+# LibreOffice's command on PATH, then where its installers put it when it is not on PATH:
+# LibreOffice's own Linux packages (/opt/libreoffice7.6/…), macOS, Windows.
+COMMANDS = ("soffice", "libreoffice")
+INSTALL_PATHS = (
+    "/opt/libreoffice*/program/soffice",
+    "/Applications/LibreOffice.app/Contents/MacOS/soffice",
+    "~/Applications/LibreOffice.app/Contents/MacOS/soffice",
+    r"%ProgramFiles%\LibreOffice\program\soffice.exe",
+    r"%ProgramFiles(x86)%\LibreOffice\program\soffice.exe",
+)
+
+# A conversion takes a second or two (most of it LibreOffice starting); a large file on a
+# slow machine some more. Beyond this it is stopped: a file LibreOffice hangs on.
+TIMEOUT = 120.0
+TIMEOUT_VARIABLE = "DUTYCLI_SOFFICE_TIMEOUT"
+# The largest converted file read (a .docx of a .doc is smaller than the .doc).
+MAX_CONVERTED_BYTES = 256 * 2**20
+
+
+def find() -> str | None:
+    """LibreOffice's program (soffice), or None when it is not installed."""
+    import glob
+    import shutil
+
+    for name in COMMANDS:
+        found = shutil.which(name)
+        if found:
+            return found
+    for pattern in INSTALL_PATHS:
+        where = os.path.expanduser(os.path.expandvars(pattern))
+        for candidate in sorted(glob.glob(where), reverse=True):  # the newest version first
+            if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+                return candidate
+    return None
+
+
+def timeout() -> float:
+    """Seconds a conversion may take: TIMEOUT, or DUTYCLI_SOFFICE_TIMEOUT when set."""
+    text = os.environ.get(TIMEOUT_VARIABLE, "").strip()
+    if not text:
+        return TIMEOUT
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = float("nan")
+    if not 0 < seconds <= 86_400:  # NaN fails too
+        raise DutyError(f"{TIMEOUT_VARIABLE}={text!r}: not a number of seconds (above 0)")
+    return seconds
+
+
+def convert(
+    data: bytes, path: Path, kind: str, origin: str, label: str, renamed: bool = False
+) -> tuple[bytes, dict[str, str]]:
+    """The file's bytes as a ``kind`` (docx or xlsx) file, and the source metadata saying so.
+
+    ``origin`` is what the file is (doc, wps, xls, et), ``label`` what errors call it;
+    ``renamed``: an old binary file bearing a .docx or .xlsx name.
+    """
+    from dutycli.sources import package
+
+    target = TARGETS[kind]
+    if package.is_encrypted(data):
+        raise package.unreadable(path, label, package.ENCRYPTED_ADVICE)
+    renamed_file = "it is an old binary Office file with a new name"
+    program = find()
+    if program is None:
+        head = (
+            f"not a readable {label} file: {renamed_file}"
+            if renamed
+            else f"{label} is an old binary format"
+        )
+        raise DataError(
+            f"{path}: {head}; dutycli reads it through LibreOffice, which is not installed: "
+            f"install LibreOffice (Debian, Ubuntu: apt install {target.package}; others: "
+            f"{DOWNLOAD}) or open the file in {target.program} or WPS and save it as "
+            f"{target.suffix}"
+        )
+    seconds = timeout()
+    unreadable = f"{path}: not a readable {label} file: " + (
+        f"{renamed_file}, and " if renamed else ""
+    )
+    import tempfile
+
+    try:
+        with (
+            tempfile.TemporaryDirectory(
+                prefix="dutycli-office-", ignore_cleanup_errors=True
+            ) as folder,
+            _stopped_by_signals(),
+        ):
+            converted = _convert_in(Path(folder), program, data, path, kind, unreadable, seconds)
+    except OSError as exc:  # the temporary folder: no room, no permission
+        raise DataError(f"{path}: cannot convert it: {exc.strerror or exc}") from None
+    except _Stopped as stop:
+        import signal
+
+        signal.raise_signal(stop.signum)  # the usual end, now that LibreOffice is gone
+        raise KeyboardInterrupt from None  # a handler that returns: end as interrupted
+    return converted, {"converted_from": origin, "converted_by": _version(converted)}
+
+
+def _convert_in(
+    folder: Path, program: str, data: bytes, path: Path, kind: str, unreadable: str, seconds: float
+) -> bytes:
+    """Convert in ``folder``; ``unreadable`` starts the error of a conversion that failed."""
+    target = TARGETS[kind]
+    source = folder / f"source{path.suffix.lower()}"  # LibreOffice reads what it holds
+    source.write_bytes(data)
+    out = folder / "out"
+    command = [
+        program,
+        f"-env:UserInstallation={(folder / 'profile').as_uri()}",
+        *("--headless", "--norestore", "--nolockcheck", "--nologo"),
+        *("--convert-to", f"{kind}:{target.export_filter}", "--outdir", str(out), str(source)),
+    ]
+    code, output = _run(command, seconds, path)
+    converted = out / f"source.{kind}"
+    size = converted.stat().st_size if converted.is_file() else 0
+    if size > MAX_CONVERTED_BYTES:
+        raise DataError(
+            f"{path}: LibreOffice made a {target.suffix} of {size // 2**20:,} MB of it; "
+            f"dutycli reads at most {MAX_CONVERTED_BYTES // 2**20} MB"
+        )
+    if not size:
+        output = output.replace(str(folder), "…")
+        raise DataError(unreadable + _failure(target, code, output))
+    return converted.read_bytes()
+
+
+def _run(command: list[str], seconds: float, path: Path) -> tuple[int, str]:
+    """Run LibreOffice in a process group of its own; its exit code and output."""
+    try:
+        process = subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=os.name != "nt",  # POSIX: a session and process group of its own
+            creationflags=getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0),  # Windows: a group
+        )
+    except OSError as exc:
+        raise DataError(
+            f"{path}: cannot run LibreOffice ({command[0]}): {exc.strerror or exc}"
+        ) from None
+    try:
+        output, _ = process.communicate(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        _kill(process)
+        raise DataError(
+            f"{path}: LibreOffice did not convert it within {seconds:g} s and was stopped "
+            f"(a damaged file? to wait longer, set {TIMEOUT_VARIABLE}=SECONDS)"
+        ) from None
+    except BaseException:  # Ctrl-C, a stop: LibreOffice must not outlive dutycli
+        _kill(process)
+        raise
+    return process.returncode, output.decode("utf-8", "replace")
+
+
+def _kill(process: subprocess.Popen[bytes]) -> None:
+    """Kill LibreOffice and everything it started (its process group), then reap it."""
+    if os.name == "nt":
+        subprocess.run(
+            ["taskkill", "/F", "/T", "/PID", str(process.pid)], capture_output=True, check=False
+        )
+        process.kill()
+    else:
+        import signal
+
+        with suppress(OSError):  # the group still exists: its leader is not reaped yet
+            os.killpg(process.pid, signal.SIGKILL)
+    with suppress(subprocess.TimeoutExpired):
+        process.communicate(timeout=10)
+
+
+def _failure(target: Target, code: int, output: str) -> str:
+    """Why LibreOffice made nothing, from what it printed."""
+    lines = [line.strip() for line in output.splitlines() if line.strip()]
+    errors = [line[len("Error:") :].strip() for line in lines if line.startswith("Error:")]
+    if any("could not be loaded" in error for error in errors):
+        return (
+            "LibreOffice could not open it (a damaged file, one protected by a password, "
+            f"or not {target.document})"
+        )
+    if any("impl_store" in error for error in errors):
+        return f"LibreOffice opened it but could not save it as {target.suffix} (not {target.document}?)"
+    said = [line for line in lines if not line.startswith("Warning:")]
+    detail = f": {_shorten(said[-1])}" if said else ""
+    return f"LibreOffice made no {target.suffix} of it (exit code {code}{detail})"
+
+
+def _shorten(text: str, most: int = 160) -> str:
+    return text if len(text) <= most else text[:most] + "…"
+
+
+def _version(converted: bytes) -> str:
+    """'LibreOffice 7.4.7.2', as the converted file's properties name the program that wrote it."""
+    import io
+    import re
+    import zipfile
+
+    try:
+        with (
+            zipfile.ZipFile(io.BytesIO(converted)) as archive,
+            archive.open("docProps/app.xml") as part,
+        ):
+            properties = part.read(64 * 1024).decode("utf-8", "replace")
+    except Exception:  # no properties: the program is still known
+        return "LibreOffice"
+    found = re.search(r"<Application>LibreOffice/([0-9][0-9.]{0,30})", properties)
+    return f"LibreOffice {found.group(1).rstrip('.')}" if found else "LibreOffice"
+
+
+class _Stopped(BaseException):
+    """dutycli was told to stop (SIGTERM, SIGHUP) while LibreOffice ran."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+@contextmanager
+def _stopped_by_signals() -> Iterator[None]:
+    """A kill or hang-up of dutycli raises ``_Stopped`` inside, so LibreOffice is killed and
+    the folder removed; ``convert`` then ends dutycli by that signal, as it would have ended.
+
+    Only signals left to their default (not ignored, not handled by someone else), and only
+    where Python can handle signals (the main thread).
+    """
+    import signal
+    import threading
+
+    if os.name == "nt" or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        raise _Stopped(signum)
+
+    taken = [s for s in (signal.SIGTERM, signal.SIGHUP) if signal.getsignal(s) is signal.SIG_DFL]
+    for signum in taken:
+        signal.signal(signum, stop)
+    try:
+        yield
+    finally:
+        for signum in taken:
+            signal.signal(signum, signal.SIG_DFL)
