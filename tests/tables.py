@@ -180,49 +180,73 @@ def write_html(
     encoding: str = "utf-8",
     line_break: str = "br",
     header_tag: str = "td",
+    layout: bool = False,
+    split: int = 0,
 ) -> Path:
-    """A saved web page: the preamble as paragraphs, the table with ``rowspan``/``colspan``.
+    """A web page as a government site publishes the table, in ``encoding`` (declared in a
+    ``<meta charset>``; characters it lacks written as character references).
 
-    The page names its encoding in ``<meta charset>`` and is written in it (``gbk``, as many
-    government sites are). A line break inside a cell is ``<br>`` (``line_break="br"``) or a
-    paragraph per line (``"p"``); header cells are ``<td>`` as on most such pages, or
-    ``<th>``. Cells covered by a merge are not written, as a browser expects.
+    The preamble lines are paragraphs above the table, between the site's navigation and
+    its footer. Merged cells are written once, in their first row, with ``rowspan`` and
+    ``colspan``; a line break in a cell is ``<br>`` (``line_break="br"``) or a paragraph per
+    line (``"p"``), a run of spaces keeps its width with ``&nbsp;``; header cells are
+    ``<td>`` as on most such pages, or ``<th>``. With ``layout`` the content sits in a
+    layout table beside a menu, as older
+    sites lay out their pages; with ``split`` the table is two tables, the second starting
+    at row ``split`` of rows() with the header repeated (a table split in two; no merge may
+    cross that row).
     """
     from html import escape
 
-    def cell_html(text: str) -> str:
-        lines = [escape(line) for line in text.split("\n")]
-        if line_break == "p" and len(lines) > 1:
-            return "".join(f"<p>{line}</p>" for line in lines)
-        return "<br>".join(lines)
-
-    extent: dict[tuple[int, int], tuple[int, int]] = {}  # origin: (rows, columns)
+    rows = table.rows()
+    spans: dict[tuple[int, int], tuple[int, int]] = {}
     for column, first, last in table.merges():
-        extent[(first, column)] = (last - first + 1, 1)
-    for at, column, height, span in table.spans:
-        extent[(at, column)] = (height, span)
+        spans[(first, column)] = (last - first + 1, 1)
+    for at, column, height, width in table.spans:
+        spans[(at, column)] = (height, width)
     covered = table.covered()
-    title = escape(table.preamble[-1]) if table.preamble else ""
-    out = [
-        "<!DOCTYPE html>",
-        "<html>",
-        f'<head><meta charset="{encoding}"><title>{title}</title></head>',
-        "<body>",
-        *(f"<p>{escape(line)}</p>" for line in table.preamble),
-        '<table border="1" cellspacing="0" cellpadding="0">',
-    ]
-    for r, row in enumerate(table.rows()):
-        tag = header_tag if row == table.header else "td"
-        cells = []
-        for c, text in enumerate(row):
-            if (r, c) in covered:
-                continue
-            height, span = extent.get((r, c), (1, 1))
-            spans = (f' rowspan="{height}"' if height > 1 else "") + (
-                f' colspan="{span}"' if span > 1 else ""
-            )
-            cells.append(f"<{tag}{spans}>{cell_html(text)}</{tag}>")
-        out.append("<tr>" + "".join(cells) + "</tr>")
-    out += ["</table>", "</body>", "</html>", ""]
-    path.write_bytes("\n".join(out).encode(encoding))
+
+    def cell(r: int, c: int, text: str) -> str:
+        tag = header_tag if rows[r] == table.header else "td"
+        height, width = spans.get((r, c), (1, 1))
+        attributes = (f' rowspan="{height}"' if height > 1 else "") + (
+            f' colspan="{width}"' if width > 1 else ""
+        )
+        lines = [escape(line, quote=False).replace("  ", " &nbsp;") for line in text.split("\n")]
+        if line_break == "p" and len(lines) > 1:
+            shown = "".join(f"<p>{line}</p>" for line in lines)
+        else:
+            shown = "<br>".join(lines)
+        return f"<{tag}{attributes}>{shown}</{tag}>"
+
+    def grid(indexes: range) -> str:
+        lines = ['<table border="1" cellspacing="0" cellpadding="4">']
+        for r in indexes:
+            cells = [cell(r, c, text) for c, text in enumerate(rows[r]) if (r, c) not in covered]
+            lines.append("<tr>" + "".join(cells) + "</tr>")
+        return "\n".join([*lines, "</table>"])
+
+    title = escape(table.preamble[-1] if table.preamble else "分解表")
+    content = "".join(f"<p>{escape(line)}</p>\n" for line in table.preamble)
+    if split:
+        content += grid(range(split)) + "\n<p>&nbsp;</p>\n"
+        rows = [*rows[:split], table.header, *rows[split:]]
+        covered = {(r + (r >= split), c) for r, c in covered}
+        spans = {(r + (r >= split), c): s for (r, c), s in spans.items()}
+        content += grid(range(split, len(rows)))
+    else:
+        content += grid(range(len(rows)))
+    navigation = '<div class="nav"><a href="/">首页</a> &gt; <a href="/zwgk/">政务公开</a></div>'
+    if layout:
+        content = (
+            '<table width="100%"><tr><td class="menu"><a href="/">首页</a><br>'
+            f'<a href="/zwgk/">政务公开</a></td><td class="main">\n{content}\n</td></tr></table>'
+        )
+    page = (
+        f'<!DOCTYPE html>\n<html>\n<head>\n<meta charset="{encoding}">\n'
+        f"<title>{title}_人民政府</title>\n<style>td {{ font-size: 12px; }}</style>\n</head>\n"
+        f'<body>\n{navigation}\n<div class="content">\n{content}\n</div>\n'
+        '<div class="footer">主办单位：人民政府办公室</div>\n</body>\n</html>\n'
+    )
+    path.write_bytes(page.encode(encoding, errors="xmlcharrefreplace"))
     return path

@@ -1,4 +1,4 @@
-"""Every source format reads to the same tasks: Word, Excel, CSV/TSV, GB18030 and CRLF text.
+"""Every source format reads to the same tasks: Word, Excel, CSV/TSV, web pages, GB18030 and CRLF text.
 
 The fixtures are written here with each format's own writer (python-docx with real
 merged cells, openpyxl with merged ranges), reproducing the real 2019 table.
@@ -18,7 +18,7 @@ from dutycli.sources.normalize import ImportReport, import_file
 from dutycli.store import loader, yaml_file
 
 from .conftest import RAW, run_cli
-from .tables import Table, write_delimited, write_docx, write_text, write_xlsx
+from .tables import Table, write_delimited, write_docx, write_html, write_text, write_xlsx
 from .test_importer import raw_rows
 
 pytest.importorskip("docx")
@@ -51,6 +51,8 @@ FORMATS = [
     "txt-crlf",
     "txt-bom",
     "txt-excel-utf16",  # Excel's "Unicode text": tab-delimited rows, UTF-16 with BOM
+    "html",  # a saved web page: rowspan over merged cells
+    "html-gbk",  # in GBK with <meta charset="gbk">, inside a layout table, <p> in cells
 ]
 
 
@@ -73,6 +75,10 @@ def write(table: Table, fmt: str, folder: Path, name: str) -> Path:
         return write_text(table, folder / f"{name}-bom.txt", "utf-8-sig")
     if fmt == "txt-excel-utf16":
         return write_delimited(table, folder / f"{name}-excel.txt", "\t", "utf-16")
+    if fmt == "html":
+        return write_html(table, folder / f"{name}.html")
+    if fmt == "html-gbk":
+        return write_html(table, folder / f"{name}-gbk.htm", "gbk", "p", "th", layout=True)
     raise ValueError(fmt)
 
 
@@ -396,7 +402,7 @@ def tables(draw: st.DrawFn) -> Table:
 def test_any_table_reads_alike_in_every_format(table: Table, folder: Path) -> None:
     documents = [
         comparable(import_file(write(table, fmt, folder, "any"))[0])
-        for fmt in ("txt-crlf", "docx", "xlsx", "csv-gb18030")
+        for fmt in ("txt-crlf", "docx", "xlsx", "csv-gb18030", "html")
     ]
     assert all(d == documents[0] for d in documents[1:])
     for task, row in zip(documents[0]["tasks"], table.body, strict=True):

@@ -20,6 +20,8 @@ FORMATS = {
     ".docx": "docx",
     ".xlsx": "xlsx",
     ".xlsm": "xlsx",
+    ".html": "html",
+    ".htm": "html",
 }
 # What each format is called in an error.
 LABELS = {
@@ -28,6 +30,7 @@ LABELS = {
     "tsv": "TSV",
     "docx": "Word (.docx)",
     "xlsx": "Excel (.xlsx)",
+    "html": "HTML (.html)",
 }
 
 # Binary formats of older Office and WPS versions: converted by LibreOffice (``office``)
@@ -130,6 +133,10 @@ def _read(kind: str, data: bytes, path: Path, sheet: str | None) -> SourceTable:
         from dutycli.sources import word
 
         return word.read(data, path)
+    if kind == "html":
+        from dutycli.sources import html
+
+        return html.read(data, path)
     from dutycli.sources import excel
 
     return excel.read(data, path, sheet)

@@ -91,8 +91,8 @@ def import_source(
     source: Annotated[
         Path,
         typer.Argument(
-            help="Source table: .docx, .xlsx, .csv, .tsv, .txt (text copied out of a Word table), "
-            "or .doc, .wps, .xls, .et (converted by LibreOffice)."
+            help="Source table: .docx, .xlsx, .html, .csv, .tsv, .txt (text copied out of a Word "
+            "table), or .doc, .wps, .xls, .et (converted by LibreOffice)."
         ),
     ],
     output: Annotated[
