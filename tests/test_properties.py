@@ -313,7 +313,7 @@ def test_keyword_search_agrees_with_a_reference_filter(
 
     def contains(record: dict[str, Any], keyword: str) -> bool:
         wanted = fold(keyword)
-        return wanted in fold(record["task"]) or wanted in fold(record["goal"])
+        return any(wanted in fold(record[field]) for field in ("task", "goal", "section"))
 
     combine = any if match_any else all
     assert found == [r["id"] for r in data if combine(contains(r, k) for k in keywords)]

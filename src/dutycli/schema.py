@@ -29,6 +29,8 @@ TASK_FIELDS: dict[str, FieldKind] = {
     "deadline": "str",
     "deadline_inherited": "bool",
     "source_line": "int",
+    "item_no": "str",
+    "section": "str",
 }
 
 # Cells of names, each with *_inherited and *_open_ended flags.
@@ -37,6 +39,13 @@ NAME_COLUMNS = ("leaders", "lead_units", "partner_units")
 INHERITABLE_COLUMNS = ("leaders", "lead_units", "partner_units", "deadline")
 # Columns a table may lack: they are then empty in every task.
 OPTIONAL_COLUMNS = ("partner_units", "deadline")
+# Text that only some layouts have (a task's own number when heading rows carry the goals;
+# the heading a task stands under): "" when none. A YAML dataset leaves them out when empty,
+# and a dataset or export written before them reads them as ""; the terminal shows them only
+# when a row has one. Every other format always has both.
+SPARSE_FIELDS = ("item_no", "section")
+# The fields diff compares between a pair of tasks (shown as old_/new_ columns).
+DIFF_FIELDS = (*NAME_COLUMNS, *SPARSE_FIELDS)
 # --role of by-unit and units: which unit columns a unit is looked up in.
 UNIT_ROLES: dict[str, tuple[str, ...]] = {
     "lead": ("lead_units",),
@@ -64,6 +73,8 @@ LABELS: dict[str, str] = {
     "deadline": "完成时限",
     "deadline_inherited": "时限沿用上行",
     "source_line": "源文件行号",
+    "item_no": "任务序号",
+    "section": "类别",  # a task's heading; also the kind of names in a stats row
     # Columns of the directory and summary results.
     "name": "名称",
     "tasks": "任务数",
@@ -87,7 +98,6 @@ LABELS: dict[str, str] = {
     # Columns of --explode, stats, matrix and metrics.
     "leader": "分管领导",
     "lead_unit": "牵头单位",
-    "section": "类别",
     "count": "数量",
     "explicit": "本行填写",
     "indicator": "指标",
@@ -165,7 +175,7 @@ _KINDS = (
         ("dataset", "title", "label", "goals", "tasks", "leader_count", "unit_count", "path"),
         ("", ""),
     ),
-    # diff: then old_/new_ of every name column, then similarity (see query.diff.columns).
+    # diff: then old_/new_ of every DIFF_FIELDS column, then similarity (see query.diff.columns).
     ResultKind(
         "changes",
         "处变化",

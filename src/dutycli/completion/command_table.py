@@ -72,6 +72,8 @@ COMMANDS: dict[str, tuple[str | None, dict[str, str | None], str | None]] = {
             "-t": "target",
             "--keyword": None,
             "-k": None,
+            "--section": "section",
+            "--item": None,
             "--dataset": "dataset",
             "--format": "format",
             "-f": "format",

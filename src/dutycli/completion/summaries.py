@@ -9,6 +9,7 @@ changes, with the CRC-32 of the summary: a damaged or forged entry is a miss, se
 - ``names``: for each name set of ``NAME_SETS``, every name with its number of tasks (a task
   counts once per name, however often it lists it);
 - ``goals``: ``[number, name, tasks]`` per goal, in the order the tasks first name them;
+- ``sections``: ``[section, tasks]`` per section (类别), in the order the tasks first name them;
 - ``ids``: ``[id, description]`` per task, or None for a file of more than ``MAX_IDS`` tasks,
   so that a million-task file keeps a cache of a few kilobytes (``show`` then offers no ids).
 
@@ -33,7 +34,7 @@ TYPE_CHECKING = False  # not typing's: see dutycli.completion.values
 if TYPE_CHECKING:
     from typing import Any
 
-CACHE_VERSION = 4
+CACHE_VERSION = 5
 # Above this many tasks a file's ids are not kept: show <TAB> offers none.
 MAX_IDS = 5000
 # The name counts completion offers, by the task columns they count over. "units" is
@@ -46,7 +47,7 @@ NAME_SETS: dict[str, tuple[str, ...]] = {
     "units": ("lead_units", "partner_units"),
 }
 MATRIX = "matrix"
-SUMMARY_KEYS = {"tasks", "names", "goals", "ids"}
+SUMMARY_KEYS = {"tasks", "names", "goals", "sections", "ids"}
 
 
 def file_summary(path: str) -> dict[str, Any] | None:
@@ -95,6 +96,11 @@ def summarize(tasks: list[dict[str, Any]]) -> dict[str, Any]:
         number, goal = task.get("goal_no"), task.get("goal")
         if isinstance(number, int) and _whole(number) and isinstance(goal, str):
             pairs[number, goal] = pairs.get((number, goal), 0) + 1
+    sections: dict[str, int] = {}
+    for task in tasks:
+        section = task.get("section")
+        if section and isinstance(section, str):
+            sections[section] = sections.get(section, 0) + 1
     ids = None
     if len(tasks) <= MAX_IDS:
         ids = [[t["id"], describe(t.get("task", ""))] for t in tasks if _whole(t.get("id"))]
@@ -102,6 +108,7 @@ def summarize(tasks: list[dict[str, Any]]) -> dict[str, Any]:
         "tasks": len(tasks),
         "names": names,
         "goals": [[number, goal, count] for (number, goal), count in pairs.items()],
+        "sections": [[section, count] for section, count in sections.items()],
         "ids": ids,
     }
 
@@ -148,8 +155,12 @@ def columnar_summary(path: str, kind: str) -> dict[str, Any] | None:
         queries.append(counted(frame.filter(pl.col("leaders").list.len() > 0), ("lead_units",)))
         goals = frame.select("goal_no", "goal").drop_nulls()
         queries.append(goals.group_by("goal_no", "goal", maintain_order=True).len())
+        # A file written before sections existed has none.
+        section = pl.col("section") if "section" in frame.collect_schema() else pl.lit("")
+        sections = frame.select(section.alias("section")).filter(pl.col("section") != "")
+        queries.append(sections.group_by("section", maintain_order=True).len())
         queries.append(frame.select(pl.len()))
-        *name_frames, goal_frame, count_frame = pl.collect_all(queries)
+        *name_frames, goal_frame, section_frame, count_frame = pl.collect_all(queries)
         total = int(count_frame.item())
         ids = None
         if total <= MAX_IDS:
@@ -165,6 +176,11 @@ def columnar_summary(path: str, kind: str) -> dict[str, Any] | None:
                 [number, goal, count]
                 for number, goal, count in goal_frame.iter_rows()
                 if _whole(number) and isinstance(goal, str)
+            ],
+            "sections": [
+                [section, count]
+                for section, count in section_frame.iter_rows()
+                if isinstance(section, str)
             ],
             "ids": ids,
         }
@@ -209,6 +225,7 @@ def valid_summary(summary: Any) -> bool:
     if not isinstance(summary, dict) or set(summary) != SUMMARY_KEYS:
         return False
     names, goals, ids = summary["names"], summary["goals"], summary["ids"]
+    sections = summary["sections"]
     return (
         _whole(summary["tasks"])
         and summary["tasks"] >= 0
@@ -221,6 +238,8 @@ def valid_summary(summary: Any) -> bool:
         )
         and isinstance(goals, list)
         and all(_row(goal, int, str, int) for goal in goals)
+        and isinstance(sections, list)
+        and all(_row(section, str, int) for section in sections)
         and (ids is None or (isinstance(ids, list) and all(_row(i, int, str) for i in ids)))
     )
 

@@ -1,4 +1,5 @@
-"""Completion values from the data: unit and leader names, goals, task ids, fields, formats.
+"""Completion values from the data: unit and leader names, goals, sections, task ids, fields,
+formats.
 
 Every TAB re-runs dutycli, so this module stays light: it imports neither Polars, Rich,
 Typer nor typing, and works from the small per-file summaries of ``summaries`` (names with
@@ -112,6 +113,15 @@ def goal_items(summaries: list[dict[str, Any]], incomplete: str) -> list[Item]:
     return (numbers if not typed else []) + by_name
 
 
+def section_items(summaries: list[dict[str, Any]], incomplete: str) -> list[Item]:
+    """Sections (类别) with their task counts, in the order the tables give them."""
+    counts: dict[str, int] = {}
+    for summary in summaries:
+        for section, count in summary["sections"]:
+            counts[section] = counts.get(section, 0) + count
+    return ranked(((s, _count_label(n)) for s, n in counts.items()), incomplete)
+
+
 def task_items(summaries: list[dict[str, Any]], incomplete: str) -> list[Item]:
     """Task ids that start with what was typed, described by the start of their text.
 
@@ -142,8 +152,8 @@ def field_names(command: str | None, several: bool = False, explode: bool = Fals
     ``several``: the data is a folder of datasets; ``explode``: ``--explode`` was given.
     """
     from dutycli.schema import (
+        DIFF_FIELDS,
         INHERITABLE_COLUMNS,
-        NAME_COLUMNS,
         RESULT_KINDS,
         TASK_FIELDS,
     )
@@ -151,7 +161,7 @@ def field_names(command: str | None, several: bool = False, explode: bool = Fals
     entry = COMMANDS.get(command or "")
     kind = RESULT_KINDS[entry[2] if entry and entry[2] else "tasks"]
     if kind.name == "changes":
-        changes = [f"{age}_{column}" for column in NAME_COLUMNS for age in ("old", "new")]
+        changes = [f"{age}_{column}" for column in DIFF_FIELDS for age in ("old", "new")]
         fields = [*kind.fields, *changes, "similarity"]
     elif kind.fields:
         fields = list(kind.fields)  # a matrix then has one column per unit: see values()
@@ -240,6 +250,8 @@ def values(wanted: Request) -> list[Item]:
         return ranked(name_items(read, "leaders"), typed)
     if kind == "target":
         return goal_items(read, typed)
+    if kind == "section":
+        return section_items(read, typed)
     if kind == "task":
         return task_items(read, typed)
     raise ValueError(f"unknown completion kind {kind!r}")

@@ -6,7 +6,13 @@ from typing import TYPE_CHECKING, Any
 
 from dutycli.output.flat import cell_text
 from dutycli.output.text import INHERITED_MARK, names_text, safe_text
-from dutycli.schema import INHERITABLE_COLUMNS, NAME_COLUMNS, OPTIONAL_COLUMNS, label
+from dutycli.schema import (
+    INHERITABLE_COLUMNS,
+    NAME_COLUMNS,
+    OPTIONAL_COLUMNS,
+    SPARSE_FIELDS,
+    label,
+)
 
 if TYPE_CHECKING:
     import polars as pl
@@ -19,11 +25,15 @@ def show(console: Any, frame: pl.DataFrame) -> None:
 
     from dutycli.output import wrap
 
-    for row in frame.iter_rows(named=True):
+    order = reading_order(frame.columns)
+    for named in frame.iter_rows(named=True):
+        row = {column: named[column] for column in order}
         fields: list[tuple[str, Text]] = []
         for column, value in row.items():
             if column.endswith("_source_id"):
                 continue
+            if column in SPARSE_FIELDS and not value:
+                continue  # the task stands under no heading, or has no number of its own
             if column in OPTIONAL_COLUMNS and not value and not row.get(f"{column}_source_id"):
                 continue  # the table has no such column, or this row leaves it empty
             if column in NAME_COLUMNS:
@@ -58,6 +68,18 @@ def show(console: Any, frame: pl.DataFrame) -> None:
                 text.append_text(wrap.wrap(note, width))
             table.add_row(label(column), text)
         console.print(table)
+
+
+def reading_order(columns: list[str]) -> list[str]:
+    """Task columns as a reader takes them: a task's section (the heading it stands under)
+    and its item number just before its text, not at the end where the flat formats keep
+    them. Other columns keep their order."""
+    if "task" not in columns:
+        return columns
+    moved = [c for c in ("section", "item_no") if c in columns]
+    rest = [c for c in columns if c not in moved]
+    at = rest.index("task")
+    return [*rest[:at], *moved, *rest[at:]]
 
 
 def _provenance(row: dict[str, Any], column: str) -> str:

@@ -14,6 +14,7 @@ from dutycli.schema import (
     NAME_COLUMNS,
     NAME_JOINER,
     OPTIONAL_COLUMNS,
+    SPARSE_FIELDS,
     label,
 )
 
@@ -37,7 +38,7 @@ EXPLODED_NAMES = {"leader": "leaders", "lead_unit": "lead_units"}
 # Columns that take the width left over; the others are as wide as their content, up to a cap.
 FLEX_COLUMNS = ("task", "old_task", "new_task", "phrase")
 FLEX_COMFORT = 30  # a task column this wide comes before widening the others
-COLUMN_CAPS = {"goal": 14, "deadline": 14, "dataset": 12}
+COLUMN_CAPS = {"goal": 14, "section": 14, "item_no": 4, "deadline": 14, "dataset": 12}
 NAMES_CAP = 20  # 地方金融监督管理局、 fits
 TEXT_CAP = 30
 # The diff's change kinds, for people; CSV and JSON keep the machine values.
@@ -82,13 +83,26 @@ def show(result: Result, console: Any) -> None:
     shown = [c for c in columns if c not in folded]
     if not result.fields_chosen:
         hidden = set(TABLE_HIDDEN)
-        # A table without partner units or deadlines should not show empty columns for them
-        # (nor should diff's old_/new_ copies of them).
+        # A table without partner units, deadlines, sections or item numbers should not show
+        # empty columns for them (nor should diff's old_/new_ copies of them).
         for column in columns:
             base = column.removeprefix("old_").removeprefix("new_")
-            if base in OPTIONAL_COLUMNS and not any(frame.get_column(column).to_list()):
+            if base in (*OPTIONAL_COLUMNS, *SPARSE_FIELDS) and not any(
+                frame.get_column(column).to_list()
+            ):
                 hidden |= {column, f"{column}_inherited", f"{column}_open_ended"}
-        shown = [c for c in shown if c not in hidden]
+            # diff: a section or item number shows where one changed, not beside every change.
+            new = f"new_{base}"
+            if (
+                base in SPARSE_FIELDS
+                and column == f"old_{base}"
+                and new in columns
+                and frame.get_column(column).equals(frame.get_column(new), check_names=False)
+            ):
+                hidden |= {column, new}
+        from dutycli.output.record import reading_order
+
+        shown = reading_order([c for c in shown if c not in hidden])
 
     def kind(column: str) -> Literal["number", "names", "text"]:
         if column in NUMBER_COLUMNS:
@@ -102,7 +116,7 @@ def show(result: Result, console: Any) -> None:
     any_inherited = False
     emphasize = set(result.highlight_names)
     # Where the query's patterns match, found by the engine that matched the rows (Polars).
-    spans = _match_spans(frame, [c for c in ("task", "goal") if c in shown], result)
+    spans = _match_spans(frame, [c for c in ("task", "goal", "section") if c in shown], result)
     for row_number, row in enumerate(frame.iter_rows(named=True)):
         for spec in table_columns:
             column = spec.name

@@ -1,4 +1,5 @@
-"""Compare two datasets: tasks added, removed, and whose leaders or units changed.
+"""Compare two datasets: tasks added, removed, and whose leaders, units, section or item
+number changed.
 
 Goals are paired first by name, then by number; tasks are paired within a goal pair
 by text similarity (difflib), best pairs first, so a task reworded from one year to
@@ -20,7 +21,7 @@ from difflib import SequenceMatcher
 from typing import TYPE_CHECKING, Any, Literal
 
 from dutycli.names import fold, squeeze
-from dutycli.schema import TASK_FIELDS
+from dutycli.schema import DIFF_FIELDS, SPARSE_FIELDS, TASK_FIELDS
 from dutycli.store.aliases import NO_ALIASES, Aliases
 
 if TYPE_CHECKING:
@@ -284,7 +285,7 @@ def compare(
         for i, j, ratio in pairs:
             if any(
                 aliases.canonical_set(old[i][f]) != aliases.canonical_set(new[j][f]) for f in fields
-            ):
+            ) or any(fold(old[i][f]) != fold(new[j][f]) for f in SPARSE_FIELDS):
                 keyed.append((j, i, Change("changed", old[i], new[j], ratio)))
         keyed += [
             (j, -1, Change("added", None, t, None))
@@ -308,7 +309,7 @@ def compare(
 
 
 def columns() -> list[str]:
-    names = [f"{side}_{f}" for f in name_fields() for side in ("old", "new")]
+    names = [f"{side}_{f}" for f in DIFF_FIELDS for side in ("old", "new")]
     return [
         "change",
         "old_id",
@@ -328,6 +329,7 @@ def to_frame(changes: list[Change]) -> pl.DataFrame:
     schema: dict[str, Any] = {"change": pl.String, "old_id": pl.Int64, "new_id": pl.Int64}
     schema |= {"goal_no": pl.Int64, "goal": pl.String, "old_task": pl.String, "new_task": pl.String}
     schema |= {f"{side}_{f}": pl.List(pl.String) for f in name_fields() for side in ("old", "new")}
+    schema |= {f"{side}_{f}": pl.String for f in SPARSE_FIELDS for side in ("old", "new")}
     schema["similarity"] = pl.Float64
     rows: dict[str, list[Any]] = {name: [] for name in columns()}
     for change in changes:
@@ -342,7 +344,7 @@ def to_frame(changes: list[Change]) -> pl.DataFrame:
             "new_task": change.new["task"] if change.new else None,
             "similarity": round(change.similarity, 3) if change.similarity is not None else None,
         }
-        for f in name_fields():
+        for f in DIFF_FIELDS:
             values[f"old_{f}"] = change.old[f] if change.old else None
             values[f"new_{f}"] = change.new[f] if change.new else None
         for name in rows:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from dutycli.errors import QueryError
-from dutycli.names import fold
+from dutycli.names import chinese_number, fold
 from dutycli.schema import DATASET_FIELD, INHERITABLE_COLUMNS, TASK_FIELDS
 from dutycli.store.aliases import NO_ALIASES, Aliases
 
@@ -196,21 +196,76 @@ def match_goals(frame: Frame, target: str) -> list[int]:
     folded = fold(target)  # ４ (typed full-width) is 4
     if not folded:
         raise QueryError("the goal to look for is empty")
+    numbers = goals.get_column("goal_no").to_list()
+    span = f"goals are numbered {min(numbers)} to {max(numbers)}" if numbers else "no goals"
     if folded.isdigit() and folded.isascii():
-        numbers = goals.get_column("goal_no").to_list()
         # A goal number is a 64-bit integer: longer digits name none (and are not parsed).
         if len(folded) <= GOAL_DIGITS and int(folded) in numbers:
             return [int(folded)]
         shown = folded if len(folded) <= GOAL_DIGITS else folded[:GOAL_DIGITS] + "…"
-        span = f"goals are numbered {min(numbers)} to {max(numbers)}" if numbers else "no goals"
         raise QueryError(f"no goal number {shown}; {span}")
+    # 一 (or 一、, as a heading writes it) is goal 1: part of a name, it would also be 十一.
+    numeral = chinese_number(folded.removesuffix("、"))
+    if numeral is not None and numeral in numbers:
+        return [numeral]
     found = [no for no, name in goals.iter_rows() if folded in fold(name)]
     if not found:
+        if numeral is not None:
+            raise QueryError(f"no goal number {target.strip()} ({numeral}); {span}")
         hint = suggest(target, goals.get_column("goal").to_list())
         raise QueryError(
             f"no goal matches {target!r}" + (f"; did you mean {hint}?" if hint else "")
         )
     return found
+
+
+def match_sections(frame: Frame, query: str) -> list[str]:
+    """The sections (类别) that contain ``query``, compared as names are (``fold``)."""
+    wanted = fold(query)
+    if not wanted:
+        raise QueryError("the section to look for is empty")
+    found = collect(frame.select(pl.col("section").unique(maintain_order=True)))
+    sections = [s for s in found.get_column("section").to_list() if s]
+    if not sections:
+        raise QueryError("the dataset has no sections (类别)")
+    matched = [s for s in sections if wanted in fold(s)]
+    if not matched:
+        hint = suggest(query, sections)
+        raise QueryError(
+            f"no section matches {query!r}" + (f"; did you mean {hint}?" if hint else "")
+        )
+    return matched
+
+
+def item_key(text: str) -> str:
+    """An item number as compared: folded (full-width digits are digits), without the
+    brackets or the 、 or . a table writes around it, a Chinese numeral as digits:
+    （8）, 8、 and 八 are all 8."""
+    key = fold(text).strip("()").rstrip("、.")
+    numeral = chinese_number(key)
+    return str(numeral) if numeral is not None else key
+
+
+def match_items(frame: Frame, query: str) -> list[str]:
+    """The item numbers (任务序号) as written that ``query`` names exactly (``item_key``)."""
+    wanted = item_key(query)
+    if not wanted:
+        raise QueryError("the item number to look for is empty")
+    found = collect(frame.select(pl.col("item_no").unique(maintain_order=True)))
+    items = [i for i in found.get_column("item_no").to_list() if i]
+    if not items:
+        raise QueryError(
+            "the dataset has no item numbers (任务序号): its 序号 numbers goals (see by-target)"
+        )
+    matched = [i for i in items if item_key(i) == wanted]
+    if not matched:
+        raise QueryError(f"no task has item number {query.strip()!r}")
+    return matched
+
+
+def with_values(frame: Frame, column: str, values: list[str]) -> Frame:
+    """Rows whose text ``column`` is one of ``values``."""
+    return frame.filter(pl.col(column).is_in(pl.Series(values, dtype=pl.String).implode()))
 
 
 def directory(frame: Frame, column: Columns) -> Frame:

@@ -63,22 +63,32 @@ def _regex_problem(exc: Exception, pattern: str, shown: str) -> str:
     return problem
 
 
+# Besides the task text, a keyword is looked for in these: the goal's name, the section.
+HEADINGS = ("goal", "section")
+
+
 def with_keywords(frame: Frame, patterns: list[str], match_any: bool = False) -> Frame:
-    """Rows whose task text or goal name matches every pattern (or any, with ``match_any``).
+    """Rows whose task text, goal name or section matches every pattern (or any, with
+    ``match_any``).
 
     ``patterns`` come from ``keyword_patterns`` (checked there).
     """
     if not patterns:
         return frame
-    # A goal name is tested on the few distinct names first: a keyword no goal name holds
-    # then tests the task text alone, and Polars filters a scanned dataset on one column
+    # Goal names and sections are tested on their few distinct values first: a keyword none
+    # holds then tests the task text alone, and Polars filters a scanned dataset on one column
     # while it reads it (a test on two columns makes it read every column whole first).
-    goals = collect(frame.select(pl.col("goal").unique()))
+    distinct = collect(frame.select(pl.col(c).unique().implode() for c in HEADINGS)).row(0)
+    headings = {
+        c: pl.Series(c, values, pl.String) for c, values in zip(HEADINGS, distinct, strict=True)
+    }
     tests = []
     for pattern in patterns:
-        in_task = pl.col("task").str.contains(pattern)
-        in_goal = pl.col("goal").str.contains(pattern)
-        tests.append(in_task | in_goal if not goals.filter(in_goal).is_empty() else in_task)
+        test = pl.col("task").str.contains(pattern)
+        for column, values in headings.items():
+            if values.str.contains(pattern).any():
+                test = test | pl.col(column).str.contains(pattern)
+        tests.append(test)
     condition = pl.any_horizontal(tests) if match_any else pl.all_horizontal(tests)
     return frame.filter(condition)
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from dutycli.errors import DataError, first_line
-from dutycli.schema import TASK_FIELDS
+from dutycli.schema import SPARSE_FIELDS, TASK_FIELDS
 
 if TYPE_CHECKING:
     import polars as pl
@@ -49,7 +49,10 @@ def scan(path: Path, kind: str) -> tuple[dict[str, Any], pl.LazyFrame]:
             raise DataError(
                 f"{path}: unknown field {name!r}; valid fields: {', '.join(TASK_FIELDS)}"
             )
+    absent = [name for name in SPARSE_FIELDS if name not in schema]  # written before them
     for name, dtype in expected.items():
+        if name in absent:
+            continue
         if name not in schema:
             raise DataError(f"{path}: missing field {name!r} (a {label} dataset needs every field)")
         if schema[name] != dtype:
@@ -57,6 +60,8 @@ def scan(path: Path, kind: str) -> tuple[dict[str, Any], pl.LazyFrame]:
                 f"{path}: field {name!r} must be {_KIND_WORDS[TASK_FIELDS[name]]} ({dtype}), "
                 f"got {schema[name]}"
             )
+    if absent:
+        frame = frame.with_columns(pl.lit("", dtype=pl.String).alias(name) for name in absent)
     tasks = frame.select(list(TASK_FIELDS))
     from dutycli.store import cache
 

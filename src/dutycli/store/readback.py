@@ -3,7 +3,8 @@
 What ``dutycli list -f csv > tasks.csv`` wrote, ``dutycli --data tasks.csv`` reads again,
 every field exactly: lists were joined with 、 and are split again as the importer splits
 (validation holds every name to that: see ``names.name_list_fault``), and booleans were
-written as true/false. A file must hold every task field, so a ``--fields``
+written as true/false. A file must hold every task field (but ``item_no`` and ``section``,
+which an export written before they existed lacks: they are then ""), so a ``--fields``
 subset, a several-dataset export (its ``dataset`` column) or an ``--excel`` CSV (whose
 formula guards change the text) is refused with a message, never read half right.
 """
@@ -19,7 +20,7 @@ from typing import Any
 
 from dutycli.errors import DataError
 from dutycli.names import split_joined
-from dutycli.schema import NAME_JOINER, TASK_FIELDS
+from dutycli.schema import NAME_JOINER, SPARSE_FIELDS, TASK_FIELDS
 from dutycli.store.validation import Dataset, shorten, validate_tasks
 from dutycli.store.yaml_file import MAX_FILE_BYTES
 
@@ -123,7 +124,8 @@ def _csv_rows(path: Path, text: str, kind: str) -> list[Any]:
     except csv.Error as exc:
         raise DataError(f"{path}:{reader.line_num}: not valid {kind.upper()}: {exc}") from None
     header, body = rows[0], rows[1:]
-    missing = [f for f in TASK_FIELDS if f not in header]
+    # An export written before SPARSE_FIELDS existed lacks them: they are then "".
+    missing = [f for f in TASK_FIELDS if f not in header and f not in SPARSE_FIELDS]
     extra = [f for f in header if f not in TASK_FIELDS]
     twice = [f for f in TASK_FIELDS if header.count(f) > 1]  # one of them would be lost
     if missing or extra or twice:

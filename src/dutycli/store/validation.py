@@ -15,7 +15,7 @@ from typing import Any
 
 from dutycli.errors import DataError
 from dutycli.names import name_list_fault
-from dutycli.schema import TASK_FIELDS
+from dutycli.schema import SPARSE_FIELDS, TASK_FIELDS
 
 FORMAT_VERSION = 1
 # Metadata values (title, source, headers...) nest at most this deep.
@@ -67,6 +67,13 @@ def validate(path: Path, document: Any) -> Dataset:
         raise SchemaError("'tasks' must be a list", ("tasks",))
     seen: set[int] = set()
     for index, task in enumerate(tasks):
+        if isinstance(task, dict) and "section" not in task:
+            # Left out when empty (as dutycli writes YAML), or written before they existed;
+            # the last fields of the schema, so they are added last (setdefault is cheap).
+            for name in SPARSE_FIELDS:
+                task.setdefault(name, "")
+        elif isinstance(task, dict) and "item_no" not in task:
+            task = tasks[index] = _with_sparse(task)  # item_no before section
         _validate_task(task, index)
         if task["id"] in seen:
             raise SchemaError(
@@ -162,6 +169,14 @@ def _not_plain(value: Any) -> str | None:
 
 def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _with_sparse(task: dict[Any, Any]) -> dict[Any, Any]:
+    """The task with each absent ``SPARSE_FIELDS`` field "", in the schema's order."""
+    ordered = {
+        name: task.get(name, "") for name in TASK_FIELDS if name in task or name in SPARSE_FIELDS
+    }
+    return ordered | task  # unknown fields kept, to be refused
 
 
 def _validate_task(task: Any, index: int) -> None:

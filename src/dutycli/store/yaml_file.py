@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from dutycli.errors import DataError
+from dutycli.schema import SPARSE_FIELDS
 from dutycli.store.validation import FORMAT_VERSION, Dataset, SchemaError, shorten, validate
 
 __all__ = ["FORMAT_VERSION", "MAX_FILE_BYTES", "Dataset", "dump", "load_yaml", "parse"]
@@ -97,6 +98,11 @@ class _StrictLoader(_SafeLoader):  # type: ignore[misc]
 
 
 def dump(document: dict[str, Any]) -> str:
+    """A dataset document as YAML text; a task's ``SPARSE_FIELDS`` are left out when empty
+    (``validation`` reads them back as ""), so a table without them reads as it always did."""
+    tasks = document.get("tasks")
+    if isinstance(tasks, list):
+        document = {**document, "tasks": [_without_empty_sparse(task) for task in tasks]}
     # Wide lines: folding a task text would make the file harder to diff and review.
     text: str = yaml.dump(
         document,
@@ -107,6 +113,12 @@ def dump(document: dict[str, Any]) -> str:
         width=1 << 20,
     )
     return text
+
+
+def _without_empty_sparse(task: Any) -> Any:
+    if not isinstance(task, dict) or all(task.get(name) for name in SPARSE_FIELDS):
+        return task
+    return {k: v for k, v in task.items() if k not in SPARSE_FIELDS or v != ""}
 
 
 def read_failure(path: Path, what: str, exc: OSError) -> DataError:

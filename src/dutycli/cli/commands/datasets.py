@@ -54,7 +54,8 @@ def diff(
         ),
     ] = 0.6,
 ) -> Result:
-    """Tasks added, removed, or whose leaders or units changed between two datasets.
+    """Tasks added, removed, or whose leaders, units, section or item number changed
+    between two datasets.
 
     Tasks are paired by text similarity within the same goal; names are compared through
     the aliases (--aliases, else aliases.yaml beside OLD). Exit 0 when there are

@@ -71,7 +71,7 @@ def by_target(
         str,
         typer.Argument(
             metavar="TARGET",
-            help="Goal number (4) or part of a goal name (营商环境).",
+            help="Goal number (4, or 四 as headings number them) or part of a goal name (营商环境).",
             autocompletion=hooks.complete_target,
         ),
     ],
@@ -89,7 +89,9 @@ def search(
     ctx: typer.Context,
     keywords: Annotated[
         list[str],
-        typer.Argument(metavar="KEYWORD...", help="Words the task text or goal name must contain."),
+        typer.Argument(
+            metavar="KEYWORD...", help="Words the task text, goal name or section must contain."
+        ),
     ],
     match_any: Annotated[
         bool, typer.Option("--any", help="Match tasks containing any keyword, not all.")
@@ -98,7 +100,7 @@ def search(
         bool, typer.Option("--regex", help="Read keywords as regular expressions.")
     ] = False,
 ) -> Result:
-    """Tasks whose text (or goal name) contains every keyword; Latin letters ignore case."""
+    """Tasks whose text (or goal name, or section) contains every keyword; Latin letters ignore case."""
     from dutycli.output.result import Result
     from dutycli.query.keywords import keyword_patterns, with_keywords
 
@@ -160,6 +162,23 @@ def list_tasks(
             help="Keyword in task text (repeat for more; any of them matches).",
         ),
     ] = None,
+    section: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--section",
+            metavar="TEXT",
+            help="Section (类别) or part of one (repeat for more; any of them matches).",
+            autocompletion=hooks.complete_section,
+        ),
+    ] = None,
+    item: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--item",
+            metavar="N",
+            help="Item number (任务序号), exactly (repeat for more; any of them matches).",
+        ),
+    ] = None,
     exact: ExactOption = False,
 ) -> Result:
     """Every task, narrowed by any mix of filters (different filters AND, a repeated one OR)."""
@@ -181,6 +200,11 @@ def list_tasks(
             found = filters.with_names(found, column, matched)
     if target:
         found = filters.with_goal_keys(found, goal_keys(frame, [arg(t) for t in target]))
+    if section:
+        found = filters.with_values(found, "section", section_names(frame, section))
+    if item:
+        items = [i for text in item for i in filters.match_items(frame, arg(text))]
+        found = filters.with_values(found, "item_no", list(dict.fromkeys(items)))
     words = [arg(k) for k in keyword or []]
     patterns = keyword_patterns(words, regex=False) if words else []
     found = with_keywords(found, patterns, match_any=True)
@@ -228,6 +252,20 @@ def resolve_names(
             note(f"{text!r} matches {len(match.names)} {plural}: {', '.join(match.names)}")
         names += [n for n in match.names if n not in names]
     return names
+
+
+def section_names(frame: pl.DataFrame | pl.LazyFrame, queries: list[str]) -> list[str]:
+    """The sections the queries match; several for one query are noted, as names are."""
+    from dutycli.output.streams import note
+    from dutycli.query import filters
+
+    sections: list[str] = []
+    for text in map(arg, queries):
+        matched = filters.match_sections(frame, text)
+        if len(matched) > 1:
+            note(f"{text!r} matches {len(matched)} sections: {', '.join(matched)}")
+        sections += [s for s in matched if s not in sections]
+    return sections
 
 
 def goal_keys(frame: pl.DataFrame | pl.LazyFrame, targets: list[str]) -> pl.DataFrame:
