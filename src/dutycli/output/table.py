@@ -303,6 +303,8 @@ def _fit(columns: list[_Column], console_width: int) -> None:
             widths[widest] -= 1
             spare += 1
     grow(numbers, wanted)
+    # Where there is room, text with a short header (类别) gets four characters a line first.
+    grow(texts, [min(w, 8) for w in wanted])
     grow(flex, [min(w, FLEX_COMFORT) for w in wanted])
     grow(others, wanted)
     grow(flex, wanted)
