@@ -294,9 +294,12 @@ def test_table_shows_section_and_item_before_the_task_when_some_row_has_one(
     assert columns("list", "--fields", "section,id")[:2] == ["类别", "编号"]  # as chosen
     plain = run_cli("by-unit", "发改局", "-f", "table", env=env).stdout
     assert "类别" not in plain and "任务序号" not in plain
-    if width < 120:
-        return
-    # Where there is room, 类别 (a two-character header) gets four characters a line, not two.
+
+
+def test_a_short_header_text_column_gets_room_before_the_task_text_grows(data: Path) -> None:
+    """At 100 columns the task text could take every spare cell; 类别 (a two-character
+    header) first gets four characters a line, not two."""
+    env = {"COLUMNS": "100"}
     section = run_cli("--data", str(data), "by-target", "2", "-f", "table", env=env).stdout
     top = section.splitlines()[0].split("┳")
     labels = header(section)
