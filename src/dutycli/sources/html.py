@@ -39,6 +39,7 @@ from dutycli.sources.table import (
     counted,
     header_found,
     missing_extra,
+    unmatched_table,
 )
 
 if TYPE_CHECKING:
@@ -210,15 +211,7 @@ class _Reader:
             # The table split in two (its header, if repeated, is skipped as such).
             self._take(table)
             return False
-        self.notes.append(
-            Note(
-                first,
-                "table",
-                f"a later table of {counted(grid, 'column')} and {counted(len(grid_rows), 'row')} "
-                f"is not read: its columns do not match the {self.width} of the table",
-                filled,
-            )
-        )
+        self.notes.append(unmatched_table(first, grid, len(grid_rows), self.width, filled))
         return False
 
     def _take(self, table: Table) -> None:

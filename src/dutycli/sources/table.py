@@ -267,3 +267,15 @@ def missing_extra(extra: str, module: str) -> DataError:
         f"reading this file needs {module}, which is not installed; "
         f"install it with: pip install 'dutycli[{extra}]' (from a checkout: pip install '.[{extra}]')"
     )
+
+
+def unmatched_table(first: int, columns: int, rows: int, width: int, filled: int) -> Note:
+    """The note of a later table of a document (Word, a web page) whose columns cannot be
+    laid into the table's ``width``: not read."""
+    return Note(
+        first,
+        "table",
+        f"a later table of {counted(columns, 'column')} and {counted(rows, 'row')} "
+        f"is not read: its columns do not match the {width} of the table",
+        filled,
+    )

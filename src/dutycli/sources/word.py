@@ -34,6 +34,7 @@ from dutycli.sources.table import (
     header_keys,
     missing_extra,
     shorten,
+    unmatched_table,
 )
 
 LABEL = "Word (.docx)"
@@ -153,15 +154,7 @@ class _Reader:
             return
         fitted = self._fit(grid_rows, first)
         if fitted is None:
-            self.notes.append(
-                Note(
-                    first,
-                    "table",
-                    f"a later table of {counted(grid, 'column')} and {counted(len(grid_rows), 'row')} "
-                    f"is not read: its columns do not match the {self.width} of the table",
-                    filled,
-                )
-            )
+            self.notes.append(unmatched_table(first, grid, len(grid_rows), self.width, filled))
             return
         columns, skip, how = fitted
         self.notes.append(
