@@ -178,6 +178,31 @@ def test_rows_under_one_merged_number_share_their_goal_and_units() -> None:
     assert "columns absent (left empty): goal, leaders, partner_units" in lines
 
 
+@pytest.mark.parametrize(
+    "numbers",
+    [["1.", "2."], ["1、", "2、"], ["（1）", "(2)"], ["（一）", "（二）"], ["一、", "二．"]],
+)
+def test_goals_numbered_as_word_users_number_a_list(numbers: list[str]) -> None:
+    """A 序号 typed 1. or （一） numbers its goal as 1 does: the goal, not an error."""
+    document, tasks, _ = read(
+        table(
+            ["序号", "目标名称", "工作任务", "分管区领导", "牵头单位"],
+            [numbers[0], "稳增长", "完成投资", "李明", "发改局"],
+            ["^", "^", "新开工", "^", "住建局"],
+            [numbers[1], "惠民生", "新增就业", "赵强", "人社局"],
+        )
+    )
+    assert document["goals"] == [{"number": 1, "name": "稳增长"}, {"number": 2, "name": "惠民生"}]
+    assert column(tasks, "goal_no") == [1, 1, 2]
+    assert column(tasks, "item_no") == ["", "", ""]
+
+
+@pytest.mark.parametrize("number", ["1.2", "（1", "()", "第1"])
+def test_a_goal_number_that_is_no_numeral_is_still_an_error(number: str) -> None:
+    with pytest.raises(DataError, match="is not a whole number"):
+        read(table(["序号", "工作任务", "牵头单位"], [number, "完成投资", "发改局"]))
+
+
 def test_goals_numbered_by_their_names_without_a_number_column() -> None:
     document, tasks, _ = read(
         table(
