@@ -203,6 +203,31 @@ def test_a_goal_number_that_is_no_numeral_is_still_an_error(number: str) -> None
         read(table(["序号", "工作任务", "牵头单位"], [number, "完成投资", "发改局"]))
 
 
+def test_a_task_without_leaders_or_lead_units_is_said() -> None:
+    """A note typed into the task column of the last row (Excel users do) is read as a task
+    no by-unit or by-leader finds: the summary counts it and -v names it; a task whose unit
+    a merge gives it is owned."""
+    owned = [
+        ["序号", "工作目标", "具体任务", "联系领导", "牵头单位"],
+        ["1", "项目招引", "引进亿元以上项目5个", "陈刚", "招商局"],
+        ["^", "^", "新签约外资项目2个", "^", "^"],
+        ["2", "交通设施", "新改建农村公路12.5公里", "", "交通局"],
+    ]
+    document, report = normalize(
+        table(*owned, ["", "", "注：时间节点为最迟完成时间。", "", ""]), "t.xlsx"
+    )
+    assert len(document["tasks"]) == 4  # still read: it is said, not dropped
+    assert report.unowned_tasks == [(5, "注：时间节点为最迟完成时间。")]
+    assert "1 task without leaders or lead units" in report.summary()
+    assert (
+        "row 5: task without leaders or lead units (a note or a heading?): '注：时间节点为最迟完成时间。'"
+        in report.lines()
+    )
+    _, without_note = normalize(table(*owned), "t.xlsx")
+    assert not without_note.unowned_tasks
+    assert "without leaders" not in " ".join(without_note.lines()) + without_note.summary()
+
+
 def test_goals_numbered_by_their_names_without_a_number_column() -> None:
     document, tasks, _ = read(
         table(

@@ -149,6 +149,8 @@ class Builder:
             "section": section,
         }
         task = fill(task, row, columns, self.previous, self.report)
+        if not task["leaders"] and not task["lead_units"]:
+            self.report.unowned_tasks.append((task_cell.line, shorten(task_text)))
         self.tasks.append(task)
         self.previous = task
 
