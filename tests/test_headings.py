@@ -346,3 +346,27 @@ def test_heading_numbers_already_taken_continue_from_the_largest() -> None:
         )
     )
     assert [g["number"] for g in document["goals"]] == [1, 2]
+
+
+def test_a_header_of_labels_of_its_own_points_to_the_column_option_in_every_format(
+    tmp_path: Path,
+) -> None:
+    """Word, Excel and a web page whose header no label is known of: the error shows the
+    way out, and the option then reads the table."""
+    pytest.importorskip("docx")
+    pytest.importorskip("openpyxl")
+    pytest.importorskip("lxml")
+    from .tables import Table, write_docx, write_html, write_xlsx
+
+    own = Table(["西河区督办清单"], ["序号", "督办事项", "承办科室"], [["1", "新增就业", "人社局"]])
+    mapping = ["督办事项=task", "承办科室=牵头单位"]
+    for path in (
+        write_docx(own, tmp_path / "own.docx"),
+        write_xlsx(own, tmp_path / "own.xlsx"),
+        write_html(own, tmp_path / "own.html"),
+    ):
+        with pytest.raises(DataError, match=r"recognizable header.*--column LABEL=FIELD \(fields"):
+            import_file(path)
+        result = run_cli("import", str(path), "--check", *[f"--column={m}" for m in mapping])
+        assert result.exit_code == 0, (path, result.stderr)
+        assert "承办科室 → lead_units" in result.stderr

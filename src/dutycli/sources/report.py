@@ -85,7 +85,9 @@ class ImportReport:
         # What was not read comes first: it is what a reader of the summary must not miss.
         parts = self.note_counts()
         if self.unowned_tasks:  # found by no by-unit or by-leader: not to be missed either
-            parts.append(f"{counted(len(self.unowned_tasks), 'task')} without leaders or lead units")
+            parts.append(
+                f"{counted(len(self.unowned_tasks), 'task')} without leaders or lead units"
+            )
         parts += [
             f"{len(self.joined_names)} names joined",
             f"{len(self.open_lists)} open-ended lists",
