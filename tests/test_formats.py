@@ -267,7 +267,18 @@ def test_queries_on_partner_units(seven_imports: dict[str, dict[str, Any]], fold
         *data, "by-unit", "公安局", "--role", "partner", "-f", "csv", "--fields", "id"
     )
     assert partner.stdout.split() == ["id", "1", "2"]
-    assert run_cli(*data, "by-unit", "公安局").exit_code == 2  # not a lead unit
+    not_lead = run_cli(*data, "by-unit", "公安局")  # a partner unit only: the error says so
+    assert not_lead.exit_code == 2
+    assert not_lead.stderr == (
+        "dutycli: no unit matches '公安局'; as a partner unit it matches 公安局: "
+        "add --role partner\n"
+    )
+    listed_as_lead = run_cli(*data, "list", "--unit", "司法")
+    assert listed_as_lead.stderr.endswith("as a partner unit it matches 司法局: add --partner\n")
+    not_partner = run_cli(*data, "list", "--partner", "政务办").stderr
+    assert not_partner.endswith("as a lead unit it matches 政务办: add --unit\n")
+    nowhere = run_cli(*data, "by-unit", "税务局").stderr  # in neither role: as before
+    assert nowhere == "dutycli: no unit matches '税务局'\n"
     either = run_cli(*data, "by-unit", "局", "--role", "any", "-f", "csv", "--fields", "id")
     assert either.stdout.split() == ["id", "1", "2", "3", "4", "5"]
     listed = run_cli(*data, "list", "--partner", "司法局", "-f", "csv", "--fields", "id,deadline")

@@ -178,6 +178,56 @@ def test_rows_under_one_merged_number_share_their_goal_and_units() -> None:
     assert "columns absent (left empty): goal, leaders, partner_units" in lines
 
 
+@pytest.mark.parametrize(
+    "numbers",
+    [["1.", "2."], ["1、", "2、"], ["（1）", "(2)"], ["（一）", "（二）"], ["一、", "二．"]],
+)
+def test_goals_numbered_as_word_users_number_a_list(numbers: list[str]) -> None:
+    """A 序号 typed 1. or （一） numbers its goal as 1 does: the goal, not an error."""
+    document, tasks, _ = read(
+        table(
+            ["序号", "目标名称", "工作任务", "分管区领导", "牵头单位"],
+            [numbers[0], "稳增长", "完成投资", "李明", "发改局"],
+            ["^", "^", "新开工", "^", "住建局"],
+            [numbers[1], "惠民生", "新增就业", "赵强", "人社局"],
+        )
+    )
+    assert document["goals"] == [{"number": 1, "name": "稳增长"}, {"number": 2, "name": "惠民生"}]
+    assert column(tasks, "goal_no") == [1, 1, 2]
+    assert column(tasks, "item_no") == ["", "", ""]
+
+
+@pytest.mark.parametrize("number", ["1.2", "（1", "()", "第1"])
+def test_a_goal_number_that_is_no_numeral_is_still_an_error(number: str) -> None:
+    with pytest.raises(DataError, match="is not a whole number"):
+        read(table(["序号", "工作任务", "牵头单位"], [number, "完成投资", "发改局"]))
+
+
+def test_a_task_without_leaders_or_lead_units_is_said() -> None:
+    """A note typed into the task column of the last row (Excel users do) is read as a task
+    no by-unit or by-leader finds: the summary counts it and -v names it; a task whose unit
+    a merge gives it is owned."""
+    owned = [
+        ["序号", "工作目标", "具体任务", "联系领导", "牵头单位"],
+        ["1", "项目招引", "引进亿元以上项目5个", "陈刚", "招商局"],
+        ["^", "^", "新签约外资项目2个", "^", "^"],
+        ["2", "交通设施", "新改建农村公路12.5公里", "", "交通局"],
+    ]
+    document, report = normalize(
+        table(*owned, ["", "", "注：时间节点为最迟完成时间。", "", ""]), "t.xlsx"
+    )
+    assert len(document["tasks"]) == 4  # still read: it is said, not dropped
+    assert report.unowned_tasks == [(5, "注：时间节点为最迟完成时间。")]
+    assert "1 task without leaders or lead units" in report.summary()
+    assert (
+        "row 5: task without leaders or lead units (a note or a heading?): '注：时间节点为最迟完成时间。'"
+        in report.lines()
+    )
+    _, without_note = normalize(table(*owned), "t.xlsx")
+    assert not without_note.unowned_tasks
+    assert "without leaders" not in " ".join(without_note.lines()) + without_note.summary()
+
+
 def test_goals_numbered_by_their_names_without_a_number_column() -> None:
     document, tasks, _ = read(
         table(
@@ -296,3 +346,27 @@ def test_heading_numbers_already_taken_continue_from_the_largest() -> None:
         )
     )
     assert [g["number"] for g in document["goals"]] == [1, 2]
+
+
+def test_a_header_of_labels_of_its_own_points_to_the_column_option_in_every_format(
+    tmp_path: Path,
+) -> None:
+    """Word, Excel and a web page whose header no label is known of: the error shows the
+    way out, and the option then reads the table."""
+    pytest.importorskip("docx")
+    pytest.importorskip("openpyxl")
+    pytest.importorskip("lxml")
+    from .tables import Table, write_docx, write_html, write_xlsx
+
+    own = Table(["西河区督办清单"], ["序号", "督办事项", "承办科室"], [["1", "新增就业", "人社局"]])
+    mapping = ["督办事项=task", "承办科室=牵头单位"]
+    for path in (
+        write_docx(own, tmp_path / "own.docx"),
+        write_xlsx(own, tmp_path / "own.xlsx"),
+        write_html(own, tmp_path / "own.html"),
+    ):
+        with pytest.raises(DataError, match=r"recognizable header.*--column LABEL=FIELD \(fields"):
+            import_file(path)
+        result = run_cli("import", str(path), "--check", *[f"--column={m}" for m in mapping])
+        assert result.exit_code == 0, (path, result.stderr)
+        assert "承办科室 → lead_units" in result.stderr

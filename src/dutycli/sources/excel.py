@@ -26,6 +26,7 @@ from typing import Any
 from dutycli.errors import DataError
 from dutycli.sources import package
 from dutycli.sources.table import (
+    COLUMN_HINT,
     HEADER_SEARCH_ROWS,
     MAX_CELLS,
     MAX_COLUMNS,
@@ -72,7 +73,7 @@ def _read_book(book: Any, path: Path, sheet: str | None) -> SourceTable:
         if not found:
             raise DataError(
                 f"{path}: no sheet has a recognizable header (序号, 目标名称, 工作标准, …); "
-                f"sheets: {', '.join(names)}; choose one with --sheet"
+                f"sheets: {', '.join(names)}; choose one with --sheet; {COLUMN_HINT}"
             )
         chosen = found[0]
     table = _sheet_table(chosen, path)

@@ -24,22 +24,33 @@ MAX_GOAL_NUMBER = 2**63 - 1
 
 
 def goal_number(cell: Cell, unit: str) -> int:
+    """The goal number a 序号 cell writes, in any of the ways Word users number a list:
+    ``3``, ``3.``, ``3、``, ``（3）``, ``三``, ``三、``, ``（三）``."""
     text = squeeze(cell.text)
-    numeral = chinese_number(text.rstrip("、.．"))
+    bare = _bare_numeral(text)
+    numeral = chinese_number(bare)
     if numeral is not None:  # 一 二 三 …, as some tables number their goals
         return numeral
-    if not text.isdigit() or not text.isascii():
+    if not bare.isdigit() or not bare.isascii():
         raise DataError(
             f"{unit} {cell.line}: goal number (序号) {text[:30]!r} is not a whole number"
         )
     # Compared as text first: int() of thousands of digits is itself refused, or slow.
-    digits = text.lstrip("0") or "0"
+    digits = bare.lstrip("0") or "0"
     if len(digits) > len(str(MAX_GOAL_NUMBER)) or int(digits) > MAX_GOAL_NUMBER:
         raise DataError(
             f"{unit} {cell.line}: goal number (序号) {text[:30]} is too large; "
             f"at most {MAX_GOAL_NUMBER}"
         )
     return int(digits)
+
+
+def _bare_numeral(text: str) -> str:
+    """A numeral without the marks around it: ``（三）`` and ``(3)`` in brackets, ``三、`` and
+    ``3.`` with a mark after it."""
+    if len(text) > 2 and text[0] in "（(" and text[-1] in ")）":
+        return text[1:-1]
+    return text.rstrip("、.．")
 
 
 class Builder:
@@ -138,6 +149,8 @@ class Builder:
             "section": section,
         }
         task = fill(task, row, columns, self.previous, self.report)
+        if not task["leaders"] and not task["lead_units"]:
+            self.report.unowned_tasks.append((task_cell.line, shorten(task_text)))
         self.tasks.append(task)
         self.previous = task
 

@@ -32,6 +32,7 @@ from dutycli.errors import DataError
 from dutycli.names import squeeze
 from dutycli.sources.encoding import at, decode
 from dutycli.sources.table import (
+    COLUMN_HINT,
     Cell,
     Note,
     Notes,
@@ -91,6 +92,7 @@ def read(data: bytes, path: Path) -> SourceTable:
         found = "in the page" if page.tables_seen else "(the page has no table)"
         raise DataError(
             f"{path}: no table with a recognizable header (序号, 目标名称, 工作标准, …) {found}"
+            + (f"; {COLUMN_HINT}" if page.tables_seen else "")
         )
     if page.below:
         more = f" and {counted(page.below - 1, 'more line')}" if page.below > 1 else ""

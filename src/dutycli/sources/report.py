@@ -33,6 +33,9 @@ class ImportReport:
     columns: dict[str, str] = field(default_factory=dict)  # field: its header label
     headings: list[tuple[int, str]] = field(default_factory=list)  # (line, what it became)
     count_mismatches: list[tuple[int, str]] = field(default_factory=list)  # (line, what)
+    # Tasks with neither leaders nor lead units, own or inherited: answered by no by-unit or
+    # by-leader, and often a note or a heading typed into the task column.
+    unowned_tasks: list[tuple[int, str]] = field(default_factory=list)  # (line, task text)
     # What was not read, or read only in part (from the reader, and the preamble and merges
     # across columns from here): always counted in the summary line.
     notes: list[Note] = field(default_factory=list)
@@ -68,6 +71,10 @@ class ImportReport:
         out += [f"{at} {ln}: heading row {role}" for ln, role in self.headings]
         out += [f"{at} {ln}: heading {what}" for ln, what in self.count_mismatches]
         out += [
+            f"{at} {ln}: task without leaders or lead units (a note or a heading?): {text!r}"
+            for ln, text in self.unowned_tasks
+        ]
+        out += [
             f"{at} {ln}: no {column} at the first row of its goal"
             for ln, column in self.empty_first_cells
         ]
@@ -77,6 +84,10 @@ class ImportReport:
     def summary(self) -> str:
         # What was not read comes first: it is what a reader of the summary must not miss.
         parts = self.note_counts()
+        if self.unowned_tasks:  # found by no by-unit or by-leader: not to be missed either
+            parts.append(
+                f"{counted(len(self.unowned_tasks), 'task')} without leaders or lead units"
+            )
         parts += [
             f"{len(self.joined_names)} names joined",
             f"{len(self.open_lists)} open-ended lists",

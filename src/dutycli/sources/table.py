@@ -53,6 +53,12 @@ MAPPABLE_FIELDS = (
     *("goal_no", "goal", "item_no", "section", "task"),
     *("leaders", "lead_units", "partner_units", "deadline"),
 )
+
+# The way out of "no recognizable header", for a table whose header has labels of its own.
+COLUMN_HINT = (
+    "if its header uses labels of its own, name them with --column LABEL=FIELD "
+    f"(fields: {', '.join(MAPPABLE_FIELDS)})"
+)
 # A table is read when it has a task column and one of these.
 OWNER_COLUMNS = ("leaders", "lead_units")
 # A row with this many recognized labels is taken for the header row (two when they are the

@@ -22,6 +22,7 @@ from dutycli.errors import DataError
 from dutycli.names import squeeze
 from dutycli.sources import package
 from dutycli.sources.table import (
+    COLUMN_HINT,
     Cell,
     Limits,
     Note,
@@ -63,7 +64,8 @@ def read(data: bytes, path: Path) -> SourceTable:
             reader.paragraph(element)
     if reader.width is None:
         raise DataError(
-            f"{path}: no table with a recognizable header (序号, 目标名称, 工作标准, …) in the document"
+            f"{path}: no table with a recognizable header (序号, 目标名称, 工作标准, …) "
+            f"in the document; {COLUMN_HINT}"
         )
     return SourceTable(reader.preamble, reader.rows, unit="row", notes=reader.notes)
 

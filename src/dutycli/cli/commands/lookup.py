@@ -38,7 +38,8 @@ def by_unit(
 
     frame = tasks(ctx)
     columns = UNIT_ROLES[role.value]
-    names = resolve_names(ctx, frame, columns, [arg(unit)], exact)
+    other = {"lead": ("partner_units", "--role partner"), "partner": ("lead_units", "--role lead")}
+    names = resolve_names(ctx, frame, columns, [arg(unit)], exact, other.get(role.value))
     return Result(filters.with_names(frame, columns, names), highlight_names=names)
 
 
@@ -189,13 +190,13 @@ def list_tasks(
     frame = tasks(ctx)
     found = frame
     names: list[str] = []
-    for column, given in (
-        ("lead_units", unit),
-        ("partner_units", partner),
-        ("leaders", leader),
+    for column, given, other in (
+        ("lead_units", unit, ("partner_units", "--partner")),
+        ("partner_units", partner, ("lead_units", "--unit")),
+        ("leaders", leader, None),
     ):
         if given:
-            matched = resolve_names(ctx, frame, column, [arg(g) for g in given], exact)
+            matched = resolve_names(ctx, frame, column, [arg(g) for g in given], exact, other)
             names += matched
             found = filters.with_names(found, column, matched)
     if target:
@@ -238,15 +239,39 @@ def resolve_names(
     column: str | tuple[str, ...],
     queries: list[str],
     exact: bool,
+    other_role: tuple[str, str] | None = None,
 ) -> list[str]:
-    """The names the queries match (through the aliases); several for one query are noted."""
+    """The names the queries match (through the aliases); several for one query are noted.
+
+    A unit that matches nothing in ``column`` but does in the other role's column
+    (``other_role``: that column and the option asking for it) is an error that says so: a
+    clerk whose office is a 配合单位 learns to add ``--role partner``.
+    """
+    from dutycli.errors import QueryError
     from dutycli.output.streams import note
     from dutycli.query import filters
 
     aliases = load(ctx).aliases
     names: list[str] = []
     for text in queries:
-        match = filters.match_names(frame, column, text, exact, aliases)
+        try:
+            match = filters.match_names(frame, column, text, exact, aliases)
+        except QueryError as error:
+            if other_role is None:
+                raise
+            other_column, option = other_role
+            try:
+                elsewhere = filters.match_names(frame, other_column, text, exact, aliases)
+            except QueryError:
+                raise error from None
+            # Said instead of the likenesses in this role: the unit asked for is there.
+            singular, _ = filters.column_kind(column)
+            head = f"no {singular} matches {text!r}"
+            if not filters.known_names(frame, column):
+                head = str(error)  # the dataset has no such column
+            kind = "partner unit" if other_column == "partner_units" else "lead unit"
+            found = ", ".join(elsewhere.names)
+            raise QueryError(f"{head}; as a {kind} it matches {found}: add {option}") from None
         if len(match.names) > 1:
             _, plural = filters.column_kind(column)
             note(f"{text!r} matches {len(match.names)} {plural}: {', '.join(match.names)}")
