@@ -365,8 +365,34 @@ def test_a_header_of_labels_of_its_own_points_to_the_column_option_in_every_form
         write_xlsx(own, tmp_path / "own.xlsx"),
         write_html(own, tmp_path / "own.html"),
     ):
-        with pytest.raises(DataError, match=r"recognizable header.*--column LABEL=FIELD \(fields"):
+        found = r"labels found in (the first table's first row|sheet '分解表', row 2): 序号, 督办事项, 承办科室"
+        with pytest.raises(
+            DataError, match=rf"recognizable header.*{found}.*--column LABEL=FIELD \(fields"
+        ):
             import_file(path)
         result = run_cli("import", str(path), "--check", *[f"--column={m}" for m in mapping])
         assert result.exit_code == 0, (path, result.stderr)
         assert "承办科室 → lead_units" in result.stderr
+
+
+def test_a_column_not_read_that_holds_text_is_counted_among_what_was_not_read(
+    tmp_path: Path,
+) -> None:
+    source = tmp_path / "t.csv"
+    source.write_text(
+        "序号,工作任务,牵头单位,备注,空列\n1,修路,交通局,2024年底,\n2,建桥,交通局,,\n",
+        encoding="utf-8",
+    )
+    _, report = import_file(source)
+    assert report.summary().startswith("1 column with text not read, ")
+    assert (
+        "line 2: column '备注' (not a known header) holds text in 1 row, which is not read; "
+        "read it with --column 备注=FIELD"
+    ) in report.lines()
+    assert "空列" not in " ".join(n.text for n in report.notes)  # empty: nothing unread
+
+
+def test_the_report_lists_the_rows_in_the_table_s_order() -> None:
+    _, _, lines = read(changshu())
+    rows = [int(line.split(":")[0].split()[1]) for line in lines if line.startswith("row ")]
+    assert rows == sorted(rows) and len(rows) >= 3

@@ -37,6 +37,7 @@ from dutycli.sources.table import (
     Notes,
     SourceTable,
     counted,
+    first_labels,
     header_found,
     missing_extra,
 )
@@ -71,9 +72,10 @@ def _read_book(book: Any, path: Path, sheet: str | None) -> SourceTable:
     else:
         found = [s for s in sheets if _has_header(s)]
         if not found:
+            seen = next(filter(None, (_first_row(s) for s in sheets)), "")
             raise DataError(
                 f"{path}: no sheet has a recognizable header (序号, 目标名称, 工作标准, …); "
-                f"sheets: {', '.join(names)}; choose one with --sheet; {COLUMN_HINT}"
+                f"sheets: {', '.join(names)}{seen}; choose one with --sheet; {COLUMN_HINT}"
             )
         chosen = found[0]
     table = _sheet_table(chosen, path)
@@ -213,6 +215,18 @@ def _has_header(sheet: Any) -> bool:
         if header_found(list(values.values())):
             return True
     return False
+
+
+def _first_row(sheet: Any) -> str:
+    """The sheet's first row of several values (a header's candidate, not a title), as an
+    error names it; "" for none among the rows a header is looked for in."""
+    for number, values in _Rows(sheet):
+        if number > HEADER_SEARCH_ROWS:
+            break
+        if len(values) > 1:
+            labels = first_labels([[values[c] for c in sorted(values)]])
+            return f"; labels found in sheet {sheet.title!r}, row {number}: {labels}"
+    return ""
 
 
 def _survey(sheet: Any) -> tuple[int, bool]:

@@ -38,6 +38,7 @@ from dutycli.sources.table import (
     Notes,
     SourceTable,
     counted,
+    first_labels,
     header_found,
     missing_extra,
     unmatched_table,
@@ -90,9 +91,12 @@ def read(data: bytes, path: Path) -> SourceTable:
     parser.close()
     if reader.width is None:
         found = "in the page" if page.tables_seen else "(the page has no table)"
+        seen = (
+            f"; labels found in the first table's first row: {reader.seen}" if reader.seen else ""
+        )
         raise DataError(
             f"{path}: no table with a recognizable header (序号, 目标名称, 工作标准, …) {found}"
-            + (f"; {COLUMN_HINT}" if page.tables_seen else "")
+            + (f"{seen}; {COLUMN_HINT}" if page.tables_seen else "")
         )
     if page.below:
         more = f" and {counted(page.below - 1, 'more line')}" if page.below > 1 else ""
@@ -177,6 +181,7 @@ class _Reader:
         self.labels: list[str] = []  # its header row's labels, spaces removed
         self.above: list[str] = []  # the lines directly above it, its caption last
         self.title_rows = False  # rows above its header hold text (its title, inside it)
+        self.seen = ""  # the first table's first row of text, for the error when none is read
 
     def table(self, table: Table) -> bool:
         """Take or note a table that closed; True when it is the duty table."""
@@ -191,6 +196,7 @@ class _Reader:
         header = _header_row(grid_rows)
         if self.width is None:
             if header is None:
+                self.seen = self.seen or first_labels([[t for t, _, _ in r] for r in grid_rows])
                 self.notes.append(
                     Note(
                         first,

@@ -20,7 +20,15 @@ from dutycli.sources.goals import Builder
 from dutycli.sources.header import column_map, find_header, two_row_header
 from dutycli.sources.headings import Heading, heading_of
 from dutycli.sources.report import ImportReport
-from dutycli.sources.table import Cell, Note, Notes, SourceTable, shorten, user_labels
+from dutycli.sources.table import (
+    Cell,
+    Note,
+    Notes,
+    SourceTable,
+    counted,
+    shorten,
+    user_labels,
+)
 from dutycli.sources.text import table_from_text
 
 __all__ = ["ImportReport", "import_file", "normalize", "parse_text_table"]
@@ -78,6 +86,7 @@ def _normalize(source: SourceTable, source_name: str) -> tuple[dict[str, Any], I
             _merged_across(row, columns, header, report)
         body.append((row, heading))
 
+    _unread_columns(body, columns, header[:width], report)
     builder = Builder(columns, report)
     named, filled = _parts(body, columns)
     for index, (row, heading) in enumerate(body):
@@ -118,6 +127,34 @@ def _normalize(source: SourceTable, source_name: str) -> tuple[dict[str, Any], I
         "tasks": builder.tasks,
     }
     return document, report
+
+
+def _unread_columns(
+    body: list[tuple[list[Cell], Heading | None]],
+    columns: dict[str, int],
+    header: list[Cell],
+    report: ImportReport,
+) -> None:
+    """Note each column dutycli does not read (an unknown label) that holds text: its text
+    is in no task, so the summary counts it among what was not read."""
+    read = set(columns.values())
+    for index, cell in enumerate(header):
+        label = squeeze(cell.text)
+        if index in read or not label:
+            continue
+        written = [
+            row[index] for row, heading in body if heading is None and row[index].text.strip()
+        ]
+        if written:
+            report.notes.append(
+                Note(
+                    written[0].line,
+                    "column",
+                    f"column {shorten(label, 20)!r} (not a known header) holds text in "
+                    f"{counted(len(written), 'row')}, which is not read; read it with "
+                    f"--column {shorten(label, 20)}=FIELD",
+                )
+            )
 
 
 def _parts(

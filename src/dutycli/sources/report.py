@@ -41,6 +41,8 @@ class ImportReport:
     notes: list[Note] = field(default_factory=list)
 
     def lines(self) -> list[str]:
+        """The columns read, then every normalized cell in the order of the table's rows (the
+        kinds of one row in a fixed order), then what concerns the file as a whole."""
         at = self.unit
         out = []
         if self.columns:
@@ -50,35 +52,38 @@ class ImportReport:
             if absent:
                 out.append(f"columns absent (left empty): {', '.join(absent)}")
         out += [f"ignored column {label!r} (not a known header)" for label in self.ignored_columns]
-        out += [
-            f"{at} {ln}: joined name written with spaces: {name!r}"
-            for ln, name in self.joined_names
+        rows: list[tuple[int, str]] = []
+        rows += [
+            (ln, f"joined name written with spaces: {name!r}") for ln, name in self.joined_names
         ]
-        out += [
-            f"{at} {ln}: name wrapped onto the next line joined: {name!r}"
+        rows += [
+            (ln, f"name wrapped onto the next line joined: {name!r}")
             for ln, name in self.wrapped_names
         ]
-        out += [f"{at} {ln}: open-ended list (等) in {column}" for ln, column in self.open_lists]
-        out += [
-            f"{at} {ln}: merged cell, {column} inherited from the row above"
+        rows += [(ln, f"open-ended list (等) in {column}") for ln, column in self.open_lists]
+        rows += [
+            (ln, f"merged cell, {column} inherited from the row above")
             for ln, column in self.inherited_cells
         ]
-        out += [
-            f"{at} {ln}: goal {no} repeated at a page break, read as the same goal"
+        rows += [
+            (ln, f"goal {no} repeated at a page break, read as the same goal")
             for ln, no in self.continued_goals
         ]
-        out += [f"{at} {ln}: repeated header row skipped" for ln in self.skipped_headers]
-        out += [f"{at} {ln}: heading row {role}" for ln, role in self.headings]
-        out += [f"{at} {ln}: heading {what}" for ln, what in self.count_mismatches]
-        out += [
-            f"{at} {ln}: task without leaders or lead units (a note or a heading?): {text!r}"
+        rows += [(ln, "repeated header row skipped") for ln in self.skipped_headers]
+        rows += [(ln, f"heading row {role}") for ln, role in self.headings]
+        rows += [(ln, f"heading {what}") for ln, what in self.count_mismatches]
+        rows += [
+            (ln, f"task without leaders or lead units (a note or a heading?): {text!r}")
             for ln, text in self.unowned_tasks
         ]
-        out += [
-            f"{at} {ln}: no {column} at the first row of its goal"
+        rows += [
+            (ln, f"no {column} at the first row of its goal")
             for ln, column in self.empty_first_cells
         ]
-        out += [f"{at} {n.line}: {n.text}" if n.line else n.text for n in self.notes]
+        rows += [(n.line, n.text) for n in self.notes if n.line]
+        rows.sort(key=lambda entry: entry[0])  # stable: one row's kinds keep their order
+        out += [f"{at} {ln}: {text}" for ln, text in rows]
+        out += [n.text for n in self.notes if not n.line]
         return out
 
     def summary(self) -> str:

@@ -121,6 +121,7 @@ NOTE_KINDS: dict[str, tuple[str, str]] = {
     "hidden": ("value hidden under a merge not read", "values hidden under a merge not read"),
     "across": ("cell merged across columns", "cells merged across columns"),
     "heading": ("heading without tasks not read", "headings without tasks not read"),
+    "column": ("column with text not read", "columns with text not read"),
     "formula": ("formula without a saved value", "formulas without a saved value"),
     "date": (
         "date outside the calendar read as a number",
@@ -285,3 +286,14 @@ def unmatched_table(first: int, columns: int, rows: int, width: int, filled: int
         f"is not read: its columns do not match the {width} of the table",
         filled,
     )
+
+
+def first_labels(rows: list[list[str]]) -> str:
+    """What a table without a recognizable header has for one: its first row holding text,
+    as an error lists it ("序号, 督办事项, 承办科室"); "" for none."""
+    for texts in rows:
+        labels = [shorten(squeeze(t), 20) for t in texts if t.strip()]
+        if labels:
+            more = ", …" if len(labels) > 12 else ""
+            return ", ".join(labels[:12]) + more
+    return ""

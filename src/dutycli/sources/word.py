@@ -31,6 +31,7 @@ from dutycli.sources.table import (
     column_of,
     columns_suffice,
     counted,
+    first_labels,
     header_found,
     header_keys,
     missing_extra,
@@ -63,9 +64,12 @@ def read(data: bytes, path: Path) -> SourceTable:
         else:
             reader.paragraph(element)
     if reader.width is None:
+        seen = (
+            f"; labels found in the first table's first row: {reader.seen}" if reader.seen else ""
+        )
         raise DataError(
             f"{path}: no table with a recognizable header (序号, 目标名称, 工作标准, …) "
-            f"in the document; {COLUMN_HINT}"
+            f"in the document{seen}; {COLUMN_HINT}"
         )
     return SourceTable(reader.preamble, reader.rows, unit="row", notes=reader.notes)
 
@@ -101,6 +105,7 @@ class _Reader:
         self.used: set[int] = set()  # its columns holding text below the header
         self.number = 0  # rows counted across every table of the document
         self.limits = Limits(path, "row")
+        self.seen = ""  # the first table's first row of text, for the error when none is read
 
     def paragraph(self, element: Any) -> None:
         text = "".join(t.text or "" for t in element.iter(_W + "t")).strip()
@@ -129,6 +134,7 @@ class _Reader:
         if self.width is None:
             header = _header_row(grid_rows)
             if header is None:
+                self.seen = self.seen or first_labels([[t for t, _, _ in r] for r in grid_rows])
                 self.notes.append(
                     Note(
                         first,
