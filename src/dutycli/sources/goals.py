@@ -13,7 +13,7 @@ from typing import Any
 from dutycli.errors import DataError
 from dutycli.names import chinese_number, split_names, squeeze
 from dutycli.schema import NAME_COLUMNS, TASK_FIELDS
-from dutycli.sources.headings import Heading, heading_number, heading_text
+from dutycli.sources.headings import Heading, bare_numeral, heading_number, heading_text
 from dutycli.sources.report import ImportReport
 from dutycli.sources.table import Cell, shorten
 
@@ -27,7 +27,7 @@ def goal_number(cell: Cell, unit: str) -> int:
     """The goal number a 序号 cell writes, in any of the ways Word users number a list:
     ``3``, ``3.``, ``3、``, ``（3）``, ``三``, ``三、``, ``（三）``."""
     text = squeeze(cell.text)
-    bare = _bare_numeral(text)
+    bare = bare_numeral(text)
     numeral = chinese_number(bare)
     if numeral is not None:  # 一 二 三 …, as some tables number their goals
         return numeral
@@ -43,14 +43,6 @@ def goal_number(cell: Cell, unit: str) -> int:
             f"at most {MAX_GOAL_NUMBER}"
         )
     return int(digits)
-
-
-def _bare_numeral(text: str) -> str:
-    """A numeral without the marks around it: ``（三）`` and ``(3)`` in brackets, ``三、`` and
-    ``3.`` with a mark after it."""
-    if len(text) > 2 and text[0] in "（(" and text[-1] in ")）":
-        return text[1:-1]
-    return text.rstrip("、.．")
 
 
 class Builder:

@@ -43,7 +43,7 @@ def heading_of(row: list[Cell], columns: dict[str, int]) -> Heading | None:
     index = written[0]
     cell, task = row[index], columns["task"]
     spans = index + 1 < len(row) and all(c.covered for c in row[index + 1 :])
-    if not (spans and index <= task) and not (index < task and not squeeze(cell.text).isdigit()):
+    if not (spans and index <= task) and not (index < task and not numbered(cell.text)):
         return None
     before = [row[columns[c]] for c in ("goal_no", "goal") if c in columns and columns[c] < index]
     return Heading(heading_text(cell.text), cell.line, not any(c.merged for c in before))
@@ -69,3 +69,17 @@ def heading_number(text: str) -> int | None:
     if numeral.isdigit() and numeral.isascii():
         return int(numeral) or None
     return chinese_number(numeral)
+
+
+def bare_numeral(text: str) -> str:
+    """A numeral without the marks around it: ``（三）`` and ``(3)`` in brackets, ``三、`` and
+    ``3.`` with a mark after it."""
+    if len(text) > 2 and text[0] in "（(" and text[-1] in ")）":
+        return text[1:-1]
+    return text.rstrip("、.．")
+
+
+def numbered(text: str) -> bool:
+    """Whether a cell writes a number (3, 3., （3）, 三、): a 序号, never a heading."""
+    bare = bare_numeral(squeeze(text))
+    return (bare.isdigit() and bare.isascii()) or chinese_number(bare) is not None
