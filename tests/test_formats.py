@@ -6,6 +6,7 @@ merged cells, openpyxl with merged ranges), reproducing the real 2019 table.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -420,3 +421,62 @@ def test_any_table_reads_alike_in_every_format(table: Table, folder: Path) -> No
         # A written cell is never inherited; an empty one never carries a value from another goal.
         assert task["task"] == row[2]
         assert task["deadline_inherited"] is (not row[6] and bool(task["deadline"]))
+
+
+def test_excel_dates_read_as_the_sheet_shows_them(folder: Path) -> None:
+    """A deadline typed as a date keeps the form the clerk sees: 2024年12月31日 stays so; a
+    date in a format of no Chinese (2024/12/31) is read as an ISO date. Chinese Excel saves
+    年月日 formats by number only (numFmtId 31, not defined in the file): still a date."""
+    import re
+    import zipfile
+
+    import openpyxl
+
+    from dutycli.sources.excel_dates import render
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["序号", "目标名称", "工作标准", "分管领导", "牵头单位", "完成时限"])
+    formats = [
+        'yyyy"年"m"月"d"日"',
+        'm"月"d"日"',
+        'yyyy"年"m"月"',
+        "yyyy/m/d",
+        'yyyy"年"mm"月"dd"日"',
+    ]
+    for number, code in enumerate(formats, start=1):
+        sheet.append(
+            [number, f"目标{number}", f"任务{number}", "张三", "发改局", dt.datetime(2024, 3, 5)]
+        )
+        sheet.cell(number + 1, 6).number_format = code
+    sheet.append([9, "目标9", "任务9", "张三", "发改局", dt.datetime(2024, 12, 31)])
+    sheet.cell(7, 6).number_format = 'yyyy"年"m"月"d"日"'
+    path = folder / "dates.xlsx"
+    book.save(str(path))
+    # The last date as Chinese Excel writes it: the builtin format 31, left undefined.
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    styles = parts["xl/styles.xml"].decode()
+    custom = re.search(
+        r'<numFmt numFmtId="(\d+)" formatCode="yyyy&quot;年&quot;m&quot;月&quot;d&quot;日&quot;"/>',
+        styles,
+    )
+    assert custom is not None
+    parts["xl/styles.xml"] = styles.replace(
+        f'numFmtId="{custom.group(1)}"', 'numFmtId="31"'
+    ).encode()
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    deadlines = [t["deadline"] for t in import_file(path)[0]["tasks"]]
+    assert deadlines == [
+        "2024年3月5日",
+        "3月5日",
+        "2024年3月",
+        "2024-03-05",
+        "2024年03月05日",
+        "2024年12月31日",
+    ]
+    assert render(dt.time(9, 5), 'h"时"mm"分"') == "9时05分"
+    assert render(dt.datetime(2024, 1, 1, 15, 0), '上午/下午h"时"mm"分"') == "下午3时00分"

@@ -25,6 +25,7 @@ from typing import Any
 
 from dutycli.errors import DataError
 from dutycli.sources import package
+from dutycli.sources.excel_dates import render, shown_dates
 from dutycli.sources.table import (
     COLUMN_HINT,
     HEADER_SEARCH_ROWS,
@@ -119,6 +120,7 @@ class _Rows:
                 timedelta_formats=book._timedelta_formats,
             )
             parser.notes = self.notes
+            parser.shown = shown_dates(book)
             for number, cells in parser.parse():
                 values = {}
                 for cell in cells:
@@ -140,6 +142,7 @@ def _parser_class(base: type) -> type:
 
     class Parser(base):  # type: ignore[misc]
         notes: Notes
+        shown: dict[int, str]  # date styles written in Chinese: {style: number format}
 
         def parse_cell(self, element: Any) -> dict[str, Any]:
             kind = element.get("t", "n")
@@ -182,8 +185,10 @@ def _parser_class(base: type) -> type:
                 elif raw:
                     value = float(raw) if any(c in raw for c in ".eE") else int(raw)
                     style = int(element.get("s", 0))
-                    if style in self.date_formats:
+                    if style in self.date_formats or style in self.shown:
                         value = self.date(value, style, row, where)
+                    if style in self.shown and isinstance(value, (dt.date, dt.time)):
+                        value = render(value, self.shown[style])
             except (ValueError, IndexError, TypeError, OverflowError):
                 raise DataError(
                     f"row {row}, {where}: value {raw!r} of type {kind!r} cannot be read: "
