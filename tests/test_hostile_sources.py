@@ -607,6 +607,17 @@ def test_what_is_not_a_package_says_so(tmp_path: Path) -> None:
             + bytes(600),
             "it is encrypted (protected by a password)",
         ),
+        # A package of the other kind: its error named a Python object (<_io.BytesIO …>).
+        "workbook.docx": (
+            write_xlsx(small(), tmp_path / "w.xlsx").read_bytes(),
+            "not a readable Word (.docx) file: it is an Excel workbook with another name; "
+            "name it .xlsx and import again",
+        ),
+        "document.xlsx": (
+            write_docx(small(), tmp_path / "d.docx").read_bytes(),
+            "not a readable Excel (.xlsx) file: it is a Word document with another name; "
+            "name it .docx and import again",
+        ),
     }
     for name, (content, message) in cases.items():
         source = tmp_path / name
