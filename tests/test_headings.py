@@ -291,6 +291,29 @@ def test_column_option_refuses_what_it_cannot_map(value: str) -> None:
         parse_labels([value])
 
 
+def test_column_option_names_a_label_the_header_lacks_or_a_second_column(tmp_path: Path) -> None:
+    source = tmp_path / "t.csv"
+    source.write_text("序号,民生项目,经办科室,备注\n1,建设养老院,民政局,年内\n", encoding="utf-8")
+    # A mistyped label (备住 for 备注) left its column unread without a word.
+    typo = parse_labels(["民生项目=task", "经办科室=lead_units", "备住=section"])
+    with pytest.raises(DataError, match=r"line 1: --column '备住': no such label in the header; "
+                       r"labels found: 序号, 民生项目, 经办科室, 备注$"):  # fmt: skip
+        import_file(source, labels=typo)
+    many = parse_labels([f"L{n}=task" for n in range(1000)])
+    with pytest.raises(DataError, match=r"--column 'L0' \(and 999 more\): no such label"):
+        import_file(source, labels=many)
+    # Two labels mapped to one field: the second column is not read, and says why (it said
+    # "not a known header" of a label the user had just named).
+    _, report = import_file(
+        source, labels=parse_labels(["民生项目=task", "经办科室=lead_units", "备注=task"])
+    )
+    assert report.columns["task"] == "民生项目"
+    assert (
+        "ignored column '备注' (a second task column; '民生项目' is read as task)" in report.lines()
+    )
+    assert "1 columns ignored" in report.summary()
+
+
 def test_column_option_through_the_cli(tmp_path: Path) -> None:
     source = tmp_path / "t.csv"
     source.write_text("序号,民生项目,经办科室\n1,建设养老院,民政局\n", encoding="utf-8")
@@ -320,6 +343,8 @@ def test_column_option_through_the_cli(tmp_path: Path) -> None:
         ("（三）民生", 3),
         ("第四部分 改革", 4),
         ("5、生态", 5),
+        ("１２、全角数字", 12),  # typed full width: was numbered by its order instead
+        ("（１３）全角括号", 13),
         ("2019年主要目标", None),  # a year, not a number
         ("1.5%的增长", None),
         ("经济发展", None),
@@ -386,7 +411,7 @@ def test_a_column_not_read_that_holds_text_is_counted_among_what_was_not_read(
     _, report = import_file(source)
     assert report.summary().startswith("1 column with text not read, ")
     assert (
-        "line 2: column '备注' (not a known header) holds text in 1 row, which is not read; "
+        "line 2: column '备注' holds text in 1 row that no task keeps; "
         "read it with --column 备注=FIELD"
     ) in report.lines()
     assert "空列" not in " ".join(n.text for n in report.notes)  # empty: nothing unread

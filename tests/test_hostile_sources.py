@@ -452,6 +452,49 @@ def test_many_goals_import_as_fast_as_many_tasks() -> None:
         normalize(SourceTable([], again, unit="row"), "goals.csv")
 
 
+HEADING_LAYOUTS = {
+    # A heading per task, each counting its items (（1项）): every count was checked by a scan
+    # of every task, 25 s for 20,000 headings.
+    "counted headings": lambda n: [
+        row
+        for i in range(1, n + 1)
+        for row in (
+            [f"{i}、部分（1项）", "<", "<", "<", "<"],
+            ["1", "", f"任务{i}", "张三", "某局"],
+        )
+    ],
+    # Headings without a number, and goals named but not numbered: each new goal was numbered
+    # after max() of every number before it.
+    "unnumbered headings": lambda n: [
+        row
+        for i in range(1, n + 1)
+        for row in ([f"部分{i}", "<", "<", "<", "<"], ["1", "", f"任务{i}", "张三", "某局"])
+    ],
+    "named goals": lambda n: [["", f"目标{i}", f"任务{i}", "张三", "某局"] for i in range(n)],
+}
+
+
+@pytest.mark.parametrize("layout", HEADING_LAYOUTS)
+def test_a_heading_or_goal_per_task_imports_in_linear_time(layout: str) -> None:
+    import time
+
+    def seconds(n: int) -> float:
+        header = HEADER if layout != "named goals" else ["", *HEADER[1:]]
+        rows = [header, *HEADING_LAYOUTS[layout](n)]
+        cells = [
+            [Cell("" if t == "<" else t, line, covered=t == "<") for t in row]
+            for line, row in enumerate(rows, start=1)
+        ]
+        start = time.perf_counter()
+        document, _ = normalize(SourceTable([], cells, unit="row"), "t.docx")
+        assert len(document["goals"]) == len(document["tasks"]) == n
+        return time.perf_counter() - start
+
+    small, large = seconds(3_000), seconds(24_000)
+    # Linear work takes 8 times as long (some more on a loaded machine); quadratic, 64 times.
+    assert large < 24 * small + 0.5, (small, large)
+
+
 # --- 3. Tracebacks: a damaged file is one line naming it, exit 2 ---------------------------
 
 BROKEN_PARTS = [
@@ -563,6 +606,17 @@ def test_what_is_not_a_package_says_so(tmp_path: Path) -> None:
             + "EncryptedPackage".encode("utf-16-le")
             + bytes(600),
             "it is encrypted (protected by a password)",
+        ),
+        # A package of the other kind: its error named a Python object (<_io.BytesIO …>).
+        "workbook.docx": (
+            write_xlsx(small(), tmp_path / "w.xlsx").read_bytes(),
+            "not a readable Word (.docx) file: it is an Excel workbook with another name; "
+            "name it .xlsx and import again",
+        ),
+        "document.xlsx": (
+            write_docx(small(), tmp_path / "d.docx").read_bytes(),
+            "not a readable Excel (.xlsx) file: it is a Word document with another name; "
+            "name it .docx and import again",
         ),
     }
     for name, (content, message) in cases.items():

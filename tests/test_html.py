@@ -179,7 +179,9 @@ def test_a_page_that_is_not_in_its_declared_charset_is_a_clear_error(tmp_path: P
 def test_an_unknown_or_unsafe_charset_label_is_ignored_as_browsers_ignore_it(
     tmp_path: Path,
 ) -> None:
-    for label in ("x-unknown", "unicode_escape", "rot13", "utf-16"):
+    # cp500 and cp037 are EBCDIC: a page whose declaration was read as ASCII is not EBCDIC
+    # (it read as one of no table at all).
+    for label in ("x-unknown", "unicode_escape", "rot13", "utf-16", "cp500", "cp037"):
         path = source(tmp_path, page(GBK_TABLE + r"<p>\u4e00</p>", f'<meta charset="{label}">'))
         document, _ = import_file(path)
         assert document["title"] == "大竹县2016年民生实事", label
@@ -255,6 +257,18 @@ def test_the_innermost_table_holding_the_header_is_the_table(tmp_path: Path) -> 
     table = read(source(tmp_path, page(body)))
     assert texts(table) == [["序号", "目标名称", "工作任务", "责任领导", "牵头单位"], ["7", "目标7", "任务7", "张三", "某局"]]  # fmt: skip
     assert table.preamble == ["序号说明"]  # the line directly above it, in the layout table
+
+
+def test_a_table_of_tasks_holding_the_table_read_in_a_cell_is_noted(tmp_path: Path) -> None:
+    # The inner table (closing first) is read; the outer one, with a header and tasks of its
+    # own, was dropped without a word.
+    inner = f"<table>{HEADER}{ROW.format(7)}</table>"
+    body = f'<table>{HEADER}{ROW.format(1)}{ROW.format(2)}<tr><td colspan="5">{inner}</td></tr></table>'
+    table = read(source(tmp_path, page(body)))
+    assert texts(table)[1:] == [["7", "目标7", "任务7", "张三", "某局"]]
+    ((kind, line, text, rows),) = [(n.kind, n.line, n.text, n.rows) for n in table.notes]
+    assert (kind, line, rows) == ("table", 1, 3)  # its header and its two tasks
+    assert "holding the table read in a cell is not read" in text
 
 
 @pytest.mark.parametrize(

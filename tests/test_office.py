@@ -9,6 +9,7 @@ with) is proved with a stand-in ``soffice`` script on PATH, so it runs everywher
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import os
 import re
@@ -421,3 +422,51 @@ def test_unknown_formats_name_the_old_ones_too(tmp_path: Path) -> None:
         f"{source}: unknown source format '.pdf'; use .csv, .doc, .docx, .et, .htm, .html, .text, .tsv, "
         ".txt, .wps, .xls, .xlsm, .xlsx",
     )
+
+
+def without_line(tasks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{k: v for k, v in task.items() if k != "source_line"} for task in tasks]
+
+
+def test_a_web_page_or_a_package_with_an_old_name_is_read_without_libreoffice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Sites serve their tables as HTML named .xls or .doc, often in GBK. LibreOffice read such
+    # a page as Latin text (no table found), and took any zip named .doc, unbounded.
+    pytest.importorskip("lxml")
+    from dutycli.errors import DataError
+    from dutycli.sources import package
+
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    monkeypatch.setattr(office, "INSTALL_PATHS", ())
+    docx_path = write_docx(small(), tmp_path / "t.docx")
+    xlsx_path = write_xlsx(small(), tmp_path / "t.xlsx")
+    expected, _ = import_file(docx_path)
+    rows = "".join(
+        "<tr>" + "".join(f"<td>{text}</td>" for text in row) + "</tr>" for row in small().body
+    )
+    header = "".join(f"<th>{label}</th>" for label in small().header)
+    page = f"<html><head><title>标题</title></head><body><table><tr>{header}</tr>{rows}</table>"
+    for name, data, read_as in [
+        ("page.xls", page.encode("gbk"), "html"),
+        ("page.doc", b"\r\n  " + page.encode("gbk"), "html"),
+        ("bom.et", codecs.BOM_UTF16_LE + page.encode("utf-16-le"), "html"),
+        ("package.doc", docx_path.read_bytes(), "docx"),
+        ("package.xls", xlsx_path.read_bytes(), "xlsx"),
+        ("workbook.doc", xlsx_path.read_bytes(), "xlsx"),  # a workbook, whatever its name
+    ]:
+        source = tmp_path / name
+        source.write_bytes(data)
+        document, _ = import_file(source)
+        assert without_line(document["tasks"]) == without_line(expected["tasks"]), name
+        assert document["source"]["read_as"] == read_as, name
+    with pytest.raises(DataError, match=r"page.xls: --sheet applies to Excel workbooks; this file is a web page"):  # fmt: skip
+        import_file(tmp_path / "page.xls", sheet="任务")
+    # A zip bomb named .doc meets the package limits, as one named .docx does.
+    monkeypatch.setattr(package, "MAX_PART_BYTES", 2**10)
+    with pytest.raises(DataError, match=r"package.doc: not a readable Word \(\.docx\) file: part .* unpacks to"):  # fmt: skip
+        import_file(tmp_path / "package.doc")
+    # An empty file is said to be one, before LibreOffice is looked for.
+    empty = tmp_path / "empty.doc"
+    empty.write_bytes(b"")
+    one_line_error(run_cli("import", str(empty)), f"{empty}: empty file, not a table")

@@ -6,6 +6,7 @@ under it raises on a damaged file becomes one error naming the file, never a tra
 
 from __future__ import annotations
 
+import codecs
 from pathlib import Path
 
 from dutycli.errors import DataError, DutyError
@@ -57,7 +58,18 @@ def read_source(path: Path, sheet: str | None = None) -> tuple[SourceTable, byte
     if sheet is not None and kind != "xlsx":
         raise DataError(f"{path}: --sheet applies to Excel workbooks (.xlsx .xls .et) only")
     data = _read_bytes(path)
-    content, converted = _converted(data, path, kind, label)
+    if not data:
+        raise DataError(f"{path}: empty file, not a table")
+    if label is not None and (found := _disguised(data, kind)) is not None:
+        # A .docx/.xlsx or a web page bearing an old name (sites serve HTML tables as .xls
+        # and .doc): read as what it is, as Word and Excel open it, by dutycli's own bounded
+        # readers, not LibreOffice (which misreads a GBK page, and unpacks any zip).
+        if sheet is not None and found != "xlsx":
+            what = "a web page" if found == "html" else "a Word document"
+            raise DataError(f"{path}: --sheet applies to Excel workbooks; this file is {what}")
+        kind, label, content, converted = found, LABELS[found], data, {"read_as": found}
+    else:
+        content, converted = _converted(data, path, kind, label)
     label = label or LABELS[kind]
     try:
         table = _read(kind, content, path, sheet)
@@ -103,6 +115,39 @@ def _converted(
         return office.convert(data, path, kind, path.suffix.lower().lstrip("."), label)
     origin = "doc" if kind == "docx" else "xls"
     return office.convert(data, path, kind, origin, LABELS[kind], renamed=True)
+
+
+# A zip: a .docx or .xlsx package.
+_ZIP = b"PK\x03\x04"
+_PAGE_TAGS = (b"<html", b"<table", b"<!doctype html")
+
+
+def _disguised(data: bytes, kind: str) -> str | None:
+    """What a file with an old Office name really is, when it is a package (read as ``kind``)
+    or a web page ("html"); None for anything else (an old binary file, RTF, text: for
+    LibreOffice)."""
+    if data.startswith(_ZIP):
+        import io
+        import zipfile
+
+        from dutycli.sources import package
+
+        try:  # a workbook named .doc is read as the workbook it is
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                return package.kind_of(archive.namelist()) or kind
+        except (zipfile.BadZipFile, OSError, ValueError):
+            return kind  # its reader says what is wrong with it
+    head = data[:4096]
+    for bom, codec in (
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+    ):
+        if head.startswith(bom):
+            head = head[len(bom) :].decode(codec, "ignore").encode("ascii", "ignore")
+            break
+    head = head.lstrip().lower()
+    return "html" if head.startswith(b"<") and any(t in head for t in _PAGE_TAGS) else None
 
 
 def _read_bytes(path: Path) -> bytes:

@@ -54,6 +54,9 @@ class Builder:
         self.goals: list[dict[str, Any]] = []
         self.tasks: list[dict[str, Any]] = []
         self.numbers: set[int] = set()  # every goal number met: a goal may not come back later
+        # The highest of them: a goal without a number of its own is numbered after it (kept,
+        # not computed per goal: max() over every number made a goal per row quadratic).
+        self.highest = 0
         self.previous: dict[str, Any] | None = None  # the previous task in the same goal
         # The part's heading is the goal of its rows, whose 序号 numbers them (item_no).
         self.heading_goal = False
@@ -73,7 +76,7 @@ class Builder:
         self.part_section = ""
         number = heading_number(heading.text)
         if number is None or number in self.numbers:
-            number = max(self.numbers, default=0) + 1
+            number = self.highest + 1
         self._start_goal(number, heading.text)
         self._said(heading, f"goal {number}; 序号 below it numbers its tasks (item_no)")
         count = _STATED_COUNT.search(heading.text)
@@ -83,14 +86,20 @@ class Builder:
     def check_counts(self) -> None:
         """Say where a heading's own count (（11项）) differs from the items read below it:
         rows may have been lost on the way (a copy cut short), or the heading is wrong."""
+        if not self.stated:
+            return
+        # The items of every goal in one pass: a scan of all tasks per heading took minutes
+        # for a table of a heading (（1项）) per task.
+        items: dict[int, set[object]] = {}
+        for task in self.tasks:
+            items.setdefault(task["goal_no"], set()).add(task["item_no"] or task["id"])
         for heading, number, stated in self.stated:
-            items = {t["item_no"] or t["id"] for t in self.tasks if t["goal_no"] == number}
-            if len(items) != stated:
+            found = len(items.get(number, ()))
+            if found != stated:
                 self.report.count_mismatches.append(
                     (
                         heading.line,
-                        f"{shorten(heading.text)!r} counts {stated} items; "
-                        f"{len(items)} are below it",
+                        f"{shorten(heading.text)!r} counts {stated} items; {found} are below it",
                     )
                 )
 
@@ -104,6 +113,7 @@ class Builder:
     def _start_goal(self, number: int, name: str) -> None:
         self.goals.append({"number": number, "name": name})
         self.numbers.add(number)
+        self.highest = max(self.highest, number)
         self.previous = None
         self.inner = ""
 
@@ -118,7 +128,7 @@ class Builder:
         elif "goal" in columns:
             name = row[columns["goal"]].text.strip()
             if not self.goals or (name and name != self.goals[-1]["name"]):
-                self._start_goal(max(self.numbers, default=0) + 1, name)
+                self._start_goal(self.highest + 1, name)
         elif not self.goals:
             self._start_goal(1, "")  # no 序号, no goal names, no headings: one goal
         task_cell = row[columns["task"]]

@@ -22,6 +22,7 @@ from dutycli.sources.table import (
     header_found,
     header_score,
     shorten,
+    user_labels_given,
 )
 
 
@@ -36,32 +37,59 @@ def column_map(header: list[Cell], unit: str, report: ImportReport) -> dict[str,
             continue
         if column is not None and column not in found:
             found[column] = index
+        elif column is not None:
+            report.ignored_columns.append((squeeze(cell.text), _second(column, header, found)))
         elif squeeze(cell.text):
-            report.ignored_columns.append(squeeze(cell.text))
+            report.ignored_columns.append((squeeze(cell.text), "not a known header"))
     if weak_lead is not None:
         role = "lead_units" if "lead_units" not in found else "partner_units"
         if role in found:
-            report.ignored_columns.append(squeeze(header[weak_lead].text))
+            label = squeeze(header[weak_lead].text)
+            report.ignored_columns.append((label, _second(role, header, found)))
         else:
             found[role] = weak_lead
     if "task" not in found and squeeze(header[found.get("goal", 0)].text) in GOAL_OR_TASK_LABELS:
         # 序号 | 工作目标 | 责任单位: without a task column, the goal column holds the tasks.
         found["task"] = found.pop("goal")
+    _unmatched_labels(header, unit)
     if not columns_suffice(set(found)):
         missing = "a task column (工作标准, 工作任务, …)" if "task" not in found else ""
         if not any(c in found for c in OWNER_COLUMNS):
             owners = "a leaders or lead units column (分管领导, 牵头单位, 责任单位, …)"
             missing = f"{missing} and {owners}" if missing else owners
-        seen = ", ".join(shorten(squeeze(c.text), 20) or "(empty)" for c in header[:30])
-        seen += ", …" if len(header) > 30 else ""
         raise DataError(
-            f"{unit} {header[0].line}: the header lacks {missing}; labels found: {seen}; "
+            f"{unit} {header[0].line}: the header lacks {missing}; labels found: "
+            f"{_labels_seen(header)}; "
             "name a column with --column LABEL=FIELD (fields: "
             f"{', '.join(MAPPABLE_FIELDS)})"
         )
     in_order = sorted(found.items(), key=lambda item: item[1])
     report.columns = {column: squeeze(header[index].text) for column, index in in_order}
     return found
+
+
+def _second(column: str, header: list[Cell], found: dict[str, int]) -> str:
+    """Why a column naming a field already read is not read: the first column names it."""
+    return f"a second {column} column; {squeeze(header[found[column]].text)!r} is read as {column}"
+
+
+def _labels_seen(header: list[Cell]) -> str:
+    """A header's labels as an error lists them: the first thirty, each cut short."""
+    seen = ", ".join(shorten(squeeze(c.text), 20) or "(empty)" for c in header[:30])
+    return seen + (", …" if len(header) > 30 else "")
+
+
+def _unmatched_labels(header: list[Cell], unit: str) -> None:
+    """Refuse a ``--column`` label the header does not have: a mistyped label would leave
+    its column unread (or empty a field) without a word."""
+    labels = {squeeze(c.text) for c in header}
+    missing = [label for label in user_labels_given() if label not in labels]
+    if missing:
+        more = f" (and {len(missing) - 1:,} more)" if len(missing) > 1 else ""
+        raise DataError(
+            f"{unit} {header[0].line}: --column {shorten(missing[0], 20)!r}{more}: no such "
+            f"label in the header; labels found: {_labels_seen(header)}"
+        )
 
 
 def find_header(rows: list[list[Cell]]) -> int:

@@ -66,7 +66,7 @@ def heading_number(text: str) -> int | None:
     if found is None:
         return None
     numeral = found.group("nth") or found.group("paren") or found.group("plain")
-    if numeral.isdigit() and numeral.isascii():
+    if numeral.isdecimal():  # 12, or １２ as a Chinese input method types it
         return int(numeral) or None
     return chinese_number(numeral)
 

@@ -70,6 +70,9 @@ _GB_LABELS = {
 # Python codecs that are no web page's encoding: a label naming one is ignored, as browsers
 # ignore a label they do not know.
 _NOT_PAGE_CODECS = {"unicode-escape", "raw-unicode-escape", "utf-7", "idna", "punycode"}
+# The characters of markup: a page's encoding reads them as ASCII does.
+_ASCII = bytes(range(0x20, 0x7F)) + b"\t\n\r"
+_ASCII_TEXT = _ASCII.decode("ascii")
 # An attachment's label above a table's title: 附件, 附件1, 附表2：…
 _LABEL_LINE = re.compile(r"(附件|附表)\s*[0-9０-９一二三四五六七八九十]*\s*[:：]?")
 
@@ -159,10 +162,13 @@ def _codec(label: str) -> str | None:
         return "utf-8"
     try:
         name = codecs.lookup(label).name
-        b"a".decode(name)  # a text encoding, not rot13 or base64
+        if name in _NOT_PAGE_CODECS:
+            return None
+        # A text encoding (not rot13 or base64) that reads the page's markup as ASCII, as the
+        # declaration itself was read: a page declaring EBCDIC (cp500) is not EBCDIC.
+        if _ASCII.decode(name) != _ASCII_TEXT:
+            return None
     except (LookupError, UnicodeDecodeError):
-        return None
-    if name in _NOT_PAGE_CODECS:
         return None
     # Web pages saying Latin-1 or ASCII mean Windows-1252 (the WHATWG encoding standard).
     return "cp1252" if name in ("iso8859-1", "latin-1", "ascii") else name
@@ -185,15 +191,27 @@ class _Reader:
 
     def table(self, table: Table) -> bool:
         """Take or note a table that closed; True when it is the duty table."""
-        if table.around:
-            return False  # a table laying out the page around the duty table
         grid_rows = [positions for _, positions in table.rows]
         filled = sum(1 for r in grid_rows if any(text.strip() for text, _, _ in r))
         if not filled:
             return False  # a table without text holds nothing to read
         first = table.rows[0][0]
-        grid = max(len(r) for r in grid_rows)
         header = _header_row(grid_rows)
+        if table.around:
+            # A table laying out the page around the duty table: not read. But one with a
+            # header of its own is a table of tasks holding the one read in a cell: said.
+            if header is not None:
+                self.notes.append(
+                    Note(
+                        first,
+                        "table",
+                        f"a table of {counted(len(grid_rows), 'row')} holding the table read "
+                        "in a cell is not read (it has a header of its own)",
+                        filled,
+                    )
+                )
+            return False
+        grid = max(len(r) for r in grid_rows)
         if self.width is None:
             if header is None:
                 self.seen = self.seen or first_labels([[t for t, _, _ in r] for r in grid_rows])

@@ -150,9 +150,8 @@ def _unread_columns(
                 Note(
                     written[0].line,
                     "column",
-                    f"column {shorten(label, 20)!r} (not a known header) holds text in "
-                    f"{counted(len(written), 'row')}, which is not read; read it with "
-                    f"--column {shorten(label, 20)}=FIELD",
+                    f"column {shorten(label, 20)!r} holds text in {counted(len(written), 'row')} "
+                    f"that no task keeps; read it with --column {shorten(label, 20)}=FIELD",
                 )
             )
 

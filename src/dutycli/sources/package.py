@@ -107,15 +107,33 @@ def explain(data: bytes, path: Path, label: str, exc: BaseException) -> DataErro
                         label,
                         f"part {part.filename} is damaged (not well-formed XML): {_reason(broken)}",
                     )
+            holds = kind_of(archive.namelist())
     except Exception as broken:
         return unreadable(path, label, _reason(broken))
+    wanted = "docx" if label.startswith("Word") else "xlsx" if label.startswith("Excel") else None
+    if holds is not None and wanted is not None and holds != wanted:
+        what = "a Word document" if holds == "docx" else "an Excel workbook"
+        return unreadable(
+            path, label, f"it is {what} with another name; name it .{holds} and import again"
+        )
     return unreadable(path, label, _reason(exc))
 
 
+def kind_of(names: list[str]) -> str | None:
+    """What a package's parts make it: "docx", "xlsx", or None (neither, or unknown)."""
+    parts = set(names)
+    if "word/document.xml" in parts:
+        return "docx"
+    return "xlsx" if "xl/workbook.xml" in parts else None
+
+
 def _reason(exc: BaseException) -> str:
+    import re
+
     from dutycli.errors import first_line
 
-    return first_line(exc)
+    # A library names the file it was given, here bytes in memory: never a Python object.
+    return re.sub(r"'?<_io\.BytesIO object at 0x[0-9a-fA-F]+>'?", "the file", first_line(exc))
 
 
 def _megabytes(size: int) -> str:

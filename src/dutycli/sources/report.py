@@ -29,7 +29,7 @@ class ImportReport:
     continued_goals: list[tuple[int, int]] = field(default_factory=list)
     skipped_headers: list[int] = field(default_factory=list)
     empty_first_cells: list[tuple[int, str]] = field(default_factory=list)
-    ignored_columns: list[str] = field(default_factory=list)
+    ignored_columns: list[tuple[str, str]] = field(default_factory=list)  # (label, why)
     columns: dict[str, str] = field(default_factory=dict)  # field: its header label
     headings: list[tuple[int, str]] = field(default_factory=list)  # (line, what it became)
     count_mismatches: list[tuple[int, str]] = field(default_factory=list)  # (line, what)
@@ -51,7 +51,7 @@ class ImportReport:
             absent = [c for c in TABLE_COLUMNS if c not in self.columns]
             if absent:
                 out.append(f"columns absent (left empty): {', '.join(absent)}")
-        out += [f"ignored column {label!r} (not a known header)" for label in self.ignored_columns]
+        out += [f"ignored column {label!r} ({why})" for label, why in self.ignored_columns]
         rows: list[tuple[int, str]] = []
         rows += [
             (ln, f"joined name written with spaces: {name!r}") for ln, name in self.joined_names

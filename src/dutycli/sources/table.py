@@ -81,6 +81,11 @@ def user_labels(labels: dict[str, str]) -> Iterator[None]:
         _USER_LABELS.reset(token)
 
 
+def user_labels_given() -> list[str]:
+    """The labels the user maps with --column, spaces removed, for the import under way."""
+    return list(_USER_LABELS.get())
+
+
 # What a source table may hold. A duty table has tens of columns at most and some thousands
 # of rows; these bounds are far above any real table, and keep a hostile file from taking
 # minutes and gigabytes: beyond them the import stops with an error naming the limit.
