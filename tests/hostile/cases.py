@@ -102,8 +102,9 @@ def _wrong_type_cases() -> list[Case]:
                     dataset_text(task_lines({name: value})),
                     f"{PATH}:{field_line(name)}: task 1: field {name!r} must be {wording}, "
                     f"got {got}",
-                    # Every wrong value once through the process, on the first field of its kind.
-                    process=kind not in kinds_seen,
+                    # The installed command reads a wrong value as the library does: one
+                    # of each kind through the process is enough (each costs a start-up).
+                    process=kind not in kinds_seen and value is WRONG[kind][0][0],
                 )
             )
         kinds_seen.add(kind)
@@ -118,7 +119,7 @@ def _missing_field_cases() -> list[Case]:
             f"missing-{name}",
             dataset_text(task_lines({name: None})),
             f"{PATH}:{HEADER_LINES + 1}: task 1: missing field {name!r}",
-            process=index in (0, len(required) - 1),
+            process=index == 0,
         )
         for index, name in enumerate(required)
     ]
