@@ -338,3 +338,36 @@ def test_items_and_sections_survive_the_dataset_formats(
     assert yaml_rows == parquet_rows
     got = [(r["goal_no"], r["item_no"], r["section"]) for r in yaml_rows]
     assert got == [(t.goal_no, t.item_no, t.section) for t in layout.tasks]
+
+
+def test_a_terminal_table_leaves_out_a_column_no_row_has_and_says_so(
+    datasets: dict[str, Path],
+) -> None:
+    """常熟 has no leaders, 大竹 no goal names: their columns would only take the task
+    text's width; the count line says they are empty instead. The 2019 table keeps 分管领导
+    where one of the rows has none (the empty cell is the news)."""
+    env = {"COLUMNS": "80"}
+    changshu = run_cli(
+        "--data", str(datasets["changshu-2018"]), "by-unit", "住建局", "-f", "table", env=env
+    )
+    assert "分管领导" not in changshu.stdout.splitlines()[2]
+    assert "（分管领导均为空，不列出）" in changshu.stdout
+    dazhu = run_cli(
+        "--data", str(datasets["dazhu-2016"]), "by-unit", "住建局", "-f", "table", env=env
+    )
+    assert "（目标名称、分管领导均为空，不列出）" in dazhu.stdout
+    wujin = run_cli("by-unit", "商务局", "-f", "table", env=env)
+    assert "分管领导" in wujin.stdout and "均为空" not in wujin.stdout
+    # Asked for by name, a column is shown, empty or not.
+    chosen = run_cli(
+        "--data",
+        str(datasets["changshu-2018"]),
+        "by-unit",
+        "住建局",
+        "-f",
+        "table",
+        "--fields",
+        "id,leaders,task",
+        env=env,
+    )
+    assert "分管领导" in chosen.stdout and "均为空" not in chosen.stdout

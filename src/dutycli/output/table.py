@@ -29,6 +29,10 @@ if TYPE_CHECKING:
 MULTILINE_COLUMNS = {"task", "goal", "old_task", "new_task", "phrase", "title", "label"}
 # Columns left out of the terminal table unless asked for (they are in every flat format).
 TABLE_HIDDEN = {"source_line"}
+# Columns a table may lack (大竹's has no goal names, 常熟's no leaders): where every row of a
+# result has none, the column is left out and the count line says so, so its width goes to
+# the task text without hiding that no row has one.
+SAID_WHEN_EMPTY = ("goal", "leaders")
 NUMBER_COLUMNS = {"id", "goal_no", "tasks", "inherited", "source_line", "old_id", "new_id"}
 NUMBER_COLUMNS |= {"goals", "leader_count", "unit_count", "similarity", "value", "count"}
 
@@ -81,6 +85,7 @@ def show(result: Result, console: Any) -> None:
         for flag in ("inherited", "open_ended")
     }
     shown = [c for c in columns if c not in folded]
+    empty: list[str] = []  # labels of the columns left out because no row has a value
     if not result.fields_chosen:
         hidden = set(TABLE_HIDDEN)
         # A table without partner units, deadlines, sections or item numbers should not show
@@ -100,6 +105,10 @@ def show(result: Result, console: Any) -> None:
                 and frame.get_column(column).equals(frame.get_column(new), check_names=False)
             ):
                 hidden |= {column, new}
+        for column in SAID_WHEN_EMPTY:
+            if column in columns and len(frame) and not any(frame.get_column(column).to_list()):
+                hidden |= {column, f"{column}_inherited", f"{column}_open_ended"}
+                empty.append(label(column))
         from dutycli.output.record import reading_order
 
         shown = reading_order([c for c in shown if c not in hidden])
@@ -177,7 +186,10 @@ def show(result: Result, console: Any) -> None:
             )
         )
     console.print(table)
-    console.print(Text(_count_line(result, frame), style="bold"))
+    count = _count_line(result, frame)
+    if empty:
+        count += f"（{'、'.join(empty)}均为空，不列出）"
+    console.print(Text(count, style="bold"))
     if any_inherited:
         console.print(
             Text(
