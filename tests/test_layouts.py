@@ -371,3 +371,19 @@ def test_a_terminal_table_leaves_out_a_column_no_row_has_and_says_so(
         env=env,
     )
     assert "分管领导" in chosen.stdout and "均为空" not in chosen.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "why"),
+    [
+        (["leaders"], "no task names a leader (分管领导); a table without that column has none"),
+        (["units", "--role", "partner"], "no task names a partner unit (配合单位)"),
+        (["matrix"], "no task names both a leader and a lead unit"),
+    ],
+)
+def test_a_directory_a_table_lacks_says_why_it_is_empty(
+    datasets: dict[str, Path], args: list[str], why: str
+) -> None:
+    result = run_cli("--data", str(datasets["dazhu-2016"]), *args, "-f", "table")
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.startswith(f"dutycli: no rows found: {why}")

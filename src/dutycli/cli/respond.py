@@ -28,7 +28,8 @@ def respond(result: Result, shared: Shared) -> NoReturn:
     )
     to_file = not emit.to_stdout(shared.output)
     if result.rows.is_empty() and fmt == "table" and not to_file:
-        streams.note("no differences" if result.kind_name == "changes" else "no rows found")
+        found = "no differences" if result.kind_name == "changes" else "no rows found"
+        streams.note(f"{found}: {result.why_empty}" if result.why_empty else found)
     else:
         emit.emit(result, fmt, shared.output, shared.excel)
         if to_file:

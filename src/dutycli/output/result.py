@@ -21,6 +21,7 @@ class Result:
     highlight_names: list[str] = field(default_factory=list)
     fields_chosen: bool = False  # the user picked columns with --fields: show exactly those
     top: int | None = None  # stats/matrix: how many names the terminal picture shows
+    why_empty: str = ""  # what "no rows found" means for this command, when it finds none
 
     @property
     def kind(self) -> ResultKind:

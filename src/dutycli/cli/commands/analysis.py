@@ -38,7 +38,8 @@ def matrix(
     from dutycli.output.result import Result
     from dutycli.query import analysis
 
-    return Result(analysis.matrix(all_tasks(ctx)), top=top)
+    why = "no task names both a leader and a lead unit (a table without 分管领导 has none)"
+    return Result(analysis.matrix(all_tasks(ctx)), top=top, why_empty=why)
 
 
 @command("metrics", kind="metrics", shared=ROWS)

@@ -40,4 +40,11 @@ def _directory(ctx: typer.Context, column: str | tuple[str, ...]) -> Result:
     from dutycli.output.result import Result
     from dutycli.query import filters
 
-    return Result(filters.directory(tasks(ctx), column))
+    names: dict[tuple[str, ...], str] = {
+        ("leaders",): "a leader (分管领导)",
+        ("lead_units",): "a lead unit (牵头单位)",
+        ("partner_units",): "a partner unit (配合单位)",
+    }
+    what = names.get((column,) if isinstance(column, str) else column, "a unit")
+    why = f"no task names {what}; a table without that column has none"
+    return Result(filters.directory(tasks(ctx), column), why_empty=why)
