@@ -88,14 +88,16 @@ def show(result: Result, console: Any) -> None:
     empty: list[str] = []  # labels of the columns left out because no row has a value
     if not result.fields_chosen:
         hidden = set(TABLE_HIDDEN)
+
+        def hide(column: str) -> None:
+            hidden.update((column, f"{column}_inherited", f"{column}_open_ended"))
+
         # A table without partner units, deadlines, sections or item numbers should not show
         # empty columns for them (nor should diff's old_/new_ copies of them).
         for column in columns:
             base = column.removeprefix("old_").removeprefix("new_")
-            if base in (*OPTIONAL_COLUMNS, *SPARSE_FIELDS) and not any(
-                frame.get_column(column).to_list()
-            ):
-                hidden |= {column, f"{column}_inherited", f"{column}_open_ended"}
+            if base in (*OPTIONAL_COLUMNS, *SPARSE_FIELDS) and not _has_value(frame[column]):
+                hide(column)
             # diff: a section or item number shows where one changed, not beside every change.
             new = f"new_{base}"
             if (
@@ -106,8 +108,8 @@ def show(result: Result, console: Any) -> None:
             ):
                 hidden |= {column, new}
         for column in SAID_WHEN_EMPTY:
-            if column in columns and len(frame) and not any(frame.get_column(column).to_list()):
-                hidden |= {column, f"{column}_inherited", f"{column}_open_ended"}
+            if column in columns and len(frame) and not _has_value(frame[column]):
+                hide(column)
                 empty.append(label(column))
         from dutycli.output.record import reading_order
 
@@ -324,6 +326,16 @@ def _fit(columns: list[_Column], console_width: int) -> None:
         grow(others, natural)  # no task text to give the room to: let long values unfold
     for spec, width in zip(columns, widths, strict=True):
         spec.width = width
+
+
+def _has_value(series: pl.Series) -> bool:
+    """Whether any row has a value: a non-empty text or list (Polars counts, no Python list
+    of a large result is built)."""
+    import polars as pl
+
+    if isinstance(series.dtype, pl.List):
+        return bool(series.list.len().sum())
+    return bool(series.cast(pl.String).ne("").any())
 
 
 def _count_line(result: Result, frame: pl.DataFrame) -> str:
