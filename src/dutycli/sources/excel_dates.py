@@ -38,7 +38,8 @@ def shown_dates(book: Any) -> dict[int, str]:
     for index, style in enumerate(getattr(book, "_cell_styles", [])):
         number = style.numFmtId
         if number >= BUILTIN_FORMATS_MAX_SIZE:
-            code = custom[number - BUILTIN_FORMATS_MAX_SIZE] if number - 164 < len(custom) else ""
+            at = number - BUILTIN_FORMATS_MAX_SIZE
+            code = custom[at] if at < len(custom) else ""
         else:
             code = BUILTIN_FORMATS.get(number) or CHINESE_BUILTINS.get(number, "")
         if any(mark in _plain(code) for mark in _CHINESE_MARKS):

@@ -239,9 +239,7 @@ def header_found(texts: list[str]) -> bool:
     """Whether a row's texts are a table's header: several known labels, or a task column
     and its owners (the smallest table: 工作任务 | 责任单位)."""
     named = {c for c in map(column_of, texts) if c is not None}
-    return len(named) >= HEADER_MIN_LABELS or (
-        "task" in named and any(c in named for c in OWNER_COLUMNS)
-    )
+    return len(named) >= HEADER_MIN_LABELS or columns_suffice(named)
 
 
 def columns_suffice(columns: set[str] | list[str]) -> bool:
