@@ -421,3 +421,26 @@ def test_the_report_lists_the_rows_in_the_table_s_order() -> None:
     _, _, lines = read(changshu())
     rows = [int(line.split(":")[0].split()[1]) for line in lines if line.startswith("row ")]
     assert rows == sorted(rows) and len(rows) >= 3
+
+
+def test_a_section_column_inherits_its_own_value_not_the_heading_above() -> None:
+    """A column read as section (--column 板块=section) continues its own cell: an empty,
+    merged cell below an empty one adds nothing to the part heading."""
+    with user_labels({"板块": "section"}):
+        _, tasks, _ = read(
+            table(
+                ["序号", "目标名称", "板块", "工作标准", "牵头单位"],
+                ["一、经济发展", "", "", "", ""],
+                ["1", "稳增长", "", "完成投资", "发改局"],
+                ["", "", "", "新开工", ""],
+                ["2", "抓项目", "重大项目", "引进项目", "商务局"],
+                ["", "", "", "竣工项目", ""],
+                csv=True,
+            )
+        )
+    assert column(tasks, "section") == [
+        "一、经济发展",
+        "一、经济发展",
+        "一、经济发展 / 重大项目",
+        "一、经济发展 / 重大项目",
+    ]

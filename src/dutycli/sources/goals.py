@@ -62,6 +62,7 @@ class Builder:
         self.heading_goal = False
         self.part_section = ""  # a heading above named goals
         self.inner = ""  # a heading inside a goal, up to the next heading or goal
+        self.own_section = ""  # the previous task's own section column (--column X=section)
         self.stated: list[tuple[Heading, int, int]] = []  # (heading, goal, the items it counts)
 
     def part(self, heading: Heading, named: bool) -> None:
@@ -119,27 +120,18 @@ class Builder:
 
     def row(self, row: list[Cell]) -> None:
         at, columns = self.report.unit, self.columns
-        item = ""
-        if self.heading_goal:
-            if "goal_no" in columns:
-                item = self._item(row[columns["goal_no"]])
-        elif "goal_no" in columns:
-            self._numbered_goal(row)
-        elif "goal" in columns:
-            name = row[columns["goal"]].text.strip()
-            if not self.goals or (name and name != self.goals[-1]["name"]):
-                self._start_goal(self.highest + 1, name)
-        elif not self.goals:
-            self._start_goal(1, "")  # no 序号, no goal names, no headings: one goal
+        if not self.heading_goal:  # under a heading that is the goal, 序号 numbers the task
+            self._row_goal(row)
         task_cell = row[columns["task"]]
         task_text = task_cell.text.strip()
         if not task_text:
             raise DataError(f"{at} {task_cell.line}: a row without task text (工作标准)")
-        if "item_no" in columns:  # a column the user named with --column
-            item = self._item(row[columns["item_no"]])
-        section = " / ".join(
-            s for s in (self.part_section, self.inner, self._own_section(row)) if s
-        )
+        # The task's own number: a column named item_no with --column, else 序号 under a goal
+        # that is a heading.
+        numbering = "item_no" if "item_no" in columns else "goal_no" if self.heading_goal else ""
+        item = self._item(row[columns[numbering]]) if numbering in columns else ""
+        self.own_section = self._own_section(row)
+        section = " / ".join(s for s in (self.part_section, self.inner, self.own_section) if s)
         goal = self.goals[-1]
         task = {
             "id": len(self.tasks) + 1,
@@ -156,6 +148,17 @@ class Builder:
         self.tasks.append(task)
         self.previous = task
 
+    def _row_goal(self, row: list[Cell]) -> None:
+        """The goal a row starts or continues: by its 序号, else by its goal name."""
+        if "goal_no" in self.columns:
+            self._numbered_goal(row)
+        elif "goal" in self.columns:
+            name = row[self.columns["goal"]].text.strip()
+            if not self.goals or (name and name != self.goals[-1]["name"]):
+                self._start_goal(self.highest + 1, name)
+        elif not self.goals:
+            self._start_goal(1, "")  # no 序号, no goal names, no headings: one goal
+
     def _own_section(self, row: list[Cell]) -> str:
         """The section a row's own column gives (a column mapped with --column)."""
         if "section" not in self.columns:
@@ -164,7 +167,7 @@ class Builder:
         if cell.text.strip():
             return heading_text(cell.text)
         if cell.merged and self.previous is not None:
-            return str(self.previous["section"]).rpartition(" / ")[2]
+            return self.own_section
         return ""
 
     def _item(self, cell: Cell) -> str:
