@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dutycli.errors import DataError, DutyError
+from dutycli.sources.table import shorten
 
 
 @dataclass(frozen=True)
@@ -233,12 +234,8 @@ def _failure(target: Target, code: int, output: str) -> str:
     if any("impl_store" in error for error in errors):
         return f"LibreOffice opened it but could not save it as {target.suffix} (not {target.document}?)"
     said = [line for line in lines if not line.startswith("Warning:")]
-    detail = f": {_shorten(said[-1])}" if said else ""
+    detail = f": {shorten(said[-1], 160)}" if said else ""
     return f"LibreOffice made no {target.suffix} of it (exit code {code}{detail})"
-
-
-def _shorten(text: str, most: int = 160) -> str:
-    return text if len(text) <= most else text[:most] + "…"
 
 
 def _version(converted: bytes) -> str:
