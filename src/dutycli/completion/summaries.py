@@ -92,12 +92,11 @@ def summarize(tasks: list[dict[str, Any]]) -> dict[str, Any]:
     names = {key: name_counts(tasks, *columns) for key, columns in NAME_SETS.items()}
     names[MATRIX] = name_counts([t for t in tasks if t.get("leaders")], "lead_units")
     pairs: dict[tuple[int, str], int] = {}
-    for task in tasks:
+    sections: dict[str, int] = {}
+    for task in tasks:  # goals and sections counted in one pass
         number, goal = task.get("goal_no"), task.get("goal")
         if isinstance(number, int) and _whole(number) and isinstance(goal, str):
             pairs[number, goal] = pairs.get((number, goal), 0) + 1
-    sections: dict[str, int] = {}
-    for task in tasks:
         section = task.get("section")
         if section and isinstance(section, str):
             sections[section] = sections.get(section, 0) + 1
