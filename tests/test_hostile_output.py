@@ -383,11 +383,13 @@ def test_any_sheet_title_makes_a_workbook(title: str) -> None:
     import polars as pl
 
     out = io.BytesIO()
-    spreadsheet.write_xlsx(pl.DataFrame({"a": ["x"]}), ["=A1"], out, title=title)
+    spreadsheet.write_workbook(pl.DataFrame({"a": ["x"]}), ["=A1"], out, title, ("=B1", "+x"))
     sheet = openpyxl.load_workbook(io.BytesIO(out.getvalue())).active
     assert 1 <= len(sheet.title) <= 31  # Excel's limit
     assert not re.search(r"[\[\]:*?/\\]", sheet.title)
-    assert sheet["A1"].value == "=A1" and sheet["A1"].data_type == "s"
+    # The header and the title lines are text, never formulas.
+    for name, value in (("A3", "=A1"), ("A1", "=B1"), ("A2", "+x")):
+        assert sheet[name].value == value and sheet[name].data_type == "s"
 
 
 def test_a_whole_number_excel_would_round_is_kept_as_text() -> None:
@@ -395,9 +397,9 @@ def test_a_whole_number_excel_would_round_is_kept_as_text() -> None:
 
     out = io.BytesIO()
     frame = pl.DataFrame({"id": [7, 2**60, -(2**53) - 1]})
-    spreadsheet.write_xlsx(frame, ["编号"], out, title="任务")
+    spreadsheet.write_workbook(frame, ["编号"], out, "任务")
     sheet = openpyxl.load_workbook(io.BytesIO(out.getvalue())).active
-    assert [(c.value, c.data_type) for c in sheet["A"][1:]] == [
+    assert [(c.value, c.data_type) for c in sheet["A"][spreadsheet.HEADER_ROW :]] == [
         (7, "n"),
         (str(2**60), "s"),
         (str(-(2**53) - 1), "s"),

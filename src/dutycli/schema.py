@@ -121,7 +121,7 @@ def label(column: str) -> str:
     return column
 
 
-FORMATS = ("table", "csv", "tsv", "json", "jsonl", "md", "xlsx")
+FORMATS = ("table", "csv", "tsv", "json", "jsonl", "md", "xlsx", "docx", "html", "pdf")
 # The format an --output file gets from its suffix when --format is not given.
 SUFFIX_FORMATS = {
     ".csv": "csv",
@@ -131,8 +131,35 @@ SUFFIX_FORMATS = {
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
     ".md": "md",
+    ".markdown": "md",
     ".xlsx": "xlsx",
+    ".docx": "docx",
+    ".html": "html",
+    ".htm": "html",
+    ".pdf": "pdf",
 }
+# Suffixes a clerk may try that dutycli does not write: what to use instead.
+SUFFIX_HINTS = {
+    ".doc": "the old Word format is not written; .docx opens in Word, WPS and LibreOffice",
+    ".xls": "the old Excel format is not written; .xlsx opens in Excel, WPS and LibreOffice",
+    ".wps": "WPS's own format is not written; .docx opens in WPS",
+    ".et": "WPS's own format is not written; .xlsx opens in WPS",
+    ".rtf": "RTF is not written; .docx opens in every word processor",
+    ".odt": "OpenDocument is not written; .docx opens in LibreOffice",
+    ".ods": "OpenDocument is not written; .xlsx opens in LibreOffice",
+}
+# Formats made to be read, printed or handed on (a .txt file is the table format): they show
+# the table's own columns unless --fields or --all-fields asks for more.
+DOCUMENT_FORMATS = ("xlsx", "docx", "html", "pdf")
+# The table's own columns, in a document: the first five always, the rest where a row has one.
+DOCUMENT_FIELDS = (
+    *("goal_no", "goal", "section", "item_no", "task"),
+    *("leaders", "lead_units", "partner_units", "deadline"),
+)
+# --group-by: a heading per group, then its rows (html is grouped by goal unless told).
+GROUP_BY = ("goal", "leader", "unit")
+# The formats that can show groups; the others are rows for programs.
+GROUPED_FORMATS = ("table", "md", "docx", "html", "pdf")
 
 # Joins a list of names in flat formats (CSV, TSV, Markdown); the splitter never leaves one inside a name.
 NAME_JOINER = "、"

@@ -13,9 +13,10 @@ from typing import Annotated, Any
 import typer
 
 from dutycli.completion import hooks
-from dutycli.schema import FORMATS
+from dutycli.schema import FORMATS, GROUP_BY
 
 OutputFormat = Enum("OutputFormat", {name: name for name in FORMATS}, type=str)  # type: ignore[misc]
+GroupBy = Enum("GroupBy", {name: name for name in GROUP_BY}, type=str)  # type: ignore[misc]
 DatasetFormat = Enum("DatasetFormat", {n: n for n in ("parquet", "ipc", "yaml")}, type=str)  # type: ignore[misc]
 
 
@@ -30,7 +31,7 @@ FormatOption = Annotated[
     typer.Option(
         "--format",
         "-f",
-        help="table, csv, tsv, json, jsonl, md or xlsx [default: from the --output suffix, else table in a terminal and csv otherwise]",
+        help="table, csv, tsv, json, jsonl, md, xlsx, docx, html or pdf [default: from the --output suffix, else table in a terminal and csv otherwise]",
         show_default=False,
         autocompletion=hooks.complete_format,
     ),
@@ -68,7 +69,7 @@ OutputOption = Annotated[
         "--output",
         "-o",
         metavar="FILE",
-        help="Write to FILE (replaced if it exists) instead of standard output; .csv .tsv .json .jsonl .md .xlsx .txt choose the format.",
+        help="Write to FILE (replaced if it exists) instead of standard output; .csv .tsv .json .jsonl .md .xlsx .docx .html .pdf .txt choose the format.",
         show_default=False,
     ),
 ]
@@ -77,6 +78,33 @@ ExcelOption = Annotated[
     typer.Option(
         "--excel",
         help="CSV/TSV for Excel and WPS: a UTF-8 BOM, and a ' before cells starting with = + - @ tab or CR so they are not run as formulas.",
+    ),
+]
+AllFieldsOption = Annotated[
+    bool,
+    typer.Option(
+        "--all-fields",
+        help="Every field in xlsx, docx, html, pdf and .txt too (they show the table's own columns).",
+    ),
+]
+GroupByOption = Annotated[
+    GroupBy | None,
+    typer.Option(
+        "--group-by",
+        help="goal, leader or unit: a heading per group with its count, then its rows "
+        "(table, .txt, md, docx, html, pdf) [default: html and pdf by goal, the others none]",
+        show_default=False,
+    ),
+]
+WidthOption = Annotated[
+    int | None,
+    typer.Option(
+        "--width",
+        metavar="N",
+        min=40,
+        max=1000,
+        help="Width of a table in characters [default: the terminal's; 100 in a .txt file].",
+        show_default=False,
     ),
 ]
 ExplodeOption = Annotated[
@@ -94,14 +122,17 @@ SHARED: dict[str, tuple[Any, Any]] = {
     "dataset": (DatasetOption, None),
     "fmt": (FormatOption, None),
     "fields": (FieldsOption, None),
+    "all_fields": (AllFieldsOption, False),
     "explode": (ExplodeOption, False),
+    "group_by": (GroupByOption, None),
+    "width": (WidthOption, None),
     "output": (OutputOption, None),
     "excel": (ExcelOption, False),
 }
 # Commands that list tasks: every shared option.
 ROWS = tuple(SHARED)
-# Commands that list something else (names, goals, counts): all but --explode.
-TABLE = tuple(name for name in SHARED if name != "explode")
+# Commands that list something else (names, goals, counts): all but --explode and --group-by.
+TABLE = tuple(name for name in SHARED if name not in ("explode", "group_by"))
 
 # Options of some commands each.
 ExactOption = Annotated[

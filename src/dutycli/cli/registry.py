@@ -59,6 +59,7 @@ def command(
                 from dutycli.cli.respond import respond
 
                 found.kind_name = kind
+                found.title = session.title(ctx)
                 respond(found, state.shared)
 
         signature = own.replace(

@@ -23,7 +23,10 @@ class Shared:
     dataset: list[str] | None = None
     fmt: Any = None  # options.OutputFormat
     fields: str | None = None
+    all_fields: bool = False
     explode: bool = False
+    group_by: Any = None  # options.GroupBy
+    width: int | None = None
     output: Path | None = None
     excel: bool = False
 
@@ -77,6 +80,25 @@ def load(ctx: Any) -> Collection:
         if run.collection.aliases.path is not None:
             note_input(run.collection.aliases.path, "the aliases file")
     return run.collection
+
+
+def title(ctx: Any) -> str:
+    """The title of the datasets a command read (those of --dataset), for a document's head."""
+    run = state(ctx)
+    if run.collection is None:
+        return ""
+    from dutycli.store.collection import dataset_name
+
+    chosen = run.shared.dataset
+    titles = [
+        str(table.meta.get("title") or dataset_name(table.path))
+        for table in run.collection.tables
+        if not chosen or dataset_name(table.path) in chosen
+    ]
+    titles = list(dict.fromkeys(titles))
+    if len(titles) <= 3:
+        return "；".join(titles)
+    return f"{titles[0]}等 {len(titles)} 个数据集"
 
 
 def tasks(ctx: Any) -> pl.DataFrame | pl.LazyFrame:

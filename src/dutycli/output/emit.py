@@ -19,7 +19,12 @@ from dutycli.files import write_output
 from dutycli.locations import DATASET_KINDS
 from dutycli.output import streams
 from dutycli.output.result import Result
-from dutycli.schema import SUFFIX_FORMATS
+from dutycli.schema import SUFFIX_FORMATS, SUFFIX_HINTS
+
+# A .txt file's table is this wide unless --width says.
+TXT_WIDTH = 100
+# Formats that are files of bytes, never shown on a terminal.
+BINARY_FORMATS = ("xlsx", "docx", "pdf")
 
 
 def to_stdout(output: Path | None) -> bool:
@@ -40,7 +45,19 @@ def choose_format(chosen: str | None, output: Path | None, excel: bool) -> str:
                 f"{output}: {suffix} names a dataset, which `dutycli export` writes; a query "
                 f"writes {' '.join(SUFFIX_FORMATS)} (or give --format)"
             )
-        return SUFFIX_FORMATS.get(suffix, "csv")
+        if suffix in SUFFIX_FORMATS:
+            return SUFFIX_FORMATS[suffix]
+        if suffix:
+            # Never CSV under another name: Word would refuse the .docx a clerk hands on.
+            hint = SUFFIX_HINTS.get(suffix)
+            known = " ".join(SUFFIX_FORMATS)
+            raise QueryError(
+                f"{output}: {hint} (or give --format)"
+                if hint
+                else f"{output}: dutycli does not write {suffix} files; give a file ending "
+                f"in {known} (or give --format)"
+            )
+        return "csv"  # a file without a suffix gets what a pipe would: CSV
     return "csv" if excel else streams.current().default_format()
 
 
@@ -56,8 +73,8 @@ def emit(result: Result, fmt: str, output: Path | None = None, excel: bool = Fal
         assert output is not None
         write_file(output, lambda out: _write(result, fmt, out, excel, to_file=output))
         return
-    if fmt == "xlsx" and streams.current().stdout_is_terminal():
-        raise QueryError("xlsx is a binary workbook, not for a terminal: add --output FILE.xlsx")
+    if fmt in BINARY_FORMATS and streams.current().stdout_is_terminal():
+        raise QueryError(f"{fmt} is a binary file, not for a terminal: add --output FILE.{fmt}")
     with streams.stdout_guard():
         _write(result, fmt, sys.stdout.buffer, excel)
 
@@ -77,21 +94,33 @@ def _write(
         from dutycli.output import table
 
         if to_file is not None:
+            # A .txt file is a document: its title first, as wide as asked (100 by default).
             text_out = io.TextIOWrapper(out, encoding="utf-8", write_through=True)
-            table.show(result, streams.current().console(text_out))
+            console = streams.current().console(text_out, result.width or TXT_WIDTH)
+            table.show(result, console, titled=True)
             text_out.detach()
         else:
-            table.show(result, streams.current().console())
+            table.show(result, streams.current().console(width=result.width))
     elif fmt == "xlsx":
         from dutycli.output import spreadsheet
-        from dutycli.output.flat import flat
-        from dutycli.schema import label
 
-        frame = flat(result.rows)
-        headers = [label(c) for c in frame.columns]
-        cut = spreadsheet.write_xlsx(frame, headers, out, title=result.kind.sheet)
+        cut = spreadsheet.write_xlsx(result, out)
         if cut:
             streams.note(spreadsheet.cut_note(cut, str(to_file or "the workbook")))
+    elif fmt == "docx":
+        from dutycli.output import document, word
+
+        word.write_docx(document.build(result), out)
+    elif fmt in ("html", "pdf"):
+        from dutycli.output import document, web_page
+
+        page = web_page.render(document.build(result, group_by=result.group_by or "goal"))
+        if fmt == "html":
+            out.write(page.encode("utf-8"))
+        else:
+            from dutycli.output import pdf
+
+            out.write(pdf.print_page(page))
     else:
         from dutycli.output.flat import render_flat
 

@@ -81,6 +81,16 @@ def flat(frame: FlatFrame) -> FlatFrame:
     return frame.with_columns(pl.col(name).list.join(NAME_JOINER) for name in lists)
 
 
+def has_value(series: pl.Series) -> bool:
+    """Whether any row has a value: a non-empty text or list (Polars counts, no Python list
+    of a large result is built)."""
+    import polars as pl
+
+    if isinstance(series.dtype, pl.List):
+        return bool(series.list.len().sum())
+    return bool(series.cast(pl.String).ne("").any())
+
+
 def cell_text(value: Any) -> str:
     if value is None:
         return ""

@@ -22,6 +22,14 @@ class Result:
     fields_chosen: bool = False  # the user picked columns with --fields: show exactly those
     top: int | None = None  # stats/matrix: how many names the terminal picture shows
     why_empty: str = ""  # what "no rows found" means for this command, when it finds none
+    # What a document's title says: the dataset's title, and what was asked (分管领导：陆秋明).
+    title: str = ""
+    asked: str = ""
+    # A document's columns, picked from ``frame`` when it is written (the merges of a Word
+    # table need the inherited flags even where they are not shown): None for every column.
+    shown: list[str] | None = None
+    group_by: str | None = None  # --group-by: goal, leader or unit
+    width: int | None = None  # --width of a table
 
     @property
     def kind(self) -> ResultKind:

@@ -23,6 +23,8 @@ from dutycli.output.text import display_width
 if TYPE_CHECKING:
     import polars as pl
 
+    from dutycli.output.result import Result
+
 UTF8_BOM = b"\xef\xbb\xbf"
 # What Excel, WPS and LibreOffice read as the start of a formula (or strip before one).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -40,6 +42,8 @@ EXCEL_EXACT_INT = 2**53
 # A sheet title: at most 31 characters, none of these, not starting or ending with '.
 SHEET_TITLE_LIMIT = 31
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+# The header row: the title and what was asked come above it.
+HEADER_ROW = 3
 # How many cut cells the note names one by one.
 CUT_NAMED = 10
 
@@ -132,8 +136,31 @@ def cut_note(cut: list[CutCell], where: str) -> str:
     )
 
 
-def write_xlsx(frame: pl.DataFrame, headers: list[str], out: BinaryIO, title: str) -> list[CutCell]:
-    """A workbook with one sheet: bold frozen header row, wrapped text, fitted column widths.
+def write_xlsx(result: Result, out: BinaryIO) -> list[CutCell]:
+    """``result`` as a workbook ready to print and to filter (``write_workbook``): its shown
+    columns, flags as 是/否, the dataset's title and what was asked above the header."""
+    from dutycli.output.document import count_line
+    from dutycli.output.flat import flat
+    from dutycli.schema import label
+
+    frame = result.rows if result.shown is None else result.rows.select(result.shown)
+    frame = _yes_no(flat(frame))
+    asked, count = result.asked or result.kind.sheet, count_line(result, frame)
+    titles = (result.title, f"{asked}　{count}") if result.title else (asked, count)
+    headers = [label(c) for c in frame.columns]
+    return write_workbook(frame, headers, out, result.kind.sheet, titles)
+
+
+def write_workbook(
+    frame: pl.DataFrame,
+    headers: list[str],
+    out: BinaryIO,
+    sheet_name: str,
+    titles: tuple[str, str] = ("", ""),
+) -> list[CutCell]:
+    """A workbook with one sheet: two title lines above a bold header row with filters,
+    wrapped text, fitted column widths, A4 landscape fitted to the page's width with the
+    header on every page, page numbers.
 
     ``frame`` must be flat (no list columns). Every text cell, headers included, is stored as
     text, so a cell starting with ``=`` is never a formula. Returns the cells cut to Excel's
@@ -152,20 +179,28 @@ def write_xlsx(frame: pl.DataFrame, headers: list[str], out: BinaryIO, title: st
     book = Workbook()
     sheet = book.active
     assert sheet is not None  # a new workbook always has one sheet
-    sheet.title = sheet_title(title)
+    sheet.title = sheet_title(sheet_name)
     cut: list[CutCell] = []
+    last = get_column_letter(max(len(headers), 1))
+    for line, text, font in zip((1, 2), titles, (Font(bold=True, size=14), Font()), strict=True):
+        value, _ = _xlsx_value(text)
+        cell = _text_cell(sheet, line, 1, value)
+        cell.font, cell.alignment = font, Alignment(horizontal="center", vertical="center")
+        if len(headers) > 1:
+            sheet.merge_cells(f"A{line}:{last}{line}")
+    header_row = HEADER_ROW
     header_font, header_alignment = Font(bold=True), Alignment(wrap_text=True, vertical="center")
     widths = []
     for index, header in enumerate(headers, start=1):
         value, was_cut = _xlsx_value(header)
         if was_cut:
-            cut.append(CutCell(1, None, "header"))
-        cell = _text_cell(sheet, 1, index, value)
+            cut.append(CutCell(header_row, None, "header"))
+        cell = _text_cell(sheet, header_row, index, value)
         cell.font, cell.alignment = header_font, header_alignment
         widths.append(display_width(str(value)))
     wrap = Alignment(wrap_text=True, vertical="top")
     id_index = frame.columns.index("id") if "id" in frame.columns else None
-    for row_index, row in enumerate(frame.iter_rows(), start=2):
+    for row_index, row in enumerate(frame.iter_rows(), start=header_row + 1):
         for index, raw in enumerate(row):
             value, was_cut = _xlsx_value(raw)
             if was_cut:
@@ -179,11 +214,38 @@ def write_xlsx(frame: pl.DataFrame, headers: list[str], out: BinaryIO, title: st
         sheet.column_dimensions[get_column_letter(index)].width = min(
             max(width, 4) + 2, MAX_COLUMN_WIDTH
         )
-    sheet.freeze_panes = "A2"
+    _print_ready(sheet, header_row, f"A{header_row}:{last}{header_row + len(frame)}")
     buffer = io.BytesIO()
     book.save(buffer)
     out.write(buffer.getbuffer())
     return cut
+
+
+def _print_ready(sheet: Any, header_row: int, table: str) -> None:
+    """A4 landscape, as wide as the page, the header row on every page, page numbers; the
+    header frozen and filterable on screen."""
+    sheet.freeze_panes = f"A{header_row + 1}"
+    sheet.auto_filter.ref = table
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0  # as many pages down as the rows need
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_options.horizontalCentered = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+    sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
+
+
+def _yes_no(frame: pl.DataFrame) -> pl.DataFrame:
+    """Flags as a clerk writes them, 是/否, not TRUE/FALSE (CSV and JSON keep true/false)."""
+    import polars as pl
+
+    flags = [name for name, dtype in frame.schema.items() if dtype == pl.Boolean]
+    return frame.with_columns(
+        pl.col(name).replace_strict({True: "是", False: "否"}, return_dtype=pl.String)
+        for name in flags
+    )
 
 
 def _text_cell(sheet: Any, row: int, column: int, value: Any) -> Any:

@@ -44,12 +44,15 @@ class Streams:
         # A table for people, CSV for pipes and files: a piped Rich table would be cut to 80 columns.
         return "table" if self.stdout_is_terminal() else "csv"
 
-    def console(self, file: Any = None) -> Any:
-        """A Rich console for a table: on stdout, or plain text into ``file`` (``-o x.txt``)."""
+    def console(self, file: Any = None, width: int | None = None) -> Any:
+        """A Rich console for a table: on stdout, or plain text into ``file`` (``-o x.txt``);
+        ``width`` (--width) wins over the terminal's."""
         from rich.console import Console
 
         if file is not None:
-            return Console(highlight=False, width=PIPE_WIDTH, file=file, color_system=None)
+            return Console(highlight=False, width=width or PIPE_WIDTH, file=file, color_system=None)
+        if width is not None:
+            return Streams(self.terminal, width, self.colour).console()
         if self.stdout_is_terminal():
             # Rich decides colour (NO_COLOR, TERM...) unless told; a set width is a terminal's.
             console = Console(

@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from dutycli.output.flat import cell_text
+from dutycli.output.document import CHANGE_LABELS, EXPLODED_NAMES, NUMBER_COLUMNS
+from dutycli.output.flat import cell_text, has_value
 from dutycli.output.text import INHERITED_MARK, names_text, safe_text
 from dutycli.schema import (
     DIFF_PREFIXES,
@@ -33,20 +34,14 @@ TABLE_HIDDEN = {"source_line"}
 # result has none, the column is left out and the count line says so, so its width goes to
 # the task text without hiding that no row has one.
 SAID_WHEN_EMPTY = ("goal", "leaders")
-NUMBER_COLUMNS = {"id", "goal_no", "tasks", "inherited", "source_line", "old_id", "new_id"}
-NUMBER_COLUMNS |= {"goals", "leader_count", "unit_count", "similarity", "value", "count"}
 
 
-# Exploded results (--explode) name one leader/unit per row; their flags keep the list's name.
-EXPLODED_NAMES = {"leader": "leaders", "lead_unit": "lead_units"}
 # Columns that take the width left over; the others are as wide as their content, up to a cap.
 FLEX_COLUMNS = ("task", "old_task", "new_task", "phrase")
 FLEX_COMFORT = 30  # a task column this wide comes before widening the others
 COLUMN_CAPS = {"goal": 14, "section": 14, "item_no": 4, "deadline": 14, "dataset": 12}
 NAMES_CAP = 20  # 地方金融监督管理局、 fits
 TEXT_CAP = 30
-# The diff's change kinds, for people; CSV and JSON keep the machine values.
-CHANGE_LABELS = {"added": "新增", "removed": "删除", "changed": "变更"}
 
 
 @dataclass
@@ -57,15 +52,30 @@ class _Column:
     width: int = 0
 
 
-def show(result: Result, console: Any) -> None:
-    """Print ``result`` on ``console``: a table, or the picture or record its kind calls for."""
+def show(result: Result, console: Any, titled: bool = False) -> None:
+    """Print ``result`` on ``console``: a table, or the picture or record its kind calls for.
+
+    ``titled`` (a .txt file) starts with the dataset's title and what was asked. With
+    --group-by, each group's heading and count come before its rows; the columns keep one
+    width throughout.
+    """
     import polars as pl
     from rich.table import Table
     from rich.text import Text
 
-    from dutycli.output import wrap
+    from dutycli.output import document, wrap
 
     frame = result.rows
+    if titled:
+        _title(result, console)
+    groups = [document.Group("", list(range(len(frame))))]
+    if result.group_by is not None:
+        groups = document.group_rows(list(frame.iter_rows(named=True)), result.group_by)
+    if result.shown is not None or result.group_by == "goal":
+        # A goal heading says the goal once, instead of on every row under it.
+        shown = result.shown if result.shown is not None else frame.columns
+        drop = document.GOAL_COLUMNS if result.group_by == "goal" else ()
+        frame = frame.select(c for c in shown if c not in drop)
     if result.kind_name == "record":
         from dutycli.output import record
 
@@ -96,7 +106,7 @@ def show(result: Result, console: Any) -> None:
         # empty columns for them (nor should diff's old_/new_ copies of them).
         for column in columns:
             base = column.removeprefix("old_").removeprefix("new_")
-            if base in (*OPTIONAL_COLUMNS, *SPARSE_FIELDS) and not _has_value(frame[column]):
+            if base in (*OPTIONAL_COLUMNS, *SPARSE_FIELDS) and not has_value(frame[column]):
                 hide(column)
             # diff: a section or item number shows where one changed, not beside every change.
             new = f"new_{base}"
@@ -108,7 +118,7 @@ def show(result: Result, console: Any) -> None:
             ):
                 hidden |= {column, new}
         for column in SAID_WHEN_EMPTY:
-            if column in columns and len(frame) and not _has_value(frame[column]):
+            if column in columns and len(frame) and not has_value(frame[column]):
                 hide(column)
                 empty.append(label(column))
         from dutycli.output.record import reading_order
@@ -169,26 +179,30 @@ def show(result: Result, console: Any) -> None:
             spec.cells.append(text)
 
     _fit(table_columns, console.width)
-    table = Table(show_lines=True, header_style="bold")
-    for spec in table_columns:
-        table.add_column(
-            _header(spec.name, spec.width),
-            width=spec.width,
-            overflow="fold",  # only for a terminal too narrow for the layout
-            no_wrap=spec.kind == "number",
-            justify="right" if spec.kind == "number" else "left",
-        )
-    for index in range(len(frame)):
-        table.add_row(
-            *(
-                spec.cells[index]
-                if spec.kind == "number"
-                else wrap.wrap(spec.cells[index], spec.width, names=spec.kind == "names")
-                for spec in table_columns
+    for group in groups:
+        if group.heading:
+            heading = document.group_title(result.group_by, group)
+            console.print(safe_text(heading, "bold", keep_newlines=False))
+        table = Table(show_lines=True, header_style="bold")
+        for spec in table_columns:
+            table.add_column(
+                _header(spec.name, spec.width),
+                width=spec.width,
+                overflow="fold",  # only for a terminal too narrow for the layout
+                no_wrap=spec.kind == "number",
+                justify="right" if spec.kind == "number" else "left",
             )
-        )
-    console.print(table)
-    count = _count_line(result, frame)
+        for index in group.rows:
+            table.add_row(
+                *(
+                    spec.cells[index]
+                    if spec.kind == "number"
+                    else wrap.wrap(spec.cells[index], spec.width, names=spec.kind == "names")
+                    for spec in table_columns
+                )
+            )
+        console.print(table)
+    count = document.count_line(result, frame)
     if empty:
         count += f"（{'、'.join(empty)}均为空，不列出）"
     console.print(Text(count, style="bold"))
@@ -328,23 +342,12 @@ def _fit(columns: list[_Column], console_width: int) -> None:
         spec.width = width
 
 
-def _has_value(series: pl.Series) -> bool:
-    """Whether any row has a value: a non-empty text or list (Polars counts, no Python list
-    of a large result is built)."""
-    import polars as pl
+def _title(result: Result, console: Any) -> None:
+    """A .txt file's first lines: the dataset's title, then what was asked."""
+    from rich.text import Text
 
-    if isinstance(series.dtype, pl.List):
-        return bool(series.list.len().sum())
-    return bool(series.cast(pl.String).ne("").any())
-
-
-def _count_line(result: Result, frame: pl.DataFrame) -> str:
-    count = len(frame)
-    if result.kind_name == "tasks" and EXPLODED_NAMES.keys() & set(frame.columns):
-        # --explode: a row is a task × leader × unit, so rows and tasks are different counts.
-        if "id" not in frame.columns:
-            return f"共 {count} 行"
-        keys = [c for c in ("dataset", "id") if c in frame.columns]
-        return f"共 {count} 行（{frame.select(keys).n_unique()} 条任务）"
-    noun = result.kind.noun
-    return f"共 {count} {noun}"
+    if result.title:
+        console.print(safe_text(result.title, "bold", keep_newlines=False), justify="center")
+    asked = result.asked or result.kind.sheet
+    console.print(safe_text(asked, keep_newlines=False), justify="center")
+    console.print(Text())

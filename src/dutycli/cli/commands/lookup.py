@@ -10,7 +10,10 @@ from dutycli.cli.options import ROWS, TABLE, ExactOption, RoleOption, UnitRole
 from dutycli.cli.registry import command
 from dutycli.cli.session import arg, load, tasks
 from dutycli.completion import hooks
-from dutycli.schema import UNIT_ROLES
+from dutycli.schema import UNIT_ROLES, label
+
+# What by-unit --role looked in, for a document's title.
+ROLE_LABELS = {"lead": "牵头单位", "partner": "配合单位", "any": "牵头或配合单位"}
 
 if TYPE_CHECKING:
     import polars as pl
@@ -40,7 +43,8 @@ def by_unit(
     columns = UNIT_ROLES[role.value]
     other = {"lead": ("partner_units", "--role partner"), "partner": ("lead_units", "--role lead")}
     names = resolve_names(ctx, frame, columns, [arg(unit)], exact, other.get(role.value))
-    return Result(filters.with_names(frame, columns, names), highlight_names=names)
+    asked = f"{ROLE_LABELS[role.value]}：{'、'.join(names)}"
+    return Result(filters.with_names(frame, columns, names), highlight_names=names, asked=asked)
 
 
 @command("by-leader", kind="tasks", shared=ROWS)
@@ -62,7 +66,8 @@ def by_leader(
 
     frame = tasks(ctx)
     names = resolve_names(ctx, frame, "leaders", [arg(name)], exact)
-    return Result(filters.with_names(frame, "leaders", names), highlight_names=names)
+    asked = f"分管领导：{'、'.join(names)}"
+    return Result(filters.with_names(frame, "leaders", names), highlight_names=names, asked=asked)
 
 
 @command("by-target", kind="tasks", shared=ROWS)
@@ -82,7 +87,8 @@ def by_target(
     from dutycli.query import filters
 
     frame = tasks(ctx)
-    return Result(filters.with_goal_keys(frame, goal_keys(frame, [arg(target)])))
+    keys = goal_keys(frame, [arg(target)])
+    return Result(filters.with_goal_keys(frame, keys), asked=f"目标：{goal_names(keys)}")
 
 
 @command("search", kind="tasks", shared=ROWS)
@@ -108,7 +114,9 @@ def search(
     frame = tasks(ctx)
     patterns = keyword_patterns([arg(k) for k in keywords], regex)
     found = with_keywords(frame, patterns, match_any)
-    return Result(found, highlight_patterns=patterns)
+    joiner = " 或 " if match_any else " 且 "
+    asked = f"关键词：{joiner.join(arg(k) for k in keywords)}"
+    return Result(found, highlight_patterns=patterns, asked=asked)
 
 
 @command("list", kind="tasks", shared=ROWS)
@@ -190,6 +198,7 @@ def list_tasks(
     frame = tasks(ctx)
     found = frame
     names: list[str] = []
+    asked: list[str] = []  # what each filter chose, for a document's title
     for column, given, other in (
         ("lead_units", unit, ("partner_units", "--partner")),
         ("partner_units", partner, ("lead_units", "--unit")),
@@ -199,17 +208,30 @@ def list_tasks(
             matched = resolve_names(ctx, frame, column, [arg(g) for g in given], exact, other)
             names += matched
             found = filters.with_names(found, column, matched)
+            asked.append(f"{label(column)}：{'、'.join(matched)}")
     if target:
-        found = filters.with_goal_keys(found, goal_keys(frame, [arg(t) for t in target]))
+        keys = goal_keys(frame, [arg(t) for t in target])
+        found = filters.with_goal_keys(found, keys)
+        asked.append(f"目标：{goal_names(keys)}")
     if section:
-        found = filters.with_values(found, "section", section_names(frame, section))
+        sections = section_names(frame, section)
+        found = filters.with_values(found, "section", sections)
+        asked.append(f"类别：{'、'.join(sections)}")
     if item:
         items = [i for text in item for i in filters.match_items(frame, arg(text))]
         found = filters.with_values(found, "item_no", list(dict.fromkeys(items)))
+        asked.append(f"任务序号：{'、'.join(arg(i) for i in item)}")
     words = [arg(k) for k in keyword or []]
     patterns = keyword_patterns(words, regex=False) if words else []
     found = with_keywords(found, patterns, match_any=True)
-    return Result(found, highlight_patterns=patterns, highlight_names=names)
+    if words:
+        asked.append(f"关键词：{' 或 '.join(words)}")
+    return Result(
+        found,
+        highlight_patterns=patterns,
+        highlight_names=names,
+        asked="；".join(asked) or "全部任务",
+    )
 
 
 @command("show", kind="record", shared=TABLE)
@@ -227,7 +249,8 @@ def show(
     from dutycli.query import filters
 
     frame = tasks(ctx)
-    return Result(filters.with_sources(frame, filters.task_by_id(frame, task_id)))
+    found = filters.with_sources(frame, filters.task_by_id(frame, task_id))
+    return Result(found, asked=f"编号：{task_id}")
 
 
 # --- what the lookups share -----------------------------------------------------------
@@ -277,6 +300,12 @@ def resolve_names(
             note(f"{text!r} matches {len(match.names)} {plural}: {', '.join(match.names)}")
         names += [n for n in match.names if n not in names]
     return names
+
+
+def goal_names(keys: pl.DataFrame) -> str:
+    """The goals ``goal_keys`` found, for a title: ``4 优化营商环境``."""
+    shown = [" ".join(str(v) for v in row if v not in (None, "")) for row in keys.iter_rows()]
+    return "、".join(dict.fromkeys(shown))
 
 
 def section_names(frame: pl.DataFrame | pl.LazyFrame, queries: list[str]) -> list[str]:
