@@ -329,7 +329,7 @@ def protocol(environ: dict[str, str], *, fast: bool) -> subprocess.CompletedProc
         "dutycli list --unit 纪",
         "dutycli list -t 1",
         "dutycli --data {dataset} by-target 优化",
-        "dutycli show 2 -f m",
+        "dutycli show 2 -f j",
         "dutycli targets --fields goal,",
         "dutycli --data {folder} show --dataset wujin-2020 3",
         "dutycli --data {folder} units --fields name,",

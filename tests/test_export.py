@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
+from dutycli.output import spreadsheet
 from dutycli.schema import LABELS
 from dutycli.store import loader, yaml_file
 
@@ -78,58 +79,99 @@ def open_sheet(path: Path) -> Any:
     return openpyxl.load_workbook(path).active
 
 
-def test_xlsx_workbook_has_chinese_headers_and_every_task(
+def test_xlsx_is_the_tables_own_columns_ready_to_print(
     tmp_path: Path, records: list[dict[str, Any]]
 ) -> None:
     target = tmp_path / "tasks.xlsx"
     result = run_cli("list", "-o", str(target))
     assert result.exit_code == 0 and "xlsx" in result.stderr
     sheet = open_sheet(target)
-    header = [c.value for c in sheet[1]]
-    assert header[:6] == ["编号", "序号", "目标名称", "工作标准", "分管领导", "牵头单位"]
-    assert sheet.freeze_panes == "A2"
-    assert sheet.max_row == len(records) + 1
-    for row, record in zip(sheet.iter_rows(min_row=2, values_only=True), records, strict=True):
-        assert row[0] == record["id"]
-        assert row[3] == record["task"]
-        assert (row[4] or "") == "、".join(record["leaders"])
-        assert row[6] is record["leaders_inherited"]
-    assert sheet["D2"].alignment.wrap_text
+    top = spreadsheet.HEADER_ROW
+    # Title and what was asked above the header, each merged across the table.
+    assert sheet["A1"].value == "《2019年政府工作报告》目标任务责任分解表"
+    assert sheet["A2"].value == f"全部任务　共 {len(records)} 条任务"
+    assert {str(m) for m in sheet.merged_cells.ranges} >= {"A1:E1", "A2:E2"}
+    assert [c.value for c in sheet[top]] == ["序号", "目标名称", "工作标准", "分管领导", "牵头单位"]
+    assert sheet.max_row == len(records) + top
+    rows = sheet.iter_rows(min_row=top + 1, values_only=True)
+    for row, record in zip(rows, records, strict=True):
+        assert row[0] == record["goal_no"] and row[2] == record["task"]
+        assert (row[3] or "") == "、".join(record["leaders"])
+        assert (row[4] or "") == "、".join(record["lead_units"]) + (
+            "等" if record["lead_units_open_ended"] else ""
+        )
+    # Printing: A4 landscape, one page wide, the header row on every page, page numbers.
+    assert sheet.page_setup.orientation == "landscape"
+    assert str(sheet.page_setup.paperSize) == sheet.PAPERSIZE_A4 == "9"
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
+    assert sheet.print_title_rows == f"${top}:${top}"
+    assert "&P" in sheet.oddFooter.center.text
+    # On screen: the header frozen and filterable, text wrapped, the task column the widest.
+    assert sheet.freeze_panes == f"A{top + 1}"
+    assert sheet.auto_filter.ref == f"A{top}:E{len(records) + top}"
+    assert sheet[f"C{top + 1}"].alignment.wrap_text
     widths = {k: v.width for k, v in sheet.column_dimensions.items()}
-    assert widths["D"] > widths["A"] and widths["D"] <= 52
+    assert widths["C"] == max(widths.values()) and widths["C"] <= 52
+
+
+def test_xlsx_all_fields_and_flags_as_yes_no(tmp_path: Path, records: list[dict[str, Any]]) -> None:
+    target = tmp_path / "all.xlsx"
+    assert run_cli("by-leader", "陆秋明", "--all-fields", "-o", str(target)).exit_code == 0
+    sheet = open_sheet(target)
+    top = spreadsheet.HEADER_ROW
+    assert sheet["A2"].value == "分管领导：陆秋明　共 43 条任务"
+    header = [c.value for c in sheet[top]]
+    assert header == [LABELS[f] for f in records[0]]  # every field, in the public order
+    mine = [r for r in records if "陆秋明" in r["leaders"]]
+    flag = header.index("领导沿用上行")
+    values = [row[flag] for row in sheet.iter_rows(min_row=top + 1, values_only=True)]
+    assert values == ["是" if r["leaders_inherited"] else "否" for r in mine]
+    assert "是" in values and "否" in values
+    # --fields picks exactly those, flags still 是/否.
+    assert run_cli("list", "--fields", "id,leaders_inherited", "-o", str(target)).exit_code == 0
+    sheet = open_sheet(target)
+    assert [c.value for c in sheet[top]] == ["编号", "领导沿用上行"]
+    assert {row[1] for row in sheet.iter_rows(min_row=top + 1, values_only=True)} == {"是", "否"}
+    assert run_cli("list", "--fields", "id", "--all-fields", "-o", str(target)).exit_code == 2
 
 
 def test_xlsx_stores_formula_like_text_as_text(tmp_path: Path, formula_data: Path) -> None:
     target = tmp_path / "f.xlsx"
     assert (
-        run_cli("--data", str(formula_data), "list", "-f", "xlsx", "-o", str(target)).exit_code == 0
+        run_cli(
+            "--data", str(formula_data), "list", "--all-fields", "-f", "xlsx", "-o", str(target)
+        ).exit_code
+        == 0
     )
     sheet = open_sheet(target)
-    for index, text in enumerate(FORMULAS, start=2):
+    top = spreadsheet.HEADER_ROW
+    for index, text in enumerate(FORMULAS, start=top + 1):
         cell = sheet.cell(row=index, column=4)
         assert cell.data_type == "s"
         # XML reads a bare CR as a line break, as Excel does; with lxml installed (python-docx,
         # the [docx] extra, brings it) openpyxl writes it escaped as &#13; and it stays a CR.
         assert cell.value in (text, text.replace("\r", "\n"))
-    assert sheet["F2"].value == "=发改局" and sheet["F2"].data_type == "s"
+    assert sheet[f"F{top + 1}"].value == "=发改局" and sheet[f"F{top + 1}"].data_type == "s"
 
 
 def test_xlsx_matrix_and_metrics(tmp_path: Path) -> None:
     target = tmp_path / "m.xlsx"
+    top = spreadsheet.HEADER_ROW
     assert run_cli("matrix", "-o", str(target)).exit_code == 0
     sheet = open_sheet(target)
     pivot = list(csv.reader(io.StringIO(run_cli("matrix", "-f", "csv").stdout)))
-    assert [c.value for c in sheet[1]] == ["分管领导", *pivot[0][1:]]
-    assert [[c.value for c in row] for row in sheet.iter_rows(min_row=2)] == [
+    assert [c.value for c in sheet[top]] == ["分管领导", *pivot[0][1:]]
+    assert [[c.value for c in row] for row in sheet.iter_rows(min_row=top + 1)] == [
         [r[0], *map(int, r[1:])] for r in pivot[1:]
     ]
     metrics_file = tmp_path / "metrics.xlsx"
     assert run_cli("metrics", "-o", str(metrics_file)).exit_code == 0
     sheet = open_sheet(metrics_file)
-    assert [c.value for c in sheet[1]][:7] == [
+    assert [c.value for c in sheet[top]][:7] == [
         LABELS[k] for k in ("id", "goal_no", "indicator", "verb", "value", "unit", "qualifier")
     ]
-    assert sheet["C2"].value == "地区生产总值" and sheet["E2"].value == 7
+    assert sheet[f"C{top + 1}"].value == "地区生产总值" and sheet[f"E{top + 1}"].value == 7
 
 
 def test_xlsx_to_a_terminal_is_refused() -> None:
@@ -156,7 +198,8 @@ def test_xlsx_into_a_pipe_is_a_workbook() -> None:
     )
     assert completed.returncode == 0
     sheet = openpyxl.load_workbook(io.BytesIO(completed.stdout)).active
-    assert sheet["A1"].value == "名称"
+    assert sheet["A1"].value == "《2019年政府工作报告》目标任务责任分解表"
+    assert sheet[f"A{spreadsheet.HEADER_ROW}"].value == "名称"
 
 
 def test_xlsx_without_openpyxl_names_the_extra(

@@ -351,8 +351,10 @@ def test_no_workbook_cell_is_a_formula(tmp_path: Path, hostile_names: Path, comm
     if command in ("matrix", "units", "list"):
         assert any(HOSTILE_UNIT in t for t in texts)  # the name is there, as text
     if command == "matrix":  # in the header row: the pivot's columns are unit names
-        assert HOSTILE_UNIT in [c.value for c in sheet[1]]
-        assert "环\\x1b[31m保局" in [c.value for c in sheet[1]]  # shown, not refused
+        assert HOSTILE_UNIT in [c.value for c in sheet[spreadsheet.HEADER_ROW]]
+        assert "环\\x1b[31m保局" in [
+            c.value for c in sheet[spreadsheet.HEADER_ROW]
+        ]  # shown, not refused
 
 
 def test_no_excel_csv_cell_starts_a_formula_header_included(hostile_names: Path) -> None:
@@ -424,12 +426,12 @@ def test_cells_over_excels_limit_are_cut_and_said(tmp_path: Path) -> None:
         f"dutycli: wrote {target} (122 rows, xlsx)",
     ]
     sheet = openpyxl.load_workbook(target).active
-    for row in (13, 41):
-        value = sheet.cell(row=row, column=4).value
+    for row in (15, 43):
+        value = sheet.cell(row=row, column=3).value
         assert value.endswith(spreadsheet.CUT_MARK)
         assert len(value.encode("utf-16-le")) // 2 <= spreadsheet.EXCEL_CELL_LIMIT
-    assert sheet.cell(row=13, column=4).value.startswith("长" * 30_000)
-    assert sheet.cell(row=2, column=4).value == "地区生产总值增长7%左右"  # the others whole
+    assert sheet.cell(row=15, column=3).value.startswith("长" * 30_000)
+    assert sheet.cell(row=4, column=3).value == "地区生产总值增长7%左右"  # the others whole
     # Into a pipe the note names the workbook; CSV keeps every character.
     piped = subprocess.run(
         [dutycli_executable(), "--data", str(data), "list", "-f", "xlsx"],

@@ -30,12 +30,17 @@ def respond(result: Result, shared: Shared) -> NoReturn:
         result.frame = analysis.explode(result.rows)
     chosen_fields = parse_fields(shared.fields)
     document = fmt in DOCUMENT_FORMATS or (fmt == "table" and to_file)
-    if document:
+    if document or shared.group_by is not None:
         # Picked when written: a Word table's merges follow flags that need not be shown.
         if chosen_fields is not None:
             filters.select_fields(result.frame, chosen_fields)  # an unknown field fails here
             result.shown = chosen_fields
-        elif not shared.all_fields and result.kind_name == "tasks" and not shared.explode:
+        elif (
+            (document or fmt == "md")
+            and not shared.all_fields
+            and result.kind_name == "tasks"
+            and not shared.explode
+        ):
             from dutycli.output.document import own_columns
 
             result.shown = own_columns(result.rows)

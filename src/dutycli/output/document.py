@@ -10,7 +10,7 @@ import itertools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from dutycli.output.flat import cell_text, has_value
+from dutycli.output.text import cell_text, has_value
 from dutycli.schema import (
     DATASET_FIELD,
     DOCUMENT_FIELDS,
@@ -83,6 +83,24 @@ def own_columns(frame: pl.DataFrame) -> list[str]:
         if column in ALWAYS_SHOWN or has_value(frame.get_column(column)):
             shown.append(column)
     return shown
+
+
+def marked_open(frame: pl.DataFrame, shown: list[str] | None) -> pl.DataFrame:
+    """The ``shown`` columns of a flat frame; a name list left open in the source (发改局等)
+    ends with 等 where its flag is not shown beside it, so no document drops that word."""
+    import polars as pl
+
+    if shown is None:
+        return frame
+    marked = [
+        pl.when(pl.col(f"{c}_open_ended") & (pl.col(c) != ""))
+        .then(pl.col(c) + "等")
+        .otherwise(pl.col(c))
+        .alias(c)
+        for c in NAME_COLUMNS
+        if c in shown and f"{c}_open_ended" in frame.columns and f"{c}_open_ended" not in shown
+    ]
+    return frame.with_columns(marked).select(shown)
 
 
 def build(result: Result, group_by: str | None = None) -> Document:

@@ -102,9 +102,11 @@ def _write(
         else:
             table.show(result, streams.current().console(width=result.width))
     elif fmt == "xlsx":
-        from dutycli.output import spreadsheet
+        from dutycli.output import document, spreadsheet
+        from dutycli.output.flat import flat
 
-        cut = spreadsheet.write_xlsx(result, out)
+        frame = document.marked_open(flat(result.rows), result.shown)
+        cut = spreadsheet.write_xlsx(result, frame, out)
         if cut:
             streams.note(spreadsheet.cut_note(cut, str(to_file or "the workbook")))
     elif fmt == "docx":
@@ -121,6 +123,10 @@ def _write(
             from dutycli.output import pdf
 
             out.write(pdf.print_page(page))
+    elif fmt == "md" and result.group_by is not None:
+        from dutycli.output import document, markdown_groups
+
+        out.write(markdown_groups.grouped(document.build(result)).encode("utf-8"))
     else:
         from dutycli.output.flat import render_flat
 

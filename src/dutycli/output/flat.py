@@ -6,7 +6,7 @@ import io
 import re
 from typing import TYPE_CHECKING, Any
 
-from dutycli.output.text import escape_controls
+from dutycli.output.text import cell_text, escape_controls
 from dutycli.schema import NAME_JOINER
 
 if TYPE_CHECKING:
@@ -79,26 +79,6 @@ def flat(frame: FlatFrame) -> FlatFrame:
     schema = frame.collect_schema()
     lists = [name for name, dtype in schema.items() if isinstance(dtype, pl.List)]
     return frame.with_columns(pl.col(name).list.join(NAME_JOINER) for name in lists)
-
-
-def has_value(series: pl.Series) -> bool:
-    """Whether any row has a value: a non-empty text or list (Polars counts, no Python list
-    of a large result is built)."""
-    import polars as pl
-
-    if isinstance(series.dtype, pl.List):
-        return bool(series.list.len().sum())
-    return bool(series.cast(pl.String).ne("").any())
-
-
-def cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return NAME_JOINER.join(cell_text(v) for v in value)
-    return str(value)
 
 
 # Markdown reads these in a table cell as formatting, links or HTML; data shows them as typed.

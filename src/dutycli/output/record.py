@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from dutycli.output.flat import cell_text
-from dutycli.output.text import INHERITED_MARK, names_text, safe_text
+from dutycli.output.text import INHERITED_MARK, cell_text, names_text, safe_text
 from dutycli.schema import (
     INHERITABLE_COLUMNS,
     NAME_COLUMNS,

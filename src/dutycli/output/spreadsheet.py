@@ -136,19 +136,20 @@ def cut_note(cut: list[CutCell], where: str) -> str:
     )
 
 
-def write_xlsx(result: Result, out: BinaryIO) -> list[CutCell]:
-    """``result`` as a workbook ready to print and to filter (``write_workbook``): its shown
-    columns, flags as 是/否, the dataset's title and what was asked above the header."""
+def write_xlsx(result: Result, frame: pl.DataFrame, out: BinaryIO) -> list[CutCell]:
+    """``result`` as a workbook ready to print and to filter (``write_workbook``): ``frame``
+    (its shown columns, flat) with flags as 是/否, the dataset's title and what was asked above
+    the header."""
     from dutycli.output.document import count_line
-    from dutycli.output.flat import flat
     from dutycli.schema import label
 
-    frame = result.rows if result.shown is None else result.rows.select(result.shown)
-    frame = _yes_no(flat(frame))
+    frame = _yes_no(frame)
     asked, count = result.asked or result.kind.sheet, count_line(result, frame)
     titles = (result.title, f"{asked}　{count}") if result.title else (asked, count)
     headers = [label(c) for c in frame.columns]
-    return write_workbook(frame, headers, out, result.kind.sheet, titles)
+    # A cut cell is named by its task's id, shown or not.
+    ids = result.rows.get_column("id").to_list() if "id" in result.rows.columns else None
+    return write_workbook(frame, headers, out, result.kind.sheet, titles, ids)
 
 
 def write_workbook(
@@ -157,6 +158,7 @@ def write_workbook(
     out: BinaryIO,
     sheet_name: str,
     titles: tuple[str, str] = ("", ""),
+    ids: list[Any] | None = None,
 ) -> list[CutCell]:
     """A workbook with one sheet: two title lines above a bold header row with filters,
     wrapped text, fitted column widths, A4 landscape fitted to the page's width with the
@@ -164,7 +166,7 @@ def write_workbook(
 
     ``frame`` must be flat (no list columns). Every text cell, headers included, is stored as
     text, so a cell starting with ``=`` is never a formula. Returns the cells cut to Excel's
-    limit. The workbook is made in memory and written in one piece: a full disk is one error,
+    limit, each named by its row's id in ``ids`` where given. The workbook is made in memory and written in one piece: a full disk is one error,
     not a half-closed zip.
     """
     try:
@@ -199,12 +201,13 @@ def write_workbook(
         cell.font, cell.alignment = header_font, header_alignment
         widths.append(display_width(str(value)))
     wrap = Alignment(wrap_text=True, vertical="top")
-    id_index = frame.columns.index("id") if "id" in frame.columns else None
+    if ids is None and "id" in frame.columns:
+        ids = frame.get_column("id").to_list()
     for row_index, row in enumerate(frame.iter_rows(), start=header_row + 1):
         for index, raw in enumerate(row):
             value, was_cut = _xlsx_value(raw)
             if was_cut:
-                task_id = row[id_index] if id_index is not None else None
+                task_id = ids[row_index - header_row - 1] if ids is not None else None
                 cut.append(CutCell(row_index, task_id, frame.columns[index]))
             cell = _text_cell(sheet, row_index, index + 1, value)
             cell.alignment = wrap

@@ -7,8 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from dutycli.output.document import CHANGE_LABELS, EXPLODED_NAMES, NUMBER_COLUMNS
-from dutycli.output.flat import cell_text, has_value
-from dutycli.output.text import INHERITED_MARK, names_text, safe_text
+from dutycli.output.text import INHERITED_MARK, cell_text, has_value, names_text, safe_text
 from dutycli.schema import (
     DIFF_PREFIXES,
     INHERITABLE_COLUMNS,

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from dutycli.schema import NAME_JOINER
 
 if TYPE_CHECKING:
+    import polars as pl
     from rich.text import Text
 
 # Marks a value a row inherited from a merged cell above it.
@@ -80,3 +81,23 @@ def names_text(
     if inherited and names:
         text.append(f" {INHERITED_MARK}", style="cyan")
     return text
+
+
+def has_value(series: pl.Series) -> bool:
+    """Whether any row has a value: a non-empty text or list (Polars counts, no Python list
+    of a large result is built)."""
+    import polars as pl
+
+    if isinstance(series.dtype, pl.List):
+        return bool(series.list.len().sum())
+    return bool(series.cast(pl.String).ne("").any())
+
+
+def cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return NAME_JOINER.join(cell_text(v) for v in value)
+    return str(value)

@@ -42,7 +42,7 @@ def matrix(
     return Result(analysis.matrix(all_tasks(ctx)), top=top, why_empty=why)
 
 
-@command("metrics", kind="metrics", shared=ROWS)
+@command("metrics", kind="metrics", shared=tuple(o for o in ROWS if o != "group_by"))
 def metrics(ctx: typer.Context) -> Result:
     """Quantitative targets in the task texts (增长7%左右, 新增1160家…), one row per number."""
     from dutycli.output.result import Result
