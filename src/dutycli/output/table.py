@@ -178,8 +178,10 @@ def show(result: Result, console: Any, titled: bool = False) -> None:
             spec.cells.append(text)
 
     _fit(table_columns, console.width)
-    for group in groups:
+    for number, group in enumerate(groups):
         if group.heading:
+            if number:
+                console.print()  # a blank line before each group but the first
             heading = document.group_title(result.group_by, group)
             console.print(safe_text(heading, "bold", keep_newlines=False))
         table = Table(show_lines=True, header_style="bold")
