@@ -344,11 +344,13 @@ def _fit(columns: list[_Column], console_width: int) -> None:
 
 
 def _title(result: Result, console: Any) -> None:
-    """A .txt file's first lines: the dataset's title, then what was asked."""
+    """A .txt file's first lines, centred: the dataset's title, then what was asked."""
+    from rich.cells import cell_len
     from rich.text import Text
 
-    if result.title:
-        console.print(safe_text(result.title, "bold", keep_newlines=False), justify="center")
-    asked = result.asked or result.kind.sheet
-    console.print(safe_text(asked, keep_newlines=False), justify="center")
+    for text, style in ((result.title, "bold"), (result.asked or result.kind.sheet, "")):
+        if text:
+            line = safe_text(text, style, keep_newlines=False)
+            # Padded on the left only: a centred Rich line would end in spaces.
+            console.print(Text(" " * max(0, (console.width - cell_len(line.plain)) // 2)) + line)
     console.print(Text())
