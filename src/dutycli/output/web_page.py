@@ -55,7 +55,7 @@ h1 { font-size: 1.6em; margin: 0.2em 0 0.1em; line-height: 1.3; }
 table { width: 100%; border-collapse: collapse; }
 th, td { border: 1px solid var(--line); padding: 0.35em 0.5em; vertical-align: top;
   text-align: left; overflow-wrap: anywhere; }
-thead th { background: var(--head); white-space: nowrap; position: sticky; top: 0; z-index: 1; }
+thead th { background: var(--head); position: sticky; top: 0; z-index: 1; }
 .group-heading th { background: var(--group); font-size: 1.05em; padding: 0.45em 0.5em; }
 .k-number { text-align: center; white-space: nowrap; width: 3.5em; }
 .k-names { width: 9em; }
