@@ -8,8 +8,8 @@ so the rows a report names are the rows of the file.
 
 LibreOffice runs headless in a temporary folder: a copy of the bytes dutycli read, its own
 user profile (``-env:UserInstallation``), so a clerk's open LibreOffice or an import running
-beside it never meets this one, standard input closed, its output captured. It runs in a
-process group of its own, for at most ``timeout()`` seconds: on the timeout, on Ctrl-C, or
+beside it never meets this one. It runs as every helper program does (``processes.run``): in a
+process group of its own, for at most ``timeout()`` seconds; on the timeout, on Ctrl-C, or
 when dutycli is told to stop (a kill, a hang-up), the whole group is killed. The folder is
 always removed.
 """
@@ -17,13 +17,11 @@ always removed.
 from __future__ import annotations
 
 import os
-import subprocess
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
-from dutycli.errors import DataError, DutyError
+from dutycli import processes
+from dutycli.errors import DataError
 from dutycli.sources.table import shorten
 
 
@@ -86,16 +84,7 @@ def find() -> str | None:
 
 def timeout() -> float:
     """Seconds a conversion may take: TIMEOUT, or DUTYCLI_SOFFICE_TIMEOUT when set."""
-    text = os.environ.get(TIMEOUT_VARIABLE, "").strip()
-    if not text:
-        return TIMEOUT
-    try:
-        seconds = float(text)
-    except ValueError:
-        seconds = float("nan")
-    if not 0 < seconds <= 86_400:  # NaN fails too
-        raise DutyError(f"{TIMEOUT_VARIABLE}={text!r}: not a number of seconds (above 0)")
-    return seconds
+    return processes.timeout(TIMEOUT_VARIABLE, TIMEOUT)
 
 
 def convert(
@@ -136,16 +125,13 @@ def convert(
             tempfile.TemporaryDirectory(
                 prefix="dutycli-office-", ignore_cleanup_errors=True
             ) as folder,
-            _stopped_by_signals(),
+            processes.stopped_by_signals(),
         ):
             converted = _convert_in(Path(folder), program, data, path, kind, unreadable, seconds)
     except OSError as exc:  # the temporary folder: no room, no permission
         raise DataError(f"{path}: cannot convert it: {exc.strerror or exc}") from None
-    except _Stopped as stop:
-        import signal
-
-        signal.raise_signal(stop.signum)  # the usual end, now that LibreOffice is gone
-        raise KeyboardInterrupt from None  # a handler that returns: end as interrupted
+    except processes.Stopped as stop:
+        processes.end(stop)  # the usual end, now that LibreOffice is gone
     return converted, {"converted_from": origin, "converted_by": _version(converted)}
 
 
@@ -178,48 +164,18 @@ def _convert_in(
 
 
 def _run(command: list[str], seconds: float, path: Path) -> tuple[int, str]:
-    """Run LibreOffice in a process group of its own; its exit code and output."""
+    """Run LibreOffice (``processes.run``); its exit code and output."""
     try:
-        process = subprocess.Popen(
-            command,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            start_new_session=os.name != "nt",  # POSIX: a session and process group of its own
-            creationflags=getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0),  # Windows: a group
-        )
+        return processes.run(command, seconds)
     except OSError as exc:
         raise DataError(
             f"{path}: cannot run LibreOffice ({command[0]}): {exc.strerror or exc}"
         ) from None
-    try:
-        output, _ = process.communicate(timeout=seconds)
-    except subprocess.TimeoutExpired:
-        _kill(process)
+    except processes.TimedOut:
         raise DataError(
             f"{path}: LibreOffice did not convert it within {seconds:g} s and was stopped "
             f"(a damaged file? to wait longer, set {TIMEOUT_VARIABLE}=SECONDS)"
         ) from None
-    except BaseException:  # Ctrl-C, a stop: LibreOffice must not outlive dutycli
-        _kill(process)
-        raise
-    return process.returncode, output.decode("utf-8", "replace")
-
-
-def _kill(process: subprocess.Popen[bytes]) -> None:
-    """Kill LibreOffice and everything it started (its process group), then reap it."""
-    if os.name == "nt":
-        subprocess.run(
-            ["taskkill", "/F", "/T", "/PID", str(process.pid)], capture_output=True, check=False
-        )
-        process.kill()
-    else:
-        import signal
-
-        with suppress(OSError):  # the group still exists: its leader is not reaped yet
-            os.killpg(process.pid, signal.SIGKILL)
-    with suppress(subprocess.TimeoutExpired):
-        process.communicate(timeout=10)
 
 
 def _failure(target: Target, code: int, output: str) -> str:
@@ -254,39 +210,3 @@ def _version(converted: bytes) -> str:
         return "LibreOffice"
     found = re.search(r"<Application>LibreOffice/([0-9][0-9.]{0,30})", properties)
     return f"LibreOffice {found.group(1).rstrip('.')}" if found else "LibreOffice"
-
-
-class _Stopped(BaseException):
-    """dutycli was told to stop (SIGTERM, SIGHUP) while LibreOffice ran."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signum)
-        self.signum = signum
-
-
-@contextmanager
-def _stopped_by_signals() -> Iterator[None]:
-    """A kill or hang-up of dutycli raises ``_Stopped`` inside, so LibreOffice is killed and
-    the folder removed; ``convert`` then ends dutycli by that signal, as it would have ended.
-
-    Only signals left to their default (not ignored, not handled by someone else), and only
-    where Python can handle signals (the main thread).
-    """
-    import signal
-    import threading
-
-    if os.name == "nt" or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def stop(signum: int, frame: object) -> None:
-        raise _Stopped(signum)
-
-    taken = [s for s in (signal.SIGTERM, signal.SIGHUP) if signal.getsignal(s) is signal.SIG_DFL]
-    for signum in taken:
-        signal.signal(signum, stop)
-    try:
-        yield
-    finally:
-        for signum in taken:
-            signal.signal(signum, signal.SIG_DFL)
