@@ -58,7 +58,7 @@ th, td { border: 1px solid var(--line); padding: 0.35em 0.5em; vertical-align: t
 thead th { background: var(--head); position: sticky; top: 0; z-index: 1; }
 .group-heading th { background: var(--group); font-size: 1.05em; padding: 0.45em 0.5em; }
 .k-number { text-align: center; white-space: nowrap; width: 3.5em; }
-.k-names { width: 9em; }
+.k-names { width: 9em; word-break: keep-all; overflow-wrap: normal; } /* a name breaks after 、, never inside */
 .c-task { min-width: 18em; }
 td.cont { color: #6b7480; border-top-color: transparent; }
 .filtering td.cont { color: inherit; border-top-color: var(--line); }
