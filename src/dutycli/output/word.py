@@ -80,6 +80,9 @@ def write_docx(document: Document, out: BinaryIO) -> None:
     body.insert_element_before(_paragraph(document.subtitle, SUBTITLE_SIZE), "w:sectPr")
     if document.columns:
         body.insert_element_before(_table(document), "w:sectPr")
+        # Word ends a document with a paragraph (LibreOffice drops a table that ends one
+        # when it saves a .doc); a tiny one, so a full last page gets no blank page after it.
+        body.insert_element_before(_paragraph("", size=2, after=0), "w:sectPr")
     _footer(section)
     buffer = io.BytesIO()
     word.save(buffer)
@@ -218,7 +221,7 @@ def _table(document: Document) -> Any:
             _el("cantSplit", _el("trPr", heading))
             title = group_title(document.group_by, group)
             _cell(heading, title, sum(widths), span=len(widths), bold=True, fill=GROUP_FILL)
-        merges = _merges(document, group)
+        merges = _merges(group)
         for index, marks in zip(group.rows, merges, strict=True):
             tr = _el("tr", tbl)
             for column, (text, width, merge) in enumerate(
@@ -228,21 +231,12 @@ def _table(document: Document) -> Any:
     return tbl
 
 
-def _merges(document: Document, group: Group) -> list[list[str | None]]:
-    """Per row of ``group``, per column: restart, continue or None (no merge).
-
-    A cell continues the one above where the layout says so and the row above in this group
-    shows the same text (a task under two leaders sits in two groups, with other rows above
-    it in each)."""
-    width = len(document.columns)
-    marks: list[list[str | None]] = [[None] * width for _ in group.rows]
-    for position in range(1, len(group.rows)):
-        above, index = group.rows[position - 1], group.rows[position]
-        for column in range(width):
-            if (
-                document.merged[index][column]
-                and document.rows[above][column] == document.rows[index][column]
-            ):
+def _merges(group: Group) -> list[list[str | None]]:
+    """Per row of ``group``, per column: restart (a merge starts), continue, or None."""
+    marks: list[list[str | None]] = [[None] * len(row) for row in group.merged]
+    for position in range(1, len(group.merged)):
+        for column, continues in enumerate(group.merged[position]):
+            if continues:
                 marks[position][column] = "continue"
                 if marks[position - 1][column] is None:
                     marks[position - 1][column] = "restart"
