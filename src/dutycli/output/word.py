@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from dutycli.errors import DutyError
 from dutycli.output.document import Document, Group, group_title
-from dutycli.output.text import escape_controls
+from dutycli.output.text import display_width, escape_controls
+from dutycli.schema import label
 
 if TYPE_CHECKING:
     from docx.document import Document as WordDocument
@@ -52,6 +53,10 @@ WIDTHS = {
 KIND_WIDTHS = {"number": 16, "names": 34}
 TEXT_WIDTH = 40  # a text column other than the task, before the rest is shared out
 TASK_WIDTH = 80  # the task text at least (the widest column)
+MIN_WIDTH = 9
+# A terminal column (half a Chinese character) of 10.5pt text, and a cell's side margins.
+MM_PER_COLUMN, CELL_PADDING = 1.9, 2.5
+MEASURED = 40  # characters of a line measured: longer lines wrap anyway
 HEADER_FILL, GROUP_FILL = "D9D9D9", "F2F2F2"
 # What XML 1.0 cannot hold and escape_controls leaves: lone surrogates, U+FFFE, U+FFFF.
 _NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
@@ -193,7 +198,7 @@ def _cell(
 
 def _table(document: Document) -> Any:
     """The table: header row (repeated on every page), group headings, rows with merges."""
-    widths = [_twips(mm) for mm in column_widths(document.columns, document.kinds)]
+    widths = [_twips(mm) for mm in column_widths(document)]
     tbl = _el("tbl")
     properties = _el("tblPr", tbl)
     _el("tblStyle", properties, val="TableGrid")
@@ -243,20 +248,36 @@ def _merges(group: Group) -> list[list[str | None]]:
     return marks
 
 
-def column_widths(columns: list[str], kinds: list[str]) -> list[float]:
-    """Millimetres per column, filling an A4 landscape page: known columns their own width,
-    numbers and names theirs, the task text (else the text columns) what is left."""
-    widths = [
-        float(WIDTHS.get(c) or KIND_WIDTHS.get(k) or (TASK_WIDTH if c == "task" else TEXT_WIDTH))
-        for c, k in zip(columns, kinds, strict=True)
-    ]
+def column_widths(document: Document) -> list[float]:
+    """Millimetres per column on an A4 landscape page: each column as wide as its longest
+    line (its label on two lines at most), within its own bound; the task text (else the
+    columns cut to their bound) takes what is left; too many columns are narrowed alike."""
+    widths: list[float] = []
+    wrapped: list[int] = []  # the columns whose longest line is wider than their bound
+    for position, (column, kind) in enumerate(zip(document.columns, document.kinds, strict=True)):
+        if column == "task":
+            widths.append(float(TASK_WIDTH))
+            continue
+        bound = WIDTHS.get(column) or KIND_WIDTHS.get(kind) or TEXT_WIDTH
+        longest = max(
+            (
+                display_width(line[:MEASURED])
+                for row in document.rows
+                for line in row[position].split("\n")
+            ),
+            default=0,
+        )
+        longest = max(longest, (display_width(label(column)) + 1) // 2)
+        natural = max(longest * MM_PER_COLUMN + CELL_PADDING, MIN_WIDTH)
+        if natural > bound:
+            wrapped.append(position)
+        widths.append(min(natural, bound))
     spare = TABLE_WIDTH - sum(widths)
     if spare < 0:
-        return [w * TABLE_WIDTH / sum(widths) for w in widths]  # too many columns: all narrower
-    growing = [i for i, c in enumerate(columns) if c == "task"] or [
-        i for i, (c, k) in enumerate(zip(columns, kinds, strict=True)) if k == "text"
-    ]
-    growing = growing or list(range(len(columns)))
+        return [w * TABLE_WIDTH / sum(widths) for w in widths]
+    # The task text, else the columns cut to their bound, grow; a table of short columns
+    # stays narrower than the page (centred).
+    growing = [i for i, c in enumerate(document.columns) if c == "task"] or wrapped
     for i in growing:
         widths[i] += spare / len(growing)
     return widths
