@@ -48,6 +48,10 @@ class Group:
 
     heading: str
     rows: list[int] = field(default_factory=list)
+    # Per row of the group, per column: the cell continues the one above it in this group.
+    # (A task under two leaders sits in two groups, with another row above it in each; the
+    # document's ``merged`` holds one of them, so a grouped writer reads this one.)
+    merged: list[list[bool]] = field(default_factory=list)
 
 
 @dataclass
@@ -119,11 +123,16 @@ def build(result: Result, group_by: str | None = None) -> Document:
     groups = group_rows(records, by)
     merged = [[False] * len(columns) for _ in records]
     for group in groups:
+        group.merged = [[False] * len(columns)] if group.rows else []
         for previous, index in itertools.pairwise(group.rows):
-            for position, column in enumerate(columns):
-                merged[index][position] = _continues(
-                    records[previous], records[index], column
-                ) and (rows[previous][position] == rows[index][position])
+            group.merged.append(
+                [
+                    _continues(records[previous], records[index], column)
+                    and rows[previous][position] == rows[index][position]
+                    for position, column in enumerate(columns)
+                ]
+            )
+            merged[index] = group.merged[-1]
     return Document(
         title=result.title,
         asked=result.asked or result.kind.sheet,

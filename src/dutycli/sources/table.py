@@ -22,6 +22,9 @@ from dutycli.names import squeeze
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "goal_no": ("序号", "编号"),
     "goal": ("目标名称", "名称", "项目名称", "目标", "工作目标", "目标任务"),
+    # 类别 and 任务序号: the labels dutycli's own documents give a task's section and number.
+    "section": ("类别",),
+    "item_no": ("任务序号",),
     "task": (
         *("工作标准", "工作任务", "主要内容", "目标内容", "民生实事", "实事项目", "项目"),
         *("重点工作", "任务", "工作内容", "具体任务", "任务内容", "主要任务", "工作要求"),
