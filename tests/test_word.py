@@ -307,6 +307,9 @@ def without_line(task: dict[str, Any]) -> dict[str, Any]:
 def test_the_shipped_table_comes_back_from_its_docx(written: dict[str, Path], folder: Path) -> None:
     original = [without_line(t) for t in yaml.safe_load(DATASET.read_text("utf-8"))["tasks"]]
     assert imported(written["all"], folder) == original
+    # The title comes back as the title, not the line under it that says what was asked.
+    back = yaml.safe_load((folder / f"{written['all'].stem}-back.yaml").read_text("utf-8"))
+    assert (back["title"], back["label"]) == (TITLE, "")
 
 
 def test_a_subset_comes_back_with_inherited_flags_only_where_the_task_above_is_kept(

@@ -10,6 +10,7 @@ its goal, and every change is recorded in the import report.
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 from typing import Any
 
@@ -210,7 +211,15 @@ def _merged_across(
         )
 
 
+# The line dutycli's documents write under their title (what was asked, and the count).
+_DOCUMENT_SUBTITLE = re.compile(r"共 \d+ 条任务$")
+
+
 def _label_and_title(preamble: list[str]) -> tuple[str, str]:
+    """附件1 above the title, as duty tables are headed; a document dutycli wrote has its title
+    first and what was asked under it, so it reads back with the title it had."""
+    if len(preamble) >= 2 and _DOCUMENT_SUBTITLE.search(preamble[1]):
+        return "", preamble[0]
     if len(preamble) >= 2:
         return preamble[0], preamble[1]
     if preamble:
