@@ -257,7 +257,6 @@ def hostile_document() -> Document:
         columns=OWN_FIELDS,
         kinds=["number", "text", "text", "names", "names"],
         rows=rows,
-        merged=[[False] * 5 for _ in rows],
         groups=[Group("", list(range(len(rows))), [[False] * 5 for _ in rows])],
         count_line=f"共 {len(rows)} 条任务",
     )

@@ -48,9 +48,8 @@ class Group:
 
     heading: str
     rows: list[int] = field(default_factory=list)
-    # Per row of the group, per column: the cell continues the one above it in this group.
-    # (A task under two leaders sits in two groups, with another row above it in each; the
-    # document's ``merged`` holds one of them, so a grouped writer reads this one.)
+    # Per row of the group, per column: the cell continues the one above it in this group
+    # (a Word merge). Kept per group: a task under two leaders has another row above it in each.
     merged: list[list[bool]] = field(default_factory=list)
 
 
@@ -61,8 +60,6 @@ class Document:
     columns: list[str]  # field names, in reading order
     kinds: list[str]  # per column: number, names or text
     rows: list[list[str]]  # every row's cells as text
-    # Per row, per column: the cell continues the one above (a Word merge), within a group.
-    merged: list[list[bool]]
     groups: list[Group]
     count_line: str  # 共 43 条任务
     group_by: str | None = None
@@ -121,7 +118,6 @@ def build(result: Result, group_by: str | None = None) -> Document:
     records = list(frame.iter_rows(named=True))
     rows = [[cell(record, column) for column in columns] for record in records]
     groups = group_rows(records, by)
-    merged = [[False] * len(columns) for _ in records]
     for group in groups:
         group.merged = [[False] * len(columns)] if group.rows else []
         for previous, index in itertools.pairwise(group.rows):
@@ -132,14 +128,12 @@ def build(result: Result, group_by: str | None = None) -> Document:
                     for position, column in enumerate(columns)
                 ]
             )
-            merged[index] = group.merged[-1]
     return Document(
         title=result.title,
         asked=result.asked or result.kind.sheet,
         columns=columns,
         kinds=[kind(frame, c) for c in columns],
         rows=rows,
-        merged=merged,
         groups=groups,
         count_line=count_line(result, frame),
         group_by=by,

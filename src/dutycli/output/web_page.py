@@ -225,11 +225,11 @@ def _groups(document: Document) -> list[str]:
                 f'<tr class="group-heading"><th colspan="{span}" scope="colgroup">'
                 f"{heading}</th></tr>"
             )
-        for index in group.rows:
+        for index, merged in zip(group.rows, group.merged, strict=True):
             cells = []
             for position, value in enumerate(document.rows[index]):
                 classes = _classes(document, position)
-                if document.merged[index][position]:
+                if merged[position]:
                     classes += " cont"
                 cells.append(
                     f'<td class="{classes}" data-label="{labels[position]}">{text(value)}</td>'
