@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from dutycli.output.text import cell_text, has_value
 from dutycli.schema import (
@@ -158,7 +158,8 @@ def cell(record: dict[str, Any], column: str) -> str:
     return cell_text(value)
 
 
-def kind(frame: pl.DataFrame, column: str) -> str:
+def kind(frame: pl.DataFrame, column: str) -> Literal["number", "names", "text"]:
+    """How a column is shown: numbers right-aligned and unbroken, names broken only after 、."""
     import polars as pl
 
     if column in NUMBER_COLUMNS:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from dutycli.output.document import CHANGE_LABELS, EXPLODED_NAMES, NUMBER_COLUMNS
+from dutycli.output.document import CHANGE_LABELS, EXPLODED_NAMES
 from dutycli.output.text import INHERITED_MARK, cell_text, has_value, names_text, safe_text
 from dutycli.schema import (
     DIFF_PREFIXES,
@@ -58,7 +58,6 @@ def show(result: Result, console: Any, titled: bool = False) -> None:
     --group-by, each group's heading and count come before its rows; the columns keep one
     width throughout.
     """
-    import polars as pl
     from rich.table import Table
     from rich.text import Text
 
@@ -124,15 +123,7 @@ def show(result: Result, console: Any, titled: bool = False) -> None:
 
         shown = reading_order([c for c in shown if c not in hidden])
 
-    def kind(column: str) -> Literal["number", "names", "text"]:
-        if column in NUMBER_COLUMNS:
-            return "number"
-        base = column.removeprefix("old_").removeprefix("new_")
-        if base in NAME_COLUMNS or column in EXPLODED_NAMES or frame.schema[column] == pl.List:
-            return "names"
-        return "text"
-
-    table_columns = [_Column(column, kind(column)) for column in shown]
+    table_columns = [_Column(column, document.kind(frame, column)) for column in shown]
     any_inherited = False
     emphasize = set(result.highlight_names)
     # Where the query's patterns match, found by the engine that matched the rows (Polars).
