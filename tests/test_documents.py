@@ -64,6 +64,22 @@ def test_format_overrides_the_suffix_and_a_bare_name_is_csv(tmp_path: Path) -> N
     assert bare.read_text(encoding="utf-8").startswith("id,goal_no,goal,task")
 
 
+def test_a_name_that_is_only_a_suffix_is_that_format(tmp_path: Path) -> None:
+    """``-o .docx`` (Python sees a hidden file without a suffix) is Word, never CSV in it;
+    ``-o .doc`` is refused like ``x.doc``; a hidden file of another name is CSV, as bare."""
+    target = tmp_path / ".docx"
+    outcome = run_cli("by-leader", "陆秋明", "-o", str(target))
+    assert outcome.exit_code == 0, outcome.stderr
+    assert "docx)" in outcome.stderr and target.read_bytes().startswith(b"PK")
+    old = tmp_path / ".doc"
+    outcome = run_cli("by-leader", "陆秋明", "-o", str(old))
+    assert outcome.exit_code == 2 and ".docx opens in Word" in outcome.stderr
+    assert not old.exists()
+    hidden = tmp_path / ".tasks"
+    assert run_cli("by-leader", "陆秋明", "-o", str(hidden)).exit_code == 0
+    assert hidden.read_text(encoding="utf-8").startswith("id,goal_no,goal,task")
+
+
 def test_binary_documents_are_refused_on_a_terminal() -> None:
     from dutycli.output import streams
 
