@@ -8,6 +8,8 @@ import csv
 import io
 import os
 import re
+import signal
+import subprocess
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -21,7 +23,7 @@ import yaml
 from dutycli.output import pdf
 from dutycli.store import yaml_file
 
-from .conftest import DATASET, run_cli
+from .conftest import DATASET, dutycli_executable, run_cli
 from .test_office import assert_ended
 
 
@@ -350,3 +352,33 @@ def test_a_browser_that_hangs_is_stopped_with_what_it_started(
     assert "did not print the PDF within 0.5 s" in outcome.stderr
     assert "DUTYCLI_CHROME_TIMEOUT" in outcome.stderr
     assert_ended(int(pid.read_text()))  # the browser's children were killed with it
+
+
+@pytest.mark.skipif(os.name == "nt", reason="the stand-in browser is a sh script")
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGHUP])
+def test_a_kill_while_the_browser_prints_leaves_no_file_behind(
+    stop: signal.Signals, tmp_path: Path
+) -> None:
+    """Killed or hung up while printing: the browser is ended, dutycli ends by the signal
+    as usual, and neither the PDF nor its half-written temporary file is left in the folder."""
+    pid = tmp_path / "browser.pid"
+    hangs = browser(tmp_path, f"echo $$ > {pid}; exec sleep 60")
+    out = tmp_path / "out"
+    out.mkdir()
+    process = subprocess.Popen(
+        [dutycli_executable(), "by-leader", "陆秋明", "-o", str(out / "陆秋明.pdf")],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "DUTYCLI_CHROME": str(hangs), "TMPDIR": str(tmp_path)},
+    )
+    deadline = time.monotonic() + 30
+    while not pid.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert pid.exists(), "the stand-in browser did not start"
+    process.send_signal(stop)
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode == -stop and stderr == b""
+    assert_ended(int(pid.read_text()))
+    assert list(out.iterdir()) == []  # no 陆秋明.pdf, no .陆秋明.pdf.XXXXXXXX.tmp
+    assert list(tmp_path.glob("dutycli-pdf-*")) == []
