@@ -382,3 +382,16 @@ def test_a_kill_while_the_browser_prints_leaves_no_file_behind(
     assert_ended(int(pid.read_text()))
     assert list(out.iterdir()) == []  # no 陆秋明.pdf, no .陆秋明.pdf.XXXXXXXX.tmp
     assert list(tmp_path.glob("dutycli-pdf-*")) == []
+
+
+def test_counts_are_numbers_that_never_break(home: Path) -> None:
+    """A matrix's unit columns and stats' 本行填写 are counts: centred and kept on one line
+    (a narrow column once broke 14 into 1 / 4); their labels may still wrap."""
+    for command, label in (("matrix", "工信局"), ("stats", "本行填写")):
+        outcome = run_cli("--data", str(DATASET), command, "-f", "html")
+        assert outcome.exit_code == 0, outcome.stderr
+        page = parse(outcome.stdout)
+        position = page.header.index(label)
+        rows = [r for r in page.visible_rows if r.cells[position]]
+        assert rows and all("k-number" in r.classes[position].split() for r in rows)
+    assert "td.k-number { white-space: nowrap; }" in page.styles[0]

@@ -161,8 +161,8 @@ def cell(record: dict[str, Any], column: str) -> str:
 def kind(frame: pl.DataFrame, column: str) -> str:
     import polars as pl
 
-    if column in NUMBER_COLUMNS:
-        return "number"
+    if column in NUMBER_COLUMNS or frame.schema[column].is_numeric():
+        return "number"  # counts of other names too: a matrix's units, stats' explicit
     base = column.removeprefix("old_").removeprefix("new_")
     if base in NAME_COLUMNS or column in EXPLODED_NAMES or frame.schema[column] == pl.List:
         return "names"
