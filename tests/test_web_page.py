@@ -314,6 +314,21 @@ def test_a_browser_that_fails_is_one_line_with_what_it_said(
     )
 
 
+def test_a_pdf_cut_short_is_refused_and_the_target_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A browser that dies half-way through its PDF (no %%EOF) leaves the old file alone."""
+    body = (
+        'for a; do case "$a" in --print-to-pdf=*) printf "%%PDF-1.7 half" > "${a#*=}";; esac; done'
+    )
+    monkeypatch.setenv("DUTYCLI_CHROME", str(browser(tmp_path, f"{body}; exit 0")))
+    target = tmp_path / "x.pdf"
+    target.write_bytes(b"the old one")
+    outcome = run_cli("by-leader", "陆秋明", "-o", str(target))
+    assert outcome.exit_code == 2 and target.read_bytes() == b"the old one"
+    assert outcome.stderr == "dutycli: chromium printed an incomplete PDF (exit code 0)\n"
+
+
 def test_a_browser_is_run_headless_in_a_folder_that_is_removed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -321,13 +336,13 @@ def test_a_browser_is_run_headless_in_a_folder_that_is_removed(
     # Writes its arguments, then a "PDF" where --print-to-pdf says.
     body = (
         f'printf "%s\\n" "$@" > {log}; for a; do case "$a" in --print-to-pdf=*) '
-        'printf "%%PDF-1.4 made" > "${a#--print-to-pdf=}";; esac; done'
+        'printf "%%PDF-1.4 made\\n%%%%EOF\\n" > "${a#--print-to-pdf=}";; esac; done'
     )
     monkeypatch.setenv("DUTYCLI_CHROME", str(browser(tmp_path, body)))
     target = tmp_path / "x.pdf"
     outcome = run_cli("by-leader", "陆秋明", "-o", str(target))
     assert outcome.exit_code == 0, outcome.stderr
-    assert target.read_bytes() == b"%PDF-1.4 made"
+    assert target.read_bytes() == b"%PDF-1.4 made\n%%EOF\n"
     args = log.read_text(encoding="utf-8").splitlines()
     assert "--headless" in args and "--no-pdf-header-footer" in args
     assert ("--no-sandbox" in args) == (os.geteuid() == 0)

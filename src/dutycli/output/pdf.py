@@ -119,6 +119,10 @@ def _print_in(folder: Path, program: str, page: str, seconds: float) -> bytes:
     data = printed.read_bytes() if printed.is_file() else b""
     if not data.startswith(b"%PDF"):
         raise OutputError(f"{name} printed no PDF (exit code {code}{_last_line(output, folder)})")
+    if b"%%EOF" not in data[-1024:]:  # a PDF ends so; a browser that died mid-way does not
+        raise OutputError(
+            f"{name} printed an incomplete PDF (exit code {code}{_last_line(output, folder)})"
+        )
     return data
 
 
