@@ -215,3 +215,19 @@ def test_group_heading_is_data_not_markup(tmp_path: Path) -> None:
     assert "[bold]目标[/bold]\\x1b[31m" in outcome.stdout and "\x1b" not in outcome.stdout
     md = run_cli("--data", str(data), "list", "--group-by", "goal", "-f", "md").stdout
     assert "## 1　\\[bold\\]目标\\[/bold\\]\\x1b\\[31m（3 条任务）" in md
+
+
+def test_stats_as_a_document_speaks_chinese_as_its_terminal_view() -> None:
+    """stats -o FILE.html/.docx: 总计 / 无分管领导的任务 / 分管领导, never the machine keys
+    (dataset, tasks_without_leader, leader) that CSV and JSON keep."""
+    from dutycli.output.document import STATS_SECTIONS
+
+    page = run_cli("stats", "-f", "html").stdout
+    assert '<td class="k-text c-section" data-label="类别">总计</td>' in page
+    assert (
+        ">无分管领导的任务</td>" in page and ">分管领导</td>" in page and ">牵头单位</td>" in page
+    )
+    assert not any(
+        f">{key}</td>" in page for key in (*STATS_SECTIONS, "tasks_without_leader", "goals")
+    )
+    assert run_cli("stats", "-f", "csv").stdout.splitlines()[1] == "dataset,goals,22,,"
