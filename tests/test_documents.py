@@ -64,6 +64,22 @@ def test_format_overrides_the_suffix_and_a_bare_name_is_csv(tmp_path: Path) -> N
     assert bare.read_text(encoding="utf-8").startswith("id,goal_no,goal,task")
 
 
+def test_a_name_that_is_only_a_suffix_is_that_format(tmp_path: Path) -> None:
+    """``-o .docx`` (Python sees a hidden file without a suffix) is Word, never CSV in it;
+    ``-o .doc`` is refused like ``x.doc``; a hidden file of another name is CSV, as bare."""
+    target = tmp_path / ".docx"
+    outcome = run_cli("by-leader", "陆秋明", "-o", str(target))
+    assert outcome.exit_code == 0, outcome.stderr
+    assert "docx)" in outcome.stderr and target.read_bytes().startswith(b"PK")
+    old = tmp_path / ".doc"
+    outcome = run_cli("by-leader", "陆秋明", "-o", str(old))
+    assert outcome.exit_code == 2 and ".docx opens in Word" in outcome.stderr
+    assert not old.exists()
+    hidden = tmp_path / ".tasks"
+    assert run_cli("by-leader", "陆秋明", "-o", str(hidden)).exit_code == 0
+    assert hidden.read_text(encoding="utf-8").startswith("id,goal_no,goal,task")
+
+
 def test_binary_documents_are_refused_on_a_terminal() -> None:
     from dutycli.output import streams
 
@@ -199,3 +215,19 @@ def test_group_heading_is_data_not_markup(tmp_path: Path) -> None:
     assert "[bold]目标[/bold]\\x1b[31m" in outcome.stdout and "\x1b" not in outcome.stdout
     md = run_cli("--data", str(data), "list", "--group-by", "goal", "-f", "md").stdout
     assert "## 1　\\[bold\\]目标\\[/bold\\]\\x1b\\[31m（3 条任务）" in md
+
+
+def test_stats_as_a_document_speaks_chinese_as_its_terminal_view() -> None:
+    """stats -o FILE.html/.docx: 总计 / 无分管领导的任务 / 分管领导, never the machine keys
+    (dataset, tasks_without_leader, leader) that CSV and JSON keep."""
+    from dutycli.output.document import STATS_SECTIONS
+
+    page = run_cli("stats", "-f", "html").stdout
+    assert '<td class="k-text c-section" data-label="类别">总计</td>' in page
+    assert (
+        ">无分管领导的任务</td>" in page and ">分管领导</td>" in page and ">牵头单位</td>" in page
+    )
+    assert not any(
+        f">{key}</td>" in page for key in (*STATS_SECTIONS, "tasks_without_leader", "goals")
+    )
+    assert run_cli("stats", "-f", "csv").stdout.splitlines()[1] == "dataset,goals,22,,"

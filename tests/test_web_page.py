@@ -8,6 +8,8 @@ import csv
 import io
 import os
 import re
+import signal
+import subprocess
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -21,7 +23,7 @@ import yaml
 from dutycli.output import pdf
 from dutycli.store import yaml_file
 
-from .conftest import DATASET, run_cli
+from .conftest import DATASET, dutycli_executable, run_cli
 from .test_office import assert_ended
 
 
@@ -312,6 +314,21 @@ def test_a_browser_that_fails_is_one_line_with_what_it_said(
     )
 
 
+def test_a_pdf_cut_short_is_refused_and_the_target_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A browser that dies half-way through its PDF (no %%EOF) leaves the old file alone."""
+    body = (
+        'for a; do case "$a" in --print-to-pdf=*) printf "%%PDF-1.7 half" > "${a#*=}";; esac; done'
+    )
+    monkeypatch.setenv("DUTYCLI_CHROME", str(browser(tmp_path, f"{body}; exit 0")))
+    target = tmp_path / "x.pdf"
+    target.write_bytes(b"the old one")
+    outcome = run_cli("by-leader", "陆秋明", "-o", str(target))
+    assert outcome.exit_code == 2 and target.read_bytes() == b"the old one"
+    assert outcome.stderr == "dutycli: chromium printed an incomplete PDF (exit code 0)\n"
+
+
 def test_a_browser_is_run_headless_in_a_folder_that_is_removed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -319,13 +336,13 @@ def test_a_browser_is_run_headless_in_a_folder_that_is_removed(
     # Writes its arguments, then a "PDF" where --print-to-pdf says.
     body = (
         f'printf "%s\\n" "$@" > {log}; for a; do case "$a" in --print-to-pdf=*) '
-        'printf "%%PDF-1.4 made" > "${a#--print-to-pdf=}";; esac; done'
+        'printf "%%PDF-1.4 made\\n%%%%EOF\\n" > "${a#--print-to-pdf=}";; esac; done'
     )
     monkeypatch.setenv("DUTYCLI_CHROME", str(browser(tmp_path, body)))
     target = tmp_path / "x.pdf"
     outcome = run_cli("by-leader", "陆秋明", "-o", str(target))
     assert outcome.exit_code == 0, outcome.stderr
-    assert target.read_bytes() == b"%PDF-1.4 made"
+    assert target.read_bytes() == b"%PDF-1.4 made\n%%EOF\n"
     args = log.read_text(encoding="utf-8").splitlines()
     assert "--headless" in args and "--no-pdf-header-footer" in args
     assert ("--no-sandbox" in args) == (os.geteuid() == 0)
@@ -350,3 +367,46 @@ def test_a_browser_that_hangs_is_stopped_with_what_it_started(
     assert "did not print the PDF within 0.5 s" in outcome.stderr
     assert "DUTYCLI_CHROME_TIMEOUT" in outcome.stderr
     assert_ended(int(pid.read_text()))  # the browser's children were killed with it
+
+
+@pytest.mark.skipif(os.name == "nt", reason="the stand-in browser is a sh script")
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGHUP])
+def test_a_kill_while_the_browser_prints_leaves_no_file_behind(
+    stop: signal.Signals, tmp_path: Path
+) -> None:
+    """Killed or hung up while printing: the browser is ended, dutycli ends by the signal
+    as usual, and neither the PDF nor its half-written temporary file is left in the folder."""
+    pid = tmp_path / "browser.pid"
+    hangs = browser(tmp_path, f"echo $$ > {pid}; exec sleep 60")
+    out = tmp_path / "out"
+    out.mkdir()
+    process = subprocess.Popen(
+        [dutycli_executable(), "by-leader", "陆秋明", "-o", str(out / "陆秋明.pdf")],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "DUTYCLI_CHROME": str(hangs), "TMPDIR": str(tmp_path)},
+    )
+    deadline = time.monotonic() + 30
+    while not pid.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert pid.exists(), "the stand-in browser did not start"
+    process.send_signal(stop)
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode == -stop and stderr == b""
+    assert_ended(int(pid.read_text()))
+    assert list(out.iterdir()) == []  # no 陆秋明.pdf, no .陆秋明.pdf.XXXXXXXX.tmp
+    assert list(tmp_path.glob("dutycli-pdf-*")) == []
+
+
+def test_counts_are_numbers_that_never_break(home: Path) -> None:
+    """A matrix's unit columns and stats' 本行填写 are counts: centred and kept on one line
+    (a narrow column once broke 14 into 1 / 4); their labels may still wrap."""
+    for command, label in (("matrix", "工信局"), ("stats", "本行填写")):
+        outcome = run_cli("--data", str(DATASET), command, "-f", "html")
+        assert outcome.exit_code == 0, outcome.stderr
+        page = parse(outcome.stdout)
+        position = page.header.index(label)
+        rows = [r for r in page.visible_rows if r.cells[position]]
+        assert rows and all("k-number" in r.classes[position].split() for r in rows)
+    assert "td.k-number { white-space: nowrap; }" in page.styles[0]

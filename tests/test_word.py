@@ -179,7 +179,9 @@ def test_every_cell_and_merge_against_the_query(
                 merged[field] += 1
                 assert (text, merge) == ("", "continue"), (record["id"], field)
                 continue
-            assert text == shown(record, field), (record["id"], field)
+            # Names break only after a 、 (a line per name where they do not fit a line).
+            assert text.replace("、\n", "、") == shown(record, field), (record["id"], field)
+            assert "\n" not in text.replace("、\n", ""), (record["id"], field)
             starts = following is not None and expected_merge(record, following, field)
             assert merge == ("restart" if starts else None), (record["id"], field)
     # The shipped table has merges of every kind; a subset keeps those of adjacent tasks.
@@ -392,3 +394,20 @@ def test_libreoffice_opens_the_document(written: dict[str, Path], folder: Path) 
     assert pdf.startswith(b"%PDF")
     # 43 tasks with the header repeated: more than one page, fewer than one a task.
     assert 1 < len(re.findall(rb"/Type\s*/Page[^s]", pdf)) < 43
+
+
+def test_names_break_after_a_comma_never_inside_a_name(written: dict[str, Path]) -> None:
+    """Word breaks Chinese anywhere: 戴士福、陆秋明 in a narrow 分管领导 column came out as
+    戴士福、陆 / 秋明. Names that do not fit one line get a line each, broken after the 、."""
+    from dutycli.output.word import names_lines
+
+    rows = table_cells(written["lu"])[1:]
+    column = OWN_FIELDS.index("leaders")
+    lines = [line for row in rows for line in row[column][0].split("\n") if line]
+    assert "戴士福、" in lines and "陆秋明" in lines
+    known = {name for record in query("by-leader", "陆秋明") for name in record["leaders"]}
+    assert all(name in known for line in lines for name in line.split("、") if name)
+    wide = round(50 * 1440 / 25.4)  # twips: 50mm, a line holds every name of these
+    assert names_lines("陆秋明、刘志峰、张小虎", wide) == "陆秋明、刘志峰、张小虎"
+    assert names_lines("陆秋明、刘志峰、张小虎", 1200) == "陆秋明、\n刘志峰、\n张小虎"
+    assert names_lines("地方金融监督管理局", 600) == "地方金融监督管理局"  # one name: wraps in Word

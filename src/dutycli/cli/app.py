@@ -108,6 +108,13 @@ class DutyGroup(TyperGroup):
             streams.note("interrupted")
             return EXIT_INTERRUPTED
         except BaseException as exc:
+            from dutycli.processes import Stopped, end
+
+            if isinstance(exc, Stopped):
+                # Killed or hung up while a helper (a browser, LibreOffice) ran: the helper
+                # is gone and every file being written removed on the way here; now end
+                # as that signal would have.
+                end(exc)
             # A scanned Parquet/IPC file is read while a query runs, not when it is opened:
             # damage inside it surfaces here, as a Polars error or a Rust panic.
             failure = engine_failure(exc, state.reading)

@@ -39,6 +39,8 @@ NUMBER_COLUMNS |= {"goals", "leader_count", "unit_count", "similarity", "value",
 CHANGE_LABELS = {"added": "新增", "removed": "删除", "changed": "变更"}
 # The heading of a group of tasks that have no leader / lead unit.
 NONE_HEADINGS = {"leader": "（未列分管领导）", "unit": "（未列牵头单位）", "goal": "（无目标）"}
+# stats' sections, for people.
+STATS_SECTIONS = {"dataset": "总计", "leader": "分管领导", "unit": "牵头单位"}
 GROUP_NOUNS = {"goal": "目标", "leader": "分管领导", "unit": "牵头单位"}
 
 
@@ -117,6 +119,8 @@ def build(result: Result, group_by: str | None = None) -> Document:
         columns = [c for c in columns if c not in GOAL_COLUMNS]
     records = list(frame.iter_rows(named=True))
     rows = [[cell(record, column) for column in columns] for record in records]
+    if result.kind_name == "stats":
+        rows = [stats_row(columns, row) for row in rows]
     groups = group_rows(records, by)
     for group in groups:
         group.merged = [[False] * len(columns)] if group.rows else []
@@ -158,12 +162,29 @@ def cell(record: dict[str, Any], column: str) -> str:
     return cell_text(value)
 
 
+def stats_row(columns: list[str], row: list[str]) -> list[str]:
+    """A row of ``stats`` in the words its terminal view uses (分管领导, 无分管领导的任务),
+    not its machine keys (leader, tasks_without_leader), which CSV and JSON keep."""
+    from dutycli.output.charts import TOTAL_LABELS
+
+    values = dict(zip(columns, row, strict=True))
+    section = values.get("section")
+    out = []
+    for column, text in zip(columns, row, strict=True):
+        if column == "section":
+            text = STATS_SECTIONS.get(text, text)
+        elif column == "name" and section == "dataset":
+            text = TOTAL_LABELS.get(text, text)
+        out.append(text)
+    return out
+
+
 def kind(frame: pl.DataFrame, column: str) -> Literal["number", "names", "text"]:
     """How a column is shown: numbers right-aligned and unbroken, names broken only after 、."""
     import polars as pl
 
-    if column in NUMBER_COLUMNS:
-        return "number"
+    if column in NUMBER_COLUMNS or frame.schema[column].is_numeric():
+        return "number"  # counts of other names too: a matrix's units, stats' explicit
     base = column.removeprefix("old_").removeprefix("new_")
     if base in NAME_COLUMNS or column in EXPLODED_NAMES or frame.schema[column] == pl.List:
         return "names"

@@ -38,7 +38,7 @@ def choose_format(chosen: str | None, output: Path | None, excel: bool) -> str:
         return chosen
     if not to_stdout(output):
         assert output is not None
-        suffix = output.suffix.lower()
+        suffix = output_suffix(output)
         if suffix in DATASET_KINDS and suffix not in SUFFIX_FORMATS:
             # CSV in a .yaml or .parquet file would be read back as a broken dataset.
             raise QueryError(
@@ -59,6 +59,16 @@ def choose_format(chosen: str | None, output: Path | None, excel: bool) -> str:
             )
         return "csv"  # a file without a suffix gets what a pipe would: CSV
     return "csv" if excel else streams.current().default_format()
+
+
+def output_suffix(output: Path) -> str:
+    """The suffix that names ``output``'s format, lower case: ``.docx``; a name that is only a
+    known suffix (``-o .docx``, which Python takes for a hidden file without one) is that
+    suffix, never a CSV under a name that promises a document."""
+    name = output.name.lower()
+    if not output.suffix and name in (*SUFFIX_FORMATS, *SUFFIX_HINTS, *DATASET_KINDS):
+        return name
+    return output.suffix.lower()
 
 
 def emit(result: Result, fmt: str, output: Path | None = None, excel: bool = False) -> None:

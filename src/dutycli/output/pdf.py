@@ -5,7 +5,7 @@ row on every page, page numbers at the foot, as its print styles ask). The brows
 ``DUTYCLI_CHROME`` names, else the first of ``COMMANDS`` on PATH, else one where its installer
 puts it. It runs headless in a temporary folder holding the page and a throw-away profile, as
 every helper program does (``processes.run``: its own process group, killed on the timeout,
-Ctrl-C or a kill); the folder is always removed.
+Ctrl-C or a kill); the folder, and the output file being written, are always removed.
 """
 
 from __future__ import annotations
@@ -83,8 +83,8 @@ def print_page(page: str) -> bytes:
             return _print_in(Path(name), program, page, seconds)
     except OSError as exc:  # the temporary folder: no room, no permission
         raise OutputError(f"cannot print the PDF: {exc.strerror or exc}") from None
-    except processes.Stopped as stop:
-        processes.end(stop)  # the usual end, now that the browser is gone
+    # A processes.Stopped goes on up, through the half-written target's removal, to the
+    # command's end, which ends dutycli by the signal (cli.app).
 
 
 def command(program: str, folder: Path) -> list[str]:
@@ -119,6 +119,10 @@ def _print_in(folder: Path, program: str, page: str, seconds: float) -> bytes:
     data = printed.read_bytes() if printed.is_file() else b""
     if not data.startswith(b"%PDF"):
         raise OutputError(f"{name} printed no PDF (exit code {code}{_last_line(output, folder)})")
+    if b"%%EOF" not in data[-1024:]:  # a PDF ends so; a browser that died mid-way does not
+        raise OutputError(
+            f"{name} printed an incomplete PDF (exit code {code}{_last_line(output, folder)})"
+        )
     return data
 
 

@@ -57,7 +57,8 @@ th, td { border: 1px solid var(--line); padding: 0.35em 0.5em; vertical-align: t
   text-align: left; overflow-wrap: anywhere; }
 thead th { background: var(--head); position: sticky; top: 0; z-index: 1; }
 .group-heading th { background: var(--group); font-size: 1.05em; padding: 0.45em 0.5em; }
-.k-number { text-align: center; white-space: nowrap; width: 3.5em; }
+.k-number { text-align: center; width: 3.5em; }
+td.k-number { white-space: nowrap; } /* a count never breaks; its label may */
 .k-names { width: 9em; word-break: keep-all; overflow-wrap: normal; } /* a name breaks after 、, never inside */
 .c-task { min-width: 18em; }
 td.cont { color: #6b7480; border-top-color: transparent; }

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from dutycli.errors import DutyError
 from dutycli.output.document import Document, Group, group_title
 from dutycli.output.text import display_width, escape_controls
-from dutycli.schema import label
+from dutycli.schema import NAME_JOINER, label
 
 if TYPE_CHECKING:
     from docx.document import Document as WordDocument
@@ -56,6 +56,7 @@ TASK_WIDTH = 80  # the task text at least (the widest column)
 MIN_WIDTH = 9
 # A terminal column (half a Chinese character) of 10.5pt text, and a cell's side margins.
 MM_PER_COLUMN, CELL_PADDING = 1.9, 2.5
+CELL_MARGIN = 57  # twips, 1mm: a cell's margin each side
 MEASURED = 40  # characters of a line measured: longer lines wrap anyway
 HEADER_FILL, GROUP_FILL = "D9D9D9", "F2F2F2"
 # What XML 1.0 cannot hold and escape_controls leaves: lone surrogates, U+FFFE, U+FFFF.
@@ -210,7 +211,7 @@ def _table(document: Document) -> Any:
     _el("tblLayout", properties, type="fixed")
     margins = _el("tblCellMar", properties)
     for side in ("left", "right"):
-        _el(side, margins, w="57", type="dxa")  # 1mm
+        _el(side, margins, w=str(CELL_MARGIN), type="dxa")
     _el("tblLook", properties, val="04A0", firstRow="1", lastRow="0", firstColumn="1")
     grid = _el("tblGrid", tbl)
     for width in widths:
@@ -220,6 +221,7 @@ def _table(document: Document) -> Any:
     for text, width in zip(document.labels, widths, strict=True):
         _cell(header, text, width, bold=True, fill=HEADER_FILL, centred=True)
     centred = [kind == "number" for kind in document.kinds]
+    names = [kind == "names" for kind in document.kinds]
     for group in document.groups:
         if document.group_by is not None:
             heading = _el("tr", tbl)
@@ -232,8 +234,31 @@ def _table(document: Document) -> Any:
             for column, (text, width, merge) in enumerate(
                 zip(document.rows[index], widths, marks, strict=True)
             ):
+                if names[column]:
+                    text = names_lines(text, width)
                 _cell(tr, text, width, merge=merge, centred=centred[column])
     return tbl
+
+
+def names_lines(text: str, width: int) -> str:
+    """Names (joined with 、) in a cell ``width`` twips wide, a line break after a 、 where the
+    next name would not fit whole: Word breaks Chinese anywhere, so 陆秋明 would become
+    陆 / 秋明. A name longer than a line still wraps inside it."""
+    room = (width - 2 * CELL_MARGIN) * 25.4 / 1440 / MM_PER_COLUMN  # terminal columns
+    if display_width(text) <= room or NAME_JOINER not in text:
+        return text
+    lines: list[str] = []
+    for name in text.split("\n"):
+        parts = [part + NAME_JOINER for part in name.split(NAME_JOINER)]
+        parts[-1] = parts[-1].removesuffix(NAME_JOINER)
+        line = ""
+        for part in parts:
+            if line and display_width(line + part) > room:
+                lines.append(line)
+                line = ""
+            line += part
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def _merges(group: Group) -> list[list[str | None]]:

@@ -130,8 +130,7 @@ def convert(
             converted = _convert_in(Path(folder), program, data, path, kind, unreadable, seconds)
     except OSError as exc:  # the temporary folder: no room, no permission
         raise DataError(f"{path}: cannot convert it: {exc.strerror or exc}") from None
-    except processes.Stopped as stop:
-        processes.end(stop)  # the usual end, now that LibreOffice is gone
+    # A processes.Stopped goes on up to the command's end, which ends dutycli by the signal.
     return converted, {"converted_from": origin, "converted_by": _version(converted)}
 
 
