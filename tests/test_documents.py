@@ -231,3 +231,12 @@ def test_stats_as_a_document_speaks_chinese_as_its_terminal_view() -> None:
         f">{key}</td>" in page for key in (*STATS_SECTIONS, "tasks_without_leader", "goals")
     )
     assert run_cli("stats", "-f", "csv").stdout.splitlines()[1] == "dataset,goals,22,,"
+
+
+def test_a_goal_with_its_own_number_is_not_numbered_twice() -> None:
+    from dutycli.output.document import goal_heading
+
+    assert goal_heading({"goal_no": 1, "goal": "一、经济发展（11项）"}) == "一、经济发展（11项）"
+    assert goal_heading({"goal_no": 3, "goal": "（三）民生"}) == "（三）民生"
+    assert goal_heading({"goal_no": 4, "goal": "优化营商环境"}) == "4　优化营商环境"
+    assert goal_heading({"goal_no": 2, "goal": "2019年目标"}) == "2　2019年目标"

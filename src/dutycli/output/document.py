@@ -7,6 +7,7 @@ one layout. Cells are the data's text, unescaped: each writer makes it safe for 
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -41,6 +42,8 @@ CHANGE_LABELS = {"added": "新增", "removed": "删除", "changed": "变更"}
 NONE_HEADINGS = {"leader": "（未列分管领导）", "unit": "（未列牵头单位）", "goal": "（无目标）"}
 # stats' sections, for people.
 STATS_SECTIONS = {"dataset": "总计", "leader": "分管领导", "unit": "牵头单位"}
+# A goal written with its own number: 一、 （三） 5、 5. １２、
+_NUMBERED = re.compile(r"\s*(?:[（(][^）)]{1,4}[）)]|[一二三四五六七八九十百零〇0-9０-９]+\s*[、.．])")
 GROUP_NOUNS = {"goal": "目标", "leader": "分管领导", "unit": "牵头单位"}
 
 
@@ -232,9 +235,11 @@ def group_rows(records: list[dict[str, Any]], by: str | None) -> list[Group]:
 
 
 def goal_heading(record: dict[str, Any]) -> str:
-    """``4　优化营商环境``; the dataset first when several are loaded."""
-    parts = [str(record.get(DATASET_FIELD) or ""), cell_text(record.get("goal_no"))]
-    parts.append(cell_text(record.get("goal")))
+    """``4　优化营商环境``; the dataset first when several are loaded; a goal that carries its
+    own number (一、…, as a heading row of the source) is not numbered twice."""
+    goal = cell_text(record.get("goal"))
+    number = "" if _NUMBERED.match(goal) else cell_text(record.get("goal_no"))
+    parts = [str(record.get(DATASET_FIELD) or ""), number, goal]
     heading = "　".join(p for p in parts if p)
     return heading or NONE_HEADINGS["goal"]
 

@@ -48,12 +48,13 @@ WIDTHS = {
     "leaders": 24,
     "lead_units": 38,
     "partner_units": 38,
-    "deadline": 26,
+    "deadline": 32,  # 2016年8月底前 on one line (Word widens the gap between 年 and 8)
 }
 KIND_WIDTHS = {"number": 16, "names": 34}
 TEXT_WIDTH = 40  # a text column other than the task, before the rest is shared out
 TASK_WIDTH = 80  # the task text at least (the widest column)
 MIN_WIDTH = 9
+SHORT_LABEL = 8  # display columns: four Chinese characters
 # A terminal column (half a Chinese character) of 10.5pt text, and a cell's side margins.
 MM_PER_COLUMN, CELL_PADDING = 1.9, 2.5
 CELL_MARGIN = 57  # twips, 1mm: a cell's margin each side
@@ -292,7 +293,9 @@ def column_widths(document: Document) -> list[float]:
             ),
             default=0,
         )
-        longest = max(longest, (display_width(label(column)) + 1) // 2)
+        header = display_width(label(column))
+        # A label of up to four characters on one line (序号, not 序/号); a longer one on two.
+        longest = max(longest, header if header <= SHORT_LABEL else (header + 1) // 2)
         natural = max(longest * MM_PER_COLUMN + CELL_PADDING, MIN_WIDTH)
         if natural > bound:
             wrapped.append(position)
