@@ -17,7 +17,7 @@ from dutycli.output.text import display_width
 EXAMPLES: dict[str, tuple[str, ...]] = {
     "by-unit": (
         "dutycli by-unit 发改局",
-        "dutycli by-unit 发改局 --role partner",
+        "dutycli by-unit 发改局 --group-by goal",
         "dutycli by-unit 发改局 -o 发改局.docx",
     ),
     "by-leader": (
@@ -38,7 +38,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     ),
     "show": ("dutycli show 12", "dutycli show 12 -f json"),
     "leaders": ("dutycli leaders", "dutycli leaders -o 领导.xlsx"),
-    "units": ("dutycli units", "dutycli units --role partner"),
+    "units": ("dutycli units", "dutycli units -o 单位.xlsx"),
     "targets": ("dutycli targets", "dutycli targets -f md"),
     "stats": ("dutycli stats", "dutycli stats --top 5"),
     "matrix": ("dutycli matrix", "dutycli matrix --top 0", "dutycli matrix -o 矩阵.xlsx"),
