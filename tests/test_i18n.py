@@ -15,6 +15,7 @@ from dutycli import i18n
 from dutycli.catalog import ZH
 from dutycli.cli import help_text
 from dutycli.cli.app import app
+from dutycli.output.text import display_width
 
 from .conftest import ROOT, run_cli, run_process
 
@@ -61,7 +62,7 @@ def walk_sources() -> tuple[list[tuple[str, int, str]], list[str]]:
             if not isinstance(node, ast.Call) or not node.args:
                 continue
             name, first = call_name(node), node.args[0]
-            if name == "t" and isinstance(first, ast.Constant):
+            if name == "t" and isinstance(first, ast.Constant) and isinstance(first.value, str):
                 templates.append((where, node.lineno, first.value))
             elif name == "t" and where != "cli/typer_internals.py":  # Click's words: below
                 bare.append(f"{where}:{node.lineno}: t() of a non-literal")
@@ -81,9 +82,10 @@ def help_texts() -> list[str]:
 
     group = get_command(app)
     ctx = click.Context(group, info_name="dutycli")
-    found = [group.help, group.epilog, *(p.help for p in group.get_params(ctx))]
+    found = [group.help, group.epilog, *(getattr(p, "help", None) for p in group.get_params(ctx))]
     for command in group.commands.values():  # type: ignore[attr-defined]
-        found += [command.help, command.epilog, *(p.help for p in command.get_params(ctx))]
+        params = command.get_params(ctx)
+        found += [command.help, command.epilog, *(getattr(p, "help", None) for p in params)]
     return sorted({text for text in found if text})
 
 
@@ -186,8 +188,6 @@ def test_help_uses_the_terminals_width() -> None:
     wide = run_cli("--help", env={"COLUMNS": "200"}).stdout
     assert max(len(line) for line in wide.split("\n")) > 100
     narrow = run_cli("by-unit", "--help", env={"COLUMNS": "60", "DUTYCLI_LANG": "zh"}).stdout
-    from dutycli.output.text import display_width
-
     # Every line of text fits; only an option's name (-f, --format [table|csv|…]) may not.
     texts = [line for line in narrow.split("\n") if not line.lstrip().startswith("-")]
     assert max(display_width(line) for line in texts) <= 60
@@ -196,7 +196,7 @@ def test_help_uses_the_terminals_width() -> None:
 def test_wrapping_never_starts_a_line_with_a_closing_mark() -> None:
     lines = help_text.wrap("牵头单位（用 --role 可改为配合单位）中含有所查单位的任务。" * 3, 20)
     assert all(line[0] not in "，。）、：" for line in lines)
-    assert all(help_text.display_width(line) <= 20 for line in lines)
+    assert all(display_width(line) <= 20 for line in lines)
 
 
 # --- messages in both languages, in process ---------------------------------------------

@@ -284,11 +284,11 @@ def install_language() -> None:
     """Have Typer render help through dutycli's formatter and words (called once, by cli.app)."""
     from typer import core
 
-    core._ = _gettext
+    core._ = _gettext  # type: ignore[attr-defined]
     click_core.Context.formatter_class = HelpFormatter
-    core.TyperArgument._usage_display_name = _usage_display_name
-    core.TyperArgument.display_type_rich = _argument_type
-    core.TyperOption.display_type_rich = _option_type
+    core.TyperArgument._usage_display_name = _usage_display_name  # type: ignore[method-assign]
+    core.TyperArgument.display_type_rich = _argument_type  # type: ignore[method-assign]
+    core.TyperOption.display_type_rich = _option_type  # type: ignore[method-assign]
 
 
 # Click's error sentences (as the vendored Click words them) and dutycli's templates for them.
