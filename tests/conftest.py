@@ -70,22 +70,26 @@ def run_process(*args: str, env: dict[str, str] | None = None, **kwargs: object)
 
 # What the developer's terminal says of itself: the width of a table, colour or not.
 TERMINAL_SETTINGS = ("COLUMNS", "LINES", "NO_COLOR", "FORCE_COLOR", "TTY_COMPATIBLE")
+# What language the developer's shell speaks: the tests choose it (English unless a test asks).
+LOCALE_SETTINGS = ("LC_ALL", "LC_MESSAGES")
 
 
 @pytest.fixture(autouse=True)
 def _own_user_directories(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Each test its own home, XDG folders and dutycli cache, and no DUTYCLI_* or terminal
-    setting of the developer's shell: what a test sees never depends on the machine or on
+    """Each test its own home, XDG folders and dutycli cache, an English locale, and no
+    DUTYCLI_* or terminal setting of the developer's shell: what a test sees never depends on the machine or on
     another test.
 
     Set in ``os.environ``, so the processes a test starts inherit them too.
     """
     home = tmp_path_factory.mktemp("home")
     for name in list(os.environ):
-        if name.startswith(("DUTYCLI_", "_DUTYCLI_", "XDG_")) or name in TERMINAL_SETTINGS:
+        settings = (*TERMINAL_SETTINGS, *LOCALE_SETTINGS)
+        if name.startswith(("DUTYCLI_", "_DUTYCLI_", "XDG_")) or name in settings:
             monkeypatch.delenv(name)
+    monkeypatch.setenv("LANG", "C.UTF-8")
     monkeypatch.setenv("HOME", str(home))
     for variable, folder in (
         ("XDG_CACHE_HOME", ".cache"),

@@ -242,7 +242,7 @@ def test_markup_and_escapes_in_data_are_shown_literally(tmp_path: Path) -> None:
 
 
 def test_bare_command_summarizes_the_dataset(records: list[dict[str, Any]]) -> None:
-    result = run_cli()
+    result = run_cli(env={"DUTYCLI_LANG": "zh"})  # the Chinese screen
     assert result.exit_code == 0
     assert f"{len(records)} 条任务" in result.stdout
     assert "22 个目标" in result.stdout and "8 位分管领导" in result.stdout

@@ -80,7 +80,11 @@ def test_summary_from_parquet_keeps_the_title(exported: dict[str, Path]) -> None
     # The same screen, except that the commands it suggests name the data.
     got = run_cli("--data", data).stdout
     assert got.splitlines()[:5] == shipped.splitlines()[:5]
-    suggested = [line.split()[1:-1] for line in got.splitlines() if line.startswith("  dutycli ")]
+    suggested = [  # each command, then its description after a gap of spaces
+        line.split("   ")[0].split()[1:]
+        for line in got.splitlines()
+        if line.startswith("  dutycli ")
+    ]
     assert len(suggested) == len(got.splitlines()[5:]) == 6
     for words in suggested[:4]:  # by-unit, by-leader, by-target, search
         assert words[:2] == ["--data", data]

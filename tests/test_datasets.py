@@ -197,7 +197,7 @@ def test_targets_and_goals_are_per_dataset(years: Fixture) -> None:
 
 
 def test_bare_command_summarizes_every_dataset(years: Fixture) -> None:
-    result = run_cli("--data", str(years.folder))
+    result = run_cli("--data", str(years.folder), env={"DUTYCLI_LANG": "zh"})  # the Chinese screen
     assert result.exit_code == 0
     assert "2 个数据集：wujin-2019、wujin-2020" in result.stdout
     assert f"{len(years.old) + len(years.new)} 条任务" in result.stdout

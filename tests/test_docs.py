@@ -83,7 +83,8 @@ def examples(page: Path) -> list[Example]:
             current, output = (number, line[2:]), []
         elif in_console and current is not None:
             output.append(line)
-    return [e for e in found if e.command.startswith("dutycli")]
+    # An example may set the environment first: DUTYCLI_LANG=zh dutycli …
+    return [e for e in found if re.sub(r"^(\w+=\S+ )+", "", e.command).startswith("dutycli")]
 
 
 EXAMPLES = [example for page in PAGES for example in examples(page)]

@@ -8,6 +8,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from dutycli.i18n import t
+
 EXIT_FOUND = 0
 EXIT_NOTHING_FOUND = 1
 EXIT_USAGE = 2
@@ -63,4 +65,6 @@ def engine_failure(exc: BaseException, reading: Path | None) -> DataError | None
         return None
     reason = first_line(exc)
     where = f"{reading}: " if reading is not None else ""
-    return DataError(f"{where}cannot read the data (a damaged file?): {reason}")
+    return DataError(
+        t("{where}cannot read the data (a damaged file?): {reason}", where=where, reason=reason)
+    )

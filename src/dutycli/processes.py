@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from dutycli.errors import DutyError
+from dutycli.i18n import t
 
 
 class TimedOut(Exception):
@@ -40,7 +41,13 @@ def timeout(variable: str, default: float) -> float:
     except ValueError:
         seconds = float("nan")
     if not 0 < seconds <= 86_400:  # NaN fails too
-        raise DutyError(f"{variable}={text!r}: not a number of seconds (above 0)")
+        raise DutyError(
+            t(
+                "{variable}={text!r}: not a number of seconds (above 0)",
+                variable=variable,
+                text=text,
+            )
+        )
     return seconds
 
 

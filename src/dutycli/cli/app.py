@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from dutycli import __version__
-from dutycli.cli import session, typer_internals
+from dutycli.cli import help_text, session, typer_internals
 from dutycli.cli.commands import register_all
 from dutycli.cli.registry import SPECS
 from dutycli.completion.command_table import GLOBAL_VALUE_OPTIONS
@@ -30,6 +30,21 @@ from dutycli.errors import (
     OutputError,
     engine_failure,
 )
+from dutycli.i18n import t
+
+typer_internals.install_language()
+
+
+class DutyCommand(TyperCommand):
+    """A command whose help is in the user's language and ends with examples."""
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        with typer_internals.translated(self, ctx):
+            super().format_help(ctx, formatter)
+
+    def format_epilog(self, ctx: Any, formatter: Any) -> None:
+        super().format_epilog(ctx, formatter)
+        typer_internals.write_examples(formatter, help_text.EXAMPLES.get(self.name or "", ()))
 
 
 class DutyGroup(TyperGroup):
@@ -105,7 +120,7 @@ class DutyGroup(TyperGroup):
             return exc.exit_code
         except (KeyboardInterrupt, typer.Abort):
             streams.silence_stdout()  # a flush at exit must not block on a pipe nobody reads
-            streams.note("interrupted")
+            streams.note(t("interrupted"))
             return EXIT_INTERRUPTED
         except BaseException as exc:
             from dutycli.processes import Stopped, end
@@ -122,6 +137,20 @@ class DutyGroup(TyperGroup):
                 raise
             streams.note(str(failure))
             return failure.exit_code
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        with typer_internals.translated(self, ctx):
+            super().format_help(ctx, formatter)
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        # Each command's first sentence whole (wrapped, never cut with "...").
+        listed = [(name, self.get_command(ctx, name)) for name in self.list_commands(ctx)]
+        rows = [(name, help_text.summary(cmd.help)) for name, cmd in listed if cmd is not None]
+        typer_internals.write_commands(formatter, rows)
+
+    def format_epilog(self, ctx: Any, formatter: Any) -> None:
+        super().format_epilog(ctx, formatter)
+        typer_internals.write_examples(formatter, help_text.APP_EXAMPLES)
 
     # Arguments are converted without Pydantic: the group's own, then the command's.
     def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:  # type: ignore[override]
@@ -154,7 +183,7 @@ app = typer.Typer(
 )
 register_all()
 for spec in SPECS:
-    app.command(spec.name)(spec.callback)
+    app.command(spec.name, cls=DutyCommand)(spec.callback)
 
 
 def _version(value: bool) -> None:
@@ -228,7 +257,11 @@ def _summary(ctx: typer.Context) -> None:
         table = loaded.tables[0]
         summary.summary(table.meta, counts, str(table.path), data_option)
         return
-    meta = {"title": f"{len(loaded.tables)} 个数据集：{'、'.join(loaded.names)}"}
+    meta = {
+        "title": t(
+            "{count} datasets: {names}", count=len(loaded.tables), names="、".join(loaded.names)
+        )
+    }
     summary.summary(meta, counts, str(loaded.root), data_option)
 
 
@@ -291,8 +324,13 @@ def usage_message(exc: typer_internals.UsageError) -> str:
         message = message.replace(param.get_error_hint(), f"'{used}'")
     for wording, plain in _PYDANTIC_WORDING.items():
         message = message.replace(wording, plain)
+    message = typer_internals.usage_words(message)
     command = exc.ctx.command_path if exc.ctx is not None else "dutycli"
     option = getattr(exc, "option_name", None)
     if option in GLOBAL_OPTIONS and command != "dutycli":
-        return f"{option} goes before the command: dutycli {option} … {command.split()[-1]} …"
-    return f"{message} (see '{command} --help')"
+        return t(
+            "{option} goes before the command: dutycli {option} … {command} …",
+            option=option,
+            command=command.split()[-1],
+        )
+    return t("{message} (see '{command} --help')", message=message, command=command)

@@ -8,6 +8,7 @@ import typer
 
 from dutycli.cli.session import Shared
 from dutycli.errors import EXIT_FOUND, EXIT_NOTHING_FOUND, QueryError
+from dutycli.i18n import t
 from dutycli.output.result import Result
 from dutycli.schema import DOCUMENT_FORMATS, GROUPED_FORMATS
 
@@ -50,30 +51,50 @@ def respond(result: Result, shared: Shared) -> NoReturn:
     result.group_by = str(shared.group_by.value) if shared.group_by is not None else None
     result.width = shared.width
     if result.rows.is_empty() and fmt == "table" and not to_file:
-        found = "no differences" if result.kind_name == "changes" else "no rows found"
-        streams.note(f"{found}: {result.why_empty}" if result.why_empty else found)
+        found = t("no differences") if result.kind_name == "changes" else t("no rows found")
+        if result.why_empty:
+            found = t("{found}: {why}", found=found, why=result.why_empty)
+        streams.note(found)
     else:
         emit.emit(result, fmt, shared.output, shared.excel)
         if to_file:
-            streams.note(f"wrote {shared.output} ({len(result.rows)} rows, {fmt})")
+            streams.note(
+                t(
+                    "wrote {output} ({count} rows, {fmt})",
+                    output=shared.output,
+                    count=len(result.rows),
+                    fmt=fmt,
+                )
+            )
     raise typer.Exit(EXIT_FOUND if len(result.rows) else EXIT_NOTHING_FOUND)
 
 
 def check_layout(result: Result, shared: Shared, fmt: str) -> None:
     """--group-by, --width and --all-fields only where they mean something: never ignored."""
     if shared.all_fields and shared.fields is not None:
-        raise QueryError("--all-fields and --fields both choose the columns: give one of them")
+        raise QueryError(t("--all-fields and --fields both choose the columns: give one of them"))
     if shared.group_by is not None:
         if fmt not in GROUPED_FORMATS:
             raise QueryError(
-                f"--group-by applies to {', '.join(GROUPED_FORMATS)} and .txt output, not {fmt}"
+                t(
+                    "--group-by applies to {names} and .txt output, not {fmt}",
+                    names=", ".join(GROUPED_FORMATS),
+                    fmt=fmt,
+                )
             )
         if shared.explode:
-            raise QueryError("--group-by groups tasks, and --explode splits them: give one")
+            raise QueryError(t("--group-by groups tasks, and --explode splits them: give one"))
         if result.kind_name != "tasks":
-            raise QueryError(f"--group-by groups tasks, not {result.kind.noun.lstrip('个条处位')}")
+            raise QueryError(
+                t(
+                    "--group-by groups tasks, not {noun}",
+                    noun=result.kind.noun.lstrip("个条处位"),
+                )
+            )
     if shared.width is not None and fmt != "table":
-        raise QueryError(f"--width applies to a table (the terminal, or a .txt file), not {fmt}")
+        raise QueryError(
+            t("--width applies to a table (the terminal, or a .txt file), not {fmt}", fmt=fmt)
+        )
 
 
 def parse_fields(value: str | None) -> list[str] | None:
@@ -82,10 +103,12 @@ def parse_fields(value: str | None) -> list[str] | None:
         return None
     fields = [f.strip() for f in value.split(",")]
     if not any(fields):
-        raise QueryError("--fields is empty; name at least one field")
+        raise QueryError(t("--fields is empty; name at least one field"))
     if "" in fields:
-        raise QueryError(f"--fields {value!r} has an empty field name (two commas in a row?)")
+        raise QueryError(
+            t("--fields {value!r} has an empty field name (two commas in a row?)", value=value)
+        )
     repeated = sorted({f for f in fields if fields.count(f) > 1})
     if repeated:
-        raise QueryError(f"--fields names {', '.join(repeated)} more than once")
+        raise QueryError(t("--fields names {names} more than once", names=", ".join(repeated)))
     return fields

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from dutycli.i18n import t
+
 if TYPE_CHECKING:
     import polars as pl
 
@@ -69,7 +71,9 @@ def load(ctx: Any) -> Collection:
             # A clerk may not know a path was set in the environment: say where it came from.
             for path, variable in run.from_environment.items():
                 if str(exc).startswith(path):
-                    raise DataError(f"{exc} (the path set by {variable})") from None
+                    raise DataError(
+                        t("{exc} (the path set by {variable})", exc=exc, variable=variable)
+                    ) from None
             raise
         reading(ctx, run.collection.root)
         from dutycli.files import note_input

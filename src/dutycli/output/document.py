@@ -43,7 +43,9 @@ NONE_HEADINGS = {"leader": "（未列分管领导）", "unit": "（未列牵头�
 # stats' sections, for people.
 STATS_SECTIONS = {"dataset": "总计", "leader": "分管领导", "unit": "牵头单位"}
 # A goal written with its own number: 一、 （三） 5、 5. １２、
-_NUMBERED = re.compile(r"\s*(?:[（(][^）)]{1,4}[）)]|[一二三四五六七八九十百零〇0-9０-９]+\s*[、.．])")
+_NUMBERED = re.compile(
+    r"\s*(?:[（(][^）)]{1,4}[）)]|[一二三四五六七八九十百零〇0-9０-９]+\s*[、.．])"
+)
 GROUP_NOUNS = {"goal": "目标", "leader": "分管领导", "unit": "牵头单位"}
 
 

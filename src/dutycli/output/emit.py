@@ -16,6 +16,7 @@ from typing import BinaryIO
 
 from dutycli.errors import OutputError, QueryError
 from dutycli.files import write_output
+from dutycli.i18n import t
 from dutycli.locations import DATASET_KINDS
 from dutycli.output import streams
 from dutycli.output.result import Result
@@ -42,8 +43,12 @@ def choose_format(chosen: str | None, output: Path | None, excel: bool) -> str:
         if suffix in DATASET_KINDS and suffix not in SUFFIX_FORMATS:
             # CSV in a .yaml or .parquet file would be read back as a broken dataset.
             raise QueryError(
-                f"{output}: {suffix} names a dataset, which `dutycli export` writes; a query "
-                f"writes {' '.join(SUFFIX_FORMATS)} (or give --format)"
+                t(
+                    "{output}: {suffix} names a dataset, which `dutycli export` writes; a query writes {names} (or give --format)",
+                    output=output,
+                    suffix=suffix,
+                    names=" ".join(SUFFIX_FORMATS),
+                )
             )
         if suffix in SUFFIX_FORMATS:
             return SUFFIX_FORMATS[suffix]
@@ -78,13 +83,15 @@ def emit(result: Result, fmt: str, output: Path | None = None, excel: bool = Fal
     formulas; without it CSV is written plain.
     """
     if excel and fmt not in ("csv", "tsv"):
-        raise QueryError(f"--excel applies to csv and tsv output, not {fmt}")
+        raise QueryError(t("--excel applies to csv and tsv output, not {fmt}", fmt=fmt))
     if not to_stdout(output):
         assert output is not None
         write_file(output, lambda out: _write(result, fmt, out, excel, to_file=output))
         return
     if fmt in BINARY_FORMATS and streams.current().stdout_is_terminal():
-        raise QueryError(f"{fmt} is a binary file, not for a terminal: add --output FILE.{fmt}")
+        raise QueryError(
+            t("{fmt} is a binary file, not for a terminal: add --output FILE.{fmt}", fmt=fmt)
+        )
     with streams.stdout_guard():
         _write(result, fmt, sys.stdout.buffer, excel)
 
@@ -94,7 +101,9 @@ def write_file(path: Path, write: Callable[[BinaryIO], None]) -> None:
     try:
         write_output(path, write)
     except OSError as exc:
-        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise OutputError(
+            t("cannot write {path}: {reason}", path=path, reason=exc.strerror or exc)
+        ) from None
 
 
 def _write(
@@ -153,6 +162,9 @@ def _write(
             if count := not_finite(result.rows):
                 values = "value is" if count == 1 else "values are"
                 streams.note(
-                    f"JSON cannot hold inf or NaN: {count} such {values} written as null "
-                    "(CSV keeps them)"
+                    t(
+                        "JSON cannot hold inf or NaN: {count} such {values} written as null (CSV keeps them)",
+                        count=count,
+                        values=values,
+                    )
                 )

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from dutycli import processes
 from dutycli.errors import OutputError
+from dutycli.i18n import t
 
 VARIABLE = "DUTYCLI_CHROME"
 COMMANDS = (
@@ -52,7 +53,13 @@ def find() -> str | None:
     if given:
         found = given if _runnable(given) else shutil.which(given)
         if found is None:
-            raise OutputError(f"{VARIABLE}={given!r}: no such program to print the PDF with")
+            raise OutputError(
+                t(
+                    "{VARIABLE}={given!r}: no such program to print the PDF with",
+                    VARIABLE=VARIABLE,
+                    given=given,
+                )
+            )
         return found
     for name in COMMANDS:
         if found := shutil.which(name):
@@ -71,8 +78,10 @@ def print_page(page: str) -> bytes:
     program = find()
     if program is None:
         raise OutputError(
-            f"a PDF is printed by Chromium or Chrome, and neither is installed: {INSTALL}; "
-            "-o FILE.html writes the same page without one"
+            t(
+                "a PDF is printed by Chromium or Chrome, and neither is installed: {INSTALL}; -o FILE.html writes the same page without one",
+                INSTALL=INSTALL,
+            )
         )
     seconds = processes.timeout(TIMEOUT_VARIABLE, TIMEOUT)
     try:
@@ -82,7 +91,7 @@ def print_page(page: str) -> bytes:
         ):
             return _print_in(Path(name), program, page, seconds)
     except OSError as exc:  # the temporary folder: no room, no permission
-        raise OutputError(f"cannot print the PDF: {exc.strerror or exc}") from None
+        raise OutputError(t("cannot print the PDF: {reason}", reason=exc.strerror or exc)) from None
     # A processes.Stopped goes on up, through the half-written target's removal, to the
     # command's end, which ends dutycli by the signal (cli.app).
 
@@ -109,19 +118,37 @@ def _print_in(folder: Path, program: str, page: str, seconds: float) -> bytes:
     try:
         code, output = processes.run(command(program, folder), seconds, cwd=folder)
     except OSError as exc:
-        raise OutputError(f"cannot run {name} to print the PDF: {exc.strerror or exc}") from None
+        raise OutputError(
+            t("cannot run {name} to print the PDF: {reason}", name=name, reason=exc.strerror or exc)
+        ) from None
     except processes.TimedOut:
         raise OutputError(
-            f"{name} did not print the PDF within {seconds:g} s and was stopped "
-            f"(to wait longer, set {TIMEOUT_VARIABLE}=SECONDS)"
+            t(
+                "{name} did not print the PDF within {seconds:g} s and was stopped (to wait longer, set {TIMEOUT_VARIABLE}=SECONDS)",
+                name=name,
+                seconds=seconds,
+                TIMEOUT_VARIABLE=TIMEOUT_VARIABLE,
+            )
         ) from None
     printed = folder / "page.pdf"
     data = printed.read_bytes() if printed.is_file() else b""
     if not data.startswith(b"%PDF"):
-        raise OutputError(f"{name} printed no PDF (exit code {code}{_last_line(output, folder)})")
+        raise OutputError(
+            t(
+                "{name} printed no PDF (exit code {code}{last_line})",
+                name=name,
+                code=code,
+                last_line=_last_line(output, folder),
+            )
+        )
     if b"%%EOF" not in data[-1024:]:  # a PDF ends so; a browser that died mid-way does not
         raise OutputError(
-            f"{name} printed an incomplete PDF (exit code {code}{_last_line(output, folder)})"
+            t(
+                "{name} printed an incomplete PDF (exit code {code}{last_line})",
+                name=name,
+                code=code,
+                last_line=_last_line(output, folder),
+            )
         )
     return data
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from dutycli.errors import DutyError
+from dutycli.i18n import t
 from dutycli.output.text import display_width
 
 if TYPE_CHECKING:
@@ -175,7 +176,9 @@ def write_workbook(
         from openpyxl.utils import get_column_letter
     except ImportError:
         raise DutyError(
-            "xlsx output needs openpyxl, the xlsx extra: pip install 'dutycli[xlsx]' (from a checkout: pip install '.[xlsx]')"
+            t(
+                "xlsx output needs openpyxl, the xlsx extra: pip install 'dutycli[xlsx]' (from a checkout: pip install '.[xlsx]')"
+            )
         ) from None
 
     book = Workbook()

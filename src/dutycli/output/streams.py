@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from dutycli.errors import OutputClosed, OutputError
+from dutycli.i18n import t
 
 # A table into a pipe or file is this wide unless COLUMNS says (Rich would take 80).
 PIPE_WIDTH = 160
@@ -124,7 +125,7 @@ def output_error(exc: OSError) -> OutputClosed | OutputError:
     if code == errno.EPIPE:
         return OutputClosed()
     reason = os.strerror(code) if code else str(exc)
-    return OutputError(f"cannot write output: {reason}")
+    return OutputError(t("cannot write output: {reason}", reason=reason))
 
 
 def _closed_pipe() -> None:

@@ -18,6 +18,7 @@ import re
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from dutycli.errors import DutyError
+from dutycli.i18n import t
 from dutycli.output.document import Document, Group, group_title
 from dutycli.output.text import display_width, escape_controls
 from dutycli.schema import NAME_JOINER, label
@@ -70,8 +71,9 @@ def write_docx(document: Document, out: BinaryIO) -> None:
         import docx
     except ImportError:
         raise DutyError(
-            "docx output needs python-docx, the docx extra: pip install 'dutycli[docx]' "
-            "(from a checkout: pip install '.[docx]')"
+            t(
+                "docx output needs python-docx, the docx extra: pip install 'dutycli[docx]' (from a checkout: pip install '.[docx]')"
+            )
         ) from None
     word = docx.Document()
     section = word.sections[0]

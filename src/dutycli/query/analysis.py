@@ -8,6 +8,7 @@ from __future__ import annotations
 import polars as pl
 
 from dutycli.errors import QueryError
+from dutycli.i18n import t
 from dutycli.query import filters, metrics
 
 # The rows of the "dataset" section of ``stats``, in output order.
@@ -124,8 +125,12 @@ def _bounded(frame: pl.DataFrame, what: str) -> None:
     rows = exploded_rows(frame)
     if rows > EXPLODED_ROWS:
         raise QueryError(
-            f"{what} would need {rows:,} rows of task × leader × unit, more than "
-            f"{EXPLODED_ROWS:,}: some tasks name very many leaders and units"
+            t(
+                "{what} would need {rows:,} rows of task × leader × unit, more than {EXPLODED_ROWS:,}: some tasks name very many leaders and units",
+                what=what,
+                rows=rows,
+                EXPLODED_ROWS=EXPLODED_ROWS,
+            )
         )
 
 
@@ -163,8 +168,12 @@ def matrix(frame: pl.DataFrame) -> pl.DataFrame:
     leaders, units = order("leader"), order("unit")
     if len(leaders) * len(units) > MATRIX_CELLS:
         raise QueryError(
-            f"the matrix would have {len(leaders):,} leaders × {len(units):,} units, more than "
-            f"{MATRIX_CELLS:,} cells; --explode lists the same pairs as rows"
+            t(
+                "the matrix would have {count:,} leaders × {count2:,} units, more than {MATRIX_CELLS:,} cells; --explode lists the same pairs as rows",
+                count=len(leaders),
+                count2=len(units),
+                MATRIX_CELLS=MATRIX_CELLS,
+            )
         )
     wide = counts.pivot(on="unit", index="leader", values="tasks").fill_null(0)
     position = {name: index for index, name in enumerate(leaders)}

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from dutycli.errors import QueryError
+from dutycli.i18n import t
 from dutycli.names import chinese_number, fold
 from dutycli.schema import DATASET_FIELD, INHERITABLE_COLUMNS, TASK_FIELDS
 from dutycli.store.aliases import NO_ALIASES, Aliases
@@ -26,11 +27,14 @@ Frame = pl.DataFrame | pl.LazyFrame
 # The most digits a goal number (a 64-bit integer) can have.
 GOAL_DIGITS = 19
 
-COLUMN_KIND = {
-    "leaders": ("leader", "leaders"),
-    "lead_units": ("unit", "units"),
-    "partner_units": ("partner unit", "partner units"),
-}
+
+def _column_kinds() -> dict[str, tuple[str, str]]:
+    """Singular and plural noun for the names of each column, in the user's language."""
+    return {
+        "leaders": (t("leader"), t("leaders")),
+        "lead_units": (t("unit"), t("units")),
+        "partner_units": (t("partner unit"), t("partner units")),
+    }
 
 
 @dataclass(frozen=True)
@@ -81,7 +85,7 @@ def _columns(columns: Columns) -> tuple[str, ...]:
 def column_kind(columns: Columns) -> tuple[str, str]:
     """Singular and plural noun for the names of ``columns`` (messages)."""
     found = _columns(columns)
-    return COLUMN_KIND[found[0]] if len(found) == 1 else ("unit", "units")
+    return _column_kinds()[found[0] if len(found) == 1 else "lead_units"]
 
 
 def known_names(frame: Frame, names_in: Columns) -> list[str]:
@@ -107,11 +111,11 @@ def match_names(
     """
     wanted = fold(query)
     if not wanted:
-        raise QueryError("the name to look for is empty")
+        raise QueryError(t("the name to look for is empty"))
     names = known_names(frame, column)
     if not names:
         _, plural = column_kind(column)
-        raise QueryError(f"the dataset has no {plural}")
+        raise QueryError(t("the dataset has no {plural}", plural=plural))
     if exact:
         found = [n for n in names if any(fold(s) == wanted for s in aliases.spellings(n))]
     else:
@@ -120,7 +124,7 @@ def match_names(
         singular, _ = column_kind(column)
         hint = suggest(query, names)
         raise QueryError(
-            f"no {singular} matches {query!r}" + (f"; did you mean {hint}?" if hint else "")
+            did_you_mean(t("no {kind} matches {query!r}", kind=singular, query=query), hint)
         )
     return NameMatch(query, found)
 
@@ -139,7 +143,12 @@ def suggest(query: str, candidates: list[str], limit: int = 3) -> str:
         enough = min(2, len(letters))
         shared = [c for c in written if len(letters & set(c)) >= enough]
         close = sorted(shared, key=lambda c: -len(letters & set(c)))[:limit]
-    return ", ".join(written[c] for c in close)
+    return t(", ").join(written[c] for c in close)
+
+
+def did_you_mean(message: str, hint: str) -> str:
+    """``message``, and the names like the one asked for when there are any."""
+    return t("{message}; did you mean {hint}?", message=message, hint=hint) if hint else message
 
 
 def with_names(frame: Frame, column: Columns, names: list[str]) -> Frame:
@@ -179,7 +188,7 @@ def match_goal_keys(frame: Frame, target: str) -> pl.DataFrame:
             )
         )
     if not parts:
-        raise first_error or QueryError(f"no goal matches {target!r}")
+        raise first_error or QueryError(t("no goal matches {target!r}", target=target))
     return pl.concat(parts)
 
 
@@ -195,15 +204,19 @@ def match_goals(frame: Frame, target: str) -> list[int]:
     goals = collect(frame.select("goal_no", "goal").unique(maintain_order=True))
     folded = fold(target)  # ４ (typed full-width) is 4
     if not folded:
-        raise QueryError("the goal to look for is empty")
+        raise QueryError(t("the goal to look for is empty"))
     numbers = goals.get_column("goal_no").to_list()
-    span = f"goals are numbered {min(numbers)} to {max(numbers)}" if numbers else "no goals"
+    span = (
+        t("goals are numbered {first} to {last}", first=min(numbers), last=max(numbers))
+        if numbers
+        else t("no goals")
+    )
     if folded.isdigit() and folded.isascii():
         # A goal number is a 64-bit integer: longer digits name none (and are not parsed).
         if len(folded) <= GOAL_DIGITS and int(folded) in numbers:
             return [int(folded)]
         shown = folded if len(folded) <= GOAL_DIGITS else folded[:GOAL_DIGITS] + "…"
-        raise QueryError(f"no goal number {shown}; {span}")
+        raise QueryError(t("no goal number {shown}; {span}", shown=shown, span=span))
     # 一 (or 一、, as a heading writes it) is goal 1: part of a name, it would also be 十一.
     numeral = chinese_number(folded.removesuffix("、"))
     if numeral is not None and numeral in numbers:
@@ -211,11 +224,16 @@ def match_goals(frame: Frame, target: str) -> list[int]:
     found = [no for no, name in goals.iter_rows() if folded in fold(name)]
     if not found:
         if numeral is not None:
-            raise QueryError(f"no goal number {target.strip()} ({numeral}); {span}")
+            raise QueryError(
+                t(
+                    "no goal number {number} ({numeral}); {span}",
+                    number=target.strip(),
+                    numeral=numeral,
+                    span=span,
+                )
+            )
         hint = suggest(target, goals.get_column("goal").to_list())
-        raise QueryError(
-            f"no goal matches {target!r}" + (f"; did you mean {hint}?" if hint else "")
-        )
+        raise QueryError(did_you_mean(t("no goal matches {target!r}", target=target), hint))
     return found
 
 
@@ -223,17 +241,15 @@ def match_sections(frame: Frame, query: str) -> list[str]:
     """The sections (类别) that contain ``query``, compared as names are (``fold``)."""
     wanted = fold(query)
     if not wanted:
-        raise QueryError("the section to look for is empty")
+        raise QueryError(t("the section to look for is empty"))
     found = collect(frame.select(pl.col("section").unique(maintain_order=True)))
     sections = [s for s in found.get_column("section").to_list() if s]
     if not sections:
-        raise QueryError("the dataset has no sections (类别)")
+        raise QueryError(t("the dataset has no sections (类别)"))
     matched = [s for s in sections if wanted in fold(s)]
     if not matched:
         hint = suggest(query, sections)
-        raise QueryError(
-            f"no section matches {query!r}" + (f"; did you mean {hint}?" if hint else "")
-        )
+        raise QueryError(did_you_mean(t("no section matches {query!r}", query=query), hint))
     return matched
 
 
@@ -250,16 +266,16 @@ def match_items(frame: Frame, query: str) -> list[str]:
     """The item numbers (任务序号) as written that ``query`` names exactly (``item_key``)."""
     wanted = item_key(query)
     if not wanted:
-        raise QueryError("the item number to look for is empty")
+        raise QueryError(t("the item number to look for is empty"))
     found = collect(frame.select(pl.col("item_no").unique(maintain_order=True)))
     items = [i for i in found.get_column("item_no").to_list() if i]
     if not items:
         raise QueryError(
-            "the dataset has no item numbers (任务序号): its 序号 numbers goals (see by-target)"
+            t("the dataset has no item numbers (任务序号): its 序号 numbers goals (see by-target)")
         )
     matched = [i for i in items if item_key(i) == wanted]
     if not matched:
-        raise QueryError(f"no task has item number {query.strip()!r}")
+        raise QueryError(t("no task has item number {item!r}", item=query.strip()))
     return matched
 
 
@@ -319,13 +335,17 @@ def task_by_id(frame: Frame, task_id: int) -> pl.DataFrame:
     if found.is_empty():
         ids = collect(frame.select("id")).get_column("id").to_list()
         span = f"ids run from {min(ids)} to {max(ids)}" if ids else "the dataset is empty"
-        raise QueryError(f"no task with id {task_id}; {span}")
+        raise QueryError(t("no task with id {task_id}; {span}", task_id=task_id, span=span))
     if len(found) > 1 and DATASET_FIELD in found.columns:
         # Ids are numbered per dataset: the same id in two tables is two different tasks.
         names = found.get_column(DATASET_FIELD).to_list()
         raise QueryError(
-            f"task id {task_id} is in {len(names)} datasets ({', '.join(names)}); "
-            f"choose one with --dataset"
+            t(
+                "task id {task_id} is in {count} datasets ({names}); choose one with --dataset",
+                task_id=task_id,
+                count=len(names),
+                names=", ".join(names),
+            )
         )
     return found
 
@@ -356,5 +376,11 @@ def select_fields(frame: Frame, fields: list[str] | None) -> Frame:
     valid = columns(frame)
     unknown = [f for f in fields if f not in valid]
     if unknown:
-        raise QueryError(f"unknown field {unknown[0]!r}; valid fields: {','.join(valid)}")
+        raise QueryError(
+            t(
+                "unknown field {unknown!r}; valid fields: {names}",
+                unknown=unknown[0],
+                names=",".join(valid),
+            )
+        )
     return frame.select(fields)

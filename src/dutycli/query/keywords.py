@@ -13,6 +13,7 @@ import itertools
 import polars as pl
 
 from dutycli.errors import QueryError
+from dutycli.i18n import t
 from dutycli.query import spellings
 from dutycli.query.filters import Frame, collect
 
@@ -27,7 +28,7 @@ def keyword_patterns(keywords: list[str], regex: bool) -> list[str]:
     patterns = []
     for keyword in keywords:
         if not keyword.strip():
-            raise QueryError("a keyword is empty")
+            raise QueryError(t("a keyword is empty"))
         pattern = f"(?i){keyword}" if regex else spellings.pattern(keyword)
         check_pattern(pattern, keyword)
         patterns.append(pattern)
@@ -44,7 +45,9 @@ def check_pattern(pattern: str, shown: str) -> None:
         pl.DataFrame({"text": [""]}).select(pl.col("text").str.contains(pattern))
     except pl.exceptions.PolarsError as exc:
         problem = _regex_problem(exc, pattern, shown)
-        raise QueryError(f"bad pattern {spellings.shown(shown, 60)}: {problem}") from None
+        raise QueryError(
+            t("bad pattern {shown}: {problem}", shown=spellings.shown(shown, 60), problem=problem)
+        ) from None
 
 
 def _regex_problem(exc: Exception, pattern: str, shown: str) -> str:

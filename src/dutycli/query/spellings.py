@@ -19,6 +19,7 @@ from __future__ import annotations
 from itertools import pairwise
 
 from dutycli.errors import QueryError
+from dutycli.i18n import t
 from dutycli.names import fold
 
 # The longest pattern one keyword may become. A keyword of a few hundred characters stays far
@@ -84,7 +85,7 @@ def pattern(keyword: str) -> str:
     """
     wanted = fold(keyword)
     if not wanted:
-        raise QueryError("a keyword is empty")
+        raise QueryError(t("a keyword is empty"))
     folds = table()
     # Whitespace, which folding removes: Python's is Rust's \s and the four separators.
     space = _class(folds.get("", "")) + "*"

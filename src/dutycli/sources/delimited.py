@@ -7,6 +7,7 @@ import io
 from pathlib import Path
 
 from dutycli.errors import DataError
+from dutycli.i18n import t
 from dutycli.sources.encoding import decode
 from dutycli.sources.table import MAX_CELLS, Cell, Limits, SourceTable
 
@@ -23,8 +24,12 @@ def table_from_text(text: str, path: Path, delimiter: str) -> SourceTable:
     if text.count(delimiter) > MAX_CELLS:
         name = "TAB" if delimiter == "\t" else repr(delimiter)
         raise DataError(
-            f"{path}: more than {MAX_CELLS:,} {name} separators; "
-            f"dutycli reads at most {MAX_CELLS:,} cells of a table"
+            t(
+                "{path}: more than {MAX_CELLS:,} {name} separators; dutycli reads at most {MAX_CELLS:,} cells of a table",
+                path=path,
+                MAX_CELLS=MAX_CELLS,
+                name=name,
+            )
         )
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows: list[list[Cell]] = []
@@ -38,7 +43,14 @@ def table_from_text(text: str, path: Path, delimiter: str) -> SourceTable:
             rows.append([Cell(value, start) for value in record])
             start = reader.line_num + 1
     except csv.Error as exc:
-        raise DataError(f"{path}: line {reader.line_num}: not valid CSV: {exc}") from None
+        raise DataError(
+            t(
+                "{path}: line {line_num}: not valid CSV: {exc}",
+                path=path,
+                line_num=reader.line_num,
+                exc=exc,
+            )
+        ) from None
     finally:
         csv.field_size_limit(limit)
     # A sheet saved as CSV keeps a merged value in its first cell only.

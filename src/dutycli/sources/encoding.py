@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 from dutycli.errors import DataError
+from dutycli.i18n import t
 
 # Controls (but TAB, LF, CR) and private-use characters never occur in a real table:
 # finding them after a GB18030 decode means the bytes were something else.
@@ -38,29 +39,42 @@ def decode(data: bytes, path: Path) -> tuple[str, str]:
                 # Chinese already read as UTF-8: the file is UTF-8 with broken bytes, and
                 # reading it all as GB18030 would turn that Chinese into mojibake.
                 raise DataError(
-                    f"{path}: not UTF-8 text: invalid bytes at {at(data, utf8_error, 'utf-8')} "
-                    "of a UTF-8 file"
+                    t(
+                        "{path}: not UTF-8 text: invalid bytes at {at} of a UTF-8 file",
+                        path=path,
+                        at=at(data, utf8_error, "utf-8"),
+                    )
                 ) from None
             try:
                 text, encoding = data.decode("gb18030"), "gb18030"
             except UnicodeDecodeError as gb_exc:
                 raise DataError(
-                    f"{path}: neither UTF-8 nor GB18030/GBK text (UTF-8 fails at "
-                    f"{at(data, utf8_error, 'utf-8')}; GB18030 at "
-                    f"{at(data, gb_exc.start, 'gb18030')}); save it as UTF-8 and import again"
+                    t(
+                        "{path}: neither UTF-8 nor GB18030/GBK text (UTF-8 fails at {at}; GB18030 at {at2}); save it as UTF-8 and import again",
+                        path=path,
+                        at=at(data, utf8_error, "utf-8"),
+                        at2=at(data, gb_exc.start, "gb18030"),
+                    )
                 ) from None
             bad = _IMPLAUSIBLE.search(text)
             if bad:
                 raise DataError(
-                    f"{path}: not UTF-8 text ({at(data, utf8_error, 'utf-8')}), and read as "
-                    f"GB18030 it holds character U+{ord(bad.group()):04X} at line "
-                    f"{_line(text, bad.start())}: not a text table"
+                    t(
+                        "{path}: not UTF-8 text ({at}), and read as GB18030 it holds character U+{ord:04X} at line {line}: not a text table",
+                        path=path,
+                        at=at(data, utf8_error, "utf-8"),
+                        ord=ord(bad.group()),
+                        line=_line(text, bad.start()),
+                    )
                 ) from None
     nul = text.find("\x00")
     if nul >= 0:
         raise DataError(
-            f"{path}: holds NUL characters (first at line {_line(text, nul)}): "
-            "a binary file, not a text table"
+            t(
+                "{path}: holds NUL characters (first at line {line}): a binary file, not a text table",
+                path=path,
+                line=_line(text, nul),
+            )
         )
     return text.replace("\r\n", "\n").replace("\r", "\n"), encoding
 
@@ -85,6 +99,10 @@ def _strict(data: bytes, encoding: str, skip: int, path: Path) -> str:
         offset = exc.start + skip
         name = encoding.upper()
         raise DataError(
-            f"{path}: starts with a {name} BOM but is not {name} text "
-            f"({at(data, offset, encoding)}); save it as UTF-8 and import again"
+            t(
+                "{path}: starts with a {name} BOM but is not {name} text ({at}); save it as UTF-8 and import again",
+                path=path,
+                name=name,
+                at=at(data, offset, encoding),
+            )
         ) from None

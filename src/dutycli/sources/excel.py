@@ -24,10 +24,10 @@ from pathlib import Path
 from typing import Any
 
 from dutycli.errors import DataError
+from dutycli.i18n import t
 from dutycli.sources import package
 from dutycli.sources.excel_dates import render, shown_dates
 from dutycli.sources.table import (
-    COLUMN_HINT,
     HEADER_SEARCH_ROWS,
     MAX_CELLS,
     MAX_COLUMNS,
@@ -37,6 +37,7 @@ from dutycli.sources.table import (
     Note,
     Notes,
     SourceTable,
+    column_hint,
     counted,
     first_labels,
     header_found,
@@ -68,15 +69,27 @@ def _read_book(book: Any, path: Path, sheet: str | None) -> SourceTable:
     names = [s.title for s in sheets]
     if sheet is not None:
         if sheet not in names:
-            raise DataError(f"{path}: no sheet {sheet!r}; sheets: {', '.join(names)}")
+            raise DataError(
+                t(
+                    "{path}: no sheet {sheet!r}; sheets: {names}",
+                    path=path,
+                    sheet=sheet,
+                    names=", ".join(names),
+                )
+            )
         chosen = sheets[names.index(sheet)]
     else:
         found = [s for s in sheets if _has_header(s)]
         if not found:
             seen = next(filter(None, (_first_row(s) for s in sheets)), "")
             raise DataError(
-                f"{path}: no sheet has a recognizable header (序号, 目标名称, 工作标准, …); "
-                f"sheets: {', '.join(names)}{seen}; choose one with --sheet; {COLUMN_HINT}"
+                t(
+                    "{path}: no sheet has a recognizable header (序号, 目标名称, 工作标准, …); sheets: {names}{seen}; choose one with --sheet; {hint}",
+                    path=path,
+                    names=", ".join(names),
+                    seen=seen,
+                    hint=column_hint(),
+                )
             )
         chosen = found[0]
     table = _sheet_table(chosen, path)
@@ -191,8 +204,13 @@ def _parser_class(base: type) -> type:
                         value = render(value, self.shown[style])
             except (ValueError, IndexError, TypeError, OverflowError):
                 raise DataError(
-                    f"row {row}, {where}: value {raw!r} of type {kind!r} cannot be read: "
-                    "the file is damaged"
+                    t(
+                        "row {row}, {where}: value {raw!r} of type {kind!r} cannot be read: the file is damaged",
+                        row=row,
+                        where=where,
+                        raw=raw,
+                        kind=kind,
+                    )
                 ) from None
             return {"row": row, "column": column, "value": value}
 
@@ -230,7 +248,12 @@ def _first_row(sheet: Any) -> str:
             break
         if len(values) > 1:
             labels = first_labels([[values[c] for c in sorted(values)]])
-            return f"; labels found in sheet {sheet.title!r}, row {number}: {labels}"
+            return t(
+                "; labels found in sheet {title!r}, row {number}: {labels}",
+                title=sheet.title,
+                number=number,
+                labels=labels,
+            )
     return ""
 
 
@@ -255,14 +278,24 @@ def _sheet_table(sheet: Any, path: Path) -> SourceTable:
 
             limit = f"{MAX_ROWS:,} rows" if number > MAX_ROWS else f"{MAX_COLUMNS:,} columns"
             raise DataError(
-                f"{path}: sheet {sheet.title!r}, cell {get_column_letter(far)}{number} holds a "
-                f"value; dutycli reads at most {limit} (delete what lies beyond the table)"
+                t(
+                    "{path}: sheet {title!r}, cell {column}{number} holds a value; dutycli reads at most {limit} (delete what lies beyond the table)",
+                    path=path,
+                    title=sheet.title,
+                    column=get_column_letter(far),
+                    number=number,
+                    limit=limit,
+                )
             )
         count += len(row)
         if count > MAX_CELLS:
             raise DataError(
-                f"{path}: row {number}: more than {MAX_CELLS:,} cells; "
-                f"dutycli reads at most {MAX_CELLS:,} cells of a table"
+                t(
+                    "{path}: row {number}: more than {MAX_CELLS:,} cells; dutycli reads at most {MAX_CELLS:,} cells of a table",
+                    path=path,
+                    number=number,
+                    MAX_CELLS=MAX_CELLS,
+                )
             )
         values.setdefault(number, {}).update(row)
     last = max(values, default=0)
@@ -323,8 +356,11 @@ def _spans(
         area += (bottom - top + 1) * (right - left + 1)
         if area > MAX_CELLS:
             raise DataError(
-                f"{path}: merged ranges cover more than {MAX_CELLS:,} cells of the table "
-                "(ranges overlap): the file is damaged"
+                t(
+                    "{path}: merged ranges cover more than {MAX_CELLS:,} cells of the table (ranges overlap): the file is damaged",
+                    path=path,
+                    MAX_CELLS=MAX_CELLS,
+                )
             )
         for number in range(top, bottom + 1):
             spans.setdefault(number, []).append((left, right, number == top))

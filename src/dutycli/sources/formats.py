@@ -10,6 +10,7 @@ import codecs
 from pathlib import Path
 
 from dutycli.errors import DataError, DutyError
+from dutycli.i18n import t
 from dutycli.sources.table import SourceTable
 
 # Source formats by file suffix.
@@ -54,19 +55,34 @@ def read_source(path: Path, sheet: str | None = None) -> tuple[SourceTable, byte
     kind, label = OLD_FORMATS.get(suffix) or (FORMATS.get(suffix), None)
     if kind is None:
         known = ", ".join(sorted([*FORMATS, *OLD_FORMATS]))
-        raise DataError(f"{path}: unknown source format {path.suffix or '(none)'!r}; use {known}")
+        raise DataError(
+            t(
+                "{path}: unknown source format {reason!r}; use {known}",
+                path=path,
+                reason=path.suffix or "(none)",
+                known=known,
+            )
+        )
     if sheet is not None and kind != "xlsx":
-        raise DataError(f"{path}: --sheet applies to Excel workbooks (.xlsx .xls .et) only")
+        raise DataError(
+            t("{path}: --sheet applies to Excel workbooks (.xlsx .xls .et) only", path=path)
+        )
     data = _read_bytes(path)
     if not data:
-        raise DataError(f"{path}: empty file, not a table")
+        raise DataError(t("{path}: empty file, not a table", path=path))
     if label is not None and (found := _disguised(data, kind)) is not None:
         # A .docx/.xlsx or a web page bearing an old name (sites serve HTML tables as .xls
         # and .doc): read as what it is, as Word and Excel open it, by dutycli's own bounded
         # readers, not LibreOffice (which misreads a GBK page, and unpacks any zip).
         if sheet is not None and found != "xlsx":
             what = "a web page" if found == "html" else "a Word document"
-            raise DataError(f"{path}: --sheet applies to Excel workbooks; this file is {what}")
+            raise DataError(
+                t(
+                    "{path}: --sheet applies to Excel workbooks; this file is {what}",
+                    path=path,
+                    what=what,
+                )
+            )
         kind, label, content, converted = found, LABELS[found], data, {"read_as": found}
     else:
         content, converted = _converted(data, path, kind, label)
@@ -80,8 +96,12 @@ def read_source(path: Path, sheet: str | None = None) -> tuple[SourceTable, byte
         raise type(exc)(f"{path}: {message}") from None  # every error names the file
     except (MemoryError, RecursionError) as exc:
         raise DataError(
-            f"{path}: not a readable {label} file: too large or too deeply nested "
-            f"to read ({type(exc).__name__})"
+            t(
+                "{path}: not a readable {label} file: too large or too deeply nested to read ({error})",
+                path=path,
+                label=label,
+                error=type(exc).__name__,
+            )
         ) from None
     except Exception as exc:
         # A library met something its authors did not expect (broken XML, a damaged zip
@@ -92,7 +112,14 @@ def read_source(path: Path, sheet: str | None = None) -> tuple[SourceTable, byte
             raise package.explain(content, path, label, exc) from None
         from dutycli.errors import first_line
 
-        raise DataError(f"{path}: not a readable {label} file: {first_line(exc)}") from None
+        raise DataError(
+            t(
+                "{path}: not a readable {label} file: {reason}",
+                path=path,
+                label=label,
+                reason=first_line(exc),
+            )
+        ) from None
     table.meta.update(converted)
     return table, data
 
@@ -156,11 +183,16 @@ def _read_bytes(path: Path) -> bytes:
         with path.open("rb") as file:
             data = file.read(MAX_SOURCE_BYTES + 1)
     except OSError as exc:
-        raise DataError(f"{path}: cannot read source: {exc.strerror or exc}") from None
+        raise DataError(
+            t("{path}: cannot read source: {reason}", path=path, reason=exc.strerror or exc)
+        ) from None
     if len(data) > MAX_SOURCE_BYTES:
         raise DataError(
-            f"{path}: larger than {MAX_SOURCE_BYTES // 2**20} MB; dutycli imports source "
-            f"files of at most {MAX_SOURCE_BYTES // 2**20} MB"
+            t(
+                "{path}: larger than {limit} MB; dutycli imports source files of at most {limit} MB",
+                path=path,
+                limit=MAX_SOURCE_BYTES // 2**20,
+            )
         )
     return data
 

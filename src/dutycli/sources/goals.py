@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from dutycli.errors import DataError
+from dutycli.i18n import t
 from dutycli.names import chinese_number, split_names, squeeze
 from dutycli.schema import NAME_COLUMNS, TASK_FIELDS
 from dutycli.sources.headings import Heading, bare_numeral, heading_number, heading_text
@@ -33,14 +34,24 @@ def goal_number(cell: Cell, unit: str) -> int:
         return numeral
     if not bare.isdigit() or not bare.isascii():
         raise DataError(
-            f"{unit} {cell.line}: goal number (序号) {text[:30]!r} is not a whole number"
+            t(
+                "{unit} {line}: goal number (序号) {text!r} is not a whole number",
+                unit=unit,
+                line=cell.line,
+                text=text[:30],
+            )
         )
     # Compared as text first: int() of thousands of digits is itself refused, or slow.
     digits = bare.lstrip("0") or "0"
     if len(digits) > len(str(MAX_GOAL_NUMBER)) or int(digits) > MAX_GOAL_NUMBER:
         raise DataError(
-            f"{unit} {cell.line}: goal number (序号) {text[:30]} is too large; "
-            f"at most {MAX_GOAL_NUMBER}"
+            t(
+                "{unit} {line}: goal number (序号) {text} is too large; at most {MAX_GOAL_NUMBER}",
+                unit=unit,
+                line=cell.line,
+                text=text[:30],
+                MAX_GOAL_NUMBER=MAX_GOAL_NUMBER,
+            )
         )
     return int(digits)
 
@@ -125,7 +136,9 @@ class Builder:
         task_cell = row[columns["task"]]
         task_text = task_cell.text.strip()
         if not task_text:
-            raise DataError(f"{at} {task_cell.line}: a row without task text (工作标准)")
+            raise DataError(
+                t("{at} {line}: a row without task text (工作标准)", at=at, line=task_cell.line)
+            )
         # The task's own number: a column named item_no with --column, else 序号 under a goal
         # that is a heading.
         numbering = "item_no" if "item_no" in columns else "goal_no" if self.heading_goal else ""
@@ -189,21 +202,39 @@ class Builder:
             if self.goals and self.goals[-1]["number"] == number:
                 if goal_name not in ("", self.goals[-1]["name"]):
                     raise DataError(
-                        f"{at} {no_cell.line}: goal {number} is named {shorten(goal_name)!r} "
-                        f"here but {shorten(self.goals[-1]['name'])!r} above"
+                        t(
+                            "{at} {line}: goal {number} is named {goal_name!r} here but {goals!r} above",
+                            at=at,
+                            line=no_cell.line,
+                            number=number,
+                            goal_name=shorten(goal_name),
+                            goals=shorten(self.goals[-1]["name"]),
+                        )
                     )
                 self.report.continued_goals.append((no_cell.line, number))
             elif number in self.numbers:
                 raise DataError(
-                    f"{at} {no_cell.line}: goal {number} appears again after other goals"
+                    t(
+                        "{at} {line}: goal {number} appears again after other goals",
+                        at=at,
+                        line=no_cell.line,
+                        number=number,
+                    )
                 )
             else:
                 self._start_goal(number, goal_name)
         elif not self.goals:
-            raise DataError(f"{at} {no_cell.line}: the first row has no goal number (序号)")
+            raise DataError(
+                t("{at} {line}: the first row has no goal number (序号)", at=at, line=no_cell.line)
+            )
         elif goal_name and goal_name != self.goals[-1]["name"]:
             raise DataError(
-                f"{at} {goal_cell.line}: a goal name {shorten(goal_name)!r} without a goal number"
+                t(
+                    "{at} {line}: a goal name {goal_name!r} without a goal number",
+                    at=at,
+                    line=goal_cell.line,
+                    goal_name=shorten(goal_name),
+                )
             )
 
 

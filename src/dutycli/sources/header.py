@@ -7,6 +7,7 @@ be absent. The report records the columns found, so a user sees what was read as
 from __future__ import annotations
 
 from dutycli.errors import DataError, DutyError
+from dutycli.i18n import t
 from dutycli.names import squeeze
 from dutycli.schema import LABELS
 from dutycli.sources.report import ImportReport
@@ -58,10 +59,14 @@ def column_map(header: list[Cell], unit: str, report: ImportReport) -> dict[str,
             owners = "a leaders or lead units column (分管领导, 牵头单位, 责任单位, …)"
             missing = f"{missing} and {owners}" if missing else owners
         raise DataError(
-            f"{unit} {header[0].line}: the header lacks {missing}; labels found: "
-            f"{_labels_seen(header)}; "
-            "name a column with --column LABEL=FIELD (fields: "
-            f"{', '.join(MAPPABLE_FIELDS)})"
+            t(
+                "{unit} {line}: the header lacks {missing}; labels found: {header}; name a column with --column LABEL=FIELD (fields: {names})",
+                unit=unit,
+                line=header[0].line,
+                missing=missing,
+                header=_labels_seen(header),
+                names=", ".join(MAPPABLE_FIELDS),
+            )
         )
     in_order = sorted(found.items(), key=lambda item: item[1])
     report.columns = {column: squeeze(header[index].text) for column, index in in_order}
@@ -87,8 +92,14 @@ def _unmatched_labels(header: list[Cell], unit: str) -> None:
     if missing:
         more = f" (and {len(missing) - 1:,} more)" if len(missing) > 1 else ""
         raise DataError(
-            f"{unit} {header[0].line}: --column {shorten(missing[0], 20)!r}{more}: no such "
-            f"label in the header; labels found: {_labels_seen(header)}"
+            t(
+                "{unit} {line}: --column {missing!r}{more}: no such label in the header; labels found: {header}",
+                unit=unit,
+                line=header[0].line,
+                missing=shorten(missing[0], 20),
+                more=more,
+                header=_labels_seen(header),
+            )
         )
 
 
@@ -134,11 +145,14 @@ def parse_labels(values: list[str]) -> dict[str, str]:
         field = name.strip() if name.strip() in MAPPABLE_FIELDS else chinese.get(squeeze(name))
         if not equals or not squeeze(label) or field is None:
             raise DutyError(
-                f"--column {shorten(value)!r}: expected LABEL=FIELD, FIELD one of "
-                f"{', '.join(MAPPABLE_FIELDS)} (or its Chinese name: "
-                f"{', '.join(LABELS.get(f, f) for f in MAPPABLE_FIELDS)})"
+                t(
+                    "--column {value!r}: expected LABEL=FIELD, FIELD one of {names} (or its Chinese name: {names2})",
+                    value=shorten(value),
+                    names=", ".join(MAPPABLE_FIELDS),
+                    names2=", ".join(LABELS.get(f, f) for f in MAPPABLE_FIELDS),
+                )
             )
         if squeeze(label) in labels and labels[squeeze(label)] != field:
-            raise DutyError(f"--column: {shorten(squeeze(label))!r} is mapped twice")
+            raise DutyError(t("--column: {label!r} is mapped twice", label=shorten(squeeze(label))))
         labels[squeeze(label)] = field
     return labels

@@ -29,14 +29,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dutycli.errors import DataError
+from dutycli.i18n import t
 from dutycli.names import squeeze
 from dutycli.sources.encoding import at, decode
 from dutycli.sources.table import (
-    COLUMN_HINT,
     Cell,
     Note,
     Notes,
     SourceTable,
+    column_hint,
     counted,
     first_labels,
     header_found,
@@ -93,13 +94,27 @@ def read(data: bytes, path: Path) -> SourceTable:
     parser.feed("")  # a parser fed nothing at all still closes
     parser.close()
     if reader.width is None:
-        found = "in the page" if page.tables_seen else "(the page has no table)"
+        if not page.tables_seen:
+            raise DataError(
+                t(
+                    "{path}: no table with a recognizable header (序号, 目标名称, 工作标准, …) "
+                    "(the page has no table)",
+                    path=path,
+                )
+            )
         seen = (
-            f"; labels found in the first table's first row: {reader.seen}" if reader.seen else ""
+            t("; labels found in the first table's first row: {seen}", seen=reader.seen)
+            if reader.seen
+            else ""
         )
         raise DataError(
-            f"{path}: no table with a recognizable header (序号, 目标名称, 工作标准, …) {found}"
-            + (f"{seen}; {COLUMN_HINT}" if page.tables_seen else "")
+            t(
+                "{path}: no table with a recognizable header (序号, 目标名称, 工作标准, …) "
+                "in the page{seen}; {hint}",
+                path=path,
+                seen=seen,
+                hint=column_hint(),
+            )
         )
     if page.below:
         more = f" and {counted(page.below - 1, 'more line')}" if page.below > 1 else ""
@@ -129,14 +144,24 @@ def decode_page(data: bytes, path: Path) -> str:
         text = data.decode(codec)
     except UnicodeDecodeError as exc:
         raise DataError(
-            f"{path}: the page declares charset {label!r} (byte {where}) but is not {label} "
-            f"text: invalid bytes at {at(data, exc.start, codec)}; correct or remove the "
-            "declaration and import again"
+            t(
+                "{path}: the page declares charset {label!r} (byte {where}) but is not {label} text: invalid bytes at {at}; correct or remove the declaration and import again",
+                path=path,
+                label=label,
+                where=where,
+                at=at(data, exc.start, codec),
+            )
         ) from None
     nul = text.find("\x00")
     if nul >= 0:
         line = text.count("\n", 0, nul) + 1
-        raise DataError(f"{path}: holds NUL characters (first at line {line}): not a web page")
+        raise DataError(
+            t(
+                "{path}: holds NUL characters (first at line {line}): not a web page",
+                path=path,
+                line=line,
+            )
+        )
     return text
 
 

@@ -24,6 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from dutycli.errors import DataError
+from dutycli.i18n import t
 from dutycli.sources.table import MAX_COLUMNS, Limits
 
 # A grid position of a row: (text, continues a vertical merge, covered by a span).
@@ -254,8 +255,12 @@ class Page:
         self._end_line(False)
         if len(self.tables) >= MAX_NESTED_TABLES:
             raise DataError(
-                f"{self.limits.where} {self.number}: tables nested more than "
-                f"{MAX_NESTED_TABLES} deep; not a page dutycli reads"
+                t(
+                    "{where} {number}: tables nested more than {MAX_NESTED_TABLES} deep; not a page dutycli reads",
+                    where=self.limits.where,
+                    number=self.number,
+                    MAX_NESTED_TABLES=MAX_NESTED_TABLES,
+                )
             )
         self.tables_seen += 1
         self.tables.append(Table(list(self.recent), len(self.contexts)))

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from dutycli.errors import DataError
+from dutycli.i18n import t
 from dutycli.names import squeeze
 from dutycli.sources.formats import read_source
 from dutycli.sources.goals import Builder
@@ -43,14 +44,16 @@ def normalize(source: SourceTable, source_name: str) -> tuple[dict[str, Any], Im
         message = str(exc)
         if message.startswith(f"{source_name}:"):
             raise
-        raise DataError(f"{source_name}: {message}") from None
+        raise DataError(
+            t("{source_name}: {message}", source_name=source_name, message=message)
+        ) from None
 
 
 def _normalize(source: SourceTable, source_name: str) -> tuple[dict[str, Any], ImportReport]:
     at = source.unit
     report = ImportReport(unit=at, notes=Notes(source.notes))
     if not source.rows:
-        raise DataError(f"{source_name}: no table rows found")
+        raise DataError(t("{source_name}: no table rows found", source_name=source_name))
     start = find_header(source.rows)
     preamble = list(source.preamble)
     for row in source.rows[:start]:
@@ -73,8 +76,14 @@ def _normalize(source: SourceTable, source_name: str) -> tuple[dict[str, Any], I
         extra = [c for c in raw[width:] if c.text.strip()]
         if extra:
             raise DataError(
-                f"{source_name}: {at} {extra[0].line}: a cell beyond the header's {width} "
-                f"columns: {squeeze(extra[0].text)[:20]!r}"
+                t(
+                    "{source_name}: {at} {line}: a cell beyond the header's {width} columns: {text!r}",
+                    source_name=source_name,
+                    at=at,
+                    line=extra[0].line,
+                    width=width,
+                    text=squeeze(extra[0].text)[:20],
+                )
             )
         row = raw[:width] + [Cell("", raw[0].line)] * (width - len(raw))
         if source.empty_is_merged:
@@ -106,7 +115,9 @@ def _normalize(source: SourceTable, source_name: str) -> tuple[dict[str, Any], I
         else:
             builder.section(heading)
     if not builder.tasks:
-        raise DataError(f"{source_name}: the table has a header but no rows")
+        raise DataError(
+            t("{source_name}: the table has a header but no rows", source_name=source_name)
+        )
     builder.check_counts()
 
     label, title = _label_and_title(preamble)

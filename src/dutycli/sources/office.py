@@ -22,6 +22,7 @@ from pathlib import Path
 
 from dutycli import processes
 from dutycli.errors import DataError
+from dutycli.i18n import t
 from dutycli.sources.table import shorten
 
 
@@ -109,10 +110,15 @@ def convert(
             else f"{label} is an old binary format"
         )
         raise DataError(
-            f"{path}: {head}; dutycli reads it through LibreOffice, which is not installed: "
-            f"install LibreOffice (Debian, Ubuntu: apt install {target.package}; others: "
-            f"{DOWNLOAD}) or open the file in {target.program} or WPS and save it as "
-            f"{target.suffix}"
+            t(
+                "{path}: {head}; dutycli reads it through LibreOffice, which is not installed: install LibreOffice (Debian, Ubuntu: apt install {package}; others: {DOWNLOAD}) or open the file in {program} or WPS and save it as {suffix}",
+                path=path,
+                head=head,
+                package=target.package,
+                DOWNLOAD=DOWNLOAD,
+                program=target.program,
+                suffix=target.suffix,
+            )
         )
     seconds = timeout()
     unreadable = f"{path}: not a readable {label} file: " + (
@@ -129,7 +135,9 @@ def convert(
         ):
             converted = _convert_in(Path(folder), program, data, path, kind, unreadable, seconds)
     except OSError as exc:  # the temporary folder: no room, no permission
-        raise DataError(f"{path}: cannot convert it: {exc.strerror or exc}") from None
+        raise DataError(
+            t("{path}: cannot convert it: {reason}", path=path, reason=exc.strerror or exc)
+        ) from None
     # A processes.Stopped goes on up to the command's end, which ends dutycli by the signal.
     return converted, {"converted_from": origin, "converted_by": _version(converted)}
 
@@ -153,8 +161,13 @@ def _convert_in(
     size = converted.stat().st_size if converted.is_file() else 0
     if size > MAX_CONVERTED_BYTES:
         raise DataError(
-            f"{path}: LibreOffice made a {target.suffix} of {size // 2**20:,} MB of it; "
-            f"dutycli reads at most {MAX_CONVERTED_BYTES // 2**20} MB"
+            t(
+                "{path}: LibreOffice made a {suffix} of {value:,} MB of it; dutycli reads at most {value2} MB",
+                path=path,
+                suffix=target.suffix,
+                value=size // 2**20,
+                value2=MAX_CONVERTED_BYTES // 2**20,
+            )
         )
     if not size:
         output = output.replace(str(folder), "…")
@@ -168,12 +181,21 @@ def _run(command: list[str], seconds: float, path: Path) -> tuple[int, str]:
         return processes.run(command, seconds)
     except OSError as exc:
         raise DataError(
-            f"{path}: cannot run LibreOffice ({command[0]}): {exc.strerror or exc}"
+            t(
+                "{path}: cannot run LibreOffice ({command}): {reason}",
+                path=path,
+                command=command[0],
+                reason=exc.strerror or exc,
+            )
         ) from None
     except processes.TimedOut:
         raise DataError(
-            f"{path}: LibreOffice did not convert it within {seconds:g} s and was stopped "
-            f"(a damaged file? to wait longer, set {TIMEOUT_VARIABLE}=SECONDS)"
+            t(
+                "{path}: LibreOffice did not convert it within {seconds:g} s and was stopped (a damaged file? to wait longer, set {TIMEOUT_VARIABLE}=SECONDS)",
+                path=path,
+                seconds=seconds,
+                TIMEOUT_VARIABLE=TIMEOUT_VARIABLE,
+            )
         ) from None
 
 

@@ -15,6 +15,7 @@ import zlib
 from pathlib import Path
 
 from dutycli.errors import DataError
+from dutycli.i18n import t
 
 # Bounds on what a package unpacks to. A Word or Excel duty table is some hundred kilobytes
 # of XML; a workbook of 100,000 rows some tens of megabytes.
@@ -43,7 +44,9 @@ def is_encrypted(data: bytes) -> bool:
 
 def unreadable(path: Path, label: str, reason: str) -> DataError:
     """The one error of a package that cannot be read: ``label`` is e.g. 'Word (.docx)'."""
-    return DataError(f"{path}: not a readable {label} file: {reason}")
+    return DataError(
+        t("{path}: not a readable {label} file: {reason}", path=path, label=label, reason=reason)
+    )
 
 
 def check(data: bytes, path: Path, label: str) -> None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dutycli.errors import DataError
+from dutycli.i18n import t
 from dutycli.names import squeeze
 
 # Header labels seen in real tables, compared with whitespace and line breaks removed.
@@ -58,10 +59,17 @@ MAPPABLE_FIELDS = (
 )
 
 # The way out of "no recognizable header", for a table whose header has labels of its own.
-COLUMN_HINT = (
-    "if its header uses labels of its own, name them with --column LABEL=FIELD "
-    f"(fields: {', '.join(MAPPABLE_FIELDS)})"
-)
+
+
+def column_hint() -> str:
+    """What to do when a header is not recognized, in the user's language."""
+    return t(
+        "if its header uses labels of its own, name them with --column LABEL=FIELD "
+        "(fields: {fields})",
+        fields=", ".join(MAPPABLE_FIELDS),
+    )
+
+
 # A table is read when it has a task column and one of these.
 OWNER_COLUMNS = ("leaders", "lead_units")
 # A row with this many recognized labels is taken for the header row (two when they are the
@@ -202,18 +210,31 @@ class Limits:
         self.cells += width
         if width > MAX_COLUMNS:
             raise DataError(
-                f"{self.where} {line}: a row of {width:,} columns; "
-                f"dutycli reads at most {MAX_COLUMNS:,} columns"
+                t(
+                    "{where} {line}: a row of {width:,} columns; dutycli reads at most {MAX_COLUMNS:,} columns",
+                    where=self.where,
+                    line=line,
+                    width=width,
+                    MAX_COLUMNS=MAX_COLUMNS,
+                )
             )
         if self.rows > MAX_ROWS:
             raise DataError(
-                f"{self.where} {line}: more than {MAX_ROWS:,} rows; "
-                f"dutycli reads at most {MAX_ROWS:,} rows of a table"
+                t(
+                    "{where} {line}: more than {MAX_ROWS:,} rows; dutycli reads at most {MAX_ROWS:,} rows of a table",
+                    where=self.where,
+                    line=line,
+                    MAX_ROWS=MAX_ROWS,
+                )
             )
         if self.cells > MAX_CELLS:
             raise DataError(
-                f"{self.where} {line}: more than {MAX_CELLS:,} cells; "
-                f"dutycli reads at most {MAX_CELLS:,} cells of a table"
+                t(
+                    "{where} {line}: more than {MAX_CELLS:,} cells; dutycli reads at most {MAX_CELLS:,} cells of a table",
+                    where=self.where,
+                    line=line,
+                    MAX_CELLS=MAX_CELLS,
+                )
             )
 
 
@@ -277,8 +298,11 @@ def counted(number: int, noun: str) -> str:
 
 def missing_extra(extra: str, module: str) -> DataError:
     return DataError(
-        f"reading this file needs {module}, which is not installed; "
-        f"install it with: pip install 'dutycli[{extra}]' (from a checkout: pip install '.[{extra}]')"
+        t(
+            "reading this file needs {module}, which is not installed; install it with: pip install 'dutycli[{extra}]' (from a checkout: pip install '.[{extra}]')",
+            module=module,
+            extra=extra,
+        )
     )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from dutycli.errors import DataError
+from dutycli.i18n import t
 from dutycli.names import squeeze
 from dutycli.sources.encoding import decode
 from dutycli.sources.table import (
@@ -51,7 +52,7 @@ def header_width(cells: list[Cell], source: str) -> int:
     """Cells in the header: up to the first row's goal number when 序号 is the first column,
     else its run of known labels (工作任务 | 责任单位)."""
     if not cells:
-        raise DataError(f"{source}: no table cells (no line starts with a TAB)")
+        raise DataError(t("{source}: no table cells (no line starts with a TAB)", source=source))
     labels = 0
     while labels < len(cells) and column_of(cells[labels].text) is not None:
         labels += 1
@@ -60,16 +61,25 @@ def header_width(cells: list[Cell], source: str) -> int:
             return labels
         found = shorten(squeeze(cells[0].text)) or "(empty)"
         raise DataError(
-            f"{source}: line {cells[0].line}: the table must start with its header (序号, "
-            f"工作任务, 牵头单位, …); found {found}"
+            t(
+                "{source}: line {line}: the table must start with its header (序号, 工作任务, 牵头单位, …); found {found}",
+                source=source,
+                line=cells[0].line,
+                found=found,
+            )
         )
     for index, cell in enumerate(cells[1:], start=1):
         text = squeeze(cell.text)
         if text.isdigit() and text.isascii():
             if index > MAX_COLUMNS:
                 raise DataError(
-                    f"{source}: line {cells[0].line}: a header of {index:,} cells; "
-                    f"dutycli reads at most {MAX_COLUMNS:,} columns"
+                    t(
+                        "{source}: line {line}: a header of {index:,} cells; dutycli reads at most {MAX_COLUMNS:,} columns",
+                        source=source,
+                        line=cells[0].line,
+                        index=index,
+                        MAX_COLUMNS=MAX_COLUMNS,
+                    )
                 )
             return index
     # No goal number anywhere: the header is its run of known labels (the importer then
@@ -83,8 +93,13 @@ def table_from_text(text: str, source: str) -> SourceTable:
     if len(cells) % width:
         last = cells[-(len(cells) % width)]
         raise DataError(
-            f"{source}: line {last.line}: {len(cells)} cells do not make rows of {width}; "
-            "a row has missing or extra cells"
+            t(
+                "{source}: line {line}: {count} cells do not make rows of {width}; a row has missing or extra cells",
+                source=source,
+                line=last.line,
+                count=len(cells),
+                width=width,
+            )
         )
     limits = Limits(source, "line")
     rows = []

@@ -19,15 +19,16 @@ from pathlib import Path
 from typing import Any
 
 from dutycli.errors import DataError
+from dutycli.i18n import t
 from dutycli.names import squeeze
 from dutycli.sources import package
 from dutycli.sources.table import (
-    COLUMN_HINT,
     Cell,
     Limits,
     Note,
     Notes,
     SourceTable,
+    column_hint,
     column_of,
     columns_suffice,
     counted,
@@ -65,11 +66,17 @@ def read(data: bytes, path: Path) -> SourceTable:
             reader.paragraph(element)
     if reader.width is None:
         seen = (
-            f"; labels found in the first table's first row: {reader.seen}" if reader.seen else ""
+            t("; labels found in the first table's first row: {seen}", seen=reader.seen)
+            if reader.seen
+            else ""
         )
         raise DataError(
-            f"{path}: no table with a recognizable header (序号, 目标名称, 工作标准, …) "
-            f"in the document{seen}; {COLUMN_HINT}"
+            t(
+                "{path}: no table with a recognizable header (序号, 目标名称, 工作标准, …) in the document{seen}; {hint}",
+                path=path,
+                seen=seen,
+                hint=column_hint(),
+            )
         )
     return SourceTable(reader.preamble, reader.rows, unit="row", notes=reader.notes)
 
@@ -306,7 +313,12 @@ def _number(properties: Any, name: str, default: int, line: int) -> int:
         return int(value)
     except ValueError:
         raise DataError(
-            f"row {line}: {name} {shorten(value)!r} is not a number: the file is damaged"
+            t(
+                "row {line}: {name} {value!r} is not a number: the file is damaged",
+                line=line,
+                name=name,
+                value=shorten(value),
+            )
         ) from None
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from dutycli.errors import DataError
+from dutycli.i18n import t
 from dutycli.locations import ALIASES_FILES
 from dutycli.names import fold, name_list_fault, squeeze
 from dutycli.store import yaml_file
@@ -72,38 +73,49 @@ def load(path: Path | None) -> Aliases:
     except OSError as exc:
         raise yaml_file.read_failure(path, "aliases", exc) from None
     except UnicodeDecodeError as exc:
-        raise DataError(f"{path}: aliases file is not UTF-8 text (byte {exc.start})") from None
+        raise DataError(
+            t("{path}: aliases file is not UTF-8 text (byte {start})", path=path, start=exc.start)
+        ) from None
     document = yaml_file.load_yaml(path, text)
     try:
         return _build(path, document)
     except ValueError as exc:
-        raise DataError(f"{path}: {exc}") from None
+        raise DataError(t("{path}: {exc}", path=path, exc=exc)) from None
 
 
 def _build(path: Path, document: Any) -> Aliases:
     if document is None:  # an empty (or all-comment) file: no aliases
         return Aliases(path)
     if not isinstance(document, dict):
-        raise ValueError("aliases must be a mapping of canonical name → list of other spellings")
+        raise ValueError(t("aliases must be a mapping of canonical name → list of other spellings"))
     canonical: dict[str, str] = {}
     groups: dict[str, tuple[str, ...]] = {}
     for key, value in document.items():
         if not isinstance(key, str) or not squeeze(key):
-            raise ValueError(f"canonical name {key!r} must be non-empty text")
+            raise ValueError(t("canonical name {key!r} must be non-empty text", key=key))
         spellings = [value] if isinstance(value, str) else value
         if not isinstance(spellings, list) or not all(
             isinstance(s, str) and squeeze(s) for s in spellings
         ):
-            raise ValueError(f"{key}: the other spellings must be a list of non-empty names")
+            raise ValueError(
+                t("{key}: the other spellings must be a list of non-empty names", key=key)
+            )
         name = squeeze(key)
         group = [name, *(squeeze(s) for s in spellings)]
         for spelling in group:
             fault = name_list_fault([spelling])  # no stored name holds a separator
             if fault:
-                raise ValueError(f"{key}: {fault}")
+                raise ValueError(t("{key}: {fault}", key=key, fault=fault))
             owner = canonical.get(fold(spelling))
             if owner is not None and owner != name:
-                raise ValueError(f"{spelling!r} is listed under both {owner!r} and {name!r}")
+                raise ValueError(
+                    t(
+                        "{spelling!r} is listed under both {owner!r} and {name!r}",
+                        spelling=spelling,
+                        owner=owner,
+                        name=name,
+                    )
+                )
             canonical[fold(spelling)] = name
         groups[name] = tuple(dict.fromkeys(groups.get(name, ()) + tuple(group)))
     return Aliases(path, canonical, groups)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from dutycli import locations
 from dutycli.errors import DataError, QueryError
+from dutycli.i18n import t
 from dutycli.schema import DATASET_FIELD
 from dutycli.store import aliases as aliases_module
 from dutycli.store import loader
@@ -51,16 +52,29 @@ def dataset_paths(root: Path) -> list[Path]:
     try:
         files = [Path(found) for found in locations.dataset_files(str(root))]
     except OSError as exc:
-        raise DataError(f"{root}: cannot list folder: {exc.strerror or exc}") from None
+        raise DataError(
+            t("{root}: cannot list folder: {reason}", root=root, reason=exc.strerror or exc)
+        ) from None
     if not files:
         raise DataError(
-            f"{root}: no dataset files ({', '.join('*' + s for s in locations.DATASET_SUFFIXES)}) in this folder"
+            t(
+                "{root}: no dataset files ({names}) in this folder",
+                root=root,
+                names=", ".join("*" + s for s in locations.DATASET_SUFFIXES),
+            )
         )
     seen: dict[str, Path] = {}
     for path in files:
         name = dataset_name(path)
         if name in seen:
-            raise DataError(f"{path}: dataset name {name!r} is also used by {seen[name].name}")
+            raise DataError(
+                t(
+                    "{path}: dataset name {name!r} is also used by {name2}",
+                    path=path,
+                    name=name,
+                    name2=seen[name].name,
+                )
+            )
         seen[name] = path
     return files
 
@@ -94,7 +108,9 @@ def check_names(collection: Collection, wanted: list[str]) -> list[str]:
     known = collection.names
     for name in wanted:
         if name not in known:
-            raise QueryError(f"no dataset named {name!r}; datasets: {', '.join(known)}")
+            raise QueryError(
+                t("no dataset named {name!r}; datasets: {names}", name=name, names=", ".join(known))
+            )
     return list(dict.fromkeys(wanted))
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from dutycli.errors import DataError, first_line
+from dutycli.i18n import t
 from dutycli.schema import SPARSE_FIELDS, TASK_FIELDS
 
 if TYPE_CHECKING:
@@ -42,23 +43,48 @@ def scan(path: Path, kind: str) -> tuple[dict[str, Any], pl.LazyFrame]:
         schema = frame.collect_schema()
         meta = _parquet_meta(path) if kind == "parquet" else {}
     except (pl.exceptions.PolarsError, OSError, ValueError) as exc:
-        raise DataError(f"{path}: not a readable {label} file: {first_line(exc)}") from None
+        raise DataError(
+            t(
+                "{path}: not a readable {label} file: {reason}",
+                path=path,
+                label=label,
+                reason=first_line(exc),
+            )
+        ) from None
     expected = task_schema()
     for name in schema:
         if name not in expected:
             raise DataError(
-                f"{path}: unknown field {name!r}; valid fields: {', '.join(TASK_FIELDS)}"
+                t(
+                    "{path}: unknown field {name!r}; valid fields: {names}",
+                    path=path,
+                    name=name,
+                    names=", ".join(TASK_FIELDS),
+                )
             )
     absent = [name for name in SPARSE_FIELDS if name not in schema]  # written before them
     for name, dtype in expected.items():
         if name in absent:
             continue
         if name not in schema:
-            raise DataError(f"{path}: missing field {name!r} (a {label} dataset needs every field)")
+            raise DataError(
+                t(
+                    "{path}: missing field {name!r} (a {label} dataset needs every field)",
+                    path=path,
+                    name=name,
+                    label=label,
+                )
+            )
         if schema[name] != dtype:
             raise DataError(
-                f"{path}: field {name!r} must be {_KIND_WORDS[TASK_FIELDS[name]]} ({dtype}), "
-                f"got {schema[name]}"
+                t(
+                    "{path}: field {name!r} must be {kind} ({dtype}), got {schema}",
+                    path=path,
+                    name=name,
+                    kind=_KIND_WORDS[TASK_FIELDS[name]],
+                    dtype=dtype,
+                    schema=schema[name],
+                )
             )
     if absent:
         frame = frame.with_columns(pl.lit("", dtype=pl.String).alias(name) for name in absent)
@@ -99,7 +125,14 @@ def check_values(path: Path, tasks: pl.LazyFrame, label: str) -> None:
     try:
         found = tasks.select(counts).collect().row(0, named=True)
     except (pl.exceptions.PolarsError, pl.exceptions.PanicException) as exc:
-        raise DataError(f"{path}: not a readable {label} file: {first_line(exc)}") from None
+        raise DataError(
+            t(
+                "{path}: not a readable {label} file: {reason}",
+                path=path,
+                label=label,
+                reason=first_line(exc),
+            )
+        ) from None
     suspects = found.pop("suspect")
     faults = [column for column, count in found.items() if count]
     if not faults:
@@ -117,7 +150,9 @@ def check_values(path: Path, tasks: pl.LazyFrame, label: str) -> None:
             .collect()
             .row(0)
         )
-        raise DataError(f"{path}: task {row}: duplicate id {task_id}")
+        raise DataError(
+            t("{path}: task {row}: duplicate id {task_id}", path=path, row=row, task_id=task_id)
+        )
     name = fault.removesuffix("/names")
     rows = numbered.select("row", name)
     if fault != name:  # found as counted: the elements of the lists that are given
@@ -125,7 +160,14 @@ def check_values(path: Path, tasks: pl.LazyFrame, label: str) -> None:
     row = rows.filter(pl.col(name).is_null()).select("row").head(1).collect().item()
     what = "got nothing" if fault == name else "got a name that is nothing"
     raise DataError(
-        f"{path}: task {row}: field {name!r} must be {_KIND_WORDS[TASK_FIELDS[name]]}, {what}"
+        t(
+            "{path}: task {row}: field {name!r} must be {kind}, {what}",
+            path=path,
+            row=row,
+            name=name,
+            kind=_KIND_WORDS[TASK_FIELDS[name]],
+            what=what,
+        )
     )
 
 
@@ -158,7 +200,15 @@ def _check_names(path: Path, tasks: pl.LazyFrame, names: list[str]) -> None:
         for name in names:
             fault = name_list_fault(row[name])
             if fault:
-                raise DataError(f"{path}: task {row['row']}: field {name!r}: {fault}")
+                raise DataError(
+                    t(
+                        "{path}: task {row}: field {name!r}: {fault}",
+                        path=path,
+                        row=row["row"],
+                        name=name,
+                        fault=fault,
+                    )
+                )
 
 
 def _parquet_meta(path: Path) -> dict[str, Any]:
@@ -173,7 +223,9 @@ def _parquet_meta(path: Path) -> dict[str, Any]:
     try:
         meta = json.loads(text)
     except (ValueError, RecursionError):  # not JSON, a 5,000-digit number, nested too deep
-        raise DataError(f"{path}: the {META_KEY!r} metadata is not JSON") from None
+        raise DataError(
+            t("{path}: the {META_KEY!r} metadata is not JSON", path=path, META_KEY=META_KEY)
+        ) from None
     check_meta(path, meta)
     return meta  # type: ignore[no-any-return]
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dutycli.errors import DataError
+from dutycli.i18n import t
 from dutycli.locations import columnar_kind, default_dataset
 from dutycli.store.yaml_file import read_failure, read_whole
 
@@ -68,8 +69,12 @@ def read(path: Path) -> Source:
         label = LABELS[kind]
         article = "an" if label[0] in "AEIOU" else "a"
         raise DataError(
-            f"{path}: {article} {label} dataset is scanned, not read in one go: "
-            "give it as a file, not a pipe or a device"
+            t(
+                "{path}: {article} {label} dataset is scanned, not read in one go: give it as a file, not a pipe or a device",
+                path=path,
+                article=article,
+                label=label,
+            )
         )
     return Source(path, kind, raw)
 
@@ -106,7 +111,9 @@ def records(source: Source) -> Dataset:
     from dutycli.store import readback, yaml_file
 
     if source.kind is not None:
-        raise DataError(f"{source.path}: is a {source.kind} file, not a YAML dataset")
+        raise DataError(
+            t("{path}: is a {kind} file, not a YAML dataset", path=source.path, kind=source.kind)
+        )
     flat_kind = readback.kind_of(source.path)
     if flat_kind is not None:
         return readback.parse(source.path, source.raw, flat_kind)

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from dutycli.errors import DataError
+from dutycli.i18n import t
 from dutycli.names import split_joined
 from dutycli.schema import NAME_JOINER, SPARSE_FIELDS, TASK_FIELDS
 from dutycli.store.validation import Dataset, shorten, validate_tasks
@@ -40,14 +41,18 @@ def parse(path: Path, raw: bytes, kind: str) -> Dataset:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise DataError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+        raise DataError(
+            t("{path}: not UTF-8 text (byte {start})", path=path, start=exc.start)
+        ) from None
     if text.startswith(_BOM):
         raise DataError(
-            f"{path}: an --excel export (BOM, formula guards) cannot be read back; "
-            "export without --excel"
+            t(
+                "{path}: an --excel export (BOM, formula guards) cannot be read back; export without --excel",
+                path=path,
+            )
         )
     if not text.strip():
-        raise DataError(f"{path}: empty file, not a dataset")
+        raise DataError(t("{path}: empty file, not a dataset", path=path))
     tasks = (
         _json_rows(path, text, kind) if kind in ("json", "jsonl") else _csv_rows(path, text, kind)
     )
@@ -62,7 +67,7 @@ def _json_rows(path: Path, text: str, kind: str) -> list[Any]:
         lines = text.split("\n")
         rows = [_json(path, line, number) for number, line in enumerate(lines, 1) if line.strip()]
     if not isinstance(rows, list):
-        raise DataError(f"{path}: expected a JSON array of tasks")
+        raise DataError(t("{path}: expected a JSON array of tasks", path=path))
     return rows
 
 
@@ -98,19 +103,35 @@ def _json(path: Path, text: str, first_line: int) -> Any:
         return json.loads(text, parse_int=_whole_number, object_pairs_hook=_mapping)
     except _TwiceKey as exc:
         raise DataError(
-            f"{path}:{first_line}: a field written twice in one task: {exc!s:.40}"
+            t(
+                "{path}:{first_line}: a field written twice in one task: {exc!s:.40}",
+                path=path,
+                first_line=first_line,
+                exc=exc,
+            )
         ) from None
     except json.JSONDecodeError as exc:
         line = first_line + exc.lineno - 1
-        raise DataError(f"{path}:{line}: not valid JSON: {exc.msg}") from None
+        raise DataError(
+            t("{path}:{line}: not valid JSON: {msg}", path=path, line=line, msg=exc.msg)
+        ) from None
     except _LongNumber as exc:
         line = first_line + text.count("\n", 0, max(text.find(exc.digits), 0))
         raise DataError(
-            f"{path}:{line}: a number of {len(exc.digits)} digits (no field holds one)"
+            t(
+                "{path}:{line}: a number of {count} digits (no field holds one)",
+                path=path,
+                line=line,
+                count=len(exc.digits),
+            )
         ) from None
     except RecursionError:
         raise DataError(
-            f"{path}:{first_line}: not a dutycli export: JSON nested too deeply"
+            t(
+                "{path}:{first_line}: not a dutycli export: JSON nested too deeply",
+                path=path,
+                first_line=first_line,
+            )
         ) from None
 
 
@@ -122,7 +143,15 @@ def _csv_rows(path: Path, text: str, kind: str) -> list[Any]:
     try:
         rows = list(reader)
     except csv.Error as exc:
-        raise DataError(f"{path}:{reader.line_num}: not valid {kind.upper()}: {exc}") from None
+        raise DataError(
+            t(
+                "{path}:{line_num}: not valid {kind}: {exc}",
+                path=path,
+                line_num=reader.line_num,
+                kind=kind.upper(),
+                exc=exc,
+            )
+        ) from None
     header, body = rows[0], rows[1:]
     # An export written before SPARSE_FIELDS existed lacks them: they are then "".
     missing = [f for f in TASK_FIELDS if f not in header and f not in SPARSE_FIELDS]
@@ -137,14 +166,24 @@ def _csv_rows(path: Path, text: str, kind: str) -> list[Any]:
             else f"has {', '.join(twice)} twice"
         )
         raise DataError(
-            f"{path}: not a whole dutycli export: the header {problem} "
-            f"(it needs exactly: {','.join(TASK_FIELDS)}); a source table is read by dutycli import"
+            t(
+                "{path}: not a whole dutycli export: the header {problem} (it needs exactly: {names}); a source table is read by dutycli import",
+                path=path,
+                problem=problem,
+                names=",".join(TASK_FIELDS),
+            )
         )
     tasks = []
     for number, row in enumerate(body, start=2):
         if len(row) != len(header):
             raise DataError(
-                f"{path}: record {number} has {len(row)} cells, the header {len(header)}"
+                t(
+                    "{path}: record {number} has {count} cells, the header {count2}",
+                    path=path,
+                    number=number,
+                    count=len(row),
+                    count2=len(header),
+                )
             )
         tasks.append(
             {name: _value(path, number, name, cell) for name, cell in zip(header, row, strict=True)}
@@ -162,15 +201,25 @@ def _value(path: Path, number: int, name: str, cell: str) -> Any:
     if kind == "bool":
         if cell not in ("true", "false"):
             raise DataError(
-                f"{path}: record {number}: field {name!r} must be true or false, "
-                f"got {shorten(repr(cell))}"
+                t(
+                    "{path}: record {number}: field {name!r} must be true or false, got {cell}",
+                    path=path,
+                    number=number,
+                    name=name,
+                    cell=shorten(repr(cell)),
+                )
             )
         return cell == "true"
     if kind == "int":
         if _WHOLE_NUMBER.fullmatch(cell):  # as written: int() would also take " 1", "1_0", "١"
             return int(cell)
         raise DataError(
-            f"{path}: record {number}: field {name!r} must be a whole number, "
-            f"got {shorten(repr(cell))}"
+            t(
+                "{path}: record {number}: field {name!r} must be a whole number, got {cell}",
+                path=path,
+                number=number,
+                name=name,
+                cell=shorten(repr(cell)),
+            )
         )
     return cell

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from dutycli.errors import DataError
+from dutycli.i18n import t
 from dutycli.names import name_list_fault
 from dutycli.schema import SPARSE_FIELDS, TASK_FIELDS
 
@@ -40,7 +41,7 @@ def validate_tasks(path: Path, tasks: list[Any], meta: dict[str, Any]) -> Datase
     try:
         data = validate(path, document)
     except SchemaError as exc:
-        raise DataError(f"{path}: {exc}") from None
+        raise DataError(t("{path}: {exc}", path=path, exc=exc)) from None
     seen: set[int] = set()  # a set, not a search of the list: 20k goals stay linear
     for task in data.tasks:
         if task["goal_no"] not in seen:
@@ -60,11 +61,11 @@ class SchemaError(Exception):
 def validate(path: Path, document: Any) -> Dataset:
     """A parsed document (metadata, goals, tasks) checked against the schema."""
     if not isinstance(document, dict) or "tasks" not in document:
-        raise SchemaError("not a dutycli dataset (expected a mapping with 'tasks')")
+        raise SchemaError(t("not a dutycli dataset (expected a mapping with 'tasks')"))
     _validate_meta(document, version_required=True)
     tasks = document["tasks"]
     if not isinstance(tasks, list):
-        raise SchemaError("'tasks' must be a list", ("tasks",))
+        raise SchemaError(t("'tasks' must be a list"), ("tasks",))
     seen: set[int] = set()
     for index, task in enumerate(tasks):
         if isinstance(task, dict) and "section" not in task:
@@ -77,7 +78,8 @@ def validate(path: Path, document: Any) -> Dataset:
         _validate_task(task, index)
         if task["id"] in seen:
             raise SchemaError(
-                f"task {index + 1}: duplicate id {task['id']}", ("tasks", index, "id")
+                t("task {number}: duplicate id {task_id}", number=index + 1, task_id=task["id"]),
+                ("tasks", index, "id"),
             )
         seen.add(task["id"])
     meta = {k: v for k, v in document.items() if k not in ("tasks", "goals")}
@@ -87,11 +89,11 @@ def validate(path: Path, document: Any) -> Dataset:
 def check_meta(path: Path, meta: Any) -> None:
     """Validate a Parquet file's metadata as a YAML dataset's (its version may be absent)."""
     if not isinstance(meta, dict):
-        raise DataError(f"{path}: the dataset's metadata is not a mapping")
+        raise DataError(t("{path}: the dataset's metadata is not a mapping", path=path))
     try:
         _validate_meta(meta, version_required=False)
     except SchemaError as exc:
-        raise DataError(f"{path}: metadata: {exc}") from None
+        raise DataError(t("{path}: metadata: {exc}", path=path, exc=exc)) from None
 
 
 def _validate_meta(document: dict[Any, Any], version_required: bool) -> None:
@@ -103,13 +105,16 @@ def _validate_meta(document: dict[Any, Any], version_required: bool) -> None:
         _is_int(version) and version == FORMAT_VERSION
     ):
         raise SchemaError(
-            f"unsupported dataset version {shorten(repr(version))} "
-            f"(this dutycli reads {FORMAT_VERSION})",
+            t(
+                "unsupported dataset version {version} (this dutycli reads {FORMAT_VERSION})",
+                version=shorten(repr(version)),
+                FORMAT_VERSION=FORMAT_VERSION,
+            ),
             ("dutycli_dataset",),
         )
     for key in ("title", "label"):
         if not isinstance(document.get(key, ""), str):
-            raise SchemaError(f"'{key}' must be text", (key,))
+            raise SchemaError(t("'{key}' must be text", key=key), (key,))
     goals = document.get("goals", [])
     if not isinstance(goals, list) or not all(
         isinstance(g, dict)
@@ -118,17 +123,20 @@ def _validate_meta(document: dict[Any, Any], version_required: bool) -> None:
         and isinstance(g.get("name"), str)
         for g in goals
     ):
-        raise SchemaError("'goals' must be a list of {number, name}", ("goals",))
+        raise SchemaError(t("'goals' must be a list of {number, name}"), ("goals",))
     for key, value in document.items():
         if key == "tasks":
             continue
         if not isinstance(key, str):
-            raise SchemaError(f"metadata key {shorten(repr(key))} must be text")
+            raise SchemaError(t("metadata key {key} must be text", key=shorten(repr(key))))
         problem = _not_plain(value)
         if problem:
             raise SchemaError(
-                f"{key!r} {problem}; metadata holds only text, numbers, "
-                "true/false, lists and mappings",
+                t(
+                    "{key!r} {problem}; metadata holds only text, numbers, true/false, lists and mappings",
+                    key=key,
+                    problem=problem,
+                ),
                 (key,),
             )
 
@@ -182,16 +190,23 @@ def _with_sparse(task: dict[Any, Any]) -> dict[Any, Any]:
 def _validate_task(task: Any, index: int) -> None:
     where = f"task {index + 1}"
     if not isinstance(task, dict):
-        raise SchemaError(f"{where}: must be a mapping of fields", ("tasks", index))
+        raise SchemaError(t("{where}: must be a mapping of fields", where=where), ("tasks", index))
     unknown = [k for k in task if k not in TASK_FIELDS]
     if unknown:
         raise SchemaError(
-            f"{where}: unknown field {unknown[0]!r}; valid fields: {', '.join(TASK_FIELDS)}",
+            t(
+                "{where}: unknown field {unknown!r}; valid fields: {names}",
+                where=where,
+                unknown=unknown[0],
+                names=", ".join(TASK_FIELDS),
+            ),
             ("tasks", index, unknown[0]),
         )
     for name, kind in TASK_FIELDS.items():
         if name not in task:
-            raise SchemaError(f"{where}: missing field {name!r}", ("tasks", index))
+            raise SchemaError(
+                t("{where}: missing field {name!r}", where=where, name=name), ("tasks", index)
+            )
         value = task[name]
         if kind == "int":
             ok = _is_int(value) and -(2**63) <= value < 2**63
@@ -208,11 +223,21 @@ def _validate_task(task: Any, index: int) -> None:
         if not ok:
             got = type(value).__name__ if value is not None else "nothing"
             raise SchemaError(
-                f"{where}: field {name!r} must be {expected}, got {got}", ("tasks", index, name)
+                t(
+                    "{where}: field {name!r} must be {expected}, got {got}",
+                    where=where,
+                    name=name,
+                    expected=expected,
+                    got=got,
+                ),
+                ("tasks", index, name),
             )
         fault = name_list_fault(value) if kind == "names" else None
         if fault:
-            raise SchemaError(f"{where}: field {name!r}: {fault}", ("tasks", index, name))
+            raise SchemaError(
+                t("{where}: field {name!r}: {fault}", where=where, name=name, fault=fault),
+                ("tasks", index, name),
+            )
 
 
 def shorten(text: str, most: int = 40) -> str:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from dutycli.errors import DataError, first_line
 from dutycli.files import check_output, write_output
+from dutycli.i18n import t
 from dutycli.locations import DATASET_KINDS
 from dutycli.store import columnar
 
@@ -30,8 +31,11 @@ def format_for(target: Path, chosen: str | None) -> str:
     kind = DATASET_KINDS.get(target.suffix.lower())
     if kind is None:
         raise DataError(
-            f"{target}: cannot tell the format from the suffix; use --format "
-            f"({', '.join(sorted(set(DATASET_KINDS.values())))})"
+            t(
+                "{target}: cannot tell the format from the suffix; use --format ({names})",
+                target=target,
+                names=", ".join(sorted(set(DATASET_KINDS.values()))),
+            )
         )
     return kind
 
@@ -44,7 +48,7 @@ def import_format(target: Path) -> str:
     import stat
 
     if target.is_dir():
-        raise DataError(f"{target}: cannot write: it is a directory")
+        raise DataError(t("{target}: cannot write: it is a directory", target=target))
     kind = DATASET_KINDS.get(target.suffix.lower())
     if kind is not None:
         return kind
@@ -55,8 +59,11 @@ def import_format(target: Path) -> str:
     if special and not target.suffix:
         return "yaml"
     raise DataError(
-        f"{target}: import writes a dataset, so the file name must end in one of "
-        f"{' '.join(DATASET_KINDS)} (leave out -o for YAML on standard output)"
+        t(
+            "{target}: import writes a dataset, so the file name must end in one of {names} (leave out -o for YAML on standard output)",
+            target=target,
+            names=" ".join(DATASET_KINDS),
+        )
     )
 
 
@@ -66,9 +73,11 @@ def refuse_existing(target: Path, force: bool) -> None:
     try:
         check_output(target)
     except OSError as exc:
-        raise DataError(f"{target}: cannot write: {exc.strerror or exc}") from None
+        raise DataError(
+            t("{target}: cannot write: {reason}", target=target, reason=exc.strerror or exc)
+        ) from None
     if target.is_file() and not force:
-        raise DataError(f"{target}: already exists; use --force to replace it")
+        raise DataError(t("{target}: already exists; use --force to replace it", target=target))
 
 
 def write_document(document: dict[str, Any], target: Path, kind: str, force: bool) -> None:
@@ -114,7 +123,9 @@ def write_frame(
         write_output(target, lambda out: out.write(buffer.getbuffer()))
     except (OSError, pl.exceptions.PolarsError) as exc:
         message = exc.strerror if isinstance(exc, OSError) and exc.strerror else first_line(exc)
-        raise DataError(f"{target}: cannot write: {message}") from None
+        raise DataError(
+            t("{target}: cannot write: {message}", target=target, message=message)
+        ) from None
 
 
 def dataset_bytes(
@@ -141,4 +152,6 @@ def _write(target: Path, data: bytes, force: bool) -> None:
     try:
         write_output(target, lambda out: out.write(data))
     except OSError as exc:
-        raise DataError(f"{target}: cannot write: {exc.strerror or exc}") from None
+        raise DataError(
+            t("{target}: cannot write: {reason}", target=target, reason=exc.strerror or exc)
+        ) from None

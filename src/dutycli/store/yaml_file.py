@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from dutycli.errors import DataError
+from dutycli.i18n import t
 from dutycli.schema import SPARSE_FIELDS
 from dutycli.store.validation import FORMAT_VERSION, Dataset, SchemaError, shorten, validate
 
@@ -88,7 +89,7 @@ class _StrictLoader(_SafeLoader):  # type: ignore[misc]
             key = self.construct_object(key_node)
             if key in seen:
                 raise yaml.constructor.ConstructorError(
-                    "while reading a mapping",
+                    t("while reading a mapping"),
                     node.start_mark,
                     f"found duplicate key {key!r}",
                     key_node.start_mark,
@@ -124,11 +125,20 @@ def _without_empty_sparse(task: Any) -> Any:
 def read_failure(path: Path, what: str, exc: OSError) -> DataError:
     """The one-line error for a file that could not be read (``what``: dataset, aliases…)."""
     if isinstance(exc, FileNotFoundError):
-        return DataError(f"{path}: {what} file not found")
+        return DataError(t("{path}: {what} file not found", path=path, what=what))
     if isinstance(exc, IsADirectoryError):
         article = "an" if what[0] in "aeiou" else "a"
-        return DataError(f"{path}: is a directory, not {article} {what} file")
-    return DataError(f"{path}: cannot read {what}: {exc.strerror or exc}")
+        return DataError(
+            t(
+                "{path}: is a directory, not {article} {what} file",
+                path=path,
+                article=article,
+                what=what,
+            )
+        )
+    return DataError(
+        t("{path}: cannot read {what}: {reason}", path=path, what=what, reason=exc.strerror or exc)
+    )
 
 
 def parse(path: Path, raw: bytes) -> Dataset:
@@ -137,17 +147,21 @@ def parse(path: Path, raw: bytes) -> Dataset:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise DataError(
-            f"{path}: not a YAML dataset (not UTF-8 text at byte {exc.start})"
+            t(
+                "{path}: not a YAML dataset (not UTF-8 text at byte {start})",
+                path=path,
+                start=exc.start,
+            )
         ) from None
     document = load_yaml(path, text)
     if document is None and not text.strip():
-        raise DataError(f"{path}: empty file, not a dataset")
+        raise DataError(t("{path}: empty file, not a dataset", path=path))
     try:
         return validate(path, document)
     except SchemaError as exc:
         line = _line_of(text, exc.location)
         where = f":{line}" if line else ""
-        raise DataError(f"{path}{where}: {exc}") from None
+        raise DataError(t("{path}{where}: {exc}", path=path, where=where, exc=exc)) from None
 
 
 def read_whole(handle: Any, path: Path, what: str) -> bytes:
@@ -156,11 +170,24 @@ def read_whole(handle: Any, path: Path, what: str) -> bytes:
     if len(data) > MAX_FILE_BYTES:
         mib, rest = divmod(MAX_FILE_BYTES, 1 << 20)
         size = f"{mib} MiB" if not rest else f"{MAX_FILE_BYTES:,} bytes"
+        if what == "dataset":
+            raise DataError(
+                t(
+                    "{path}: a dataset file larger than {size}, the most dutycli reads whole; "
+                    "a table this large is kept as Parquet, which dutycli scans instead",
+                    path=path,
+                    size=size,
+                )
+            )
         article = "an" if what[0] in "aeiou" else "a"
-        hint = "; a table this large is kept as Parquet, which dutycli scans instead"
         raise DataError(
-            f"{path}: {article} {what} file larger than {size}, the most dutycli reads whole"
-            + (hint if what == "dataset" else "")
+            t(
+                "{path}: {article} {what} file larger than {size}, the most dutycli reads whole",
+                path=path,
+                article=article,
+                what=what,
+                size=size,
+            )
         )
     return data
 
@@ -176,22 +203,38 @@ def load_yaml(path: Path, text: str) -> Any:
         mark = exc.problem_mark or exc.context_mark
         where = f":{mark.line + 1}" if mark is not None else ""
         problem = exc.problem or exc.context or "invalid YAML"
-        raise DataError(f"{path}{where}: not valid YAML: {problem}") from None
+        raise DataError(
+            t("{path}{where}: not valid YAML: {problem}", path=path, where=where, problem=problem)
+        ) from None
     except yaml.reader.ReaderError as exc:
         # A character YAML does not allow in a file (NUL, most C0 controls): name it and its line.
         at = text.count("\n", 0, exc.position) + 1
         character = exc.character if isinstance(exc.character, int) else ord(exc.character)
         raise DataError(
-            f"{path}:{at}: not valid YAML: unacceptable character #x{character:04x}: {exc.reason}"
+            t(
+                "{path}:{at}: not valid YAML: unacceptable character #x{character:04x}: {reason}",
+                path=path,
+                at=at,
+                character=character,
+                reason=exc.reason,
+            )
         ) from None
     except yaml.YAMLError as exc:
-        raise DataError(f"{path}: not valid YAML: {str(exc).splitlines()[0]}") from None
+        raise DataError(
+            t(
+                "{path}: not valid YAML: {problem}",
+                path=path,
+                problem=str(exc).splitlines()[0],
+            )
+        ) from None
     except _Expansion as exc:
-        raise DataError(f"{path}:{exc.line}: {exc}") from None
+        raise DataError(t("{path}:{line}: {exc}", path=path, line=exc.line, exc=exc)) from None
     except RecursionError:
-        raise DataError(f"{path}: not valid YAML: values nested too deeply") from None
+        raise DataError(t("{path}: not valid YAML: values nested too deeply", path=path)) from None
     except (ValueError, TypeError, KeyError, AttributeError, IndexError, OverflowError) as exc:
-        raise DataError(f"{path}: not valid YAML: {shorten(str(exc), 80)}") from None
+        raise DataError(
+            t("{path}: not valid YAML: {exc}", path=path, exc=shorten(str(exc), 80))
+        ) from None
     finally:
         loader.dispose()
 

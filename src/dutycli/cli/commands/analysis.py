@@ -9,6 +9,7 @@ import typer
 from dutycli.cli.options import ROWS, TABLE, MatrixTopOption, StatsTopOption
 from dutycli.cli.registry import command
 from dutycli.cli.session import all_tasks
+from dutycli.i18n import t
 
 if TYPE_CHECKING:
     from dutycli.output.result import Result
@@ -38,7 +39,7 @@ def matrix(
     from dutycli.output.result import Result
     from dutycli.query import analysis
 
-    why = "no task names both a leader and a lead unit (a table without 分管领导 has none)"
+    why = t("no task names both a leader and a lead unit (a table without 分管领导 has none)")
     return Result(analysis.matrix(all_tasks(ctx)), top=top, why_empty=why)
 
 

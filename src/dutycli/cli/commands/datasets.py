@@ -11,6 +11,7 @@ from dutycli.cli.options import DatasetFormat, ForceOption
 from dutycli.cli.registry import command
 from dutycli.cli.session import load, reading, state
 from dutycli.errors import QueryError
+from dutycli.i18n import t
 
 if TYPE_CHECKING:
     from dutycli.output.result import Result
@@ -157,7 +158,13 @@ def import_source(
     for line in report.lines() if verbose or check else []:
         streams.note(line)
     streams.note(
-        f"{source.name}: {len(document['goals'])} goals, {len(document['tasks'])} tasks; {report.summary()}"
+        t(
+            "{name}: {count} goals, {count2} tasks; {summary}",
+            name=source.name,
+            count=len(document["goals"]),
+            count2=len(document["tasks"]),
+            summary=report.summary(),
+        )
     )
     if check:
         return
@@ -167,7 +174,14 @@ def import_source(
         streams.write_text(yaml_file.dump(document))
         return
     writer.write_document(document, output, kind, force)
-    streams.note(f"wrote {output} ({len(document['tasks'])} tasks, {kind})")
+    streams.note(
+        t(
+            "wrote {output} ({count} tasks, {kind})",
+            output=output,
+            count=len(document["tasks"]),
+            kind=kind,
+        )
+    )
 
 
 @command("export", shared=("dataset",))
@@ -207,8 +221,11 @@ def export_dataset(
     if len(tables) > 1:
         names = [collection.dataset_name(t.path) for t in tables]
         raise QueryError(
-            f"export writes one dataset; --data names {len(tables)} "
-            f"({', '.join(names)}): choose one with --dataset NAME"
+            t(
+                "export writes one dataset; --data names {count} ({names}): choose one with --dataset NAME",
+                count=len(tables),
+                names=", ".join(names),
+            )
         )
     table = tables[0]
 
@@ -216,11 +233,16 @@ def export_dataset(
     to_stdout = str(output) == "-"
     if to_stdout and kind != "yaml" and streams.current().stdout_is_terminal():
         raise QueryError(
-            f"{writer.LABELS[kind]} is binary, not for a terminal: use -o FILE or a pipe"
+            t(
+                "{label} is binary, not for a terminal: use -o FILE or a pipe",
+                label=writer.LABELS[kind],
+            )
         )
     frame = collect(table.frame)
     if to_stdout:
         streams.write_bytes(writer.dataset_bytes(frame, table.meta, table.goals, kind))
         return
     writer.write_dataset(frame, table.meta, table.goals, output, kind, force)
-    streams.note(f"wrote {output} ({len(frame)} tasks, {kind})")
+    streams.note(
+        t("wrote {output} ({count} tasks, {kind})", output=output, count=len(frame), kind=kind)
+    )

@@ -9,6 +9,7 @@ import typer
 from dutycli.cli.options import TABLE, RoleOption, UnitRole
 from dutycli.cli.registry import command
 from dutycli.cli.session import tasks
+from dutycli.i18n import t
 from dutycli.schema import UNIT_ROLES
 
 if TYPE_CHECKING:
@@ -41,10 +42,10 @@ def _directory(ctx: typer.Context, column: str | tuple[str, ...]) -> Result:
     from dutycli.query import filters
 
     names: dict[tuple[str, ...], str] = {
-        ("leaders",): "a leader (分管领导)",
-        ("lead_units",): "a lead unit (牵头单位)",
-        ("partner_units",): "a partner unit (配合单位)",
+        ("leaders",): t("a leader (分管领导)"),
+        ("lead_units",): t("a lead unit (牵头单位)"),
+        ("partner_units",): t("a partner unit (配合单位)"),
     }
-    what = names.get((column,) if isinstance(column, str) else column, "a unit")
-    why = f"no task names {what}; a table without that column has none"
+    what = names.get((column,) if isinstance(column, str) else column, t("a unit"))
+    why = t("no task names {what}; a table without that column has none", what=what)
     return Result(filters.directory(tasks(ctx), column), why_empty=why)

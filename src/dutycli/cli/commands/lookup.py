@@ -10,6 +10,7 @@ from dutycli.cli.options import ROWS, TABLE, ExactOption, RoleOption, UnitRole
 from dutycli.cli.registry import command
 from dutycli.cli.session import arg, load, tasks
 from dutycli.completion import hooks
+from dutycli.i18n import t
 from dutycli.schema import UNIT_ROLES, label
 
 # What by-unit --role looked in, for a document's title.
@@ -289,15 +290,31 @@ def resolve_names(
                 raise error from None
             # Said instead of the likenesses in this role: the unit asked for is there.
             singular, _ = filters.column_kind(column)
-            head = f"no {singular} matches {text!r}"
+            head = t("no {kind} matches {query!r}", kind=singular, query=text)
             if not filters.known_names(frame, column):
                 head = str(error)  # the dataset has no such column
-            kind = "partner unit" if other_column == "partner_units" else "lead unit"
-            found = ", ".join(elsewhere.names)
-            raise QueryError(f"{head}; as a {kind} it matches {found}: add {option}") from None
+            kind = t("partner unit") if other_column == "partner_units" else t("lead unit")
+            found = t(", ").join(elsewhere.names)
+            raise QueryError(
+                t(
+                    "{head}; as a {kind} it matches {found}: add {option}",
+                    head=head,
+                    kind=kind,
+                    found=found,
+                    option=option,
+                )
+            ) from None
         if len(match.names) > 1:
             _, plural = filters.column_kind(column)
-            note(f"{text!r} matches {len(match.names)} {plural}: {', '.join(match.names)}")
+            note(
+                t(
+                    "{text!r} matches {count} {plural}: {names}",
+                    text=text,
+                    count=len(match.names),
+                    plural=plural,
+                    names=t(", ").join(match.names),
+                )
+            )
         names += [n for n in match.names if n not in names]
     return names
 
@@ -317,7 +334,14 @@ def section_names(frame: pl.DataFrame | pl.LazyFrame, queries: list[str]) -> lis
     for text in map(arg, queries):
         matched = filters.match_sections(frame, text)
         if len(matched) > 1:
-            note(f"{text!r} matches {len(matched)} sections: {', '.join(matched)}")
+            note(
+                t(
+                    "{text!r} matches {count} sections: {names}",
+                    text=text,
+                    count=len(matched),
+                    names=", ".join(matched),
+                )
+            )
         sections += [s for s in matched if s not in sections]
     return sections
 
@@ -334,6 +358,13 @@ def goal_keys(frame: pl.DataFrame | pl.LazyFrame, targets: list[str]) -> pl.Data
         found = filters.match_goal_keys(frame, target)
         if len(found) > 1:
             shown = [" ".join(map(str, row)) for row in found.iter_rows()]
-            note(f"{target!r} matches {len(found)} goals: {', '.join(shown)}")
+            note(
+                t(
+                    "{target!r} matches {count} goals: {names}",
+                    target=target,
+                    count=len(found),
+                    names=", ".join(shown),
+                )
+            )
         keys.append(found)
     return pl.concat(keys)
