@@ -25,10 +25,10 @@ if TYPE_CHECKING:
 def by_unit(
     ctx: typer.Context,
     unit: Annotated[
-        str,
+        list[str],
         typer.Argument(
-            metavar="UNIT",
-            help="Unit name or part of one, e.g. 发改局 or 纪委.",
+            metavar="UNIT...",
+            help="Unit names or parts of one, e.g. 发改局 or 纪委, or pinyin (fgj); several (发改局 商务局, or 发改局、商务局) match any.",
             autocompletion=hooks.complete_unit,
         ),
     ],
@@ -42,7 +42,7 @@ def by_unit(
     frame = tasks(ctx)
     columns = UNIT_ROLES[role.value]
     other = {"lead": ("partner_units", "--role partner"), "partner": ("lead_units", "--role lead")}
-    names = resolve_names(ctx, frame, columns, [arg(unit)], exact, other.get(role.value))
+    names = resolve_names(ctx, frame, columns, several(unit), exact, other.get(role.value))
     asked = f"{ROLE_LABELS[role.value]}：{'、'.join(names)}"
     return Result(filters.with_names(frame, columns, names), highlight_names=names, asked=asked)
 
@@ -51,10 +51,10 @@ def by_unit(
 def by_leader(
     ctx: typer.Context,
     name: Annotated[
-        str,
+        list[str],
         typer.Argument(
-            metavar="NAME",
-            help="Leader name or part of one, e.g. 陆秋明 or 张.",
+            metavar="NAME...",
+            help="Leader names or parts of one, e.g. 陆秋明 or 张, or pinyin (lqm, luqiuming); several (陆秋明 张强, or 陆秋明、张强) match any.",
             autocompletion=hooks.complete_leader,
         ),
     ],
@@ -65,7 +65,7 @@ def by_leader(
     from dutycli.query import filters
 
     frame = tasks(ctx)
-    names = resolve_names(ctx, frame, "leaders", [arg(name)], exact)
+    names = resolve_names(ctx, frame, "leaders", several(name), exact)
     asked = f"分管领导：{'、'.join(names)}"
     return Result(filters.with_names(frame, "leaders", names), highlight_names=names, asked=asked)
 
@@ -205,7 +205,7 @@ def list_tasks(
         ("leaders", leader, None),
     ):
         if given:
-            matched = resolve_names(ctx, frame, column, [arg(g) for g in given], exact, other)
+            matched = resolve_names(ctx, frame, column, several(given), exact, other)
             names += matched
             found = filters.with_names(found, column, matched)
             asked.append(f"{label(column)}：{'、'.join(matched)}")
@@ -275,16 +275,17 @@ def resolve_names(
     from dutycli.query import filters
 
     aliases = load(ctx).aliases
+    spelled = spellings(ctx, frame, column, queries, other_role)
     names: list[str] = []
     for text in queries:
         try:
-            match = filters.match_names(frame, column, text, exact, aliases)
+            match = filters.match_names(frame, column, text, exact, aliases, spelled)
         except QueryError as error:
             if other_role is None:
                 raise
             other_column, option = other_role
             try:
-                elsewhere = filters.match_names(frame, other_column, text, exact, aliases)
+                elsewhere = filters.match_names(frame, other_column, text, exact, aliases, spelled)
             except QueryError:
                 raise error from None
             # Said instead of the likenesses in this role: the unit asked for is there.
@@ -300,6 +301,38 @@ def resolve_names(
             note(f"{text!r} matches {len(match.names)} {plural}: {', '.join(match.names)}")
         names += [n for n in match.names if n not in names]
     return names
+
+
+def spellings(
+    ctx: typer.Context,
+    frame: pl.DataFrame | pl.LazyFrame,
+    column: str | tuple[str, ...],
+    queries: list[str],
+    other_role: tuple[str, str] | None,
+) -> dict[str, list[list[str]]] | None:
+    """The pinyin of the names a Latin query may spell (``dutycli.pinyin``, cached), or None
+    when every query is written in Chinese (nothing is spelled then)."""
+    from dutycli import pinyin
+    from dutycli.names import fold
+    from dutycli.query import filters
+
+    if not any(pinyin.is_latin(fold(text)) for text in queries):
+        return None
+    columns = (column,) if isinstance(column, str) else column
+    if other_role is not None:
+        columns = (*columns, other_role[0])
+    names = filters.known_names(frame, tuple(dict.fromkeys(columns)))
+    return pinyin.spellings(str(load(ctx).root), names, person=columns == ("leaders",))
+
+
+def several(texts: list[str]) -> list[str]:
+    """Names as typed, each argument split at 、，, (``发改局、商务局`` is two names)."""
+    import re
+
+    from dutycli.names import squeeze
+
+    found = [squeeze(part) for text in texts for part in re.split("[、，,]", arg(text))]
+    return list(dict.fromkeys(part for part in found if part)) or [arg(t) for t in texts]
 
 
 def goal_names(keys: pl.DataFrame) -> str:
