@@ -1,0 +1,178 @@
+"""Names as a clerk types them: in pinyin (lqm, luqiuming, fgj), several at once, and the
+hints between commands."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from dutycli import pinyin
+from dutycli.completion import values as completion
+from dutycli.errors import QueryError
+from dutycli.query import filters
+from dutycli.store.loader import load
+
+from .conftest import DATASET, run_cli
+
+FRAME = load(DATASET).frame
+assert isinstance(FRAME, pl.DataFrame)
+LEADERS = filters.known_names(FRAME, "leaders")
+UNITS = filters.known_names(FRAME, ("lead_units", "partner_units"))
+# Spelled once for the module (pypinyin is imported once).
+SPELLED_LEADERS = {name: pinyin.spell(name, person=True) for name in LEADERS}
+SPELLED_UNITS = {name: pinyin.spell(name) for name in UNITS}
+# The real leaders of the shipped table, as a clerk spells them.
+LEADER_PINYIN = {
+    "刘志峰": ("lzf", "liuzhifeng"),
+    "张小虎": ("zxh", "zhangxiaohu"),
+    "张强": ("zq", "zhangqiang"),
+    "徐治国": ("xzg", "xuzhiguo"),
+    "戴士福": ("dsf", "daishifu"),
+    "是峰": ("sf", "shifeng"),
+    "薛红霞": ("xhx", "xuehongxia"),
+    "陆秋明": ("lqm", "luqiuming"),
+}
+
+
+def test_the_table_of_leaders_is_the_shipped_one() -> None:
+    assert sorted(LEADERS) == sorted(LEADER_PINYIN)
+
+
+@pytest.mark.parametrize("leader", sorted(LEADER_PINYIN))
+def test_each_leader_is_found_by_initials_and_full_pinyin_alone(leader: str) -> None:
+    for typed in (*LEADER_PINYIN[leader], LEADER_PINYIN[leader][1].upper()):
+        found = filters.match_names(FRAME, "leaders", typed, spelled=SPELLED_LEADERS)
+        assert found.names == [leader], typed
+        exact = filters.match_names(FRAME, "leaders", typed, exact=True, spelled=SPELLED_LEADERS)
+        assert exact.names == [leader], typed
+
+
+def test_a_part_of_a_name_in_pinyin_finds_every_name_it_spells() -> None:
+    found = filters.match_names(FRAME, "leaders", "zhang", spelled=SPELLED_LEADERS)
+    assert found.names == ["张小虎", "张强"]
+    # 士福 of 戴士福 is also "sf", but 是峰 is spelled whole: the whole name wins.
+    assert filters.match_names(FRAME, "leaders", "sf", spelled=SPELLED_LEADERS).names == ["是峰"]
+    assert filters.match_names(FRAME, "leaders", "qiuming", spelled=SPELLED_LEADERS).names == [
+        "陆秋明"
+    ]
+    with pytest.raises(QueryError, match="no leader"):
+        filters.match_names(FRAME, "leaders", "qiuming", exact=True, spelled=SPELLED_LEADERS)
+
+
+def test_units_in_pinyin() -> None:
+    assert filters.match_names(FRAME, "lead_units", "fgj", spelled=SPELLED_UNITS).names == [
+        "发改局"
+    ]
+    found = filters.match_names(FRAME, "lead_units", "shangwuju", spelled=SPELLED_UNITS)
+    assert found.names == ["商务局"]
+
+
+def test_pinyin_did_you_mean() -> None:
+    with pytest.raises(QueryError, match="did you mean 陆秋明"):
+        filters.match_names(FRAME, "leaders", "luqiuminh", spelled=SPELLED_LEADERS)
+    with pytest.raises(QueryError, match="did you mean 发改局"):
+        filters.match_names(FRAME, "lead_units", "fagaiji", spelled=SPELLED_UNITS)
+
+
+@pytest.mark.parametrize(
+    ("name", "initials", "wrong"),
+    [
+        ("单峰", "sf", "df"),
+        ("曾国强", "zgq", "cgq"),
+        ("解晓东", "xxd", "jxd"),
+        ("仇明", "qm", "cm"),
+        ("查文", "zw", "cw"),
+        ("区伟", "ow", "qw"),
+        ("朴树", "ps", "pus"),
+        ("尉迟恭", "ycg", "wcg"),
+    ],
+)
+def test_polyphonic_surnames_are_read_as_surnames(name: str, initials: str, wrong: str) -> None:
+    spelled = pinyin.spell(name, person=True)
+    assert pinyin.match(initials, spelled, whole=True)
+    assert not pinyin.match(wrong, spelled, whole=True)
+    frame = pl.DataFrame({"leaders": [[name], ["陆秋明"]]})
+    people = {n: pinyin.spell(n, person=True) for n in (name, "陆秋明")}
+    assert filters.match_names(frame, "leaders", initials, spelled=people).names == [name]
+
+
+def test_a_unit_is_not_read_as_a_person() -> None:
+    # 单 of a unit's name is the word (dan), 曾 of a leader's the surname (zeng).
+    assert pinyin.keys(pinyin.spell("单位办"))[1] == "dwb"
+    assert pinyin.keys(pinyin.spell("曾强", person=True))[1] == "zq"
+
+
+def test_by_leader_and_by_unit_in_pinyin() -> None:
+    for typed in ("lqm", "luqiuming", "LuQiuMing"):
+        got = run_cli("by-leader", typed, "-f", "json")
+        assert got.exit_code == 0, got.stderr
+        rows = json.loads(got.stdout)
+        assert len(rows) == 43 and all("陆秋明" in row["leaders"] for row in rows)
+    got = run_cli("by-unit", "fgj", "-f", "json")
+    rows = json.loads(got.stdout)
+    assert len(rows) == 11 and all("发改局" in row["lead_units"] for row in rows)
+    got = run_cli("list", "--leader", "zq", "--unit", "sfj", "-f", "json")
+    rows = json.loads(got.stdout)
+    assert rows and all("张强" in r["leaders"] and "司法局" in r["lead_units"] for r in rows)
+
+
+def test_the_pinyin_is_spelled_once_and_cached(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert run_cli("by-leader", "lqm", "-f", "csv").exit_code == 0
+    cache = Path(os.environ["DUTYCLI_CACHE_DIR"]) / "pinyin"
+    entries = list(cache.iterdir())
+    assert len(entries) == 1
+    cached = json.loads(entries[0].read_text("utf-8"))
+    assert cached["spellings"]["people"]["陆秋明"][0] == ["lu", "liu"]
+
+    def spell(name: str, person: bool = False) -> pinyin.Spelling:
+        raise AssertionError(f"{name} spelled again")
+
+    monkeypatch.setattr(pinyin, "spell", spell)
+    assert run_cli("by-leader", "zxh", "-f", "csv").exit_code == 0
+    assert completion.values(completion.Request("leader", "lqm"))[0][0] == "陆秋明"
+    # A damaged entry is spelled again, never a wrong answer.
+    entries[0].write_text('{"version": 1, "spellings": {"people": 3}}', "utf-8")
+    with pytest.raises(AssertionError, match="spelled again"):
+        run_cli("by-leader", "zxh", "-f", "csv")
+
+
+def test_tab_offers_the_names_a_pinyin_spells() -> None:
+    offered = [v for v, _ in completion.values(completion.Request("leader", "lqm"))]
+    assert offered == ["陆秋明"]
+    offered = [v for v, _ in completion.values(completion.Request("leader", "zh"))]
+    assert offered[:2] == ["张小虎", "张强"]  # names that start so come first
+    offered = [v for v, _ in completion.values(completion.Request("unit", "fgj"))]
+    assert offered == ["发改局"]
+    from dutycli.completion.protocol import answer
+
+    reply = answer(
+        {
+            "_DUTYCLI_COMPLETE": "complete_bash",
+            "COMP_WORDS": "dutycli by-leader lqm",
+            "COMP_CWORD": "2",
+        }
+    )
+    assert reply == "陆秋明"
+
+
+def test_several_names_in_one_query(tmp_path: Path) -> None:
+    one = json.loads(run_cli("by-unit", "发改局", "-f", "json").stdout)
+    other = json.loads(run_cli("by-unit", "商务局", "-f", "json").stdout)
+    wanted = sorted({r["id"] for r in one + other})
+    for args in (["发改局", "商务局"], ["发改局、商务局"], ["发改局,商务局"], ["发改局，商务局"]):
+        got = run_cli("by-unit", *args, "-f", "json")
+        assert got.exit_code == 0, got.stderr
+        assert sorted(r["id"] for r in json.loads(got.stdout)) == wanted, args
+    leaders = json.loads(run_cli("by-leader", "张强、是峰", "-f", "json").stdout)
+    assert {r["id"] for r in leaders} == {
+        r["id"]
+        for name in ("张强", "是峰")
+        for r in json.loads(run_cli("by-leader", name, "-f", "json").stdout)
+    }
+    document = tmp_path / "两个单位.txt"
+    assert run_cli("by-unit", "发改局", "商务局", "-o", str(document)).exit_code == 0
+    assert "牵头单位：发改局、商务局" in document.read_text("utf-8")
