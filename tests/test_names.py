@@ -16,7 +16,7 @@ from dutycli.errors import QueryError
 from dutycli.query import filters
 from dutycli.store.loader import load
 
-from .conftest import DATASET, run_cli
+from .conftest import DATASET, run_cli, run_process
 
 FRAME = load(DATASET).frame
 assert isinstance(FRAME, pl.DataFrame)
@@ -176,3 +176,43 @@ def test_several_names_in_one_query(tmp_path: Path) -> None:
     document = tmp_path / "两个单位.txt"
     assert run_cli("by-unit", "发改局", "商务局", "-o", str(document)).exit_code == 0
     assert "牵头单位：发改局、商务局" in document.read_text("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("word", "english", "chinese"),
+    [
+        ("发改局", "发改局: a unit, not a command; try: dutycli by-unit 发改局", "是牵头单位"),
+        ("陆秋明", "陆秋明: a leader, not a command; try: dutycli by-leader 陆秋明", "是分管领导"),
+        ("营商环境", "优化营商环境: a goal, not a command; try: dutycli by-target 营商环境", "是目标"),
+    ],
+)
+def test_a_name_typed_as_a_command_says_which_command_finds_it(
+    word: str, english: str, chinese: str
+) -> None:
+    got = run_cli(word, "-f", "csv", env={"DUTYCLI_LANG": "en"})
+    assert (got.exit_code, got.stdout, got.stderr) == (2, "", f"dutycli: {english}\n")
+    got = run_cli(word, env={"DUTYCLI_LANG": "zh"})
+    assert got.exit_code == 2 and chinese in got.stderr and "请用：dutycli by-" in got.stderr
+    # Not a name: Click's own message, as before.
+    got = run_cli("不存在的词")
+    assert got.exit_code == 2 and "No such command" in got.stderr
+
+
+def test_the_hints_in_both_languages_from_a_real_run() -> None:
+    english = run_process("发改局", env={"LANG": "C.UTF-8", "LC_ALL": ""})
+    assert english.exit_code == 2
+    assert english.stderr == "dutycli: 发改局: a unit, not a command; try: dutycli by-unit 发改局\n"
+    chinese = run_process("search", "陆秋明", "-f", "csv", env={"LANG": "zh_CN.UTF-8", "LC_ALL": ""})
+    assert chinese.exit_code == 1
+    assert chinese.stderr == (
+        "dutycli: 陆秋明：是分管领导的名字，任务内容里没有。请用：dutycli by-leader 陆秋明\n"
+    )
+
+
+def test_a_search_for_a_name_points_to_the_command_that_finds_it() -> None:
+    got = run_cli("search", "发改局", "-f", "csv", env={"DUTYCLI_LANG": "en"})
+    assert got.exit_code == 1
+    assert "发改局: a unit's name, not in the task texts; try: dutycli by-unit 发改局" in got.stderr
+    # A search that finds rows says nothing more.
+    got = run_cli("search", "营商环境", "-f", "csv")
+    assert got.exit_code == 0 and got.stderr == ""

@@ -12,6 +12,13 @@ ZH: dict[str, str] = {
     "no rows found": "没有找到任务",
     #
     # --- names: matching, pinyin, hints between commands ----------------------------------
+    "{names}: a leader, not a command; try: {command}": "{names}：是分管领导，不是命令。请用：{command}",
+    "{names}: a unit, not a command; try: {command}": "{names}：是牵头单位，不是命令。请用：{command}",
+    "{names}: a partner unit, not a command; try: {command}": "{names}：是配合单位，不是命令。请用：{command}",
+    "{names}: a goal, not a command; try: {command}": "{names}：是目标，不是命令。请用：{command}",
+    "{typed}: a leader's name, not in the task texts; try: {command}": "{typed}：是分管领导的名字，任务内容里没有。请用：{command}",
+    "{typed}: a unit's name, not in the task texts; try: {command}": "{typed}：是牵头单位的名称，任务内容里没有。请用：{command}",
+    "{typed}: a partner unit's name, not in the task texts; try: {command}": "{typed}：是配合单位的名称，任务内容里没有。请用：{command}",
     #
     #
     # --- the terminal: layout, pager, colour -----------------------------------------------
