@@ -183,7 +183,11 @@ def test_several_names_in_one_query(tmp_path: Path) -> None:
     [
         ("发改局", "发改局: a unit, not a command; try: dutycli by-unit 发改局", "是牵头单位"),
         ("陆秋明", "陆秋明: a leader, not a command; try: dutycli by-leader 陆秋明", "是分管领导"),
-        ("营商环境", "优化营商环境: a goal, not a command; try: dutycli by-target 营商环境", "是目标"),
+        (
+            "营商环境",
+            "优化营商环境: a goal, not a command; try: dutycli by-target 营商环境",
+            "是目标",
+        ),
     ],
 )
 def test_a_name_typed_as_a_command_says_which_command_finds_it(
@@ -202,7 +206,9 @@ def test_the_hints_in_both_languages_from_a_real_run() -> None:
     english = run_process("发改局", env={"LANG": "C.UTF-8", "LC_ALL": ""})
     assert english.exit_code == 2
     assert english.stderr == "dutycli: 发改局: a unit, not a command; try: dutycli by-unit 发改局\n"
-    chinese = run_process("search", "陆秋明", "-f", "csv", env={"LANG": "zh_CN.UTF-8", "LC_ALL": ""})
+    chinese = run_process(
+        "search", "陆秋明", "-f", "csv", env={"LANG": "zh_CN.UTF-8", "LC_ALL": ""}
+    )
     assert chinese.exit_code == 1
     assert chinese.stderr == (
         "dutycli: 陆秋明：是分管领导的名字，任务内容里没有。请用：dutycli by-leader 陆秋明\n"

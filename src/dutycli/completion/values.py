@@ -78,7 +78,9 @@ def ranked(items: Iterable[Item], incomplete: str) -> list[Item]:
     return prefix + inside
 
 
-def names_ranked(items: list[Item], typed: str, data: str | None, person: bool = False) -> list[Item]:
+def names_ranked(
+    items: list[Item], typed: str, data: str | None, person: bool = False
+) -> list[Item]:
     """``ranked``, and when Latin letters were typed, the names they spell in pinyin after
     (``lqm`` offers 陆秋明): whole ones first, then those spelled in part. The pinyin comes
     from its cache (``pinyin.spellings``): only a name never spelled before needs pypinyin."""

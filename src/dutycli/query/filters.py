@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from dutycli.errors import QueryError
 from dutycli import pinyin
+from dutycli.errors import QueryError
 from dutycli.names import chinese_number, fold
 from dutycli.schema import DATASET_FIELD, INHERITABLE_COLUMNS, TASK_FIELDS
 from dutycli.store.aliases import NO_ALIASES, Aliases
