@@ -222,3 +222,60 @@ def test_a_search_for_a_name_points_to_the_command_that_finds_it() -> None:
     # A search that finds rows says nothing more.
     got = run_cli("search", "营商环境", "-f", "csv")
     assert got.exit_code == 0 and got.stderr == ""
+
+
+# --- fields named in Chinese ------------------------------------------------------------------
+
+
+def test_fields_by_chinese_label_mixed_with_field_names() -> None:
+    got = run_cli("by-unit", "发改局", "-f", "csv", "--fields", "编号,task,牵头单位")
+    assert got.exit_code == 0, got.stderr
+    assert got.stdout.splitlines()[:2] == ["id,task,lead_units", "1,地区生产总值增长7%左右,发改局"]
+    bad = run_cli("by-unit", "发改局", "--fields", "编号,领导", env={"DUTYCLI_LANG": "en"})
+    assert bad.exit_code == 2
+    assert "unknown field '领导'" in bad.stderr and "leaders（分管领导）" in bad.stderr
+    twice = run_cli("by-unit", "发改局", "--fields", "编号,id")
+    assert twice.exit_code == 2 and "id more than once" in twice.stderr
+    # With --explode, 分管领导 is the single-name field it becomes.
+    got = run_cli("by-unit", "发改局", "--explode", "-f", "csv", "--fields", "编号,分管领导")
+    assert got.stdout.splitlines()[0] == "id,leader"
+
+
+def test_group_by_in_chinese_is_the_same_grouping() -> None:
+    for chinese, english in (("牵头单位", "unit"), ("分管领导", "leader"), ("目标", "goal")):
+        zh = run_cli("by-leader", "陆秋明", "-f", "md", "--group-by", chinese)
+        en = run_cli("by-leader", "陆秋明", "-f", "md", "--group-by", english)
+        assert zh.exit_code == 0 and zh.stdout == en.stdout
+
+
+def test_header_zh_names_columns_by_label(tmp_path: Path) -> None:
+    got = run_cli("by-unit", "发改局", "-f", "json", "--fields", "id,task", "--header", "zh")
+    assert list(json.loads(got.stdout)[0]) == ["编号", "工作标准"]
+    for fmt, first in (
+        ("csv", "编号,工作标准"),
+        ("tsv", "编号\t工作标准"),
+        ("md", "| 编号 | 工作标准 |"),
+    ):
+        got = run_cli("by-unit", "发改局", "-f", fmt, "--fields", "id,task", "--header", "zh")
+        assert got.stdout.splitlines()[0] == first, fmt
+    jsonl = run_cli("by-unit", "发改局", "-f", "jsonl", "--fields", "id", "--header", "zh")
+    assert json.loads(jsonl.stdout.splitlines()[0]) == {"编号": 1}
+    # The Excel CSV has Chinese headers, as xlsx does; --header en gives the fields back.
+    excel = run_cli("by-unit", "发改局", "--excel", "--fields", "id,task")
+    assert excel.stdout.splitlines()[0] == "\ufeff编号,工作标准"
+    excel = run_cli("by-unit", "发改局", "--excel", "--header", "en", "--fields", "id,task")
+    assert excel.stdout.splitlines()[0] == "\ufeffid,task"
+    wrong = run_cli(
+        "by-unit", "发改局", "-f", "xlsx", "--header", "zh", "-o", str(tmp_path / "x.xlsx")
+    )
+    assert wrong.exit_code == 2 and "--header applies to csv" in wrong.stderr
+
+
+@pytest.mark.parametrize("suffix", ["csv", "tsv", "json", "jsonl"])
+def test_an_export_with_chinese_headers_reads_back(tmp_path: Path, suffix: str) -> None:
+    export = tmp_path / f"任务.{suffix}"
+    assert run_cli("list", "--header", "zh", "-o", str(export)).exit_code == 0
+    back = run_cli("--data", str(export), "by-leader", "陆秋明", "-f", "json")
+    assert back.exit_code == 0, back.stderr
+    original = run_cli("by-leader", "陆秋明", "-f", "json")
+    assert json.loads(back.stdout) == json.loads(original.stdout)

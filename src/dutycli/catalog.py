@@ -19,6 +19,7 @@ ZH: dict[str, str] = {
     "{typed}: a leader's name, not in the task texts; try: {command}": "{typed}：是分管领导的名字，任务内容里没有。请用：{command}",
     "{typed}: a unit's name, not in the task texts; try: {command}": "{typed}：是牵头单位的名称，任务内容里没有。请用：{command}",
     "{typed}: a partner unit's name, not in the task texts; try: {command}": "{typed}：是配合单位的名称，任务内容里没有。请用：{command}",
+    "--header applies to {formats} (the others name columns in Chinese), not {fmt}": "--header 只用于 {formats}（其他格式的列名本来就是中文），不用于 {fmt}",
     #
     #
     # --- the terminal: layout, pager, colour -----------------------------------------------

@@ -378,14 +378,3 @@ def with_sources(frame: Frame, task: pl.DataFrame) -> pl.DataFrame:
             source = row["id"] if row[column] else None
         extra[f"{column}_source_id"] = pl.lit(source, dtype=pl.Int64)
     return task.with_columns(**extra)
-
-
-def select_fields(frame: Frame, fields: list[str] | None) -> Frame:
-    """The chosen columns in the chosen order; an unknown field lists the valid ones."""
-    if fields is None:
-        return frame
-    valid = columns(frame)
-    unknown = [f for f in fields if f not in valid]
-    if unknown:
-        raise QueryError(f"unknown field {unknown[0]!r}; valid fields: {','.join(valid)}")
-    return frame.select(fields)
