@@ -279,3 +279,10 @@ def test_an_export_with_chinese_headers_reads_back(tmp_path: Path, suffix: str) 
     assert back.exit_code == 0, back.stderr
     original = run_cli("by-leader", "陆秋明", "-f", "json")
     assert json.loads(back.stdout) == json.loads(original.stdout)
+
+
+def test_tab_completes_fields_by_chinese_label() -> None:
+    got = completion.values(completion.Request("field", "id,工", "by-unit"))
+    assert [value for value, _ in got] == ["id,工作标准"]
+    got = completion.values(completion.Request("field", "编", "by-unit"))
+    assert got[0] == ("编号", "id")

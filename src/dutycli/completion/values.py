@@ -220,6 +220,10 @@ def field_items(
     chosen = {part.strip() for part in head.split(",")}
     fields = [(name, LABELS.get(name, "")) for name in field_names(command, several, explode)]
     items = [(name, label) for name, label in fields + (extra or []) if name not in chosen]
+    if last and not last.isascii():
+        # Chinese typed: the fields by their labels (编 offers 编号), as --fields takes them.
+        labelled = [(label, name) for name, label in fields if label and label not in chosen]
+        items = labelled + [item for item in extra or [] if item[0] not in chosen]
     return [(head + name, label) for name, label in ranked(items, last)]
 
 
