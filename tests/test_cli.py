@@ -202,7 +202,7 @@ def test_fields_choose_and_order_columns() -> None:
     assert result.stdout.splitlines()[0] == "lead_units,id"
     bad = run_cli("by-unit", "发改局", "--fields", "id,nope")
     assert bad.exit_code == 2
-    assert "valid fields: id,goal_no" in bad.stderr
+    assert "valid fields: id（编号）,goal_no（序号）" in bad.stderr
     names = run_cli("leaders", "-f", "csv", "--fields", "name")
     assert names.stdout.splitlines()[:2] == ["name", "陆秋明"]
 

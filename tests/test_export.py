@@ -217,10 +217,11 @@ def test_xlsx_without_openpyxl_names_the_extra(
 
 
 def test_excel_csv_is_plain_csv_with_a_bom_when_nothing_needs_defusing() -> None:
-    plain = run_process("list", "-f", "csv")
-    excel = run_process("list", "--excel")  # --excel alone means CSV
+    plain = run_process("list", "-f", "csv", "--header", "zh")
+    excel = run_process("list", "--excel")  # --excel alone means CSV, with Chinese headers
     assert not plain.stdout.startswith("\ufeff")
     assert excel.stdout == "\ufeff" + plain.stdout
+    assert excel.stdout.startswith("\ufeff编号,序号,目标名称,工作标准")
 
 
 def test_excel_defuses_formulas_and_plain_csv_keeps_them(formula_data: Path) -> None:
@@ -244,7 +245,7 @@ def plain_task(path: Path, index: int) -> str:
 
 def test_excel_applies_to_tsv_and_is_refused_for_json(tmp_path: Path) -> None:
     tsv = run_cli("units", "--excel", "-f", "tsv")
-    assert tsv.exit_code == 0 and tsv.stdout.startswith("\ufeffname\t")
+    assert tsv.exit_code == 0 and tsv.stdout.startswith("\ufeff名称\t任务数\t")
     bad = run_cli("units", "--excel", "-f", "json")
     assert bad.exit_code == 2 and "--excel" in bad.stderr and bad.stdout == ""
     target = tmp_path / "u.csv"

@@ -172,7 +172,7 @@ def imported_modules(*args: str, env: dict[str, str] | None = None) -> set[str]:
     return set(line.split()[1:])
 
 
-HEAVY = ("polars", "rich", "pydantic", "yaml")
+HEAVY = ("polars", "rich", "pydantic", "yaml", "pypinyin")
 
 
 def test_help_version_and_completion_load_nothing_heavy() -> None:

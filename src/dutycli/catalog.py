@@ -49,7 +49,7 @@ ZH: dict[str, str] = {
     "Show completion for the current shell, to copy it or customize the installation.": "显示当前 shell 的 TAB 补全脚本，以便复制或自行安装。",
     "Show this message and exit.": "显示本帮助后退出。",
     "Tasks whose lead units (or partner units, with --role) include a matching unit.": "牵头单位（用 --role 可改为配合单位）中含有所查单位的任务。",
-    "Unit name or part of one, e.g. 发改局 or 纪委.": "单位名称或其一部分，如 发改局、纪委。",
+    "Unit names or parts of one, e.g. 发改局 or 纪委, or pinyin (fgj); several (发改局 商务局, or 发改局、商务局) match any.": "单位名称或其一部分，如 发改局、纪委，也可用拼音（fgj）；可给多个（发改局 商务局，或 发改局、商务局），任一匹配即可。",
     "Lead units (牵头), partner units (配合), or either (any).": "牵头单位（lead）、配合单位（partner）或两者皆可（any）。",
     "Match whole names only, not parts of names.": "只匹配完整名称，不匹配名称的一部分。",
     "Use only values written in each row, not those inherited from merged cells.": "只用每行自己写明的值，不用从合并单元格继承的值。",
@@ -58,12 +58,14 @@ ZH: dict[str, str] = {
     "Comma-separated fields to output, e.g. id,task,lead_units.": "要输出的字段，用逗号分隔，如 id,task,lead_units。",
     "Every field in xlsx, docx, html, pdf and .txt too (they show the table's own columns).": "xlsx、docx、html、pdf 和 .txt 也输出全部字段（它们默认只显示分解表自己的列）。",
     "One row per task × leader × lead unit (fields leader, lead_unit), for pivot tables.": "每个 任务×领导×牵头单位 一行（字段 leader、lead_unit），便于做数据透视表。",
-    "goal, leader or unit: a heading per group with its count, then its rows (table, .txt, md, docx, html, pdf) [default: html and pdf by goal, the others none]": "goal、leader 或 unit：每组一个标题和条数，下面是该组的行（table、.txt、md、docx、html、pdf）［默认：html 和 pdf 按目标分组，其他不分组］",
+    "goal, leader or unit (or 目标, 分管领导, 牵头单位): a heading per group with its count, then its rows (table, .txt, md, docx, html, pdf) [default: html and pdf by goal, the others none]": "goal、leader 或 unit（也可写 目标、分管领导、牵头单位）：每组一个标题和条数，下面是该组的行（table、.txt、md、docx、html、pdf）［默认：html 和 pdf 按目标分组，其他不分组］",
+    "Column names of csv, tsv, json, jsonl and md: zh, the Chinese labels (编号, 工作标准), or en, the field names (id, task) [default: en; zh with --excel].": "csv、tsv、json、jsonl 和 md 的列名：zh 为中文标签（编号、工作标准），en 为字段名（id、task）［默认：en；用 --excel 时为 zh］。",
+    "{path}: a task names a field twice, by name and by label: {names}": "{path}：有任务把同一字段写了两次（字段名和中文标签各一次）：{names}",
     "Width of a table in characters [default: the terminal's; 100 in a .txt file].": "表格宽度（字符数）［默认：终端宽度；.txt 文件为 100］。",
     "Write to FILE (replaced if it exists) instead of standard output; .csv .tsv .json .jsonl .md .xlsx .docx .html .pdf .txt choose the format.": "写入文件 FILE（已有则替换），而不是标准输出；后缀 .csv .tsv .json .jsonl .md .xlsx .docx .html .pdf .txt 决定格式。",
     "CSV/TSV for Excel and WPS: a UTF-8 BOM, and a ' before cells starting with = + - @ tab or CR so they are not run as formulas.": "给 Excel 和 WPS 用的 CSV/TSV：加 UTF-8 BOM，并在以 = + - @ 制表符或回车开头的单元格前加 '，使其不被当作公式执行。",
     "Tasks whose leaders in charge include a matching name.": "分管领导中含有所查姓名的任务。",
-    "Leader name or part of one, e.g. 陆秋明 or 张.": "领导姓名或其一部分，如 陆秋明、张。",
+    "Leader names or parts of one, e.g. 陆秋明 or 张, or pinyin (lqm, luqiuming); several (陆秋明 张强, or 陆秋明、张强) match any.": "领导姓名或其一部分，如 陆秋明、张，也可用拼音（lqm、luqiuming）；可给多个（陆秋明 张强，或 陆秋明、张强），任一匹配即可。",
     "Tasks of a goal (目标), by its number or part of its name.": "某个目标下的任务，按目标序号或名称的一部分查。",
     "Goal number (4, or 四 as headings number them) or part of a goal name (营商环境).": "目标序号（4，或标题里写的 四）或目标名称的一部分（营商环境）。",
     "Tasks whose text (or goal name, or section) contains every keyword; Latin letters ignore case.": "任务内容（或目标名称、类别）包含全部关键词的任务；拉丁字母不分大小写。",
@@ -323,6 +325,14 @@ ZH: dict[str, str] = {
     "no rows found": "没有找到任务",
     #
     # --- names: matching, pinyin, hints between commands ----------------------------------
+    "{names}: a leader, not a command; try: {command}": "{names}：是分管领导，不是命令。请用：{command}",
+    "{names}: a unit, not a command; try: {command}": "{names}：是牵头单位，不是命令。请用：{command}",
+    "{names}: a partner unit, not a command; try: {command}": "{names}：是配合单位，不是命令。请用：{command}",
+    "{names}: a goal, not a command; try: {command}": "{names}：是目标，不是命令。请用：{command}",
+    "{typed}: a leader's name, not in the task texts; try: {command}": "{typed}：是分管领导的名字，任务内容里没有。请用：{command}",
+    "{typed}: a unit's name, not in the task texts; try: {command}": "{typed}：是牵头单位的名称，任务内容里没有。请用：{command}",
+    "{typed}: a partner unit's name, not in the task texts; try: {command}": "{typed}：是配合单位的名称，任务内容里没有。请用：{command}",
+    "--header applies to {formats} (the others name columns in Chinese), not {fmt}": "--header 只用于 {formats}（其他格式的列名本来就是中文），不用于 {fmt}",
     #
     #
     # --- the terminal: layout, pager, colour -----------------------------------------------

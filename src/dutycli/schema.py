@@ -111,6 +111,16 @@ LABELS: dict[str, str] = {
 DIFF_PREFIXES = {"old_": "原", "new_": "新"}
 
 
+def labelled(columns: list[str]) -> list[str]:
+    """Column names as Chinese labels (``label``), for --header zh; a label that two columns
+    would share (a matrix column named as a label) leaves those two as they are."""
+    labels = [label(c) for c in columns]
+    return [
+        lab if labels.count(lab) == 1 and lab not in columns[:i] + columns[i + 1 :] else c
+        for i, (c, lab) in enumerate(zip(columns, labels, strict=True))
+    ]
+
+
 def label(column: str) -> str:
     """The Chinese header of a column; ``old_task`` is 原工作标准, ``new_id`` is 新编号."""
     if column in LABELS:
@@ -158,6 +168,10 @@ DOCUMENT_FIELDS = (
 )
 # --group-by: a heading per group, then its rows (html is grouped by goal unless told).
 GROUP_BY = ("goal", "leader", "unit")
+# … each also by its Chinese name (--group-by 牵头单位).
+GROUP_BY_LABELS = {"目标": "goal", "分管领导": "leader", "牵头单位": "unit"}
+# The formats that name columns by field (--header zh: by label); the others by label.
+FLAT_FORMATS = ("csv", "tsv", "json", "jsonl", "md")
 # The formats that can show groups; the others are rows for programs.
 GROUPED_FORMATS = ("table", "md", "docx", "html", "pdf")
 

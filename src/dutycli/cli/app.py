@@ -28,6 +28,7 @@ from dutycli.errors import (
     DutyError,
     OutputClosed,
     OutputError,
+    QueryError,
     engine_failure,
 )
 from dutycli.i18n import t
@@ -160,7 +161,15 @@ class DutyGroup(TyperGroup):
     def resolve_command(  # type: ignore[override]
         self, ctx: typer.Context, args: list[str]
     ) -> tuple[str | None, Any, list[str]]:
-        name, command, rest = super().resolve_command(ctx, args)
+        try:
+            name, command, rest = super().resolve_command(ctx, args)
+        except typer_internals.UsageError:
+            from dutycli.cli.hints import unknown_command
+
+            hint = unknown_command(ctx, args[0]) if args else None
+            if hint is not None:  # a name, not a command: say which command finds it
+                raise QueryError(hint) from None
+            raise
         if command is not None:
             typer_internals.install(command, ctx)
         return name, command, rest

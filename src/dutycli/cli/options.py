@@ -13,10 +13,11 @@ from typing import Annotated, Any
 import typer
 
 from dutycli.completion import hooks
-from dutycli.schema import FORMATS, GROUP_BY
+from dutycli.schema import FORMATS, GROUP_BY, GROUP_BY_LABELS
 
 OutputFormat = Enum("OutputFormat", {name: name for name in FORMATS}, type=str)  # type: ignore[misc]
-GroupBy = Enum("GroupBy", {name: name for name in GROUP_BY}, type=str)  # type: ignore[misc]
+GroupBy = Enum("GroupBy", {n: n for n in (*GROUP_BY, *GROUP_BY_LABELS)}, type=str)  # type: ignore[misc]
+HeaderLanguage = Enum("HeaderLanguage", {n: n for n in ("zh", "en")}, type=str)  # type: ignore[misc]
 DatasetFormat = Enum("DatasetFormat", {n: n for n in ("parquet", "ipc", "yaml")}, type=str)  # type: ignore[misc]
 
 
@@ -91,8 +92,17 @@ GroupByOption = Annotated[
     GroupBy | None,
     typer.Option(
         "--group-by",
-        help="goal, leader or unit: a heading per group with its count, then its rows "
+        help="goal, leader or unit (or 目标, 分管领导, 牵头单位): a heading per group with its count, then its rows "
         "(table, .txt, md, docx, html, pdf) [default: html and pdf by goal, the others none]",
+        show_default=False,
+    ),
+]
+HeaderOption = Annotated[
+    HeaderLanguage | None,
+    typer.Option(
+        "--header",
+        help="Column names of csv, tsv, json, jsonl and md: zh, the Chinese labels (编号, 工作标准), "
+        "or en, the field names (id, task) [default: en; zh with --excel].",
         show_default=False,
     ),
 ]
@@ -128,6 +138,7 @@ SHARED: dict[str, tuple[Any, Any]] = {
     "width": (WidthOption, None),
     "output": (OutputOption, None),
     "excel": (ExcelOption, False),
+    "header": (HeaderOption, None),
 }
 # Commands that list tasks: every shared option.
 ROWS = tuple(SHARED)

@@ -16,7 +16,7 @@ from dutycli.schema import DOCUMENT_FORMATS, GROUPED_FORMATS
 def respond(result: Result, shared: Shared) -> NoReturn:
     """Explode, select fields, write, and exit 0 when rows were found, 1 when none were."""
     from dutycli.output import emit, streams
-    from dutycli.query import filters
+    from dutycli.query import fields
 
     fmt = emit.choose_format(
         str(shared.fmt.value) if shared.fmt is not None else None, shared.output, shared.excel
@@ -34,7 +34,8 @@ def respond(result: Result, shared: Shared) -> NoReturn:
     if document or shared.group_by is not None:
         # Picked when written: a Word table's merges follow flags that need not be shown.
         if chosen_fields is not None:
-            filters.select_fields(result.frame, chosen_fields)  # an unknown field fails here
+            # An unknown field fails here; a Chinese label (编号) is its field (id).
+            chosen_fields = fields.field_names(result.frame, chosen_fields)
             result.shown = chosen_fields
         elif (
             (document or fmt == "md")
@@ -46,10 +47,11 @@ def respond(result: Result, shared: Shared) -> NoReturn:
 
             result.shown = own_columns(result.rows)
     else:
-        result.frame = filters.select_fields(result.frame, chosen_fields)
+        result.frame = fields.select_fields(result.frame, chosen_fields)
     result.fields_chosen = chosen_fields is not None
-    result.group_by = str(shared.group_by.value) if shared.group_by is not None else None
+    result.group_by = group_by_name(shared)
     result.width = shared.width
+    result.header = header_language(shared, fmt)
     if result.rows.is_empty() and fmt == "table" and not to_file:
         found = t("no differences") if result.kind_name == "changes" else t("no rows found")
         if result.why_empty:
@@ -95,6 +97,38 @@ def check_layout(result: Result, shared: Shared, fmt: str) -> None:
         raise QueryError(
             t("--width applies to a table (the terminal, or a .txt file), not {fmt}", fmt=fmt)
         )
+
+
+def header_language(shared: Shared, fmt: str) -> str:
+    """--header: ``zh`` or ``en``, by default ``zh`` for an --excel CSV (as xlsx), else ``en``;
+    only where it changes something, never ignored."""
+    from dutycli.schema import FLAT_FORMATS
+
+    if shared.header is None:
+        return "zh" if shared.excel else "en"
+    chosen = str(shared.header.value)
+    if fmt not in FLAT_FORMATS or (fmt == "md" and shared.group_by is not None and chosen == "en"):
+        from dutycli.i18n import t
+
+        shown = ", ".join(FLAT_FORMATS)
+        raise QueryError(
+            t(
+                "--header applies to {formats} (the others name columns in Chinese), not {fmt}",
+                formats=shown,
+                fmt=fmt,
+            )
+        )
+    return chosen
+
+
+def group_by_name(shared: Shared) -> str | None:
+    """--group-by as the field it groups by (``牵头单位`` is ``unit``), or None."""
+    from dutycli.schema import GROUP_BY_LABELS
+
+    if shared.group_by is None:
+        return None
+    value = str(shared.group_by.value)
+    return GROUP_BY_LABELS.get(value, value)
 
 
 def parse_fields(value: str | None) -> list[str] | None:

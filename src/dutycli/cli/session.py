@@ -31,6 +31,7 @@ class Shared:
     width: int | None = None
     output: Path | None = None
     excel: bool = False
+    header: Any = None  # options.HeaderLanguage
 
 
 @dataclass

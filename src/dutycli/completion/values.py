@@ -19,6 +19,7 @@ from dutycli.completion.summaries import MATRIX, NAME_SETS, file_summary
 from dutycli.locations import dataset_files as _dataset_files
 from dutycli.locations import dataset_name, default_dataset
 from dutycli.names import fold
+from dutycli.pinyin import is_latin
 
 # Not "from typing import ...": typing costs milliseconds on every TAB, and mypy reads
 # any TYPE_CHECKING constant as typing's.
@@ -75,6 +76,33 @@ def ranked(items: Iterable[Item], incomplete: str) -> list[Item]:
         elif wanted in folded:
             inside.append(item)
     return prefix + inside
+
+
+def names_ranked(
+    items: list[Item], typed: str, data: str | None, person: bool = False
+) -> list[Item]:
+    """``ranked``, and when Latin letters were typed, the names they spell in pinyin after
+    (``lqm`` offers 陆秋明): whole ones first, then those spelled in part. The pinyin comes
+    from its cache (``pinyin.spellings``): only a name never spelled before needs pypinyin."""
+    found = ranked(items, typed)
+    wanted = fold(typed)
+    if not is_latin(wanted):
+        return found
+    from dutycli.pinyin import match, spellings
+
+    root = os.path.expanduser(data or os.environ.get("DUTYCLI_DATA") or default_dataset())
+    rest = [item for item in items if item not in found]
+    spelled = spellings(root, [name for name, _ in rest], person)
+    tiers: list[list[Item]] = [[], [], []]  # the whole name, its start, a part of it
+    for item in rest:
+        spelling = spelled[item[0]]
+        if match(wanted, spelling, whole=True):
+            tiers[0].append(item)
+        elif match(wanted, spelling, start=True):
+            tiers[1].append(item)
+        elif match(wanted, spelling):
+            tiers[2].append(item)
+    return found + tiers[0] + tiers[1] + tiers[2]
 
 
 # --- candidates per kind --------------------------------------------------------------
@@ -192,6 +220,10 @@ def field_items(
     chosen = {part.strip() for part in head.split(",")}
     fields = [(name, LABELS.get(name, "")) for name in field_names(command, several, explode)]
     items = [(name, label) for name, label in fields + (extra or []) if name not in chosen]
+    if last and not last.isascii():
+        # Chinese typed: the fields by their labels (编 offers 编号), as --fields takes them.
+        labelled = [(label, name) for name, label in fields if label and label not in chosen]
+        items = labelled + [item for item in extra or [] if item[0] not in chosen]
     return [(head + name, label) for name, label in ranked(items, last)]
 
 
@@ -239,15 +271,16 @@ def values(wanted: Request) -> list[Item]:
         return dataset_items(wanted.data, typed)
     read = summaries(wanted.data, wanted.datasets)
     if kind == "unit" and wanted.role == "lead":
-        return ranked(name_items(read, "lead_units"), typed)  # the usual case: no schema import
+        # the usual case: no schema import
+        return names_ranked(name_items(read, "lead_units"), typed, wanted.data)
     if kind in ("unit", "partner"):
         from dutycli.schema import UNIT_ROLES
 
         columns = UNIT_ROLES.get("partner" if kind == "partner" else wanted.role, ())
         key = next((k for k, named in NAME_SETS.items() if named == columns), "")
-        return ranked(name_items(read, key), typed)
+        return names_ranked(name_items(read, key), typed, wanted.data)
     if kind == "leader":
-        return ranked(name_items(read, "leaders"), typed)
+        return names_ranked(name_items(read, "leaders"), typed, wanted.data, person=True)
     if kind == "target":
         return goal_items(read, typed)
     if kind == "section":

@@ -155,7 +155,7 @@ def _write(
             out.write(UTF8_BOM)
         # Rendered in memory, then written from Python: a Polars writer blocked on a full
         # pipe would hold off Ctrl-C, a Python write is interrupted by it (exit 130).
-        out.write(render_flat(result.rows, fmt, excel))
+        out.write(render_flat(result.rows, fmt, excel, result.header))
         if fmt in ("json", "jsonl"):
             from dutycli.output.flat import not_finite
 

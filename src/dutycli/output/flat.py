@@ -17,13 +17,18 @@ if TYPE_CHECKING:
     FlatFrame = TypeVar("FlatFrame", pl.DataFrame, pl.LazyFrame)
 
 
-def render_flat(frame: pl.DataFrame, fmt: str, excel: bool = False) -> bytes:
+def render_flat(frame: pl.DataFrame, fmt: str, excel: bool = False, header: str = "en") -> bytes:
     """A frame in one of the flat formats as UTF-8, every character of the data kept.
 
-    ``excel`` (CSV/TSV) defuses cells a spreadsheet would run as formulas. Polars writes the
+    ``excel`` (CSV/TSV) defuses cells a spreadsheet would run as formulas; ``header`` ``zh``
+    names the columns by their Chinese labels (``schema.labelled``). Polars writes the
     bytes directly: a million rows as a str would be decoded and encoded again for nothing.
     """
     buffer = io.BytesIO()
+    if header == "zh":
+        from dutycli.schema import labelled
+
+        frame = frame.rename(dict(zip(frame.columns, labelled(frame.columns), strict=True)))
     if fmt in ("csv", "tsv"):
         frame = flat(frame)
         separator = "," if fmt == "csv" else "\t"
@@ -31,8 +36,8 @@ def render_flat(frame: pl.DataFrame, fmt: str, excel: bool = False) -> bytes:
             from dutycli.output import spreadsheet
 
             # The header too: matrix's columns are unit names, which are data.
-            header = [spreadsheet.neutralize_text(name) for name in frame.columns]
-            _header_line(header, separator, buffer)
+            names = [spreadsheet.neutralize_text(name) for name in frame.columns]
+            _header_line(names, separator, buffer)
             spreadsheet.neutralize(frame).write_csv(
                 buffer, separator=separator, include_header=False
             )

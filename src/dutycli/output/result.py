@@ -30,6 +30,7 @@ class Result:
     shown: list[str] | None = None
     group_by: str | None = None  # --group-by: goal, leader or unit
     width: int | None = None  # --width of a table
+    header: str = "en"  # --header: the column names of a flat format, en or zh (labels)
 
     @property
     def kind(self) -> ResultKind:

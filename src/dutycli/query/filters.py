@@ -12,10 +12,12 @@ the CLI can tell "no such unit" (exit 2) from "no rows" (exit 1).
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import polars as pl
 
+from dutycli import pinyin
 from dutycli.errors import QueryError
 from dutycli.i18n import t
 from dutycli.names import chinese_number, fold
@@ -103,11 +105,14 @@ def match_names(
     query: str,
     exact: bool = False,
     aliases: Aliases = NO_ALIASES,
+    spelled: Mapping[str, pinyin.Spelling] | None = None,
 ) -> NameMatch:
     """Names in ``column`` that contain ``query`` (or equal it with ``exact``), whitespace ignored.
 
     A name matches when the query matches any of its spellings in ``aliases``, so 发展和改革局
-    finds rows that wrote 发改局; the names returned are the ones the rows wrote.
+    finds rows that wrote 发改局; the names returned are the ones the rows wrote. A query in
+    Latin letters also matches a name's pinyin (``spelled``, see ``pinyin.match``): the names
+    it spells whole (``lqm``, ``luqiuming``) if there are any, else those it spells a part of.
     """
     wanted = fold(query)
     if not wanted:
@@ -120,30 +125,56 @@ def match_names(
         found = [n for n in names if any(fold(s) == wanted for s in aliases.spellings(n))]
     else:
         found = [n for n in names if any(wanted in fold(s) for s in aliases.spellings(n))]
+    if spelled and pinyin.is_latin(wanted):
+        found += pinyin_matches(wanted, [n for n in names if n not in found], spelled, exact)
     if not found:
         singular, _ = column_kind(column)
-        hint = suggest(query, names)
+        hint = suggest(query, names, spelled=spelled)
         raise QueryError(
             did_you_mean(t("no {kind} matches {query!r}", kind=singular, query=query), hint)
         )
     return NameMatch(query, found)
 
 
-def suggest(query: str, candidates: list[str], limit: int = 3) -> str:
-    """Up to ``limit`` candidates like the query (compared folded, as a match is)."""
+def pinyin_matches(
+    wanted: str, names: list[str], spelled: Mapping[str, pinyin.Spelling], exact: bool
+) -> list[str]:
+    """The names a Latin query spells: whole ones first (``sf`` is 是峰, not 戴士福, whose
+    士福 it also spells); with ``exact`` only whole ones."""
+    known = [n for n in names if n in spelled]
+    whole = [n for n in known if pinyin.match(wanted, spelled[n], whole=True)]
+    if whole or exact:
+        return whole
+    return [n for n in known if pinyin.match(wanted, spelled[n])]
+
+
+def suggest(
+    query: str,
+    candidates: list[str],
+    limit: int = 3,
+    spelled: Mapping[str, pinyin.Spelling] | None = None,
+) -> str:
+    """Up to ``limit`` candidates like the query (compared folded, as a match is; a Latin
+    query also with each name's pinyin and initials, from ``spelled``)."""
     wanted = fold(query)
     written: dict[str, str] = {}
     for candidate in candidates:
         written.setdefault(fold(candidate), candidate)
+    if spelled and pinyin.is_latin(wanted):
+        for candidate in candidates:
+            for key in pinyin.keys(spelled.get(candidate, [])):
+                if len(key) > 1:
+                    written.setdefault(key, candidate)
     close = difflib.get_close_matches(wanted, list(written), n=limit, cutoff=0.34)
     if not close:
         # Short CJK queries score low with difflib; fall back to shared characters, but one
         # common character (局, 委) of a longer query is no likeness.
         letters = set(wanted)
         enough = min(2, len(letters))
-        shared = [c for c in written if len(letters & set(c)) >= enough]
+        own = {fold(candidate) for candidate in candidates}  # not the pinyin: letters are few
+        shared = [c for c in written if c in own and len(letters & set(c)) >= enough]
         close = sorted(shared, key=lambda c: -len(letters & set(c)))[:limit]
-    return t(", ").join(written[c] for c in close)
+    return t(", ").join(dict.fromkeys(written[c] for c in close))
 
 
 def did_you_mean(message: str, hint: str) -> str:
@@ -367,20 +398,3 @@ def with_sources(frame: Frame, task: pl.DataFrame) -> pl.DataFrame:
             source = row["id"] if row[column] else None
         extra[f"{column}_source_id"] = pl.lit(source, dtype=pl.Int64)
     return task.with_columns(**extra)
-
-
-def select_fields(frame: Frame, fields: list[str] | None) -> Frame:
-    """The chosen columns in the chosen order; an unknown field lists the valid ones."""
-    if fields is None:
-        return frame
-    valid = columns(frame)
-    unknown = [f for f in fields if f not in valid]
-    if unknown:
-        raise QueryError(
-            t(
-                "unknown field {unknown!r}; valid fields: {names}",
-                unknown=unknown[0],
-                names=",".join(valid),
-            )
-        )
-    return frame.select(fields)

@@ -21,7 +21,7 @@ from typing import Any
 from dutycli.errors import DataError
 from dutycli.i18n import t
 from dutycli.names import split_joined
-from dutycli.schema import NAME_JOINER, SPARSE_FIELDS, TASK_FIELDS
+from dutycli.schema import LABELS, NAME_JOINER, SPARSE_FIELDS, TASK_FIELDS
 from dutycli.store.validation import Dataset, shorten, validate_tasks
 from dutycli.store.yaml_file import MAX_FILE_BYTES
 
@@ -30,6 +30,8 @@ MAX_DIGITS = 100
 _WHOLE_NUMBER = re.compile(f"-?[0-9]{{1,{MAX_DIGITS}}}")
 SUFFIXES = {".csv": "csv", ".tsv": "tsv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 _BOM = "\ufeff"
+# An export written with --header zh names its columns by label: read back as the fields.
+FIELD_OF_LABEL = {LABELS[field]: field for field in TASK_FIELDS}
 
 
 def kind_of(path: Path) -> str | None:
@@ -68,7 +70,26 @@ def _json_rows(path: Path, text: str, kind: str) -> list[Any]:
         rows = [_json(path, line, number) for number, line in enumerate(lines, 1) if line.strip()]
     if not isinstance(rows, list):
         raise DataError(t("{path}: expected a JSON array of tasks", path=path))
-    return rows
+    return [_fields_of_labels(path, row) if isinstance(row, dict) else row for row in rows]
+
+
+def _fields_of_labels(path: Path, row: dict[str, Any]) -> dict[str, Any]:
+    """A task of a --header zh export with its keys as fields (编号 is id)."""
+    if not any(key in FIELD_OF_LABEL for key in row):
+        return row
+    named = {FIELD_OF_LABEL.get(key, key): value for key, value in row.items()}
+    if len(named) != len(row):
+        twice = sorted(
+            key for key in row if FIELD_OF_LABEL.get(key, key) in row and key in FIELD_OF_LABEL
+        )
+        raise DataError(
+            t(
+                "{path}: a task names a field twice, by name and by label: {names}",
+                path=path,
+                names=", ".join(twice),
+            )
+        )
+    return named
 
 
 class _LongNumber(ValueError):
@@ -152,7 +173,7 @@ def _csv_rows(path: Path, text: str, kind: str) -> list[Any]:
                 exc=exc,
             )
         ) from None
-    header, body = rows[0], rows[1:]
+    header, body = [FIELD_OF_LABEL.get(name, name) for name in rows[0]], rows[1:]
     # An export written before SPARSE_FIELDS existed lacks them: they are then "".
     missing = [f for f in TASK_FIELDS if f not in header and f not in SPARSE_FIELDS]
     extra = [f for f in header if f not in TASK_FIELDS]

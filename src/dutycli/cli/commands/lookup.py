@@ -6,19 +6,17 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from dutycli.cli.matching import goal_keys, goal_names, resolve_names, section_names, several
 from dutycli.cli.options import ROWS, TABLE, ExactOption, RoleOption, UnitRole
 from dutycli.cli.registry import command
-from dutycli.cli.session import arg, load, tasks
+from dutycli.cli.session import arg, tasks
 from dutycli.completion import hooks
-from dutycli.i18n import t
 from dutycli.schema import UNIT_ROLES, label
 
 # What by-unit --role looked in, for a document's title.
 ROLE_LABELS = {"lead": "牵头单位", "partner": "配合单位", "any": "牵头或配合单位"}
 
 if TYPE_CHECKING:
-    import polars as pl
-
     from dutycli.output.result import Result
 
 
@@ -26,10 +24,10 @@ if TYPE_CHECKING:
 def by_unit(
     ctx: typer.Context,
     unit: Annotated[
-        str,
+        list[str],
         typer.Argument(
-            metavar="UNIT",
-            help="Unit name or part of one, e.g. 发改局 or 纪委.",
+            metavar="UNIT...",
+            help="Unit names or parts of one, e.g. 发改局 or 纪委, or pinyin (fgj); several (发改局 商务局, or 发改局、商务局) match any.",
             autocompletion=hooks.complete_unit,
         ),
     ],
@@ -43,7 +41,7 @@ def by_unit(
     frame = tasks(ctx)
     columns = UNIT_ROLES[role.value]
     other = {"lead": ("partner_units", "--role partner"), "partner": ("lead_units", "--role lead")}
-    names = resolve_names(ctx, frame, columns, [arg(unit)], exact, other.get(role.value))
+    names = resolve_names(ctx, frame, columns, several(unit), exact, other.get(role.value))
     asked = f"{ROLE_LABELS[role.value]}：{'、'.join(names)}"
     return Result(filters.with_names(frame, columns, names), highlight_names=names, asked=asked)
 
@@ -52,10 +50,10 @@ def by_unit(
 def by_leader(
     ctx: typer.Context,
     name: Annotated[
-        str,
+        list[str],
         typer.Argument(
-            metavar="NAME",
-            help="Leader name or part of one, e.g. 陆秋明 or 张.",
+            metavar="NAME...",
+            help="Leader names or parts of one, e.g. 陆秋明 or 张, or pinyin (lqm, luqiuming); several (陆秋明 张强, or 陆秋明、张强) match any.",
             autocompletion=hooks.complete_leader,
         ),
     ],
@@ -66,7 +64,7 @@ def by_leader(
     from dutycli.query import filters
 
     frame = tasks(ctx)
-    names = resolve_names(ctx, frame, "leaders", [arg(name)], exact)
+    names = resolve_names(ctx, frame, "leaders", several(name), exact)
     asked = f"分管领导：{'、'.join(names)}"
     return Result(filters.with_names(frame, "leaders", names), highlight_names=names, asked=asked)
 
@@ -110,11 +108,16 @@ def search(
 ) -> Result:
     """Tasks whose text (or goal name, or section) contains every keyword; Latin letters ignore case."""
     from dutycli.output.result import Result
+    from dutycli.query import filters
     from dutycli.query.keywords import keyword_patterns, with_keywords
 
     frame = tasks(ctx)
     patterns = keyword_patterns([arg(k) for k in keywords], regex)
     found = with_keywords(frame, patterns, match_any)
+    if not regex and filters.collect(found.select("id").head(1)).is_empty():
+        from dutycli.cli.hints import search_hint
+
+        search_hint(ctx, frame, [arg(k) for k in keywords])  # a name: by-leader finds it
     joiner = " 或 " if match_any else " 且 "
     asked = f"关键词：{joiner.join(arg(k) for k in keywords)}"
     return Result(found, highlight_patterns=patterns, asked=asked)
@@ -206,7 +209,7 @@ def list_tasks(
         ("leaders", leader, None),
     ):
         if given:
-            matched = resolve_names(ctx, frame, column, [arg(g) for g in given], exact, other)
+            matched = resolve_names(ctx, frame, column, several(given), exact, other)
             names += matched
             found = filters.with_names(found, column, matched)
             asked.append(f"{label(column)}：{'、'.join(matched)}")
@@ -252,119 +255,3 @@ def show(
     frame = tasks(ctx)
     found = filters.with_sources(frame, filters.task_by_id(frame, task_id))
     return Result(found, asked=f"编号：{task_id}")
-
-
-# --- what the lookups share -----------------------------------------------------------
-
-
-def resolve_names(
-    ctx: typer.Context,
-    frame: pl.DataFrame | pl.LazyFrame,
-    column: str | tuple[str, ...],
-    queries: list[str],
-    exact: bool,
-    other_role: tuple[str, str] | None = None,
-) -> list[str]:
-    """The names the queries match (through the aliases); several for one query are noted.
-
-    A unit that matches nothing in ``column`` but does in the other role's column
-    (``other_role``: that column and the option asking for it) is an error that says so: a
-    clerk whose office is a 配合单位 learns to add ``--role partner``.
-    """
-    from dutycli.errors import QueryError
-    from dutycli.output.streams import note
-    from dutycli.query import filters
-
-    aliases = load(ctx).aliases
-    names: list[str] = []
-    for text in queries:
-        try:
-            match = filters.match_names(frame, column, text, exact, aliases)
-        except QueryError as error:
-            if other_role is None:
-                raise
-            other_column, option = other_role
-            try:
-                elsewhere = filters.match_names(frame, other_column, text, exact, aliases)
-            except QueryError:
-                raise error from None
-            # Said instead of the likenesses in this role: the unit asked for is there.
-            singular, _ = filters.column_kind(column)
-            head = t("no {kind} matches {query!r}", kind=singular, query=text)
-            if not filters.known_names(frame, column):
-                head = str(error)  # the dataset has no such column
-            kind = t("partner unit") if other_column == "partner_units" else t("lead unit")
-            found = t(", ").join(elsewhere.names)
-            raise QueryError(
-                t(
-                    "{head}; as a {kind} it matches {found}: add {option}",
-                    head=head,
-                    kind=kind,
-                    found=found,
-                    option=option,
-                )
-            ) from None
-        if len(match.names) > 1:
-            _, plural = filters.column_kind(column)
-            note(
-                t(
-                    "{text!r} matches {count} {plural}: {names}",
-                    text=text,
-                    count=len(match.names),
-                    plural=plural,
-                    names=t(", ").join(match.names),
-                )
-            )
-        names += [n for n in match.names if n not in names]
-    return names
-
-
-def goal_names(keys: pl.DataFrame) -> str:
-    """The goals ``goal_keys`` found, for a title: ``4 优化营商环境``."""
-    shown = [" ".join(str(v) for v in row if v not in (None, "")) for row in keys.iter_rows()]
-    return "、".join(dict.fromkeys(shown))
-
-
-def section_names(frame: pl.DataFrame | pl.LazyFrame, queries: list[str]) -> list[str]:
-    """The sections the queries match; several for one query are noted, as names are."""
-    from dutycli.output.streams import note
-    from dutycli.query import filters
-
-    sections: list[str] = []
-    for text in map(arg, queries):
-        matched = filters.match_sections(frame, text)
-        if len(matched) > 1:
-            note(
-                t(
-                    "{text!r} matches {count} sections: {names}",
-                    text=text,
-                    count=len(matched),
-                    names=", ".join(matched),
-                )
-            )
-        sections += [s for s in matched if s not in sections]
-    return sections
-
-
-def goal_keys(frame: pl.DataFrame | pl.LazyFrame, targets: list[str]) -> pl.DataFrame:
-    """The goals the targets name (per dataset when several are loaded), as goal_key rows."""
-    import polars as pl
-
-    from dutycli.output.streams import note
-    from dutycli.query import filters
-
-    keys = []
-    for target in targets:
-        found = filters.match_goal_keys(frame, target)
-        if len(found) > 1:
-            shown = [" ".join(map(str, row)) for row in found.iter_rows()]
-            note(
-                t(
-                    "{target!r} matches {count} goals: {names}",
-                    target=target,
-                    count=len(found),
-                    names=", ".join(shown),
-                )
-            )
-        keys.append(found)
-    return pl.concat(keys)
