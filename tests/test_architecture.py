@@ -14,7 +14,7 @@ from .conftest import ROOT
 
 SOURCE = ROOT / "src"
 # The flow, first to last; a package may import only from packages before it (and itself).
-FLOW = ("sources", "store", "query", "output", "cli")
+FLOW = ("sources", "store", "query", "output", "progress", "cli")
 # Modules every package may use: standard library only, or the schema of all.
 SHARED = {
     "catalog",

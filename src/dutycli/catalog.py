@@ -338,6 +338,12 @@ ZH: dict[str, str] = {
     # --- the terminal: layout, pager, colour -----------------------------------------------
     #
     #
+    "{text!r} is not a period; write 2019Q1, 2019H1, 2019-03 or 2019": "{text!r} 不是填报期；请写 2019Q1、2019H1、2019-03 或 2019",
+    "{path}: no progress store yet (run dutycli progress collect)": "{path}：还没有督办记录（先运行 dutycli progress collect）",
+    "{path}: cannot open the progress store: {reason}": "{path}：无法打开督办记录库：{reason}",
+    "{path}: not a progress store this dutycli can read": "{path}：不是本版 dutycli 能读的督办记录库",
+    "{path}: cannot use the progress store: {reason}": "{path}：无法使用督办记录库：{reason}",
+    "Progress tracking (督办): a form for each unit, the filled forms collected, who is behind.": "督办：给每个单位一张表，收回填好的表，看谁进度落后。",
     # --- documents ---------------------------------------------------------------------------
     #
     #

@@ -19,7 +19,7 @@ from typer.core import TyperCommand, TyperGroup
 from dutycli import __version__
 from dutycli.cli import help_text, session, typer_internals
 from dutycli.cli.commands import register_all
-from dutycli.cli.registry import SPECS
+from dutycli.cli.registry import GROUPS, SPECS
 from dutycli.completion.command_table import GLOBAL_VALUE_OPTIONS
 from dutycli.errors import (
     EXIT_FOUND,
@@ -46,6 +46,19 @@ class DutyCommand(TyperCommand):
     def format_epilog(self, ctx: Any, formatter: Any) -> None:
         super().format_epilog(ctx, formatter)
         typer_internals.write_examples(formatter, help_text.EXAMPLES.get(self.name or "", ()))
+
+
+class DutySubGroup(TyperGroup):
+    """A group of commands (``dutycli progress``): its help as the app's is written."""
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        with typer_internals.translated(self, ctx):
+            super().format_help(ctx, formatter)
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        listed = [(name, self.get_command(ctx, name)) for name in self.list_commands(ctx)]
+        rows = [(name, help_text.summary(cmd.help)) for name, cmd in listed if cmd is not None]
+        typer_internals.write_commands(formatter, rows)
 
 
 class DutyGroup(TyperGroup):
@@ -191,8 +204,22 @@ app = typer.Typer(
     invoke_without_command=True,
 )
 register_all()
+_groups = {
+    name: typer.Typer(
+        name=name,
+        cls=DutySubGroup,
+        help=text,
+        rich_markup_mode=None,
+        context_settings={"help_option_names": ["-h", "--help"]},
+        no_args_is_help=True,
+    )
+    for name, text in GROUPS.items()
+}
 for spec in SPECS:
-    app.command(spec.name, cls=DutyCommand)(spec.callback)
+    (_groups[spec.group] if spec.group else app).command(spec.name, cls=DutyCommand)(spec.callback)
+for name, group in _groups.items():
+    if any(spec.group == name for spec in SPECS):
+        app.add_typer(group)
 
 
 def _version(value: bool) -> None:

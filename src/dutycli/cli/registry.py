@@ -24,16 +24,25 @@ class CommandSpec:
     name: str
     kind: str | None  # a key of schema.RESULT_KINDS; None for a command that writes no rows
     callback: Callable[..., Any]  # what Typer calls: the function with the shared options
+    group: str | None = None  # a command of a group (``dutycli progress forms``): its name
 
 
 SPECS: list[CommandSpec] = []
+# Groups of commands (``dutycli progress …``): name → help, in the order --help lists them.
+GROUPS = {
+    "progress": "Progress tracking (督办): a form for each unit, the filled forms collected, "
+    "who is behind.",
+}
 
 
 def command(
-    name: str, kind: str | None = None, shared: tuple[str, ...] = ()
+    name: str, kind: str | None = None, shared: tuple[str, ...] = (), group: str | None = None
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Declare a command; its function takes Typer's context first, then its own parameters."""
+    """Declare a command (of ``group``, one of ``GROUPS``, if given); its function takes
+    Typer's context first, then its own parameters."""
     unknown = [option for option in shared if option not in SHARED]
+    if group is not None and group not in GROUPS:
+        raise ValueError(f"{name}: no command group {group!r}")
     if unknown:
         raise ValueError(f"{name}: no shared option {unknown[0]!r}")
 
@@ -70,7 +79,7 @@ def command(
         run.__annotations__ = {p.name: p.annotation for p in signature.parameters.values()}
         run.__name__, run.__qualname__ = function.__name__, function.__qualname__
         run.__doc__, run.__module__ = function.__doc__, function.__module__
-        SPECS.append(CommandSpec(name, kind, run))
+        SPECS.append(CommandSpec(name, kind, run, group))
         return function
 
     return declare
