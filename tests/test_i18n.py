@@ -113,7 +113,7 @@ def report_text(path: Path) -> list[str]:
         if id(node) in allowed or not isinstance(node, ast.Constant | ast.JoinedStr):
             continue
         if isinstance(node, ast.JoinedStr):
-            words = "".join(v.value for v in node.values if isinstance(v, ast.Constant))
+            words = "".join(str(v.value) for v in node.values if isinstance(v, ast.Constant))
         elif isinstance(node.value, str):
             words = node.value
         else:
