@@ -157,3 +157,22 @@ def test_a_txt_file_is_said_to_be_txt(tmp_path: Path, language: str, said: str) 
     assert outcome.exit_code == 0, outcome.stderr
     assert outcome.stderr == said.format(path=target) + "\n"
     assert "发改局" in target.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("language", "missing", "wrong"),
+    [
+        ("en", "dataset file not found", "task 1: field 'id' must be a whole number, got str"),
+        ("zh", "找不到 数据集 文件", "任务 1：字段 'id' 必须是 整数，实际是 str"),
+    ],
+)
+def test_the_words_inside_a_data_error_follow_the_language(
+    tmp_path: Path, language: str, missing: str, wrong: str
+) -> None:
+    env = {"DUTYCLI_LANG": language}
+    absent = run_cli("--data", str(tmp_path / "nope.yaml"), "units", env=env)
+    assert absent.exit_code == 2 and missing in absent.stderr
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("dutycli_dataset: 1\ntitle: x\ngoals: []\ntasks:\n- {id: x}\n", "utf-8")
+    wrong_kind = run_cli("--data", str(bad), "units", env=env)
+    assert wrong_kind.exit_code == 2 and wrong in wrong_kind.stderr

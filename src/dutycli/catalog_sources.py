@@ -97,4 +97,18 @@ ZH_SOURCES: dict[str, str] = {
     "page text below the table is not read: {text!r}{more}": "表格下方的网页文字未读取：{text!r}{more}",
     "a table of {rows} holding the table read in a cell is not read (it has a header of its own)": "在单元格中含有所读表格的一个 {rows}外层表格未读取（它有自己的表头）",
     "a table of {rows} (it has no header row) is not read": "一个 {rows}的表格（没有表头行）未读取",
+    # what a message names: kinds of files and of fields (store, cli/session.py)
+    "dataset": "数据集",
+    "aliases": "别名",
+    "the dataset": "数据集",
+    "the aliases file": "别名文件",
+    "the source table": "源表格",
+    "a whole number": "整数",
+    "text": "文本",
+    "true or false": "true 或 false",
+    "a list of names": "名字列表",
+    "nothing": "空值",
+    "task {number}": "任务 {number}",
+    "got nothing": "实际为空",
+    "got a name that is nothing": "实际有一个名字为空",
 }
