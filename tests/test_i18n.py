@@ -25,6 +25,10 @@ MODULES = sorted(SOURCE.rglob("*.py"))
 # Exceptions that never reach the user: a programmer's mistake in declaring the app, or a
 # kind of completion dutycli itself asks for.
 NOT_FOR_THE_USER = {("cli/registry.py", "ValueError"), ("completion/values.py", "ValueError")}
+# Modules that translate the templates of a table of their own (checked below, table by table).
+TEMPLATE_TABLES = {"cli/typer_internals.py", "sources/table.py"}
+# The import report's lines and counts: each built by t() where it is written.
+REPORT = "sources/report.py"
 
 
 # English grammar a Chinese message has no use for ("a"/"an").
@@ -52,6 +56,16 @@ def is_text(node: ast.expr) -> bool:
     return False
 
 
+def is_message(node: ast.expr) -> bool:
+    """Text written in place, the empty string aside (a note's placeholder)."""
+    return is_text(node) and not (isinstance(node, ast.Constant) and node.value == "")
+
+
+def note_text(node: ast.Call) -> list[ast.expr]:
+    """A ``Note(line, kind, text, …)``'s text, given in place or by name."""
+    return [*node.args[2:3], *(k.value for k in node.keywords if k.arg == "text")]
+
+
 def walk_sources() -> tuple[list[tuple[str, int, str]], list[str]]:
     """Every ``t("…")`` template (where, line, template), and every message that skips ``t``."""
     templates: list[tuple[str, int, str]] = []
@@ -64,13 +78,49 @@ def walk_sources() -> tuple[list[tuple[str, int, str]], list[str]]:
             name, first = call_name(node), node.args[0]
             if name == "t" and isinstance(first, ast.Constant) and isinstance(first.value, str):
                 templates.append((where, node.lineno, first.value))
-            elif name == "t" and where != "cli/typer_internals.py":  # Click's words: below
+            elif name == "t" and where not in TEMPLATE_TABLES:  # their tables: below
                 bare.append(f"{where}:{node.lineno}: t() of a non-literal")
+            elif name == "Note" and any(is_message(text) for text in note_text(node)):
+                bare.append(f"{where}:{node.lineno}: Note(...) text not built by t()")
             elif (name.endswith("Error") or name == "note") and is_text(first):
                 if (where, name) in NOT_FOR_THE_USER:
                     continue
                 bare.append(f"{where}:{node.lineno}: {name}(...) not built by t()")
+        if where == REPORT:
+            bare += report_text(path)
     return templates, bare
+
+
+def report_text(path: Path) -> list[str]:
+    """Lines of the import report written in place: a string or f-string with a letter that is
+    neither a ``t()`` template nor a docstring nor the key of a field or kind."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    allowed: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and call_name(node) in ("t", "counted", "field_name"):
+            allowed |= {id(a) for a in node.args}
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef, ast.Module)) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr):
+                allowed.add(id(first.value))
+        if isinstance(node, ast.JoinedStr):  # judged whole, below
+            allowed |= {id(v) for v in node.values}
+        # Module constants: tuples of field names.
+        if isinstance(node, ast.Assign | ast.AnnAssign) and isinstance(node.value, ast.Tuple):
+            allowed |= {id(e) for e in node.value.elts}
+    found = []
+    for node in ast.walk(tree):
+        if id(node) in allowed or not isinstance(node, ast.Constant | ast.JoinedStr):
+            continue
+        if isinstance(node, ast.JoinedStr):
+            words = "".join(str(v.value) for v in node.values if isinstance(v, ast.Constant))
+        elif isinstance(node.value, str):
+            words = node.value
+        else:
+            continue
+        if re.search(r"[A-Za-z]{3}", words) and not re.fullmatch(r"[a-z_]+", words):
+            found.append(f"{REPORT}:{node.lineno}: {words!r} not built by t()")
+    return found
 
 
 TEMPLATES, BARE = walk_sources()
@@ -103,6 +153,47 @@ def test_every_message_has_its_chinese_with_the_same_fields() -> None:
     assert missing == []
     differ = [m for _, _, m in TEMPLATES if m in ZH and fields(m) != fields(ZH[m])]
     assert differ == []
+
+
+def test_the_walk_catches_a_note_and_a_report_line_without_t(tmp_path: Path) -> None:
+    source = tmp_path / "report.py"
+    source.write_text(
+        'def lines(n):\n    """Doc."""\n    return [f"{n} names joined", t("{n} ok", n=n)]\n',
+        encoding="utf-8",
+    )
+    assert report_text(source) == [f"{REPORT}:3: ' names joined' not built by t()"]
+    for written in ('f"a paragraph {x!r} is not read"', 'text="a table is not read"'):
+        note = ast.parse(f'Note(1, "outside", {written})').body[0]
+        assert isinstance(note, ast.Expr) and isinstance(note.value, ast.Call)
+        assert any(is_message(text) for text in note_text(note.value))
+    translated = ast.parse('Note(1, "outside", t("a table is not read"))').body[0]
+    assert isinstance(translated, ast.Expr) and isinstance(translated.value, ast.Call)
+    assert not any(is_message(text) for text in note_text(translated.value))
+
+
+def test_the_catalogs_sections_share_no_english() -> None:
+    """catalog_sources.py is merged into ZH after the rest: a key in both would change the
+    Chinese of a message elsewhere."""
+    from dutycli.catalog_sources import ZH_SOURCES
+
+    tree = ast.parse((SOURCE / "catalog.py").read_text(encoding="utf-8"))
+    own = {
+        key.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Dict)
+        for key in node.keys
+        if isinstance(key, ast.Constant)
+    }
+    assert len(own) > 200 and len(ZH_SOURCES) > 50
+    assert own & set(ZH_SOURCES) == set()
+
+
+def test_the_tables_of_templates_have_their_chinese() -> None:
+    from dutycli.sources.table import COUNTED, NOTE_KINDS
+
+    templates = [t for pair in (*COUNTED.values(), *NOTE_KINDS.values()) for t in pair]
+    assert len(templates) > 20
+    assert [template for template in templates if template not in ZH] == []
 
 
 def test_every_click_word_and_sentence_has_its_chinese() -> None:

@@ -7,6 +7,8 @@ the code has no entry here, or an entry's fields differ.
 
 from __future__ import annotations
 
+from dutycli.catalog_sources import ZH_SOURCES
+
 ZH: dict[str, str] = {
     # --- help: Click's words, usage errors, help texts (i18n) ------------------------------
     "Usage: ": "用法：",
@@ -347,4 +349,6 @@ ZH: dict[str, str] = {
     # --- documents ---------------------------------------------------------------------------
     #
     #
+    # --- the import report and readers' notes (catalog_sources.py) ------------------------
+    **ZH_SOURCES,
 }

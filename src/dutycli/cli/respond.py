@@ -65,7 +65,7 @@ def respond(result: Result, shared: Shared) -> NoReturn:
                     "wrote {output} ({count} rows, {fmt})",
                     output=shared.output,
                     count=len(result.rows),
-                    fmt=fmt,
+                    fmt="txt" if fmt == "table" else fmt,  # a table in a file is plain text
                 )
             )
     raise typer.Exit(EXIT_FOUND if len(result.rows) else EXIT_NOTHING_FOUND)

@@ -81,9 +81,9 @@ def load(ctx: Any) -> Collection:
 
         # Never written by this run, not even with --force (files.write_output).
         for table in run.collection.tables:
-            note_input(table.path, "the dataset")
+            note_input(table.path, t("the dataset"))
         if run.collection.aliases.path is not None:
-            note_input(run.collection.aliases.path, "the aliases file")
+            note_input(run.collection.aliases.path, t("the aliases file"))
     return run.collection
 
 

@@ -98,12 +98,18 @@ def _read_book(book: Any, path: Path, sheet: str | None) -> SourceTable:
             continue
         rows, has_header = _survey(other)
         if rows:
-            also = f"; it has a table header too: import it with --sheet {other.title}"
+            also = t(
+                "; it has a table header too: import it with --sheet {sheet}", sheet=other.title
+            )
             table.notes.append(
                 Note(
                     0,
                     "sheet",
-                    f"sheet {other.title!r} ({counted(rows, 'row')} with values) is not read"
+                    t(
+                        "sheet {sheet!r} ({rows} with values) is not read",
+                        sheet=other.title,
+                        rows=counted(rows, "row"),
+                    )
                     + (also if has_header else ""),
                     rows,
                 )
@@ -166,7 +172,8 @@ def _parser_class(base: type) -> type:
             else:
                 self.col_counter += 1
                 row, column = self.row_counter, self.col_counter
-            where = f"cell {get_column_letter(column)}{row}"
+            # The cell's name (B3), said in the user's language only when a message needs it.
+            cell = f"{get_column_letter(column)}{row}"
             value: Any = None
             raw = element.findtext(VALUE_TAG)
             try:
@@ -183,9 +190,11 @@ def _parser_class(base: type) -> type:
                         self.note(
                             row,
                             "formula",
-                            f"{where}: a formula{shown} without a saved "
-                            "value is read as empty; open the file in Excel or WPS, save "
-                            "it and import it again",
+                            t(
+                                "{where}: a formula{shown} without a saved value is read as empty; open the file in Excel or WPS, save it and import it again",
+                                where=t("cell {cell}", cell=cell),
+                                shown=shown,
+                            ),
                         )
                 elif kind == "s":
                     value = self.shared_strings[int(raw)]
@@ -199,7 +208,7 @@ def _parser_class(base: type) -> type:
                     value = float(raw) if any(c in raw for c in ".eE") else int(raw)
                     style = int(element.get("s", 0))
                     if style in self.date_formats or style in self.shown:
-                        value = self.date(value, style, row, where)
+                        value = self.date(value, style, row, cell)
                     if style in self.shown and isinstance(value, (dt.date, dt.time)):
                         value = render(value, self.shown[style])
             except (ValueError, IndexError, TypeError, OverflowError):
@@ -207,21 +216,25 @@ def _parser_class(base: type) -> type:
                     t(
                         "row {row}, {where}: value {raw!r} of type {kind!r} cannot be read: the file is damaged",
                         row=row,
-                        where=where,
+                        where=t("cell {cell}", cell=cell),
                         raw=raw,
                         kind=kind,
                     )
                 ) from None
             return {"row": row, "column": column, "value": value}
 
-        def date(self, number: Any, style: int, row: int, where: str) -> Any:
+        def date(self, number: Any, style: int, row: int, cell: str) -> Any:
             try:
                 return from_excel(number, self.epoch, timedelta=style in self.timedelta_formats)
             except (OverflowError, ValueError):
                 self.note(
                     row,
                     "date",
-                    f"{where}: a date outside the calendar is read as its number {number}",
+                    t(
+                        "{where}: a date outside the calendar is read as its number {number}",
+                        where=t("cell {cell}", cell=cell),
+                        number=number,
+                    ),
                 )
                 return number
 
@@ -328,8 +341,11 @@ def _sheet_table(sheet: Any, path: Path) -> SourceTable:
                     Note(
                         number,
                         "hidden",
-                        f"cell {get_column_letter(column)}{number} lies inside a merged cell, "
-                        f"which shows only its first cell: its value {text[:20]!r} is not read",
+                        t(
+                            "cell {cell} lies inside a merged cell, which shows only its first cell: its value {value!r} is not read",
+                            cell=f"{get_column_letter(column)}{number}",
+                            value=text[:20],
+                        ),
                     )
                 )
             cells.append(Cell("", number, merged=kind[column] == 1, covered=kind[column] == 2))

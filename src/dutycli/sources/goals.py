@@ -83,14 +83,16 @@ class Builder:
         self.heading_goal = not named
         if named:
             self.part_section = heading.text
-            self._said(heading, "the section of the goals below it")
+            self._said(heading, t("the section of the goals below it"))
             return
         self.part_section = ""
         number = heading_number(heading.text)
         if number is None or number in self.numbers:
             number = self.highest + 1
         self._start_goal(number, heading.text)
-        self._said(heading, f"goal {number}; 序号 below it numbers its tasks (item_no)")
+        self._said(
+            heading, t("goal {number}; 序号 below it numbers its tasks (item_no)", number=number)
+        )
         count = _STATED_COUNT.search(heading.text)
         if count is not None:
             self.stated.append((heading, number, int(count.group(1))))
@@ -111,16 +113,22 @@ class Builder:
                 self.report.count_mismatches.append(
                     (
                         heading.line,
-                        f"{shorten(heading.text)!r} counts {stated} items; {found} are below it",
+                        t(
+                            "heading {heading!r} counts {stated} items; {found} are below it",
+                            heading=shorten(heading.text),
+                            stated=stated,
+                            found=found,
+                        ),
                     )
                 )
 
     def section(self, heading: Heading) -> None:
         self.inner = heading.text
-        self._said(heading, "the section of the tasks below it")
+        self._said(heading, t("the section of the tasks below it"))
 
     def _said(self, heading: Heading, role: str) -> None:
-        self.report.headings.append((heading.line, f"{shorten(heading.text)!r} read as {role}"))
+        said = t("heading row {heading!r} read as {role}", heading=shorten(heading.text), role=role)
+        self.report.headings.append((heading.line, said))
 
     def _start_goal(self, number: int, name: str) -> None:
         self.goals.append({"number": number, "name": name})

@@ -20,6 +20,7 @@ from dutycli.sources.table import (
     Cell,
     column_of,
     columns_suffice,
+    field_name,
     header_found,
     header_score,
     shorten,
@@ -41,7 +42,7 @@ def column_map(header: list[Cell], unit: str, report: ImportReport) -> dict[str,
         elif column is not None:
             report.ignored_columns.append((squeeze(cell.text), _second(column, header, found)))
         elif squeeze(cell.text):
-            report.ignored_columns.append((squeeze(cell.text), "not a known header"))
+            report.ignored_columns.append((squeeze(cell.text), t("not a known header")))
     if weak_lead is not None:
         role = "lead_units" if "lead_units" not in found else "partner_units"
         if role in found:
@@ -75,7 +76,11 @@ def column_map(header: list[Cell], unit: str, report: ImportReport) -> dict[str,
 
 def _second(column: str, header: list[Cell], found: dict[str, int]) -> str:
     """Why a column naming a field already read is not read: the first column names it."""
-    return f"a second {column} column; {squeeze(header[found[column]].text)!r} is read as {column}"
+    return t(
+        "a second {column} column; {first!r} is read as {column}",
+        column=field_name(column),
+        first=squeeze(header[found[column]].text),
+    )
 
 
 def _labels_seen(header: list[Cell]) -> str:

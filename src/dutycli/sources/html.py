@@ -117,12 +117,18 @@ def read(data: bytes, path: Path) -> SourceTable:
             )
         )
     if page.below:
-        more = f" and {counted(page.below - 1, 'more line')}" if page.below > 1 else ""
+        more = (
+            t(" and {lines}", lines=counted(page.below - 1, "more line")) if page.below > 1 else ""
+        )
         reader.notes.append(
             Note(
                 page.below_line,
                 "outside",
-                f"page text below the table is not read: {page.below_first[:30]!r}{more}",
+                t(
+                    "page text below the table is not read: {text!r}{more}",
+                    text=page.below_first[:30],
+                    more=more,
+                ),
             )
         )
     preamble = reader.preamble(page.title)
@@ -230,8 +236,10 @@ class _Reader:
                     Note(
                         first,
                         "table",
-                        f"a table of {counted(len(grid_rows), 'row')} holding the table read "
-                        "in a cell is not read (it has a header of its own)",
+                        t(
+                            "a table of {rows} holding the table read in a cell is not read (it has a header of its own)",
+                            rows=counted(len(grid_rows), "row"),
+                        ),
                         filled,
                     )
                 )
@@ -244,8 +252,10 @@ class _Reader:
                     Note(
                         first,
                         "table",
-                        f"a table of {counted(len(grid_rows), 'row')} (it has no header row) "
-                        "is not read",
+                        t(
+                            "a table of {rows} (it has no header row) is not read",
+                            rows=counted(len(grid_rows), "row"),
+                        ),
                         filled,
                     )
                 )

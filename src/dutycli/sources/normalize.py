@@ -107,7 +107,10 @@ def _normalize(source: SourceTable, source_name: str) -> tuple[dict[str, Any], I
                 Note(
                     heading.line,
                     "heading",
-                    f"a heading row with no tasks below it is not read: {shorten(heading.text)!r}",
+                    t(
+                        "a heading row with no tasks below it is not read: {heading!r}",
+                        heading=shorten(heading.text),
+                    ),
                 )
             )
         elif heading.top or not builder.goals:
@@ -126,7 +129,10 @@ def _normalize(source: SourceTable, source_name: str) -> tuple[dict[str, Any], I
             Note(
                 0,
                 "preamble",
-                f"text above the table is not kept (only a label and a title are): {line[:30]!r}",
+                t(
+                    "text above the table is not kept (only a label and a title are): {text!r}",
+                    text=line[:30],
+                ),
             )
         )
     document: dict[str, Any] = {
@@ -162,8 +168,11 @@ def _unread_columns(
                 Note(
                     written[0].line,
                     "column",
-                    f"column {shorten(label, 20)!r} holds text in {counted(len(written), 'row')} "
-                    f"that no task keeps; read it with --column {shorten(label, 20)}=FIELD",
+                    t(
+                        "column {label!r} holds text in {rows} that no task keeps; read it with --column {label}=FIELD",
+                        label=shorten(label, 20),
+                        rows=counted(len(written), "row"),
+                    ),
                 )
             )
 
@@ -210,14 +219,17 @@ def _merged_across(
         if not (origin.text.strip() or origin.merged):
             continue  # an empty cell spanning empty columns: nothing is lost
         name = squeeze(header[start].text) or f"column {start + 1}"
-        first = name if start in known else f"{name} (a column not read)"
+        first = name if start in known else t("{name} (a column not read)", name=name)
         left = "、".join(squeeze(header[i].text) for i in covered)
         report.notes.append(
             Note(
                 origin.line,
                 "across",
-                f"a cell merged across {first} and {left} is read as {first} only; "
-                f"{left} left empty",
+                t(
+                    "a cell merged across {first} and {left} is read as {first} only; {left} left empty",
+                    first=first,
+                    left=left,
+                ),
             )
         )
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from dutycli.sources.table import NOTE_KINDS, Note, counted
+from dutycli.i18n import t
+from dutycli.sources.table import Note, clauses, counted, field_name, kinds, listed
 
 # The columns of a table, in the order a report lists them (item_no and section come from
 # headings unless a column is mapped to them).
@@ -43,46 +44,58 @@ class ImportReport:
     def lines(self) -> list[str]:
         """The columns read, then every normalized cell in the order of the table's rows (the
         kinds of one row in a fixed order), then what concerns the file as a whole."""
-        at = self.unit
         out = []
         if self.columns:
-            read = ", ".join(f"{label} → {column}" for column, label in self.columns.items())
-            out.append(f"columns read: {read}")
-            absent = [c for c in TABLE_COLUMNS if c not in self.columns]
+            read = [f"{label} → {field_name(column)}" for column, label in self.columns.items()]
+            out.append(t("columns read: {columns}", columns=listed(read)))
+            absent = [field_name(c) for c in TABLE_COLUMNS if c not in self.columns]
             if absent:
-                out.append(f"columns absent (left empty): {', '.join(absent)}")
-        out += [f"ignored column {label!r} ({why})" for label, why in self.ignored_columns]
+                out.append(t("columns absent (left empty): {columns}", columns=listed(absent)))
+        out += [
+            t("ignored column {label!r} ({why})", label=label, why=why)
+            for label, why in self.ignored_columns
+        ]
         rows: list[tuple[int, str]] = []
         rows += [
-            (ln, f"joined name written with spaces: {name!r}") for ln, name in self.joined_names
+            (ln, t("joined name written with spaces: {name!r}", name=name))
+            for ln, name in self.joined_names
         ]
         rows += [
-            (ln, f"name wrapped onto the next line joined: {name!r}")
+            (ln, t("name wrapped onto the next line joined: {name!r}", name=name))
             for ln, name in self.wrapped_names
         ]
-        rows += [(ln, f"open-ended list (等) in {column}") for ln, column in self.open_lists]
         rows += [
-            (ln, f"merged cell, {column} inherited from the row above")
+            (ln, t("open-ended list (等) in {column}", column=field_name(column)))
+            for ln, column in self.open_lists
+        ]
+        rows += [
+            (ln, t("merged cell, {column} inherited from the row above", column=field_name(column)))
             for ln, column in self.inherited_cells
         ]
         rows += [
-            (ln, f"goal {no} repeated at a page break, read as the same goal")
+            (ln, t("goal {number} repeated at a page break, read as the same goal", number=no))
             for ln, no in self.continued_goals
         ]
-        rows += [(ln, "repeated header row skipped") for ln in self.skipped_headers]
-        rows += [(ln, f"heading row {role}") for ln, role in self.headings]
-        rows += [(ln, f"heading {what}") for ln, what in self.count_mismatches]
+        rows += [(ln, t("repeated header row skipped")) for ln in self.skipped_headers]
+        rows += self.headings  # each said in full where it was read (sources/goals.py)
+        rows += self.count_mismatches
         rows += [
-            (ln, f"task without leaders or lead units (a note or a heading?): {text!r}")
+            (
+                ln,
+                t("task without leaders or lead units (a note or a heading?): {text!r}", text=text),
+            )
             for ln, text in self.unowned_tasks
         ]
         rows += [
-            (ln, f"no {column} at the first row of its goal")
+            (ln, t("no {column} at the first row of its goal", column=field_name(column)))
             for ln, column in self.empty_first_cells
         ]
         rows += [(n.line, n.text) for n in self.notes if n.line]
         rows.sort(key=lambda entry: entry[0])  # stable: one row's kinds keep their order
-        out += [f"{at} {ln}: {text}" for ln, text in rows]
+        if self.unit == "row":
+            out += [t("row {number}: {text}", number=ln, text=text) for ln, text in rows]
+        else:
+            out += [t("line {number}: {text}", number=ln, text=text) for ln, text in rows]
         out += [n.text for n in self.notes if not n.line]
         return out
 
@@ -91,41 +104,50 @@ class ImportReport:
         parts = self.note_counts()
         if self.unowned_tasks:  # found by no by-unit or by-leader: not to be missed either
             parts.append(
-                f"{counted(len(self.unowned_tasks), 'task')} without leaders or lead units"
+                t(
+                    "{tasks} without leaders or lead units",
+                    tasks=counted(len(self.unowned_tasks), "task"),
+                )
             )
         parts += [
-            f"{len(self.joined_names)} names joined",
-            f"{len(self.open_lists)} open-ended lists",
-            f"{len(self.inherited_cells)} merged cells inherited",
-            f"{len(self.continued_goals)} page-break goal rows",
-            f"{len(self.empty_first_cells)} empty first cells",
+            t("{count} names joined", count=len(self.joined_names)),
+            t("{count} open-ended lists", count=len(self.open_lists)),
+            t("{count} merged cells inherited", count=len(self.inherited_cells)),
+            t("{count} page-break goal rows", count=len(self.continued_goals)),
+            t("{count} empty first cells", count=len(self.empty_first_cells)),
         ]
         # Only what happened: a text file never has these.
         if self.wrapped_names:
-            parts.append(f"{len(self.wrapped_names)} wrapped names joined")
+            parts.append(t("{count} wrapped names joined", count=len(self.wrapped_names)))
         if self.headings:
-            parts.append(f"{len(self.headings)} heading rows")
+            parts.append(t("{count} heading rows", count=len(self.headings)))
         if self.count_mismatches:
-            parts.append(f"{len(self.count_mismatches)} heading counts differ from their items")
-        absent = [c for c in KEY_COLUMNS if self.columns and c not in self.columns]
+            parts.append(
+                t(
+                    "{count} heading counts differ from their items",
+                    count=len(self.count_mismatches),
+                )
+            )
+        absent = [field_name(c) for c in KEY_COLUMNS if self.columns and c not in self.columns]
         if absent:
-            parts.append(f"columns absent: {', '.join(absent)}")
+            parts.append(t("columns absent: {columns}", columns=listed(absent)))
         if self.skipped_headers:
-            parts.append(f"{len(self.skipped_headers)} repeated header rows skipped")
+            parts.append(t("{count} repeated header rows skipped", count=len(self.skipped_headers)))
         if self.ignored_columns:
-            parts.append(f"{len(self.ignored_columns)} columns ignored")
-        return ", ".join(parts)
+            parts.append(t("{count} columns ignored", count=len(self.ignored_columns)))
+        return clauses(parts)
 
     def note_counts(self) -> list[str]:
         """Each kind of note with its count, and the rows it left unread: '1 table not read (4 rows)'."""
-        kinds: dict[str, list[Note]] = {}
+        by_kind: dict[str, list[Note]] = {}
         for note in self.notes:
-            kinds.setdefault(note.kind, []).append(note)
+            by_kind.setdefault(note.kind, []).append(note)
         parts = []
-        for kind, notes in kinds.items():
-            one, several = NOTE_KINDS[kind]
+        for kind, notes in by_kind.items():
             count = sum(n.count for n in notes)
             rows = sum(n.rows for n in notes)
-            part = f"{count} {one if count == 1 else several}"
-            parts.append(part + (f" ({counted(rows, 'row')})" if rows else ""))
+            part = f"{count} {kinds(kind, count)}"
+            if rows:
+                part = t("{part} ({rows})", part=part, rows=counted(rows, "row"))
+            parts.append(part)
         return parts

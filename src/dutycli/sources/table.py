@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dutycli.errors import DataError
-from dutycli.i18n import t
+from dutycli.i18n import language, t
 from dutycli.names import squeeze
+from dutycli.schema import LABELS
 
 # Header labels seen in real tables, compared with whitespace and line breaks removed.
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
@@ -127,7 +128,8 @@ class Note:
     count: int = 1  # how many things it stands for (one note may stand for many cells)
 
 
-# Kinds of notes, each as the summary line counts it: (one, several).
+# Kinds of notes, each as the summary line counts it: (one, several) after the count; English
+# the catalog translates (``kinds``).
 NOTE_KINDS: dict[str, tuple[str, str]] = {
     "table": ("table not read", "tables not read"),
     "continuation": ("later table read as a continuation", "later tables read as continuations"),
@@ -144,6 +146,12 @@ NOTE_KINDS: dict[str, tuple[str, str]] = {
         "dates outside the calendar read as numbers",
     ),
 }
+
+
+def kinds(kind: str, count: int) -> str:
+    """What ``count`` notes of ``kind`` are, after the count, in the user's language."""
+    one, several = NOTE_KINDS[kind]
+    return t(one if count == 1 else several)
 
 
 # Notes of one kind listed one by one; beyond, they are counted in one note of the kind
@@ -171,8 +179,8 @@ class Notes(list[Note]):
             super().append(Note(0, note.kind, "", 0, 0))
         rest = self[index]
         count, rows = rest.count + note.count, rest.rows + note.rows
-        several = NOTE_KINDS[note.kind][1]
-        self[index] = Note(0, note.kind, f"{count:,} more {several} (not listed)", rows, count)
+        more = t("{count} more {kinds} (not listed)", count=f"{count:,}", kinds=kinds(note.kind, 2))
+        self[index] = Note(0, note.kind, more, rows, count)
 
 
 @dataclass
@@ -291,9 +299,36 @@ def shorten(text: str, most: int = 40) -> str:
     return text if len(text) <= most else text[:most] + "…"
 
 
+# Nouns a count is written with: (one, several), English the catalog translates (``counted``).
+COUNTED: dict[str, tuple[str, str]] = {
+    "row": ("{count} row", "{count} rows"),
+    "column": ("{count} column", "{count} columns"),
+    "task": ("{count} task", "{count} tasks"),
+    "more line": ("{count} more line", "{count} more lines"),
+}
+
+
 def counted(number: int, noun: str) -> str:
-    """'1 row', '4 rows'."""
-    return f"{number:,} {noun}{'' if number == 1 else 's'}"
+    """'1 row', '4 rows' ('4 行' in Chinese); ``noun`` is a key of COUNTED."""
+    one, several = COUNTED[noun]
+    return t(one if number == 1 else several, count=f"{number:,}")
+
+
+def field_name(column: str) -> str:
+    """A field as the import report names it: ``lead_units``, 牵头单位（lead_units） in Chinese."""
+    if language() == "zh" and column in LABELS:
+        return f"{LABELS[column]}（{column}）"
+    return column
+
+
+def listed(items: list[str]) -> str:
+    """Items of a message, one after the other: 'a, b' (a、b in Chinese)."""
+    return t(", ").join(items)
+
+
+def clauses(parts: list[str]) -> str:
+    """Clauses of a sentence: 'a, b' (a，b in Chinese)."""
+    return ("，" if language() == "zh" else ", ").join(parts)
 
 
 def missing_extra(extra: str, module: str) -> DataError:
@@ -312,8 +347,12 @@ def unmatched_table(first: int, columns: int, rows: int, width: int, filled: int
     return Note(
         first,
         "table",
-        f"a later table of {counted(columns, 'column')} and {counted(rows, 'row')} "
-        f"is not read: its columns do not match the {width} of the table",
+        t(
+            "a later table of {columns} and {rows} is not read: its columns do not match the {width} of the table",
+            columns=counted(columns, "column"),
+            rows=counted(rows, "row"),
+            width=width,
+        ),
         filled,
     )
 

@@ -125,7 +125,10 @@ class _Reader:
                 Note(
                     self.number,
                     "outside",
-                    f"a paragraph below this row, outside the table, is not read: {text[:30]!r}",
+                    t(
+                        "a paragraph below this row, outside the table, is not read: {text!r}",
+                        text=text[:30],
+                    ),
                 )
             )
 
@@ -146,8 +149,10 @@ class _Reader:
                     Note(
                         first,
                         "table",
-                        f"a table of {counted(len(grid_rows), 'row')} before the duty "
-                        "table (it has no header row) is not read",
+                        t(
+                            "a table of {rows} before the duty table (it has no header row) is not read",
+                            rows=counted(len(grid_rows), "row"),
+                        ),
                         filled,
                     )
                 )
@@ -176,7 +181,11 @@ class _Reader:
             Note(
                 first,
                 "continuation",
-                f"a later table of {counted(grid, 'column')} is read as part of the table: {how}",
+                t(
+                    "a later table of {columns} is read as part of the table: {how}",
+                    columns=counted(grid, "column"),
+                    how=how,
+                ),
             )
         )
         self._take(grid_rows, first, columns, skip)
@@ -228,11 +237,14 @@ class _Reader:
                     Note(
                         first,
                         "outside",
-                        f"{counted(above, 'row')} above the header of a later table not read",
+                        t(
+                            "{rows} above the header of a later table not read",
+                            rows=counted(above, "row"),
+                        ),
                         above,
                     )
                 )
-            return columns, body, "its columns matched by their header labels"
+            return columns, body, t("its columns matched by their header labels")
         grid = max(len(r) for r in grid_rows)
         holding = [j for j in range(grid) if _text_in(grid_rows, {j})]
         used = sorted(self.used)
@@ -247,7 +259,7 @@ class _Reader:
             columns[target] = source
         if not self._plausible(grid_rows, columns):
             return None
-        return columns, 0, "without a header row, its columns that hold text matched in order"
+        return columns, 0, t("without a header row, its columns that hold text matched in order")
 
     def _plausible(self, grid_rows: list[list[Position]], columns: list[int | None]) -> bool:
         """Rows laid out so would be rows of the table: a goal number (序号) where there is one,
@@ -292,8 +304,10 @@ class _Reader:
                     Note(
                         line,
                         "hidden",
-                        "a cell continuing a merged cell holds text "
-                        f"Word does not show; it is not read: {squeeze(text)[:20]!r}",
+                        t(
+                            "a cell continuing a merged cell holds text Word does not show; it is not read: {text!r}",
+                            text=squeeze(text)[:20],
+                        ),
                     )
                 )
             cells.append(("" if continued else text, continued, False))

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from dutycli.errors import DataError, first_line
 from dutycli.i18n import t
 from dutycli.schema import SPARSE_FIELDS, TASK_FIELDS
+from dutycli.store.validation import kind_word
 
 if TYPE_CHECKING:
     import polars as pl
@@ -23,12 +24,6 @@ META_KEY = "dutycli"
 
 
 # How each kind of field is described in errors, as the YAML validation says it.
-_KIND_WORDS = {
-    "int": "a whole number",
-    "str": "text",
-    "names": "a list of names",
-    "bool": "true or false",
-}
 
 
 def scan(path: Path, kind: str) -> tuple[dict[str, Any], pl.LazyFrame]:
@@ -81,7 +76,7 @@ def scan(path: Path, kind: str) -> tuple[dict[str, Any], pl.LazyFrame]:
                     "{path}: field {name!r} must be {kind} ({dtype}), got {schema}",
                     path=path,
                     name=name,
-                    kind=_KIND_WORDS[TASK_FIELDS[name]],
+                    kind=kind_word(TASK_FIELDS[name]),
                     dtype=dtype,
                     schema=schema[name],
                 )
@@ -158,14 +153,14 @@ def check_values(path: Path, tasks: pl.LazyFrame, label: str) -> None:
     if fault != name:  # found as counted: the elements of the lists that are given
         rows = rows.explode(name, keep_nulls=False)
     row = rows.filter(pl.col(name).is_null()).select("row").head(1).collect().item()
-    what = "got nothing" if fault == name else "got a name that is nothing"
+    what = t("got nothing") if fault == name else t("got a name that is nothing")
     raise DataError(
         t(
             "{path}: task {row}: field {name!r} must be {kind}, {what}",
             path=path,
             row=row,
             name=name,
-            kind=_KIND_WORDS[TASK_FIELDS[name]],
+            kind=kind_word(TASK_FIELDS[name]),
             what=what,
         )
     )

@@ -175,6 +175,17 @@ def _not_plain(value: Any) -> str | None:
     return None
 
 
+def kind_word(kind: str) -> str:
+    """What a field of this kind (``schema.TASK_FIELDS``) must be, in the user's language."""
+    words = {
+        "int": t("a whole number"),
+        "str": t("text"),
+        "bool": t("true or false"),
+        "names": t("a list of names"),
+    }
+    return words[kind]
+
+
 def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
@@ -188,7 +199,7 @@ def _with_sparse(task: dict[Any, Any]) -> dict[Any, Any]:
 
 
 def _validate_task(task: Any, index: int) -> None:
-    where = f"task {index + 1}"
+    where = t("task {number}", number=index + 1)
     if not isinstance(task, dict):
         raise SchemaError(t("{where}: must be a mapping of fields", where=where), ("tasks", index))
     unknown = [k for k in task if k not in TASK_FIELDS]
@@ -210,24 +221,20 @@ def _validate_task(task: Any, index: int) -> None:
         value = task[name]
         if kind == "int":
             ok = _is_int(value) and -(2**63) <= value < 2**63
-            expected = "a whole number"
         elif kind == "str":
             ok = isinstance(value, str)
-            expected = "text"
         elif kind == "bool":
             ok = isinstance(value, bool)
-            expected = "true or false"
         else:
             ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
-            expected = "a list of names"
         if not ok:
-            got = type(value).__name__ if value is not None else "nothing"
+            got = type(value).__name__ if value is not None else t("nothing")
             raise SchemaError(
                 t(
                     "{where}: field {name!r} must be {expected}, got {got}",
                     where=where,
                     name=name,
-                    expected=expected,
+                    expected=kind_word(kind),
                     got=got,
                 ),
                 ("tasks", index, name),

@@ -122,10 +122,16 @@ def _without_empty_sparse(task: Any) -> Any:
     return {k: v for k, v in task.items() if k not in SPARSE_FIELDS or v != ""}
 
 
+def said(what: str) -> str:
+    """A kind of file (``dataset``, ``aliases``) as a message names it, in the user's language."""
+    words = {"dataset": t("dataset"), "aliases": t("aliases")}
+    return words.get(what, what)
+
+
 def read_failure(path: Path, what: str, exc: OSError) -> DataError:
     """The one-line error for a file that could not be read (``what``: dataset, aliases…)."""
     if isinstance(exc, FileNotFoundError):
-        return DataError(t("{path}: {what} file not found", path=path, what=what))
+        return DataError(t("{path}: {what} file not found", path=path, what=said(what)))
     if isinstance(exc, IsADirectoryError):
         article = "an" if what[0] in "aeiou" else "a"
         return DataError(
@@ -133,11 +139,16 @@ def read_failure(path: Path, what: str, exc: OSError) -> DataError:
                 "{path}: is a directory, not {article} {what} file",
                 path=path,
                 article=article,
-                what=what,
+                what=said(what),
             )
         )
     return DataError(
-        t("{path}: cannot read {what}: {reason}", path=path, what=what, reason=exc.strerror or exc)
+        t(
+            "{path}: cannot read {what}: {reason}",
+            path=path,
+            what=said(what),
+            reason=exc.strerror or exc,
+        )
     )
 
 
@@ -185,7 +196,7 @@ def read_whole(handle: Any, path: Path, what: str) -> bytes:
                 "{path}: {article} {what} file larger than {size}, the most dutycli reads whole",
                 path=path,
                 article=article,
-                what=what,
+                what=said(what),
                 size=size,
             )
         )

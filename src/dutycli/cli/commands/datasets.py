@@ -144,7 +144,7 @@ def import_source(
 
     if output is not None and str(output) == "-":
         output = None  # standard output, as for export
-    note_input(source, "the source table")
+    note_input(source, t("the source table"))
     kind = "yaml"
     if output is not None and not check:
         # Before the import's work and report, not after: a name that is no dataset, an
