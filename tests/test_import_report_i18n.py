@@ -163,7 +163,7 @@ def test_a_txt_file_is_said_to_be_txt(tmp_path: Path, language: str, said: str) 
     ("language", "missing", "wrong"),
     [
         ("en", "dataset file not found", "task 1: field 'id' must be a whole number, got str"),
-        ("zh", "找不到数据集文件", "任务 1：字段 'id' 必须是 整数，实际是 str"),
+        ("zh", "找不到数据集文件", "任务 1：字段 'id' 必须是整数，实际是 str"),
     ],
 )
 def test_the_words_inside_a_data_error_follow_the_language(

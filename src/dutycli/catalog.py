@@ -247,7 +247,7 @@ ZH: dict[str, str] = {
     "{root}: cannot list folder: {reason}": "{root}：无法列出文件夹：{reason}",
     "{path}: dataset name {name!r} is also used by {name2}": "{path}：数据集名 {name!r} 也被 {name2} 使用",
     "no dataset named {name!r}; datasets: {names}": "没有名为 {name!r} 的数据集；数据集有：{names}",
-    "{path}: task {row}: field {name!r} must be {kind}, {what}": "{path}：任务 {row}：字段 {name!r} 必须是 {kind}，{what}",
+    "{path}: task {row}: field {name!r} must be {kind}, {what}": "{path}：任务 {row}：字段 {name!r} 必须是{kind}，{what}",
     "{path}: task {row}: duplicate id {task_id}": "{path}：任务 {row}：编号 {task_id} 重复",
     "{path}: unknown field {name!r}; valid fields: {names}": "{path}：未知字段 {name!r}；可用字段：{names}",
     "{path}: missing field {name!r} (a {label} dataset needs every field)": "{path}：缺少字段 {name!r}（{label} 数据集需要全部字段）",
