@@ -68,3 +68,14 @@ def engine_failure(exc: BaseException, reading: Path | None) -> DataError | None
     return DataError(
         t("{where}cannot read the data (a damaged file?): {reason}", where=where, reason=reason)
     )
+
+
+def unreadable(path: object, label: str, exc: BaseException) -> DataError:
+    """A file of a known kind that its reader refuses: ``x.parquet: not a readable Parquet
+    file: <the reader's first line>``."""
+    from dutycli.i18n import t
+
+    reason = first_line(exc)
+    return DataError(
+        t("{path}: not a readable {label} file: {reason}", path=path, label=label, reason=reason)
+    )

@@ -49,7 +49,8 @@ class DutyCommand(TyperCommand):
 
 
 class DutySubGroup(TyperGroup):
-    """A group of commands (``dutycli progress``): its help as the app's is written."""
+    """A group of commands (the app, ``dutycli progress``): help in the user's language, each
+    command's first sentence whole (wrapped, never cut with "...")."""
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
         with typer_internals.translated(self, ctx):
@@ -61,7 +62,7 @@ class DutySubGroup(TyperGroup):
         typer_internals.write_commands(formatter, rows)
 
 
-class DutyGroup(TyperGroup):
+class DutyGroup(DutySubGroup):
     """The app's command group: the one place that turns errors into messages and exit codes.
 
     Both the console script and Typer's CliRunner go through ``main``, so tests see
@@ -151,16 +152,6 @@ class DutyGroup(TyperGroup):
                 raise
             streams.note(str(failure))
             return failure.exit_code
-
-    def format_help(self, ctx: Any, formatter: Any) -> None:
-        with typer_internals.translated(self, ctx):
-            super().format_help(ctx, formatter)
-
-    def format_commands(self, ctx: Any, formatter: Any) -> None:
-        # Each command's first sentence whole (wrapped, never cut with "...").
-        listed = [(name, self.get_command(ctx, name)) for name in self.list_commands(ctx)]
-        rows = [(name, help_text.summary(cmd.help)) for name, cmd in listed if cmd is not None]
-        typer_internals.write_commands(formatter, rows)
 
     def format_epilog(self, ctx: Any, formatter: Any) -> None:
         super().format_epilog(ctx, formatter)

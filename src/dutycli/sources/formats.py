@@ -9,7 +9,7 @@ from __future__ import annotations
 import codecs
 from pathlib import Path
 
-from dutycli.errors import DataError, DutyError
+from dutycli.errors import DataError, DutyError, unreadable
 from dutycli.i18n import t
 from dutycli.sources.table import SourceTable
 
@@ -110,16 +110,8 @@ def read_source(path: Path, sheet: str | None = None) -> tuple[SourceTable, byte
             from dutycli.sources import package
 
             raise package.explain(content, path, label, exc) from None
-        from dutycli.errors import first_line
 
-        raise DataError(
-            t(
-                "{path}: not a readable {label} file: {reason}",
-                path=path,
-                label=label,
-                reason=first_line(exc),
-            )
-        ) from None
+        raise unreadable(path, label, exc) from None
     table.meta.update(converted)
     return table, data
 

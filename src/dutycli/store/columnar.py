@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from dutycli.errors import DataError, first_line
+from dutycli.errors import DataError, unreadable
 from dutycli.i18n import t
 from dutycli.schema import SPARSE_FIELDS, TASK_FIELDS
 from dutycli.store.validation import kind_word
@@ -38,14 +38,7 @@ def scan(path: Path, kind: str) -> tuple[dict[str, Any], pl.LazyFrame]:
         schema = frame.collect_schema()
         meta = _parquet_meta(path) if kind == "parquet" else {}
     except (pl.exceptions.PolarsError, OSError, ValueError) as exc:
-        raise DataError(
-            t(
-                "{path}: not a readable {label} file: {reason}",
-                path=path,
-                label=label,
-                reason=first_line(exc),
-            )
-        ) from None
+        raise unreadable(path, label, exc) from None
     expected = task_schema()
     for name in schema:
         if name not in expected:
@@ -120,14 +113,7 @@ def check_values(path: Path, tasks: pl.LazyFrame, label: str) -> None:
     try:
         found = tasks.select(counts).collect().row(0, named=True)
     except (pl.exceptions.PolarsError, pl.exceptions.PanicException) as exc:
-        raise DataError(
-            t(
-                "{path}: not a readable {label} file: {reason}",
-                path=path,
-                label=label,
-                reason=first_line(exc),
-            )
-        ) from None
+        raise unreadable(path, label, exc) from None
     suspects = found.pop("suspect")
     faults = [column for column, count in found.items() if count]
     if not faults:
