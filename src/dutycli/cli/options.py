@@ -182,7 +182,7 @@ ProgressStoreOption = Annotated[
     typer.Option(
         "--store",
         metavar="FILE",
-        help="The progress store (SQLite) [default: <dataset>.progress.sqlite beside the --data "
+        help="The progress store (SQLite) [default: DATASET.progress.sqlite beside the --data "
         "file, progress.sqlite in a --data folder].",
         show_default=False,
     ),

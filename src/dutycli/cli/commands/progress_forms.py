@@ -63,7 +63,7 @@ def forms(
         Path,
         typer.Option(
             "--output", "-o", metavar="FOLDER",
-            help="The folder to write the forms in (made if missing): <unit>-<period>.xlsx.",
+            help="The folder to write the forms in (made if missing), one UNIT-PERIOD.xlsx each.",
         ),
     ],  # fmt: skip
     unit: Annotated[
