@@ -200,13 +200,20 @@ def check(sheet: Sheet, texts: dict[int, str], outcome: Outcome) -> list[Answer]
             task_id = -1
         if task_id not in made:
             outcome.problems.append(
-                t("row {row}: 编号 {id} is not a task of this form: not recorded", row=number,
-                  id=written)  # fmt: skip
+                t(
+                    "row {row}: 编号 {id} is not a task of this form: not recorded",
+                    row=number,
+                    id=written,
+                )
             )
             continue
         if task_id in seen:
             outcome.problems.append(
-                t("task {id}: a second row for it (row {row}): not recorded", id=task_id, row=number)
+                t(
+                    "task {id}: a second row for it (row {row}): not recorded",
+                    id=task_id,
+                    row=number,
+                )
             )
             continue
         seen.add(task_id)
@@ -216,13 +223,19 @@ def check(sheet: Sheet, texts: dict[int, str], outcome: Outcome) -> list[Answer]
         sha = made[task_id][0]
         if task_id not in texts:
             outcome.problems.append(
-                t("task {id}: no longer in dataset {dataset}: not recorded", id=task_id,
-                  dataset=sheet.meta.dataset)  # fmt: skip
+                t(
+                    "task {id}: no longer in dataset {dataset}: not recorded",
+                    id=task_id,
+                    dataset=sheet.meta.dataset,
+                )
             )
         elif task_hash(texts[task_id]) != sha:
             outcome.problems.append(
-                t("task {id}: its text in dataset {dataset} changed since the form was made: not recorded",
-                  id=task_id, dataset=sheet.meta.dataset)  # fmt: skip
+                t(
+                    "task {id}: its text in dataset {dataset} changed since the form was made: not recorded",
+                    id=task_id,
+                    dataset=sheet.meta.dataset,
+                )
             )
         elif not _same_text(cells.get("工作标准", ""), texts[task_id]):
             outcome.problems.append(
@@ -230,8 +243,12 @@ def check(sheet: Sheet, texts: dict[int, str], outcome: Outcome) -> list[Answer]
             )
         elif said[1] not in STATUSES:
             outcome.problems.append(
-                t("task {id}: 完成状态 {value!r} is not one of {allowed}: not recorded",
-                  id=task_id, value=said[1], allowed=allowed)  # fmt: skip
+                t(
+                    "task {id}: 完成状态 {value!r} is not one of {allowed}: not recorded",
+                    id=task_id,
+                    value=said[1],
+                    allowed=allowed,
+                )
             )
         else:
             answers.append(Answer(task_id, sha, *said))
@@ -255,15 +272,20 @@ def collect(path: Path, datasets: dict[str, dict[int, str]], store_path: Path) -
         periods.parse(meta.period)
         if meta.dataset not in datasets:
             raise DataError(
-                t("made from dataset {name!r}, which is not loaded (datasets: {names})",
-                  name=meta.dataset, names=", ".join(datasets))  # fmt: skip
+                t(
+                    "made from dataset {name!r}, which is not loaded (datasets: {names})",
+                    name=meta.dataset,
+                    names=", ".join(datasets),
+                )
             )
         texts = datasets[meta.dataset]
         hashes = {task_hash(text) for text in texts.values()}
         if meta.tasks and not any(sha in hashes for _, sha, _ in meta.tasks):
             raise DataError(
-                t("made from another table named {name!r}: none of its task texts is in it",
-                  name=meta.dataset)  # fmt: skip
+                t(
+                    "made from another table named {name!r}: none of its task texts is in it",
+                    name=meta.dataset,
+                )
             )
     except DutyError as exc:
         outcome.refused = str(exc)
@@ -271,7 +293,8 @@ def collect(path: Path, datasets: dict[str, dict[int, str]], store_path: Path) -
     answers = check(sheet, texts, outcome)
     outcome.answers = len(answers)
     if answers:
-        form = Form(meta.dataset, meta.period, meta.unit, path.name,
-                    hashlib.sha256(data).hexdigest())  # fmt: skip
+        form = Form(
+            meta.dataset, meta.period, meta.unit, path.name, hashlib.sha256(data).hexdigest()
+        )
         outcome.recorded = store.record(store_path, form, answers)
     return outcome

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import json
 import re
-from html import escape
 from dataclasses import dataclass, field
+from html import escape
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from dutycli.errors import DataError
@@ -98,10 +98,17 @@ class FormMeta:
     @classmethod
     def checked(cls, body: dict[str, Any], tasks: list[tuple[Any, ...]]) -> FormMeta:
         if int(body["version"]) > FORM_VERSION:
-            raise DataError(t("a form made by a newer dutycli (form version {v})", v=body["version"]))
+            raise DataError(
+                t("a form made by a newer dutycli (form version {v})", v=body["version"])
+            )
         rows = [(int(i), str(h), str(r)) for i, h, r in tasks]
-        return cls(str(body["dataset"]), str(body["period"]), str(body["unit"]),
-                   str(body.get("title") or ""), rows)  # fmt: skip
+        return cls(
+            str(body["dataset"]),
+            str(body["period"]),
+            str(body["unit"]),
+            str(body.get("title") or ""),
+            rows,
+        )
 
 
 def units_of(frame: pl.DataFrame) -> list[str]:
@@ -114,7 +121,8 @@ def units_of(frame: pl.DataFrame) -> list[str]:
 
 def unit_tasks(frame: pl.DataFrame, unit: str) -> list[FormTask]:
     """The tasks ``unit`` leads (牵头), then those it is a partner in (配合), in table order."""
-    lead, partner = [], []
+    lead: list[FormTask] = []
+    partner: list[FormTask] = []
     columns = ("id", "goal", "task", "leaders", "lead_units", "partner_units", "deadline")
     for row in frame.select(c for c in columns if c in frame.columns).iter_rows(named=True):
         role = LEAD if unit in (row["lead_units"] or []) else None
@@ -122,9 +130,14 @@ def unit_tasks(frame: pl.DataFrame, unit: str) -> list[FormTask]:
             role = PARTNER
         if role is None:
             continue
-        found = FormTask(row["id"], row["goal"] or "", row["task"] or "",
-                         NAME_JOINER.join(row["leaders"] or []), role,
-                         row.get("deadline") or "")  # fmt: skip
+        found = FormTask(
+            row["id"],
+            row["goal"] or "",
+            row["task"] or "",
+            NAME_JOINER.join(row["leaders"] or []),
+            role,
+            row.get("deadline") or "",
+        )
         (lead if role == LEAD else partner).append(found)
     return lead + partner
 
@@ -197,8 +210,8 @@ def write_xlsx(meta: FormMeta, tasks: list[FormTask], period: Period, out: Binar
     rows: list[list[Any]] = [[key, value] for key, value in header.items()]
     rows.append(["task_id", "task_sha256", "role"])
     rows.extend(list(task) for task in meta.tasks)
-    for row in rows:
-        hidden.append(row)
+    for values in rows:
+        hidden.append(values)
     for line in hidden.iter_rows():
         for cell in line:
             if isinstance(cell.value, str):
@@ -220,8 +233,15 @@ def write_docx(meta: FormMeta, tasks: list[FormTask], period: Period, out: Binar
     columns = ["id", "goal", "task", "leaders", "角色", "deadline", *FILL_COLUMNS]
     kinds = ["number", "text", "text", "names", "text", "text", *["text"] * len(FILL_COLUMNS)]
     merged = [[False] * len(columns) for _ in rows]
-    document = Document(heading, subtitle, columns, kinds, rows,
-                        [Group("", list(range(len(rows))), merged)], f"共 {len(rows)} 条任务")  # fmt: skip
+    document = Document(
+        heading,
+        subtitle,
+        columns,
+        kinds,
+        rows,
+        [Group("", list(range(len(rows))), merged)],
+        f"共 {len(rows)} 条任务",
+    )
     buffer = io.BytesIO()
     word.write_docx(document, buffer)
     import docx

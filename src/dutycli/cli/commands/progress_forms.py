@@ -4,6 +4,7 @@ into the progress store (``dutycli progress collect``)."""
 from __future__ import annotations
 
 from enum import Enum
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -55,24 +56,30 @@ def forms(
     period: Annotated[
         str,
         typer.Option(
-            "--period", metavar="PERIOD", help="The period the forms ask about: 2019Q1, 2019H1, "
-            "2019-03 or 2019.",
+            "--period",
+            metavar="PERIOD",
+            help="The period the forms ask about: 2019Q1, 2019H1, 2019-03 or 2019.",
         ),
-    ],  # fmt: skip
+    ],
     output: Annotated[
         Path,
         typer.Option(
-            "--output", "-o", metavar="FOLDER",
+            "--output",
+            "-o",
+            metavar="FOLDER",
             help="The folder to write the forms in (made if missing), one UNIT-PERIOD.xlsx each.",
         ),
-    ],  # fmt: skip
+    ],
     unit: Annotated[
         str | None,
         typer.Option(
-            "--unit", metavar="UNIT", autocompletion=hooks.complete_unit, show_default=False,
+            "--unit",
+            metavar="UNIT",
+            autocompletion=hooks.complete_unit,
+            show_default=False,
             help="Only this unit's form (a lead or a partner unit) [default: every lead unit].",
         ),
-    ] = None,  # fmt: skip
+    ] = None,
     form_format: Annotated[
         FormFormat,
         typer.Option("--as", help="xlsx (Excel, WPS) or docx (Word) forms."),
@@ -97,8 +104,11 @@ def forms(
     if len(tables) > 1:
         names = ", ".join(dataset_name(table.path) for table in tables)
         raise QueryError(
-            t("forms are made from one dataset; --data names {count} ({names}): choose one with --dataset NAME",
-              count=len(tables), names=names)  # fmt: skip
+            t(
+                "forms are made from one dataset; --data names {count} ({names}): choose one with --dataset NAME",
+                count=len(tables),
+                names=names,
+            )
         )
     table = tables[0]
     frame = collect(table.frame)
@@ -112,37 +122,61 @@ def forms(
     existing = [path for _, path in targets if path.exists()]
     if existing and not force:
         raise OutputError(
-            t("{path} exists ({count} forms of {total} exist): use --force to replace them",
-              path=existing[0], count=len(existing), total=len(targets))  # fmt: skip
+            t(
+                "{path} exists ({count} forms of {total} exist): use --force to replace them",
+                path=existing[0],
+                count=len(existing),
+                total=len(targets),
+            )
         )
     taken: dict[Path, str] = {}
     for name, path in targets:
         if path in taken:  # two names made the same safe name
             raise OutputError(
-                t("{unit} and {unit2} would both be written as {path}", unit=taken[path],
-                  unit2=name, path=path)  # fmt: skip
+                t(
+                    "{unit} and {unit2} would both be written as {path}",
+                    unit=taken[path],
+                    unit2=name,
+                    path=path,
+                )
             )
         taken[path] = name
     try:
         output.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(t("{path}: cannot make the folder: {reason}", path=output,
-                            reason=exc.strerror or exc)) from None  # fmt: skip
+        raise OutputError(
+            t("{path}: cannot make the folder: {reason}", path=output, reason=exc.strerror or exc)
+        ) from None
     title = str(table.meta.get("title") or "")
     write = made.write_xlsx if suffix == "xlsx" else made.write_docx
     for name, path in targets:
         tasks = made.unit_tasks(frame, name)
         meta = made.meta_for(dataset_name(table.path), title, span.name, name, tasks)
         try:
-            files.write_output(path, lambda out, m=meta, k=tasks: write(m, k, span, out))
+            files.write_output(path, partial(write, meta, tasks, span))
         except OSError as exc:
-            raise OutputError(t("{path}: cannot write: {reason}", path=path,
-                                reason=exc.strerror or exc)) from None  # fmt: skip
+            raise OutputError(
+                t("{path}: cannot write: {reason}", path=path, reason=exc.strerror or exc)
+            ) from None
         lead = sum(1 for task in tasks if task.role == made.LEAD)
-        note(t("{path}: {unit}, {count} tasks ({lead} lead, {partner} partner)", path=path,
-               unit=name, count=len(tasks), lead=lead, partner=len(tasks) - lead))  # fmt: skip
-    note(t("wrote {count} forms for {period} in {folder}", count=len(targets), period=span.name,
-           folder=output))  # fmt: skip
+        note(
+            t(
+                "{path}: {unit}, {count} tasks ({lead} lead, {partner} partner)",
+                path=path,
+                unit=name,
+                count=len(tasks),
+                lead=lead,
+                partner=len(tasks) - lead,
+            )
+        )
+    note(
+        t(
+            "wrote {count} forms for {period} in {folder}",
+            count=len(targets),
+            period=span.name,
+            folder=output,
+        )
+    )
 
 
 @command("collect", shared=("dataset",), group="progress")
@@ -169,9 +203,7 @@ def collect_forms(
     from dutycli.store.collection import dataset_name
 
     datasets = {
-        dataset_name(table.path): dict(
-            collected(table.frame).select("id", "task").iter_rows()
-        )
+        dataset_name(table.path): dict(collected(table.frame).select("id", "task").iter_rows())
         for table in _tables(ctx)
     }
     where = store_path(load(ctx), store)
@@ -186,12 +218,17 @@ def collect_forms(
     recorded = [o.recorded for o in outcomes if o.recorded is not None]
     written = sum(len(r.new) + len(r.changed) for r in recorded)
     note(
-        t("{forms} forms: {answers} answers recorded ({changed} changed), {already} already "
-          "collected, {refused} refused, {rows} rows not recorded; store {store}",
-          forms=len(outcomes), answers=written, changed=sum(len(r.changed) for r in recorded),
-          already=sum(1 for r in recorded if r.already),
-          refused=sum(1 for o in outcomes if o.refused),
-          rows=sum(len(o.problems) for o in outcomes if o.failed), store=where)  # fmt: skip
+        t(
+            "{forms} forms: {answers} answers recorded ({changed} changed), {already} already "
+            "collected, {refused} refused, {rows} rows not recorded; store {store}",
+            forms=len(outcomes),
+            answers=written,
+            changed=sum(len(r.changed) for r in recorded),
+            already=sum(1 for r in recorded if r.already),
+            refused=sum(1 for o in outcomes if o.refused),
+            rows=sum(len(o.problems) for o in outcomes if o.failed),
+            store=where,
+        )
     )
     if any(outcome.failed for outcome in outcomes):
         raise typer.Exit(EXIT_DATA)
@@ -212,16 +249,35 @@ def _report(outcome: object) -> list[str]:
     lines = [f"{name}: {problem}" for problem in outcome.problems]
     lines += [f"{name}: {text}" for text in outcome.notes]
     if done is None:
-        lines.append(t("{file}: {unit} {period}: nothing filled in, nothing recorded", file=name,
-                       unit=meta.unit, period=meta.period))  # fmt: skip
+        lines.append(
+            t(
+                "{file}: {unit} {period}: nothing filled in, nothing recorded",
+                file=name,
+                unit=meta.unit,
+                period=meta.period,
+            )
+        )
         return lines
     if done.changed:
-        lines.append(t("{file}: changed: tasks {ids} (kept as new versions)", file=name,
-                       ids=", ".join(map(str, done.changed))))  # fmt: skip
+        lines.append(
+            t(
+                "{file}: changed: tasks {ids} (kept as new versions)",
+                file=name,
+                ids=", ".join(map(str, done.changed)),
+            )
+        )
     lines.append(
-        t("{file}: {unit} {period}: {new} new, {changed} changed, {same} unchanged, "
-          "{bad} not recorded, {empty} left empty", file=name, unit=meta.unit,
-          period=meta.period, new=len(done.new), changed=len(done.changed), same=len(done.same),
-          bad=len(outcome.problems), empty=outcome.empty)  # fmt: skip
+        t(
+            "{file}: {unit} {period}: {new} new, {changed} changed, {same} unchanged, "
+            "{bad} not recorded, {empty} left empty",
+            file=name,
+            unit=meta.unit,
+            period=meta.period,
+            new=len(done.new),
+            changed=len(done.changed),
+            same=len(done.same),
+            bad=len(outcome.problems),
+            empty=outcome.empty,
+        )
     )
     return lines
