@@ -18,6 +18,7 @@ FLOW = ("sources", "store", "query", "output", "progress", "cli")
 # Modules every package may use: standard library only, or the schema of all.
 SHARED = {
     "catalog",
+    "catalog_progress",
     "catalog_sources",
     "errors",
     "files",

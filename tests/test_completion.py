@@ -550,7 +550,12 @@ def test_the_command_table_is_generated_from_the_app() -> None:
 
 def test_fast_path_table_matches_the_commands() -> None:
     group = get_command(app)
-    commands = getattr(group, "commands", {})
+    # A group's commands by their whole name (progress forms), the group itself not.
+    commands = {
+        f"{name} {sub}" if sub else name: found
+        for name, command in getattr(group, "commands", {}).items()
+        for sub, found in (getattr(command, "commands", None) or {"": command}).items()
+    }
     assert set(COMMANDS) == set(commands)
     for name, command in commands.items():
         argument_kind, option_kinds, kind = COMMANDS[name]
@@ -570,6 +575,19 @@ def test_fast_path_table_matches_the_commands() -> None:
             assert (option_kinds[option] is not None) == completes, (name, option)
     global_values = [o for p in group.params if not getattr(p, "is_flag", False) for o in p.opts]
     assert global_values == list(GLOBAL_VALUE_OPTIONS)
+
+
+def test_tab_completes_a_groups_commands_and_their_values() -> None:
+    """dutycli progress <TAB> offers its commands (Typer's path); a unit after --unit of
+    progress forms comes from the fast path's table like any command's."""
+    from dutycli.completion.protocol import request
+
+    found = request(["progress", "forms", "--unit"], "发")
+    assert found is not None and found.kind == "unit" and found.command == "progress forms"
+    assert request(["progress"], "") is None  # a command's name: Typer's business
+    shown = run_cli(env={"_DUTYCLI_COMPLETE": "complete_bash", "COMP_WORDS": "dutycli progress ",
+                         "COMP_CWORD": "2"})  # fmt: skip
+    assert shown.stdout.split() == ["forms", "collect"]
 
 
 def two_tables(folder: Path) -> Path:

@@ -7,6 +7,7 @@ the code has no entry here, or an entry's fields differ.
 
 from __future__ import annotations
 
+from dutycli.catalog_progress import ZH_PROGRESS
 from dutycli.catalog_sources import ZH_SOURCES
 
 ZH: dict[str, str] = {
@@ -351,4 +352,6 @@ ZH: dict[str, str] = {
     #
     # --- the import report and readers' notes (catalog_sources.py) ------------------------
     **ZH_SOURCES,
+    # --- 督办 (catalog_progress.py) ----------------------------------------------------------
+    **ZH_PROGRESS,
 }

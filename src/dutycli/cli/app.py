@@ -45,7 +45,17 @@ class DutyCommand(TyperCommand):
 
     def format_epilog(self, ctx: Any, formatter: Any) -> None:
         super().format_epilog(ctx, formatter)
-        typer_internals.write_examples(formatter, help_text.EXAMPLES.get(self.name or "", ()))
+        typer_internals.write_examples(formatter, help_text.EXAMPLES.get(_path(ctx), ()))
+
+
+def _path(ctx: Any) -> str:
+    """A command's words after the program's: ``by-unit``, ``progress forms`` (the key of its
+    examples: a group's command may share its name with one of the app's)."""
+    names = []
+    while ctx is not None and ctx.parent is not None:
+        names.append(ctx.info_name or "")
+        ctx = ctx.parent
+    return " ".join(reversed(names))
 
 
 class DutySubGroup(TyperGroup):
@@ -60,6 +70,10 @@ class DutySubGroup(TyperGroup):
         listed = [(name, self.get_command(ctx, name)) for name in self.list_commands(ctx)]
         rows = [(name, help_text.summary(cmd.help)) for name, cmd in listed if cmd is not None]
         typer_internals.write_commands(formatter, rows)
+
+    def format_epilog(self, ctx: Any, formatter: Any) -> None:
+        super().format_epilog(ctx, formatter)
+        typer_internals.write_examples(formatter, help_text.EXAMPLES.get(_path(ctx), ()))
 
 
 class DutyGroup(DutySubGroup):

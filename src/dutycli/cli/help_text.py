@@ -58,6 +58,19 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "dutycli export -o wujin-2019.parquet",
         "dutycli --data 2020.yaml export -o 2020.arrow",
     ),
+    # 督办: a group's commands by their whole name.
+    "progress": (
+        "dutycli progress forms --period 2019Q1 -o 回收表/",
+        "dutycli progress collect 回收表/*.xlsx",
+    ),
+    "progress forms": (
+        "dutycli progress forms --period 2019Q1 -o 回收表/",
+        "dutycli progress forms --period 2019H1 -o 回收表/ --unit 发改局 --as docx",
+    ),
+    "progress collect": (
+        "dutycli progress collect 回收表/*.xlsx",
+        "dutycli progress collect 回收表/*.xlsx 回收表/*.docx --store 督办.sqlite",
+    ),
 }
 
 # The whole app's help ends with these.

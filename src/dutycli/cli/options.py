@@ -175,3 +175,15 @@ MatrixTopOption = Annotated[
         **_TOP,
     ),
 ]
+
+# The progress store (督办) of every ``dutycli progress`` command.
+ProgressStoreOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--store",
+        metavar="FILE",
+        help="The progress store (SQLite) [default: DATASET.progress.sqlite beside the --data "
+        "file, progress.sqlite in a --data folder].",
+        show_default=False,
+    ),
+]

@@ -240,4 +240,24 @@ COMMANDS: dict[str, tuple[str | None, dict[str, str | None], str | None]] = {
         },
         None,
     ),
+    "progress forms": (
+        None,
+        {
+            "--period": None,
+            "--output": None,
+            "-o": None,
+            "--unit": "unit",
+            "--as": None,
+            "--dataset": "dataset",
+        },
+        None,
+    ),
+    "progress collect": (
+        None,
+        {
+            "--store": None,
+            "--dataset": "dataset",
+        },
+        None,
+    ),
 }

@@ -52,10 +52,16 @@ def table_text() -> str:
     from dutycli.completion.hooks import kind_of
 
     group = get_command(app)
-    kinds = {spec.name: spec.kind for spec in SPECS}
+    kinds = {" ".join(filter(None, (spec.group, spec.name))): spec.kind for spec in SPECS}
     global_options = tuple(_value_options(list(group.params)))
     lines = [HEADER.format(globals=f"({', '.join(map(_literal, global_options))})")]
-    for name, command in group.commands.items():  # type: ignore[attr-defined]
+    # A group's commands by their whole name: "progress forms".
+    commands = [
+        (f"{name} {sub}" if sub else name, found)
+        for name, command in group.commands.items()  # type: ignore[attr-defined]
+        for sub, found in (getattr(command, "commands", None) or {"": command}).items()
+    ]
+    for name, command in commands:
         arguments = [p for p in command.params if p.param_type_name == "argument"]
         argument = kind_of(completion_hook(arguments[0])) if arguments else None
         lines.append(f"    {_literal(name)}: (\n        {_literal(argument)},\n        {{\n")

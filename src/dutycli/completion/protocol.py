@@ -67,6 +67,8 @@ def request(args: list[str], incomplete: str) -> Request | None:
         if name == "--data" and (equals or word == name):
             data = value
         index += 1
+    if index + 1 < len(args) and f"{args[index]} {args[index + 1]}" in COMMANDS:
+        args[index : index + 2] = [f"{args[index]} {args[index + 1]}"]  # progress forms
     if index == len(args) or args[index] not in COMMANDS:
         return None
     command = args[index]

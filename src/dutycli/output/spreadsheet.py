@@ -170,6 +170,27 @@ def write_workbook(
     limit, each named by its row's id in ``ids`` where given. The workbook is made in memory and written in one piece: a full disk is one error,
     not a half-closed zip.
     """
+    book, cut = build_workbook(frame, headers, sheet_name, titles, ids)
+    save(book, out)
+    return cut
+
+
+def save(book: Any, out: BinaryIO) -> None:
+    """An openpyxl workbook made in memory, written to ``out`` in one piece."""
+    buffer = io.BytesIO()
+    book.save(buffer)
+    out.write(buffer.getbuffer())
+
+
+def build_workbook(
+    frame: pl.DataFrame,
+    headers: list[str],
+    sheet_name: str,
+    titles: tuple[str, str] = ("", ""),
+    ids: list[Any] | None = None,
+) -> tuple[Any, list[CutCell]]:
+    """The workbook ``write_workbook`` writes, still open (its one sheet is ``book.active``),
+    for a caller that adds to it (the progress forms: protection, a drop-down, metadata)."""
     try:
         from openpyxl import Workbook
         from openpyxl.styles import Alignment, Font
@@ -221,10 +242,7 @@ def write_workbook(
             max(width, 4) + 2, MAX_COLUMN_WIDTH
         )
     _print_ready(sheet, header_row, f"A{header_row}:{last}{header_row + len(frame)}")
-    buffer = io.BytesIO()
-    book.save(buffer)
-    out.write(buffer.getbuffer())
-    return cut
+    return book, cut
 
 
 def _print_ready(sheet: Any, header_row: int, table: str) -> None:

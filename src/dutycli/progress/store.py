@@ -208,12 +208,25 @@ def record(path: Path, form: Form, answers: list[Answer]) -> Recorded:
                         *answer.said(),
                     ),
                 )
+            _pause_for_tests()
             db.execute("COMMIT")
         except BaseException:
             if db.in_transaction:
                 db.execute("ROLLBACK")
             raise
     return outcome
+
+
+def _pause_for_tests() -> None:
+    """Only for the tests of a collect killed midway: with ``_DUTYCLI_PAUSE_BEFORE_COMMIT``
+    set to a path, the answers are written but not committed, that file is made and the
+    collect waits, to be killed there."""
+    marker = os.environ.get("_DUTYCLI_PAUSE_BEFORE_COMMIT")
+    if marker:
+        import time
+
+        Path(marker).touch()
+        time.sleep(60)
 
 
 # The columns of ``answers_frame``: every version of every answer, with where it came from.
