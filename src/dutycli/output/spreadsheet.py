@@ -150,7 +150,7 @@ def write_xlsx(result: Result, frame: pl.DataFrame, out: BinaryIO) -> list[CutCe
     headers = [label(c) for c in frame.columns]
     # A cut cell is named by its task's id, shown or not.
     ids = result.rows.get_column("id").to_list() if "id" in result.rows.columns else None
-    return write_workbook(frame, headers, out, result.kind.sheet, titles, ids)
+    return write_workbook(frame, headers, out, result.kind.sheet, titles, ids, result.notes)
 
 
 def write_workbook(
@@ -160,6 +160,7 @@ def write_workbook(
     sheet_name: str,
     titles: tuple[str, str] = ("", ""),
     ids: list[Any] | None = None,
+    notes: list[str] | None = None,
 ) -> list[CutCell]:
     """A workbook with one sheet: two title lines above a bold header row with filters,
     wrapped text, fitted column widths, A4 landscape fitted to the page's width with the
@@ -221,6 +222,9 @@ def write_workbook(
             max(width, 4) + 2, MAX_COLUMN_WIDTH
         )
     _print_ready(sheet, header_row, f"A{header_row}:{last}{header_row + len(frame)}")
+    # Lines after the table (a report's counts), a blank row below it, outside its filter.
+    for line, text in enumerate(notes or (), start=header_row + len(frame) + 2):
+        _text_cell(sheet, line, 1, _xlsx_value(text)[0])
     buffer = io.BytesIO()
     book.save(buffer)
     out.write(buffer.getbuffer())
