@@ -132,7 +132,12 @@ INTRODUCTIONS = [
 ]
 
 GROUP = typer.main.get_command(app)
-COMMANDS: dict[str, Command] = getattr(GROUP, "commands", {})
+# Every command, a group's by both names (``progress status``).
+COMMANDS: dict[str, Command] = {
+    f"{name} {sub}" if sub else name: command
+    for name, top in getattr(GROUP, "commands", {}).items()
+    for sub, command in (getattr(top, "commands", None) or {"": top}).items()
+}
 
 
 def long_options(command: Command) -> list[str]:

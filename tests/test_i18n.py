@@ -83,7 +83,12 @@ def help_texts() -> list[str]:
     group = get_command(app)
     ctx = click.Context(group, info_name="dutycli")
     found = [group.help, group.epilog, *(getattr(p, "help", None) for p in group.get_params(ctx))]
-    for command in group.commands.values():  # type: ignore[attr-defined]
+    commands = list(group.commands.values())  # type: ignore[attr-defined]
+    for command in [*commands]:
+        if sub := getattr(command, "commands", None):  # a group (progress): its commands
+            found.append(command.help)
+            commands += list(sub.values())
+    for command in commands:
         params = command.get_params(ctx)
         found += [command.help, command.epilog, *(getattr(p, "help", None) for p in params)]
     return sorted({text for text in found if text})
@@ -152,7 +157,11 @@ ARTEFACTS = re.compile(r"[{}]|<(str|int|float|list|path|bool)\b|<[a-z|]+>|\brang
 
 @pytest.mark.parametrize("language", ["en", "zh"])
 def test_every_command_has_examples_and_help_texts(language: str) -> None:
-    assert set(COMMANDS) == set(get_command(app).commands)  # type: ignore[attr-defined]
+    assert set(COMMANDS) == {
+        f"{name} {sub}" if sub else name
+        for name, top in get_command(app).commands.items()  # type: ignore[attr-defined]
+        for sub in (getattr(top, "commands", None) or {"": top})
+    }
     heading = "示例：" if language == "zh" else "Examples:"
     for name in ["", *COMMANDS]:
         shown = run_cli(*name.split(), "--help", env={"DUTYCLI_LANG": language, "COLUMNS": "100"})

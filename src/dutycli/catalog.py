@@ -347,4 +347,20 @@ ZH: dict[str, str] = {
     # --- documents ---------------------------------------------------------------------------
     #
     #
+    # --- 督办: status and report ---------------------------------------------------------------
+    "no form collected yet for these tasks: give --period (2019Q1)": "这些任务还没有收回任何填报表：请用 --period 指定填报期（如 2019Q1）",
+    "--as-of {text!r} is not a date; write 2019-06-30": "--as-of {text!r} 不是日期；请写成 2019-06-30",
+    "{output}: export writes .csv, .parquet or .json": "{output}：export 只写 .csv、.parquet 或 .json 文件",
+    "--period and --store go with --with-progress": "--period 和 --store 须与 --with-progress 一起使用",
+    "Add each task's latest status and progress (督办) from the progress store: of --period if given, else of the latest period answered.": "加上每条任务最新的完成状态和进展情况（督办记录）：给了 --period 用该填报期，否则用最近一次填报的填报期。",
+    "Each task's latest status and progress for a period, its deadline as a date, overdue\nor not; then the units that have not reported.": "每条任务在一个填报期的最新完成状态和进展情况，完成时限及其日期、是否逾期；以及尚未报送的单位。",
+    "Every answer in the progress store, every version, with its form's file name, hash and\ntime of collection, as CSV, Parquet or JSON.": "督办记录中的全部填报内容（含每个版本），附填报表的文件名、指纹和收集时间，导出为 CSV、Parquet 或 JSON。",
+    "List the lead units that have not reported instead.": "改为列出尚未报送的牵头单位。",
+    "Only this lead unit's tasks (repeat for more).": "只看该牵头单位的任务（可重复给出多个）。",
+    "Only this leader's tasks (repeat for more).": "只看该分管领导的任务（可重复给出多个）。",
+    "Overdue by this date (2019-06-30) [default: the period's last day].": "按此日期判断是否逾期（如 2019-06-30）[默认：填报期的最后一天]。",
+    "The progress store (督办记录) [default: the dataset's name with .progress.sqlite beside a --data file, progress.sqlite in a --data folder].": "督办记录库 [默认：--data 文件旁同名的 .progress.sqlite；--data 为文件夹时为其中的 progress.sqlite]。",
+    "The reporting period (填报期): 2019Q1, 2019H1, 2019-03 or 2019.": "填报期：2019Q1、2019H1、2019-03 或 2019。",
+    "The summary for the leaders (序号 | 工作任务 | 牵头部门 | 主要配合部门 | 进展情况) grouped by\ngoal, with counts per status and per leader and the units that did not report.": "给领导的进展情况汇总表（序号 | 工作任务 | 牵头部门 | 主要配合部门 | 进展情况），按目标分组，附各完成状态、各分管领导的统计和未报送单位。",
+    "Write every version of every answer to FILE: .csv, .parquet or .json.": "把全部填报内容（含每个版本）写入 FILE：.csv、.parquet 或 .json。",
 }

@@ -222,7 +222,7 @@ class ResultKind:
         self.several = several
 
 
-_KINDS = (
+_KINDS: tuple[ResultKind, ...] = (
     ResultKind("tasks", "条任务", "任务"),
     ResultKind("record", "条任务", "任务"),
     ResultKind("names", "个名称", "名录", ("name", "tasks", "inherited"), ("", "datasets")),

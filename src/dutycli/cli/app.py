@@ -45,7 +45,9 @@ class DutyCommand(TyperCommand):
 
     def format_epilog(self, ctx: Any, formatter: Any) -> None:
         super().format_epilog(ctx, formatter)
-        typer_internals.write_examples(formatter, help_text.EXAMPLES.get(self.name or "", ()))
+        # A command of a group is known by both names: ``progress status``.
+        name = " ".join(ctx.command_path.split()[1:]) or self.name or ""
+        typer_internals.write_examples(formatter, help_text.EXAMPLES.get(name, ()))
 
 
 class DutySubGroup(TyperGroup):

@@ -58,6 +58,19 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "dutycli export -o wujin-2019.parquet",
         "dutycli --data 2020.yaml export -o 2020.arrow",
     ),
+    "progress status": (
+        "dutycli progress status --period 2019Q1",
+        "dutycli progress status --period 2019Q1 --silent",
+        "dutycli progress status --period 2019Q1 --unit 发改局 -o 进展.xlsx",
+    ),
+    "progress report": (
+        "dutycli progress report --period 2019H1 -o 汇总.docx",
+        "dutycli progress report --period 2019H1 -o 汇总.html",
+    ),
+    "progress export": (
+        "dutycli progress export -o 督办记录.csv",
+        "dutycli progress export -o 督办记录.parquet",
+    ),
 }
 
 # The whole app's help ends with these.

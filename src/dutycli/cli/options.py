@@ -129,7 +129,7 @@ ProgressStoreOption = Annotated[
     typer.Option(
         "--store",
         metavar="PATH",
-        help="The progress store (督办记录) [default: <dataset>.progress.sqlite beside a --data "
+        help="The progress store (督办记录) [default: the dataset's name with .progress.sqlite beside a --data "
         "file, progress.sqlite in a --data folder].",
         show_default=False,
     ),

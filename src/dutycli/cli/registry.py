@@ -65,7 +65,7 @@ def command(
                 session.load(ctx)
             found = function(ctx, **values)
             if found is not None and "with_progress" in shared:
-                from dutycli.cli.commands.progress_status import progress_columns
+                from dutycli.cli.progress import progress_columns
 
                 progress_columns(ctx, found)  # --with-progress (else --period is an error)
             if found is not None and kind is not None:

@@ -61,7 +61,8 @@ def table_text() -> str:
         lines.append(f"    {_literal(name)}: (\n        {_literal(argument)},\n        {{\n")
         for option, kind in _value_options(list(command.params)).items():
             lines.append(f"            {_literal(option)}: {_literal(kind)},\n")
-        lines.append(f"        }},\n        {_literal(kinds[name])},\n    ),\n")
+        # A group (progress) is a name only: its commands complete through Typer's slow path.
+        lines.append(f"        }},\n        {_literal(kinds.get(name))},\n    ),\n")
     lines.append("}\n")
     return "".join(lines)
 

@@ -15,6 +15,7 @@ from dutycli.cli.options import (
     ProgressPeriodOption,
     ProgressStoreOption,
 )
+from dutycli.cli.progress import store_path
 from dutycli.cli.registry import command
 from dutycli.cli.session import all_tasks, load, state
 from dutycli.completion import hooks
@@ -29,16 +30,6 @@ if TYPE_CHECKING:
 
 # The formats `dutycli progress export` writes, by suffix.
 EXPORT_SUFFIXES = {".csv": "csv", ".parquet": "parquet", ".json": "json"}
-
-
-def store_path(ctx: typer.Context, given: Path | None) -> Path:
-    """--store, else the store of the --data dataset: beside a file, in a folder."""
-    from dutycli.progress import store
-
-    if given is not None:
-        return given
-    root = load(ctx).root
-    return root / "progress.sqlite" if root.is_dir() else store.default_path(root)
 
 
 def tasks_named(ctx: typer.Context) -> pl.DataFrame:
@@ -251,25 +242,3 @@ def progress_export(
     streams.note(
         t("wrote {output} ({count} rows, {fmt})", output=output, count=len(frame), fmt=kind)
     )
-
-
-def progress_columns(ctx: typer.Context, result: Result) -> None:
-    """--with-progress: the latest status and progress of each task's lead units (of
-    --period, else of the latest period answered) added to ``result``'s tasks."""
-    from dutycli.progress import periods, status
-    from dutycli.progress import store as progress_store
-
-    shared = state(ctx).shared
-    if not shared.with_progress:
-        if shared.period is not None or shared.store is not None:
-            raise QueryError(t("--period and --store go with --with-progress"))
-        return
-    from dutycli.query.filters import collect
-
-    period = periods.parse(shared.period).name if shared.period is not None else None
-    answers = progress_store.answers_frame(store_path(ctx, shared.store))
-    names = shared.dataset or load(ctx).names
-    frame = collect(result.frame)
-    had_dataset = "dataset" in frame.columns
-    frame = status.with_progress(status.with_dataset(frame, names[0]), answers, period)
-    result.frame = frame if had_dataset else frame.drop("dataset")
