@@ -252,8 +252,7 @@ COMMANDS: dict[str, tuple[str | None, dict[str, str | None], str | None]] = {
     ),
     "progress": (
         None,
-        {
-        },
+        {},
         None,
     ),
 }
