@@ -455,6 +455,10 @@ KIND_COMMANDS = {
     "stats": ["stats"],
     "matrix": ["matrix"],
     "metrics": ["metrics"],
+    # 督办, with an empty store: every task unanswered, every unit silent.
+    "progress": ["progress", "status", "--period", "2019Q1", "--store", "STORE"],
+    "silent": ["progress", "status", "--period", "2019Q1", "--silent", "--store", "STORE"],
+    "report": ["progress", "report", "--period", "2019Q1", "--store", "STORE"],
 }
 
 
@@ -466,7 +470,8 @@ def test_every_kind_of_result_makes_a_workbook(tmp_path: Path) -> None:
 
     changed = dataset_with(tmp_path, "changed.yaml", change)
     for kind, args in KIND_COMMANDS.items():
-        args = [str(changed) if a == "CHANGED" else a for a in args]
+        store = str(tmp_path / "progress.sqlite")
+        args = [{"CHANGED": str(changed), "STORE": store}.get(a, a) for a in args]
         target = tmp_path / f"{kind}.xlsx"
         # datasets and diff have no --output: their workbook goes to stdout, not a terminal.
         streams.use(Streams(terminal=False))

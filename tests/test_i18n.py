@@ -134,8 +134,10 @@ def help_texts() -> list[str]:
     ctx = click.Context(group, info_name="dutycli")
     found = [group.help, group.epilog, *(getattr(p, "help", None) for p in group.get_params(ctx))]
     commands = list(group.commands.values())  # type: ignore[attr-defined]
-    # The commands of a group (dutycli progress forms) too.
-    commands += [sub for c in commands for sub in getattr(c, "commands", {}).values()]
+    for command in [*commands]:
+        if sub := getattr(command, "commands", None):  # a group (progress): its commands
+            found.append(command.help)
+            commands += list(sub.values())
     for command in commands:
         params = command.get_params(ctx)
         found += [command.help, command.epilog, *(getattr(p, "help", None) for p in params)]

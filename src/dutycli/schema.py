@@ -106,7 +106,25 @@ LABELS: dict[str, str] = {
     "unit": "计量单位",
     "qualifier": "限定",
     "phrase": "原文",
+    # 督办 (dutycli progress): what a unit answered, when, and the deadline read as a date.
+    "status": "完成状态",
+    "progress": "进展情况",
+    "problems": "存在问题",
+    "next_steps": "下步计划",
+    "reporter": "填报人",
+    "phone": "联系电话",
+    "period": "填报期",
+    "deadline_date": "截止日期",
+    "overdue": "逾期",
+    "version": "版本",
+    # The summary report in the 苏州 shape.
+    "number": "序号",
+    "work": "工作任务",
+    "lead_depts": "牵头部门",
+    "partner_depts": "主要配合部门",
 }
+# The answers --with-progress adds to tasks, shown in documents beside the table's own columns.
+PROGRESS_FIELDS = ("status", "progress")
 
 DIFF_PREFIXES = {"old_": "原", "new_": "新"}
 
@@ -204,7 +222,7 @@ class ResultKind:
         self.several = several
 
 
-_KINDS = (
+_KINDS: tuple[ResultKind, ...] = (
     ResultKind("tasks", "条任务", "任务"),
     ResultKind("record", "条任务", "任务"),
     ResultKind("names", "个名称", "名录", ("name", "tasks", "inherited"), ("", "datasets")),
@@ -238,6 +256,28 @@ _KINDS = (
             *("leaders", "lead_units", "leaders_inherited", "lead_units_inherited"),
         ),
         ("", ""),
+    ),
+)
+_KINDS += (
+    # dutycli progress status: a row per task × lead unit (then the answer's period, version).
+    ResultKind(
+        "progress",
+        "条任务",
+        "督办进展",
+        (
+            *("id", "goal_no", "goal", "task", "lead_unit", "leaders", "deadline"),
+            *("deadline_date", "overdue", "status", "progress", "problems", "next_steps"),
+            *("reporter", "phone", "period", "version"),
+        ),
+    ),
+    # dutycli progress status --silent: the lead units that did not report.
+    ResultKind("silent", "个单位", "未报送单位", ("lead_unit", "tasks")),
+    # dutycli progress report: the summary in the 苏州 shape.
+    ResultKind(
+        "report",
+        "条任务",
+        "进展情况汇总",
+        ("goal_no", "goal", "number", "work", "lead_depts", "partner_depts", "status", "progress"),
     ),
 )
 RESULT_KINDS: dict[str, ResultKind] = {kind.name: kind for kind in _KINDS}

@@ -71,6 +71,19 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "dutycli progress collect 回收表/*.xlsx",
         "dutycli progress collect 回收表/*.xlsx 回收表/*.docx --store 督办.sqlite",
     ),
+    "progress status": (
+        "dutycli progress status --period 2019Q1",
+        "dutycli progress status --period 2019Q1 --silent",
+        "dutycli progress status --period 2019Q1 --unit 发改局 -o 进展.xlsx",
+    ),
+    "progress report": (
+        "dutycli progress report --period 2019H1 -o 汇总.docx",
+        "dutycli progress report --period 2019H1 -o 汇总.html",
+    ),
+    "progress export": (
+        "dutycli progress export -o 督办记录.csv",
+        "dutycli progress export -o 督办记录.parquet",
+    ),
 }
 
 # The whole app's help ends with these.

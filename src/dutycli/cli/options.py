@@ -124,6 +124,33 @@ ExplodeOption = Annotated[
         help="One row per task × leader × lead unit (fields leader, lead_unit), for pivot tables.",
     ),
 ]
+ProgressStoreOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--store",
+        metavar="PATH",
+        help="The progress store (督办记录) [default: the dataset's name with .progress.sqlite beside a --data "
+        "file, progress.sqlite in a --data folder].",
+        show_default=False,
+    ),
+]
+WithProgressOption = Annotated[
+    bool,
+    typer.Option(
+        "--with-progress",
+        help="Add each task's latest status and progress (督办) from the progress store: "
+        "of --period if given, else of the latest period answered.",
+    ),
+]
+ProgressPeriodOption = Annotated[
+    str | None,
+    typer.Option(
+        "--period",
+        metavar="PERIOD",
+        help="The reporting period (填报期): 2019Q1, 2019H1, 2019-03 or 2019.",
+        show_default=False,
+    ),
+]
 
 # The shared options by parameter name: (type with its option, default). A command names the
 # ones it takes (``registry.command(shared=...)``); they follow its own, in this order.
@@ -139,11 +166,17 @@ SHARED: dict[str, tuple[Any, Any]] = {
     "output": (OutputOption, None),
     "excel": (ExcelOption, False),
     "header": (HeaderOption, None),
+    "with_progress": (WithProgressOption, False),
+    "period": (ProgressPeriodOption, None),
+    "store": (ProgressStoreOption, None),
 }
 # Commands that list tasks: every shared option.
 ROWS = tuple(SHARED)
-# Commands that list something else (names, goals, counts): all but --explode and --group-by.
-TABLE = tuple(name for name in SHARED if name not in ("explode", "group_by"))
+# The options of --with-progress (督办), for commands that list tasks.
+PROGRESS = ("with_progress", "period", "store")
+# Commands that list something else (names, goals, counts): all but --explode, --group-by and
+# --with-progress.
+TABLE = tuple(name for name in SHARED if name not in ("explode", "group_by", *PROGRESS))
 
 # Options of some commands each.
 ExactOption = Annotated[
@@ -177,13 +210,3 @@ MatrixTopOption = Annotated[
 ]
 
 # The progress store (督办) of every ``dutycli progress`` command.
-ProgressStoreOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--store",
-        metavar="FILE",
-        help="The progress store (SQLite) [default: DATASET.progress.sqlite beside the --data "
-        "file, progress.sqlite in a --data folder].",
-        show_default=False,
-    ),
-]

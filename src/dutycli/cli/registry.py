@@ -64,10 +64,15 @@ def command(
             if "dataset" in shared:
                 session.load(ctx)
             found = function(ctx, **values)
+            if found is not None and "with_progress" in shared:
+                from dutycli.cli.progress import progress_columns
+
+                progress_columns(ctx, found)  # --with-progress (else --period is an error)
             if found is not None and kind is not None:
                 from dutycli.cli.respond import respond
 
-                found.kind_name = kind
+                if found.kind_name == "tasks":  # else the command said (status --silent)
+                    found.kind_name = kind
                 found.title = session.title(ctx)
                 respond(found, state.shared)
 

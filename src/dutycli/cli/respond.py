@@ -49,7 +49,7 @@ def respond(result: Result, shared: Shared) -> NoReturn:
     else:
         result.frame = fields.select_fields(result.frame, chosen_fields)
     result.fields_chosen = chosen_fields is not None
-    result.group_by = group_by_name(shared)
+    result.group_by = group_by_name(shared) or result.group_by  # a report groups by goal
     result.width = shared.width
     result.header = header_language(shared, fmt)
     if result.rows.is_empty() and fmt == "table" and not to_file:

@@ -32,6 +32,9 @@ class Shared:
     output: Path | None = None
     excel: bool = False
     header: Any = None  # options.HeaderLanguage
+    with_progress: bool = False  # --with-progress: the progress store's latest answers
+    period: str | None = None  # --period of --with-progress
+    store: Path | None = None  # --store: the progress store
 
 
 @dataclass

@@ -64,10 +64,14 @@ def table_text() -> str:
     for name, command in commands:
         arguments = [p for p in command.params if p.param_type_name == "argument"]
         argument = kind_of(completion_hook(arguments[0])) if arguments else None
-        lines.append(f"    {_literal(name)}: (\n        {_literal(argument)},\n        {{\n")
-        for option, kind in _value_options(list(command.params)).items():
+        options = _value_options(list(command.params))
+        lines.append(f"    {_literal(name)}: (\n        {_literal(argument)},\n        {{")
+        lines.append("\n" if options else "")
+        for option, kind in options.items():
             lines.append(f"            {_literal(option)}: {_literal(kind)},\n")
-        lines.append(f"        }},\n        {_literal(kinds[name])},\n    ),\n")
+        # A group (progress) is a name only: its commands complete through Typer's slow path.
+        close = "        }" if options else "}"
+        lines.append(f"{close},\n        {_literal(kinds.get(name))},\n    ),\n")
     lines.append("}\n")
     return "".join(lines)
 

@@ -18,6 +18,7 @@ from dutycli.schema import (
     INHERITABLE_COLUMNS,
     NAME_COLUMNS,
     NAME_JOINER,
+    PROGRESS_FIELDS,
     label,
 )
 
@@ -46,6 +47,8 @@ STATS_SECTIONS = {"dataset": "总计", "leader": "分管领导", "unit": "牵头
 _NUMBERED = re.compile(
     r"\s*(?:[（(][^）)]{1,4}[）)]|[一二三四五六七八九十百零〇0-9０-９]+\s*[、.．])"
 )
+# The kinds of rows that are tasks, and so may be grouped (the 督办 report by goal).
+GROUPED_KINDS = ("tasks", "report")
 GROUP_NOUNS = {"goal": "目标", "leader": "分管领导", "unit": "牵头单位"}
 
 
@@ -70,6 +73,7 @@ class Document:
     groups: list[Group]
     count_line: str  # 共 43 条任务
     group_by: str | None = None
+    notes: list[str] = field(default_factory=list)  # lines after the table
 
     @property
     def labels(self) -> list[str]:
@@ -90,7 +94,7 @@ def own_columns(frame: pl.DataFrame) -> list[str]:
             continue
         if column in ALWAYS_SHOWN or has_value(frame.get_column(column)):
             shown.append(column)
-    return shown
+    return shown + [c for c in PROGRESS_FIELDS if c in present]  # --with-progress
 
 
 def marked_open(frame: pl.DataFrame, shown: list[str] | None) -> pl.DataFrame:
@@ -117,7 +121,9 @@ def build(result: Result, group_by: str | None = None) -> Document:
 
     frame = result.rows
     by = result.group_by or group_by
-    if by is not None and (result.kind_name != "tasks" or "task" not in frame.columns):
+    if by is not None and (
+        result.kind_name not in GROUPED_KINDS or not {"task", "work"} & set(frame.columns)
+    ):
         by = None  # only tasks are grouped (an html page of names is one table)
     columns = reading_order(result.shown if result.shown is not None else list(frame.columns))
     if by == "goal":
@@ -146,6 +152,7 @@ def build(result: Result, group_by: str | None = None) -> Document:
         groups=groups,
         count_line=count_line(result, frame),
         group_by=by,
+        notes=list(result.notes),
     )
 
 

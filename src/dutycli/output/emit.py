@@ -156,6 +156,8 @@ def _write(
         # Rendered in memory, then written from Python: a Polars writer blocked on a full
         # pipe would hold off Ctrl-C, a Python write is interrupted by it (exit 130).
         out.write(render_flat(result.rows, fmt, excel, result.header))
+        for line in result.notes:
+            streams.note(line)  # the data stays one table
         if fmt in ("json", "jsonl"):
             from dutycli.output.flat import not_finite
 

@@ -17,4 +17,5 @@ def grouped(document: Document) -> str:
             "| " + " | ".join(markdown_cell(v) for v in document.rows[i]) + " |" for i in group.rows
         ]
         parts.append("\n".join(lines) + "\n")
-    return "\n".join(parts)
+    notes = "".join(f"\n{markdown_cell(line)}\n" for line in document.notes)
+    return "\n".join(parts) + notes

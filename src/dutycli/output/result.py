@@ -31,6 +31,10 @@ class Result:
     group_by: str | None = None  # --group-by: goal, leader or unit
     width: int | None = None  # --width of a table
     header: str = "en"  # --header: the column names of a flat format, en or zh (labels)
+    # Lines after the table (a report's counts, the units that did not report): a document
+    # and the terminal show them below it; CSV, JSON and the other flat formats, which stay
+    # one table, leave them on stderr.
+    notes: list[str] = field(default_factory=list)
 
     @property
     def kind(self) -> ResultKind:

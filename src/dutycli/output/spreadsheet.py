@@ -150,7 +150,7 @@ def write_xlsx(result: Result, frame: pl.DataFrame, out: BinaryIO) -> list[CutCe
     headers = [label(c) for c in frame.columns]
     # A cut cell is named by its task's id, shown or not.
     ids = result.rows.get_column("id").to_list() if "id" in result.rows.columns else None
-    return write_workbook(frame, headers, out, result.kind.sheet, titles, ids)
+    return write_workbook(frame, headers, out, result.kind.sheet, titles, ids, result.notes)
 
 
 def write_workbook(
@@ -160,6 +160,7 @@ def write_workbook(
     sheet_name: str,
     titles: tuple[str, str] = ("", ""),
     ids: list[Any] | None = None,
+    notes: list[str] | None = None,
 ) -> list[CutCell]:
     """A workbook with one sheet: two title lines above a bold header row with filters,
     wrapped text, fitted column widths, A4 landscape fitted to the page's width with the
@@ -167,10 +168,15 @@ def write_workbook(
 
     ``frame`` must be flat (no list columns). Every text cell, headers included, is stored as
     text, so a cell starting with ``=`` is never a formula. Returns the cells cut to Excel's
-    limit, each named by its row's id in ``ids`` where given. The workbook is made in memory and written in one piece: a full disk is one error,
+    limit, each named by its row's id in ``ids`` where given; ``notes`` are lines below the
+    table. The workbook is made in memory and written in one piece: a full disk is one error,
     not a half-closed zip.
     """
     book, cut = build_workbook(frame, headers, sheet_name, titles, ids)
+    sheet = book.active
+    # Lines after the table (a report's counts), a blank row below it, outside its filter.
+    for line, text in enumerate(notes or (), start=HEADER_ROW + len(frame) + 2):
+        _text_cell(sheet, line, 1, _xlsx_value(text)[0])
     save(book, out)
     return cut
 

@@ -198,6 +198,8 @@ def show(result: Result, console: Any, titled: bool = False) -> None:
     if empty:
         count += f"（{'、'.join(empty)}均为空，不列出）"
     console.print(Text(count, style="bold"))
+    for line in result.notes:
+        console.print(safe_text(line, "", keep_newlines=False))
     if any_inherited:
         console.print(
             Text(

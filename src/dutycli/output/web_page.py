@@ -47,6 +47,7 @@ body { margin: 0 auto; padding: 1rem 1.25rem 2rem; font-family: FONTS;
   font-size: 16px; line-height: 1.6; color: #1a1a1a; background: #fff; }
 h1 { font-size: 1.6em; margin: 0.2em 0 0.1em; line-height: 1.3; }
 .subtitle { margin: 0 0 0.8em; color: #444; }
+.note { margin: 0.4em 0; }
 .filter { display: flex; flex-wrap: wrap; gap: 0.5em 1em; align-items: center; margin: 0 0 0.8em; }
 .filter[hidden], .filter-note[hidden], tr[hidden], tbody[hidden] { display: none !important; }
 .filter input { font: inherit; flex: 1 1 16em; max-width: 32em; padding: 0.35em 0.6em;
@@ -193,6 +194,7 @@ def render(document: Document) -> str:
         *_head(document),
         *_groups(document),
         "</table>",
+        *(f'<p class="note">{text(line)}</p>' for line in document.notes),
         f"<script>{SCRIPT}</script>",
         "</body>",
         "</html>",

@@ -92,6 +92,8 @@ def write_docx(document: Document, out: BinaryIO) -> None:
         # Word ends a document with a paragraph (LibreOffice drops a table that ends one
         # when it saves a .doc); a tiny one, so a full last page gets no blank page after it.
         body.insert_element_before(_paragraph("", size=2, after=0), "w:sectPr")
+    for line in document.notes:
+        body.insert_element_before(_paragraph(line, SUBTITLE_SIZE, centred=False), "w:sectPr")
     _footer(section)
     buffer = io.BytesIO()
     word.save(buffer)

@@ -6,7 +6,7 @@ registers them (``cli.app`` does, in the order ``--help`` lists them).
 
 import importlib
 
-MODULES = ("lookup", "directory", "analysis", "datasets", "progress_forms")
+MODULES = ("lookup", "directory", "analysis", "datasets", "progress_forms", "progress_status")
 
 
 def register_all() -> None:

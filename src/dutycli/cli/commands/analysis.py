@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from dutycli.cli.options import ROWS, TABLE, MatrixTopOption, StatsTopOption
+from dutycli.cli.options import PROGRESS, ROWS, TABLE, MatrixTopOption, StatsTopOption
 from dutycli.cli.registry import command
 from dutycli.cli.session import all_tasks
 from dutycli.i18n import t
@@ -43,7 +43,9 @@ def matrix(
     return Result(analysis.matrix(all_tasks(ctx)), top=top, why_empty=why)
 
 
-@command("metrics", kind="metrics", shared=tuple(o for o in ROWS if o != "group_by"))
+@command(
+    "metrics", kind="metrics", shared=tuple(o for o in ROWS if o not in ("group_by", *PROGRESS))
+)
 def metrics(ctx: typer.Context) -> Result:
     """Quantitative targets in the task texts (增长7%左右, 新增1160家…), one row per number."""
     from dutycli.output.result import Result

@@ -1,0 +1,46 @@
+"""What the progress store (督办) adds to the commands: which store, and the columns of
+``--with-progress`` on a list of tasks (``registry.command`` applies them)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from dutycli.cli.session import load, state
+from dutycli.errors import QueryError
+from dutycli.i18n import t
+
+if TYPE_CHECKING:
+    from dutycli.output.result import Result
+
+
+def store_path(ctx: Any, given: Path | None) -> Path:
+    """--store, else the store of the --data dataset: beside a file, in a folder."""
+    from dutycli.progress import store
+
+    if given is not None:
+        return given
+    root = load(ctx).root
+    return root / "progress.sqlite" if root.is_dir() else store.default_path(root)
+
+
+def progress_columns(ctx: Any, result: Result) -> None:
+    """--with-progress: the latest status and progress of each task's lead units (of
+    --period, else of the latest period answered) added to ``result``'s tasks."""
+    from dutycli.progress import periods, status
+    from dutycli.progress import store as progress_store
+
+    shared = state(ctx).shared
+    if not shared.with_progress:
+        if shared.period is not None or shared.store is not None:
+            raise QueryError(t("--period and --store go with --with-progress"))
+        return
+    from dutycli.query.filters import collect
+
+    period = periods.parse(shared.period).name if shared.period is not None else None
+    answers = progress_store.answers_frame(store_path(ctx, shared.store))
+    names = shared.dataset or load(ctx).names
+    frame = collect(result.frame)
+    had_dataset = "dataset" in frame.columns
+    frame = status.with_progress(status.with_dataset(frame, names[0]), answers, period)
+    result.frame = frame if had_dataset else frame.drop("dataset")

@@ -1,0 +1,207 @@
+"""Where each task stands for a period: the latest answer of each lead unit beside the task,
+its deadline read as a date, overdue or not; the units that did not report; the summary
+report in the 苏州 shape (序号 | 工作任务 | 牵头部门 | 主要配合部门 | 进展情况).
+
+Pure functions: the tasks and the store's frames in, frames and lines out.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from dutycli.progress import deadlines
+from dutycli.progress.store import ANSWER_FIELDS, STATUSES
+
+if TYPE_CHECKING:
+    import polars as pl
+
+# The columns of `dutycli progress status`, in order (dataset first with several datasets).
+STATUS_COLUMNS = (
+    *("id", "goal_no", "goal", "task", "lead_unit", "leaders", "deadline", "deadline_date"),
+    *("overdue", "status", "progress", "problems", "next_steps", "reporter", "phone"),
+    *("period", "version"),
+)
+# The columns --with-progress adds to a list of tasks.
+WITH_PROGRESS_COLUMNS = ("period", "status", "progress")
+# The columns of `dutycli progress report`: the 苏州 summary table, and the goal it is under.
+REPORT_COLUMNS = (
+    *("goal_no", "goal", "number", "work", "lead_depts", "partner_depts"),
+    *("status", "progress"),
+)
+# What a task's status is called when its unit has not answered for it.
+NOT_ANSWERED = "未填报"
+
+
+def latest_answers(answers: pl.DataFrame, period: str | None) -> pl.DataFrame:
+    """The latest version of each answer of ``period`` (else of each task's latest period)."""
+    import polars as pl
+
+    if period is not None:
+        answers = answers.filter(pl.col("period") == period)
+    else:
+        latest = answers.group_by("dataset", "unit", "task_id").agg(pl.col("period").max())
+        answers = answers.join(latest, on=["dataset", "unit", "task_id", "period"])
+    return answers.sort("version").group_by("dataset", "period", "unit", "task_id").last()
+
+
+def with_dataset(tasks: pl.DataFrame, name: str) -> pl.DataFrame:
+    """The tasks with their dataset's name (a single dataset's frame has no such column)."""
+    import polars as pl
+
+    if "dataset" in tasks.columns:
+        return tasks
+    return tasks.with_columns(pl.lit(name).alias("dataset"))
+
+
+def status_rows(
+    tasks: pl.DataFrame, answers: pl.DataFrame, period: str, as_of: date, year: int
+) -> pl.DataFrame:
+    """A row per task and lead unit: the task, its deadline and the date read from it,
+    overdue (a date before ``as_of`` and not 已完成), and the unit's latest answer for
+    ``period``. ``tasks`` has a dataset column (``with_dataset``); ``year`` dates a deadline
+    that names none."""
+    import polars as pl
+
+    rows = (
+        tasks.explode("lead_units")
+        .rename({"lead_units": "lead_unit"})
+        .filter(pl.col("lead_unit").is_not_null() & (pl.col("lead_unit") != ""))
+    )
+    latest = latest_answers(answers, period).rename({"task_id": "id", "unit": "lead_unit"})
+    keep = ["dataset", "lead_unit", "id", *ANSWER_FIELDS, "version"]
+    rows = rows.join(latest.select(keep), on=["dataset", "lead_unit", "id"], how="left")
+    parsed = [deadlines.parse(text, year) for text in rows.get_column("deadline").to_list()]
+    done = rows.get_column("status").to_list()
+    overdue = [
+        isinstance(when, date) and when < as_of and status != "已完成"
+        for when, status in zip(parsed, done, strict=True)
+    ]
+    return rows.with_columns(
+        pl.Series("deadline_date", [deadlines.shown(p) for p in parsed], pl.String),
+        pl.Series("overdue", overdue, pl.Boolean),
+        pl.lit(period).alias("period"),
+        *(pl.col(name).fill_null("") for name in ANSWER_FIELDS),
+    ).select("dataset", *STATUS_COLUMNS)
+
+
+def silent_units(rows: pl.DataFrame, collections: pl.DataFrame, period: str) -> pl.DataFrame:
+    """The lead units of ``rows`` (``status_rows``) with no form collected for ``period``,
+    with how many tasks each has: columns dataset, lead_unit, tasks."""
+    import polars as pl
+
+    reported = (
+        collections.filter(pl.col("period") == period)
+        .select("dataset", pl.col("unit").alias("lead_unit"))
+        .unique()
+    )
+    return (
+        rows.group_by("dataset", "lead_unit", maintain_order=True)
+        .agg(pl.len().cast(pl.Int64).alias("tasks"))
+        .join(reported, on=["dataset", "lead_unit"], how="anti")
+        .sort("dataset", "lead_unit")
+    )
+
+
+def with_progress(tasks: pl.DataFrame, answers: pl.DataFrame, period: str | None) -> pl.DataFrame:
+    """``tasks`` (with a dataset column) with the period, status and progress of their lead
+    units' latest answers (for ``period``, else each task's latest period); a task with
+    several lead units gets each unit's answer, joined 发改局：… ；商务局：…"""
+    import polars as pl
+
+    latest = latest_answers(answers, period)
+    by_task = (
+        latest.sort("unit")
+        .group_by("dataset", pl.col("task_id").alias("id"), maintain_order=True)
+        .agg(
+            pl.col("period").max(),
+            pl.col("unit").alias("_units"),
+            pl.col("status").alias("_statuses"),
+            pl.col("progress").alias("_progress"),
+        )
+    )
+    joined = tasks.join(by_task, on=["dataset", "id"], how="left")
+    status, progress = [], []
+    for units, statuses, texts in zip(
+        joined.get_column("_units").to_list(),
+        joined.get_column("_statuses").to_list(),
+        joined.get_column("_progress").to_list(),
+        strict=True,
+    ):
+        status.append(_joined(units or [], statuses or []))
+        progress.append(_joined(units or [], texts or []))
+    return joined.with_columns(
+        pl.col("period").fill_null(""),
+        pl.Series("status", status, pl.String),
+        pl.Series("progress", progress, pl.String),
+    ).drop("_units", "_statuses", "_progress")
+
+
+def _joined(units: list[str], values: list[str]) -> str:
+    """One unit's value as it is; several units' as 发改局：…；商务局：… (the same value once)."""
+    if len(set(values)) <= 1:
+        return values[0] if values else ""
+    return "；".join(f"{unit}：{value}" for unit, value in zip(units, values, strict=True))
+
+
+def report_rows(rows: pl.DataFrame, tasks: pl.DataFrame) -> pl.DataFrame:
+    """The summary table: a row per task (in the table's order, numbered 1…), its lead and
+    partner units, the status and progress of its lead units (``status_rows``)."""
+    import polars as pl
+
+    per_task = rows.group_by("dataset", "id", maintain_order=True).agg(
+        pl.col("lead_unit"), pl.col("status"), pl.col("progress")
+    )
+    joined = tasks.join(per_task, on=["dataset", "id"], how="inner", maintain_order="left")
+    status, progress = [], []
+    for units, statuses, texts in zip(
+        joined.get_column("lead_unit").to_list(),
+        joined.get_column("status").to_list(),
+        joined.get_column("progress").to_list(),
+        strict=True,
+    ):
+        said = [s or NOT_ANSWERED for s in statuses]
+        status.append(_joined(units, said))
+        progress.append(_joined(units, texts) if any(texts) else "")
+    return joined.select(
+        "dataset",
+        "goal_no",
+        "goal",
+        pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("number"),
+        pl.col("task").alias("work"),
+        pl.col("lead_units").list.join("、").alias("lead_depts"),
+        pl.col("partner_units").list.join("、").alias("partner_depts"),
+        pl.Series("status", status, pl.String),
+        pl.Series("progress", progress, pl.String),
+    )
+
+
+def tally(statuses: list[str]) -> dict[str, int]:
+    """How many of each status (未填报 for no answer), in the order of the form's drop-down;
+    a status outside it last."""
+    found: dict[str, int] = {}
+    for status in statuses:
+        found[status or NOT_ANSWERED] = found.get(status or NOT_ANSWERED, 0) + 1
+    order = [*STATUSES, NOT_ANSWERED]
+    return dict(sorted(found.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 99))
+
+
+def counts(rows: pl.DataFrame) -> dict[str, int]:
+    """The statuses of the task × lead unit rows of ``status_rows`` (``tally``)."""
+    return tally(rows.get_column("status").to_list())
+
+
+def count_text(found: dict[str, int]) -> str:
+    """``已完成 3，推进中 2，未填报 1``."""
+    return "，".join(f"{status} {count}" for status, count in found.items())
+
+
+def leader_counts(rows: pl.DataFrame) -> list[tuple[str, int, dict[str, int]]]:
+    """Per leader (in order of first appearance): their task × lead unit rows, the statuses."""
+    out: dict[str, list[str]] = {}
+    for leaders, status in zip(
+        rows.get_column("leaders").to_list(), rows.get_column("status").to_list(), strict=True
+    ):
+        for leader in leaders or ["（未列分管领导）"]:
+            out.setdefault(leader, []).append(status)
+    return [(leader, len(statuses), tally(statuses)) for leader, statuses in out.items()]
