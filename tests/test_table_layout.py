@@ -55,8 +55,10 @@ def parse(
     for line in text.splitlines():
         if line.startswith("┏"):
             widths = [len(part) - 2 for part in re.split("[┳]", line[1:-1])]
-        if line.startswith("┃"):
+        if line.startswith("┃") and not rows:  # the first table's (groups repeat it)
             header_lines.append(split_line(line))
+        elif line.startswith("┃"):
+            continue
         elif line.startswith("│"):
             if current is None or lines_are_rows:
                 current = []
@@ -257,8 +259,13 @@ def test_diff_table_gives_the_texts_room_and_speaks_chinese(two_years: tuple[Pat
     headers, rows, widths = parse(text)
     labels = {"added": "新增", "removed": "删除", "changed": "变更"}
     assert [row[0][0].strip() for row in rows] == [labels[c] for c in machine]
-    assert widths[headers.index("原工作标准")] >= 16
-    assert widths[headers.index("新工作标准")] >= 16
+    # Two texts side by side would get 19 cells each: the pairs are stacked, old over → new,
+    # and the goal is a heading, so the text gets the room.
+    assert widths[headers.index("工作标准")] >= 60
+    assert "1　主要预期目标（3 处变化）" in text
+    changed = rows[[row[0][0].strip() for row in rows].index("变更")]
+    leaders = [line.strip() for line in changed[headers.index("分管领导")] if line.strip()]
+    assert leaders == ["陆秋明", "→ 徐治国"]
 
 
 def test_metrics_table_shows_whole_numbers_plainly() -> None:

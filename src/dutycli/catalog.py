@@ -15,7 +15,7 @@ ZH: dict[str, str] = {
     #
     #
     # --- the terminal: layout, pager, colour -----------------------------------------------
-    #
+    "A narrow terminal: {columns} are read from 原文 (--width or -f csv shows them)": "终端较窄：{columns}见原文（--width 或 -f csv 可显示这些列）",
     #
     # --- documents ---------------------------------------------------------------------------
     #
