@@ -120,7 +120,8 @@ def run_in_terminal(
         stdin=secondary,
         stdout=secondary,
         stderr=secondary,
-        env={**environment, "TERM": "xterm-256color", **(env or {})},
+        # No pager unless a test asks for one (a pager would wait for keys nobody presses).
+        env={**environment, "TERM": "xterm-256color", "DUTYCLI_PAGER": "", **(env or {})},
     )
     os.close(secondary)
     chunks = []

@@ -199,15 +199,17 @@ def test_a_very_long_text_wraps_in_linear_time() -> None:
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_matrix_shows_the_units_that_fit_and_counts_the_rest(width: int) -> None:
+def test_matrix_shows_the_units_that_fit_and_counts_the_rest(
+    width: int, records: dict[int, dict[str, Any]]
+) -> None:
     full = pivot()
     text = table("matrix", width=width)
     assert_fits(text, width)
     headers, rows, _ = parse(text, lines_are_rows=True)
-    assert headers[0] == "分管领导" and headers[-1] == "合计"
+    assert headers[0] == "分管领导" and headers[-1] == "任务数"
     units = headers[1:-1]
     assert units == full[0][1 : 1 + len(units)]  # the busiest units, in order
-    assert 6 <= len(units) <= 12
+    assert 5 <= len(units) <= 12
     hidden = len(full[0]) - 1 - len(units)
     footer = re.search(r"另有 (\d+) 个单位未显示", text)
     assert footer and int(footer.group(1)) == hidden
@@ -215,9 +217,13 @@ def test_matrix_shows_the_units_that_fit_and_counts_the_rest(width: int) -> None
         values = [cell[0].strip() for cell in cells]
         assert values[0] == row[0]
         assert values[1:-1] == [v if v != "0" else "·" for v in row[1 : 1 + len(units)]]
-        assert int(values[-1]) == sum(int(v) for v in row[1:])  # every unit, shown or not
+        # 任务数 counts the leader's tasks, a task led by two units once: not the row's sum.
+        tasks = sum(1 for t in records.values() if row[0] in t["leaders"] and t["lead_units"])
+        assert int(values[-1]) == tasks
+    assert "任务数：该领导分管的任务条数" in text
     header_lines = sum(1 for line in text.splitlines() if line.startswith("┃"))
-    assert header_lines <= 3  # names in lines of three characters, not one per line
+    assert header_lines == 1  # every unit's name whole on one line: 发改局, never 发改/局
+    assert {cell_len(line) for line in text.splitlines() if line[0] in "┏┃│└"} == {width}
 
 
 def test_matrix_in_a_real_80_column_terminal_is_not_cropped() -> None:
@@ -226,7 +232,8 @@ def test_matrix_in_a_real_80_column_terminal_is_not_cropped() -> None:
     screen = re.sub(r"\x1b\[[0-9;]*m", "", screen)
     screen = screen.replace("\r\n", "\n")
     assert_fits(screen, 80)
-    assert "合计" in screen and "另有" in screen
+    assert "任务数" in screen and "另有" in screen
+    assert "颜色越深任务越多" in screen  # a terminal has colour: the footnote may speak of it
 
 
 # --- diff, metrics, --explode ----------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -72,6 +73,7 @@ class DutyGroup(TyperGroup):
         from dutycli.output import streams
 
         state = session.State()
+        streams.choose()  # --color and --no-pager are each run's own
         forget_inputs()  # a run in the same process (tests) reads its own files
         streams.readable()
         try:
@@ -130,6 +132,12 @@ class DutyGroup(TyperGroup):
         return name, command, rest
 
 
+class ColourChoice(str, Enum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
 EXIT_CODES_HELP = "Exit codes: 0 rows found; 1 no rows; 2 usage or data error; 130 interrupted."
 
 app = typer.Typer(
@@ -184,6 +192,22 @@ def main(
             show_default=False,
         ),
     ] = None,
+    color: Annotated[
+        ColourChoice,
+        typer.Option(
+            "--color",
+            help="Colour in tables: auto (a terminal, unless NO_COLOR; FORCE_COLOR or "
+            "CLICOLOR_FORCE also into a pipe), always or never.",
+        ),
+    ] = ColourChoice.auto,
+    no_pager: Annotated[
+        bool,
+        typer.Option(
+            "--no-pager",
+            help="Never page: output longer than the terminal goes through DUTYCLI_PAGER, "
+            "else PAGER, else less -FRX, unless this is given.",
+        ),
+    ] = False,
     version: Annotated[
         bool,
         typer.Option(
@@ -191,6 +215,9 @@ def main(
         ),
     ] = False,
 ) -> None:
+    from dutycli.output import streams
+
+    streams.choose(color=str(color.value), pager=not no_pager)
     state = session.state(ctx)
     state.data, state.aliases = data, aliases
     for name, path, variable in (

@@ -30,6 +30,8 @@ class Result:
     shown: list[str] | None = None
     group_by: str | None = None  # --group-by: goal, leader or unit
     width: int | None = None  # --width of a table
+    # matrix: each leader's tasks, a task led by several units counted once (the 任务数 column)
+    leader_tasks: dict[str, int] | None = None
 
     @property
     def kind(self) -> ResultKind:
