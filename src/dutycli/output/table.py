@@ -57,7 +57,14 @@ def show(result: Result, console: Any, titled: bool = False) -> None:
         # A goal heading says the goal once, instead of on every row under it.
         shown = result.shown if result.shown is not None else frame.columns
         drop = document.GOAL_COLUMNS if result.group_by == "goal" else ()
-        frame = frame.select(c for c in shown if c not in drop)
+        # The flags of a shown value stay (as ↑ and 等 marks, not columns).
+        flags = [
+            f"{EXPLODED_NAMES.get(c, c)}_{flag}"
+            for c in shown
+            for flag in ("inherited", "open_ended")
+            if f"{EXPLODED_NAMES.get(c, c)}_{flag}" in frame.columns
+        ]
+        frame = frame.select(list(dict.fromkeys(c for c in [*shown, *flags] if c not in drop)))
     if result.kind_name == "record":
         from dutycli.output import record
 
