@@ -272,7 +272,7 @@ def test_diff_table_gives_the_texts_room_and_speaks_chinese(two_years: tuple[Pat
     assert "1　主要预期目标（3 处变化）" in text
     changed = rows[[row[0][0].strip() for row in rows].index("变更")]
     leaders = [line.strip() for line in changed[headers.index("分管领导")] if line.strip()]
-    assert leaders == ["陆秋明", "→ 徐治国"]
+    assert leaders == ["陆秋明 →", "徐治国"]
 
 
 def test_metrics_table_shows_whole_numbers_plainly() -> None:

@@ -111,7 +111,7 @@ def assert_header_whole(lines: list[str], names: set[str]) -> str:
 
 def assert_names_whole(cell: list[str], names: set[str]) -> None:
     for line in cell:
-        line = line.strip().removesuffix("↑").strip().removesuffix("等").removeprefix("→ ")
+        line = line.strip().removesuffix("→").strip().removesuffix("↑").strip().removesuffix("等")
         for name in filter(None, line.split("、")):
             assert name in names, (name, cell)  # never 陆秋/明
 

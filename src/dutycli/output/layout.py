@@ -178,15 +178,17 @@ def narrow_width(columns: list[Column]) -> int:
 
 
 def stacked(columns: list[Column]) -> list[Column]:
-    """A diff's 原/新 pairs as one column each: the value, or the old one over ``→ the new``
-    where they differ (a narrow terminal cannot show twelve columns side by side)."""
+    """A diff's 原/新 pairs as one column each: the value, or ``old →`` over the new one
+    where they differ (相似度 left out) (a narrow terminal cannot show twelve columns side by side)."""
     from rich.text import Text
 
     names = [c.name for c in columns]
     out: list[Column] = []
     for spec in columns:
         base = spec.name.removeprefix("old_")
-        if spec.name.startswith("new_") and f"old_{spec.name[4:]}" in names:
+        if spec.name == "similarity" or (
+            spec.name.startswith("new_") and f"old_{spec.name[4:]}" in names
+        ):
             continue
         if spec.name.startswith("old_") and f"new_{base}" in names:
             new = columns[names.index(f"new_{base}")]
@@ -197,7 +199,7 @@ def stacked(columns: list[Column]) -> list[Column]:
                 elif not old_cell.plain:
                     merged.cells.append(new_cell)
                 else:
-                    merged.cells.append(Text.assemble(old_cell, "\n→ ", new_cell))
+                    merged.cells.append(Text.assemble(old_cell, " →\n", new_cell))
             out.append(merged)
         else:
             out.append(spec)
