@@ -220,7 +220,7 @@ def test_matrix_shows_the_units_that_fit_and_counts_the_rest(
         # 任务数 counts the leader's tasks, a task led by two units once: not the row's sum.
         tasks = sum(1 for t in records.values() if row[0] in t["leaders"] and t["lead_units"])
         assert int(values[-1]) == tasks
-    assert "任务数：该领导分管的任务条数" in text
+    assert "任务数：该领导的任务，几个单位牵头的只计一次" in text
     header_lines = sum(1 for line in text.splitlines() if line.startswith("┃"))
     assert header_lines == 1  # every unit's name whole on one line: 发改局, never 发改/局
     assert {cell_len(line) for line in text.splitlines() if line[0] in "┏┃│└"} == {width}

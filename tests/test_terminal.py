@@ -83,9 +83,10 @@ def tables(text: str) -> Iterator[tuple[list[list[str]], list[list[list[str]]]]]
         elif line.startswith(("├", "┡")):
             current = None
         elif line.startswith("└") or (not line and header):
-            yield [list(c) for c in zip(*header, strict=True)], [
-                [list(c) for c in zip(*row, strict=True)] for row in rows
-            ]
+            yield (
+                [list(c) for c in zip(*header, strict=True)],
+                [[list(c) for c in zip(*row, strict=True)] for row in rows],
+            )
             header, rows, current = [], [], None
 
 
@@ -155,9 +156,7 @@ def test_every_row_is_the_terminals_width_and_nothing_breaks_mid_word(
 
 
 @pytest.mark.parametrize("width", (60, 100, 160))
-def test_stats_lines_fit_and_name_whole_names(
-    width: int, names: set[str], terminal: None
-) -> None:
+def test_stats_lines_fit_and_name_whole_names(width: int, names: set[str], terminal: None) -> None:
     text = shown("stats", "--top", "0", width=width)
     for line in text.splitlines():
         assert cell_len(line) <= width, line
@@ -199,7 +198,7 @@ def test_matrix_counts_each_leaders_tasks_and_says_so(terminal: None) -> None:
     assert row.split("│")[-2].strip() == "43"  # his 43 tasks, not 54 leader × unit pairs
     listed = run_cli("by-leader", "陆秋明", "-f", "csv").stdout
     assert len(list(csv.DictReader(io.StringIO(listed)))) == 43
-    assert "任务数：该领导分管的任务条数，几个单位牵头的任务只计一次" in text
+    assert "任务数：该领导的任务，几个单位牵头的只计一次" in text
 
 
 def test_marks_follow_the_data_whatever_fields_show(terminal: None) -> None:

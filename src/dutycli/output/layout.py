@@ -143,10 +143,10 @@ def fit(columns: list[Column], console_width: int) -> None:
     # cells, then from other text; names and header words stay whole as long as they can.
     # Only a terminal too narrow for any table splits names (and then Rich folds what is left).
     texts = [i for i in others if columns[i].kind != "names"]
-    words = [header_floor(c.name) for c in columns]
+    whole = [header_floor(c.name) for c in columns]
     for group, floor, keep in (
-        (flex, 8, words),
-        (texts + flex, 4, words),
+        (flex, 8, whole),
+        (texts + flex, 4, whole),
         (others, 4, [0] * len(columns)),
     ):
         while spare < 0:

@@ -62,7 +62,7 @@ class Streams:
         if self.colour is not None:
             return self.colour
         if CHOICES["color"] in ("always", "never"):
-            return CHOICES["color"] == "always"
+            return bool(CHOICES["color"] == "always")
         if os.environ.get("NO_COLOR", ""):
             return False
         if any(os.environ.get(v, "") not in ("", "0") for v in ("FORCE_COLOR", "CLICOLOR_FORCE")):

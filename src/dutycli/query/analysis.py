@@ -154,7 +154,7 @@ def tasks_per_leader(frame: pl.DataFrame) -> dict[str, int]:
         .group_by("leader")
         .agg(pl.len())
     )
-    return dict(counted.iter_rows())  # type: ignore[arg-type]
+    return dict(counted.iter_rows())
 
 
 def matrix(frame: pl.DataFrame) -> pl.DataFrame:
