@@ -16,7 +16,7 @@ SOURCE = ROOT / "src"
 # The flow, first to last; a package may import only from packages before it (and itself).
 FLOW = ("sources", "store", "query", "output", "cli")
 # Modules every package may use: standard library only, or the schema of all.
-SHARED = {"errors", "files", "locations", "names", "processes", "schema"}
+SHARED = {"catalog", "errors", "files", "i18n", "locations", "names", "processes", "schema"}
 
 
 def module_name(path: Path) -> str:

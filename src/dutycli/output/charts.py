@@ -195,8 +195,8 @@ def matrix(console: Any, result: Result, limit: int | None) -> None:
             )
         )
     footnote = "单元格：该领导分管且该单位牵头的任务数"
-    if per_leader is not None:
-        footnote += "；任务数：该领导的任务，几个单位牵头的只计一次"
     if has_colour(console):
         footnote += "；颜色越深任务越多"
     console.print(Text(footnote, style="dim"))
+    if per_leader is not None:
+        console.print(Text("任务数：该领导的任务，几个单位牵头的只计一次", style="dim"))

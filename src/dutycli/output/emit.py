@@ -80,7 +80,7 @@ def emit(result: Result, fmt: str, output: Path | None = None, excel: bool = Fal
             # For a person at a terminal: whole, then through the pager if it is long.
             buffer = io.BytesIO()
             _write(result, fmt, buffer, excel)
-            streams.current().show(buffer.getvalue().decode("utf-8", "replace"))
+            streams.current().show(buffer.getvalue())
         else:
             _write(result, fmt, sys.stdout.buffer, excel)
 
@@ -109,7 +109,7 @@ def _write(
             console = streams.current().console(width=result.width)
             with console.capture() as captured:
                 table.show(result, console)
-            out.write(captured.get().encode("utf-8", "backslashreplace"))
+            out.write(captured.get().encode(streams.terminal_encoding(), "backslashreplace"))
     elif fmt == "xlsx":
         from dutycli.output import document, spreadsheet
         from dutycli.output.flat import flat

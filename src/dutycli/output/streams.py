@@ -131,13 +131,19 @@ class Streams:
         except (OSError, ValueError, AttributeError):
             return 24
 
-    def show(self, text: str) -> None:
-        """Write ``text`` for a person: through the pager when it is longer than the terminal
+    def show(self, data: bytes) -> None:
+        """Write ``data`` for a person: through the pager when it is longer than the terminal
         (and one is wanted and found), else straight to stdout."""
         command = self.pager_command()
-        if command is not None and text.count("\n") >= self.lines() and page(command, text):
+        if command is not None and data.count(b"\n") >= self.lines() and page(command, data):
             return
-        write_text(text)
+        write_bytes(data)
+
+
+def terminal_encoding() -> str:
+    """The encoding text for the terminal is written in (``readable`` chose it): a GBK
+    terminal gets GBK tables."""
+    return getattr(sys.stdout, "encoding", None) or "utf-8"
 
 
 # What the command line chose: --color (auto, always, never) and --no-pager. Set by the app
@@ -149,8 +155,8 @@ def choose(color: str = "auto", pager: bool = True) -> None:
     CHOICES.update(color=color, pager=pager)
 
 
-def page(command: list[str], text: str) -> bool:
-    """Show ``text`` in the pager ``command``; False when it cannot start (the caller writes
+def page(command: list[str], data: bytes) -> bool:
+    """Show ``data`` in the pager ``command``; False when it cannot start (the caller writes
     the text plainly). Quitting the pager early is a normal end."""
     import shutil
     import signal
@@ -172,7 +178,7 @@ def page(command: list[str], text: str) -> bool:
     try:
         assert process.stdin is not None
         with contextlib.suppress(BrokenPipeError, OSError):
-            process.stdin.write(text.encode("utf-8", "backslashreplace"))
+            process.stdin.write(data)
         with contextlib.suppress(BrokenPipeError, OSError):
             process.stdin.close()
         process.wait()
