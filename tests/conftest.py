@@ -119,12 +119,15 @@ def run_in_terminal(
     if columns is not None:
         fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
         environment = {k: v for k, v in environment.items() if k not in ("COLUMNS", "LINES")}
+    # No pager unless a test asks for one (a pager would wait for keys nobody presses).
+    asks = env is not None and ("DUTYCLI_PAGER" in env or "PAGER" in env)
+    quiet = {} if asks else {"DUTYCLI_PAGER": ""}
     process = subprocess.Popen(
         [dutycli_executable(), *args],
         stdin=secondary,
         stdout=secondary,
         stderr=secondary,
-        env={**environment, "TERM": "xterm-256color", **(env or {})},
+        env={**environment, "TERM": "xterm-256color", **quiet, **(env or {})},
     )
     os.close(secondary)
     chunks = []

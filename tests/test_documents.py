@@ -110,7 +110,11 @@ def test_txt_starts_with_its_title_and_fits_its_width(
     assert [c.strip() for c in header.strip("┃").split("┃")] == [
         LABELS[f] for f in ("goal_no", "goal", "task", "leaders", "lead_units")
     ]
-    assert lines[-1] == "共 43 条任务"
+    # The count, then what ↑ means: the marks follow the data, shown columns or not.
+    assert lines[-2:] == [
+        "共 43 条任务",
+        "↑ 合并单元格：沿用同一目标内上一行的值（--strict 只看本行填写的值）",
+    ]
     # Every task is there (its text, wrapped, read back from the task column).
     text = "".join(line.split("│")[3].strip() for line in lines if line.startswith("│"))
     for record in of_leader(records, "陆秋明"):

@@ -26,7 +26,8 @@ import typer
 from typer.main import get_command
 
 from dutycli import locations, names
-from dutycli.cli.app import app, usage_message
+from dutycli.cli.app import app
+from dutycli.cli.usage import usage_message
 from dutycli.completion import summaries
 from dutycli.errors import DataError
 from dutycli.schema import TASK_FIELDS

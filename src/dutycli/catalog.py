@@ -339,7 +339,7 @@ ZH: dict[str, str] = {
     #
     #
     # --- the terminal: layout, pager, colour -----------------------------------------------
-    #
+    "A narrow terminal: {columns} are read from 原文 (--width or -f csv shows them)": "终端较窄：{columns}见原文（--width 或 -f csv 可显示这些列）",
     #
     "{text!r} is not a period; write 2019Q1, 2019H1, 2019-03 or 2019": "{text!r} 不是填报期；请写 2019Q1、2019H1、2019-03 或 2019",
     "{path}: no progress store yet (run dutycli progress collect)": "{path}：还没有督办记录（先运行 dutycli progress collect）",
@@ -347,6 +347,8 @@ ZH: dict[str, str] = {
     "{path}: not a progress store this dutycli can read": "{path}：不是本版 dutycli 能读的督办记录库",
     "{path}: cannot use the progress store: {reason}": "{path}：无法使用督办记录库：{reason}",
     "Progress tracking (督办): a form for each unit, the filled forms collected, who is behind.": "督办：给每个单位一张表，收回填好的表，看谁进度落后。",
+    "Colour in tables: auto (a terminal, unless NO_COLOR; FORCE_COLOR or CLICOLOR_FORCE also into a pipe), always or never.": "表格的颜色：auto（终端里有颜色，除非设了 NO_COLOR；设了 FORCE_COLOR 或 CLICOLOR_FORCE 时管道里也有）、always 或 never。",
+    "Never page: output longer than the terminal goes through DUTYCLI_PAGER, else PAGER, else less -FRX, unless this is given.": "不分页：比终端高的输出默认交给 DUTYCLI_PAGER，否则 PAGER，否则 less -FRX 分页显示；给了此选项则直接输出。",
     # --- documents ---------------------------------------------------------------------------
     #
     #

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -20,6 +21,7 @@ from dutycli import __version__
 from dutycli.cli import help_text, session, typer_internals
 from dutycli.cli.commands import register_all
 from dutycli.cli.registry import GROUPS, SPECS
+from dutycli.cli.usage import from_environment, usage_message
 from dutycli.completion.command_table import GLOBAL_VALUE_OPTIONS
 from dutycli.errors import (
     EXIT_FOUND,
@@ -116,6 +118,7 @@ class DutyGroup(DutySubGroup):
         from dutycli.output import streams
 
         state = session.State()
+        streams.choose()  # --color and --no-pager are each run's own
         forget_inputs()  # a run in the same process (tests) reads its own files
         streams.readable()
         try:
@@ -193,6 +196,12 @@ class DutyGroup(DutySubGroup):
         return name, command, rest
 
 
+class ColourChoice(str, Enum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
 EXIT_CODES_HELP = "Exit codes: 0 rows found; 1 no rows; 2 usage or data error; 130 interrupted."
 
 app = typer.Typer(
@@ -261,6 +270,22 @@ def main(
             show_default=False,
         ),
     ] = None,
+    color: Annotated[
+        ColourChoice,
+        typer.Option(
+            "--color",
+            help="Colour in tables: auto (a terminal, unless NO_COLOR; FORCE_COLOR or "
+            "CLICOLOR_FORCE also into a pipe), always or never.",
+        ),
+    ] = ColourChoice.auto,
+    no_pager: Annotated[
+        bool,
+        typer.Option(
+            "--no-pager",
+            help="Never page: output longer than the terminal goes through DUTYCLI_PAGER, "
+            "else PAGER, else less -FRX, unless this is given.",
+        ),
+    ] = False,
     version: Annotated[
         bool,
         typer.Option(
@@ -268,13 +293,16 @@ def main(
         ),
     ] = False,
 ) -> None:
+    from dutycli.output import streams
+
+    streams.choose(color=str(color.value), pager=not no_pager)
     state = session.state(ctx)
     state.data, state.aliases = data, aliases
     for name, path, variable in (
         ("data", data, "DUTYCLI_DATA"),
         ("aliases", aliases, "DUTYCLI_ALIASES"),
     ):
-        if path is not None and _from_environment(ctx, name):
+        if path is not None and from_environment(ctx, name):
             state.from_environment[str(path)] = variable
     if ctx.invoked_subcommand is None:
         _summary(ctx)
@@ -339,39 +367,3 @@ def command_name(argv: list[str]) -> str | None:
         elif not arg.startswith("-"):
             return arg
     return None
-
-
-# Typer validates with pydantic; its wording is for programmers, not for clerks.
-_PYDANTIC_WORDING = {
-    "Value error, ": "",
-    "Input should be a valid integer, unable to parse string as an integer": "not a whole number",
-}
-GLOBAL_OPTIONS = (*GLOBAL_VALUE_OPTIONS, "--version")
-
-
-def _from_environment(ctx: Any, name: str) -> bool:
-    """Whether the value of parameter ``name`` came from its environment variable."""
-    source = ctx.get_parameter_source(name)
-    return getattr(source, "name", None) == "ENVIRONMENT"
-
-
-def usage_message(exc: typer_internals.UsageError) -> str:
-    message = exc.format_message().replace("\n", " ")
-    # Click names an option "'--data' (env var: 'DUTYCLI_DATA')" wherever its value came
-    # from: name only what the user actually used, the option or the variable.
-    param = getattr(exc, "param", None)
-    if exc.ctx is not None and param is not None and isinstance(param.envvar, str):
-        used = param.envvar if _from_environment(exc.ctx, param.name) else param.opts[0]
-        message = message.replace(param.get_error_hint(), f"'{used}'")
-    for wording, plain in _PYDANTIC_WORDING.items():
-        message = message.replace(wording, plain)
-    message = typer_internals.usage_words(message)
-    command = exc.ctx.command_path if exc.ctx is not None else "dutycli"
-    option = getattr(exc, "option_name", None)
-    if option in GLOBAL_OPTIONS and command != "dutycli":
-        return t(
-            "{option} goes before the command: dutycli {option} … {command} …",
-            option=option,
-            command=command.split()[-1],
-        )
-    return t("{message} (see '{command} --help')", message=message, command=command)

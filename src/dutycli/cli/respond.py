@@ -31,7 +31,8 @@ def respond(result: Result, shared: Shared) -> NoReturn:
         result.frame = analysis.explode(result.rows)
     chosen_fields = parse_fields(shared.fields)
     document = fmt in DOCUMENT_FORMATS or (fmt == "table" and to_file)
-    if document or shared.group_by is not None:
+    # A table keeps the whole frame too: its ↑ and 等 marks follow flags --fields leaves out.
+    if document or shared.group_by is not None or fmt == "table":
         # Picked when written: a Word table's merges follow flags that need not be shown.
         if chosen_fields is not None:
             # An unknown field fails here; a Chinese label (编号) is its field (id).

@@ -5,7 +5,7 @@ Generated from the app by ``python -m dutycli.completion.generate``; do not edit
 """
 
 # The options before the command that take a value.
-GLOBAL_VALUE_OPTIONS = ("--data", "--aliases")
+GLOBAL_VALUE_OPTIONS = ("--data", "--aliases", "--color")
 
 # command: (what its first argument completes to, {option that takes a value: what its value
 # completes to}, the kind of its rows (schema.RESULT_KINDS)); None: nothing dutycli completes.

@@ -41,7 +41,7 @@ def picture(console: Any, result: Result) -> None:
     """The terminal view of stats (bar charts) and matrix (shaded grid)."""
     limit = DEFAULT_TOP[result.kind_name] if result.top is None else result.top
     if result.kind_name == "matrix":
-        matrix(console, result.rows, limit)
+        matrix(console, result, limit)
     else:
         stats(console, result.rows, limit)
 
@@ -100,17 +100,22 @@ def stats(console: Any, frame: pl.DataFrame, limit: int | None) -> None:
     )
 
 
-# A unit header takes lines of at most this many cells (three CJK characters), not one per line.
-MATRIX_HEADER_WIDTH = 6
 # The leader column takes at most this share (1/N) of the width, unless its header needs more.
 MATRIX_LEADER_SHARE = 3
+TASKS_HEADER = "任务数"
 
 
-def matrix(console: Any, frame: pl.DataFrame, limit: int | None) -> None:
+def has_colour(console: Any) -> bool:
+    """Whether ``console`` shows colour (a footnote that speaks of shades needs it)."""
+    return console.color_system is not None and not console.no_color
+
+
+def matrix(console: Any, result: Result, limit: int | None) -> None:
     """Leaders down, units across (the first ``limit``, as many as fit), each cell shaded.
 
-    The leader column and 合计 always show, and 合计 sums every unit, shown or not; the
-    footer counts the units left out, by ``limit`` or by the terminal's width.
+    Unit names are whole on one line (a unit that does not fit is left out and counted in
+    the footer). The leader column and the last column always show: each leader's tasks,
+    a task led by several units counted once (without them, 合计: the row's sum, pairs).
     """
     from rich.cells import cell_len
     from rich.table import Table
@@ -119,35 +124,44 @@ def matrix(console: Any, frame: pl.DataFrame, limit: int | None) -> None:
     from dutycli.output import wrap
     from dutycli.schema import LABELS
 
-    totals = [sum(v or 0 for v in row[1:]) for row in frame.iter_rows()]
+    frame = result.rows
+    per_leader = result.leader_tasks
+    leader_names = [str(v) for v in frame.get_column(frame.columns[0])]
+    if per_leader is not None:
+        totals, total_header = [per_leader.get(n, 0) for n in leader_names], TASKS_HEADER
+    else:
+        totals = [sum(v or 0 for v in row[1:]) for row in frame.iter_rows()]
+        total_header = "合计"
     header = LABELS.get(frame.columns[0], frame.columns[0])
-    leaders = [safe_text(str(v), keep_newlines=False) for v in frame.get_column(frame.columns[0])]
+    leaders = [safe_text(name, keep_newlines=False) for name in leader_names]
     # A very long name wraps in the leader column rather than crowd out every unit.
     leader_width = min(
         max([cell_len(header), *(t.cell_len for t in leaders)]),
         max(cell_len(header), console.width // MATRIX_LEADER_SHARE),
     )
-    total_width = max([cell_len("合计"), *(len(str(t)) for t in totals)])
+    total_width = max([cell_len(total_header), *(len(str(t)) for t in totals)])
     # Rich's box: a border before every column and after the last, one space padding each side.
     room = console.width - (leader_width + 3) - (total_width + 3) - 1
     shown: list[tuple[str, int]] = []
     wanted = len(frame.columns) - 1 if not limit else min(limit, len(frame.columns) - 1)
     for unit in frame.columns[1 : 1 + wanted]:
         values = [v for v in frame.get_column(unit).to_list() if v]
+        # The whole name on one line: a unit's name is never split (发改/局).
         width = max(
-            min(cell_len(safe_text(unit, keep_newlines=False).plain), MATRIX_HEADER_WIDTH),
+            cell_len(safe_text(unit, keep_newlines=False).plain),
             max((len(str(v)) + 2 for v in values), default=1),
         )
         if width + 3 > room:
             break
         room -= width + 3
         shown.append((unit, width))
-    # Room left over: whole names on one line, as many as it allows, the busiest first.
-    for index, (unit, width) in enumerate(shown):
-        full = cell_len(safe_text(unit, keep_newlines=False).plain)
-        if width < full <= width + room:
-            room -= full - width
-            shown[index] = (unit, full)
+    # Room left over: shared by the unit columns (or the leader's), so a row is as wide as
+    # the terminal.
+    if room > 0 and shown:
+        share, extra = divmod(room, len(shown))
+        shown = [(u, w + share + (i < extra)) for i, (u, w) in enumerate(shown)]
+    elif room > 0:
+        leader_width += room
     by_width = wanted - len(shown)
     hidden_units = len(frame.columns) - 1 - len(shown)
     units = [unit for unit, _ in shown]
@@ -156,9 +170,9 @@ def matrix(console: Any, frame: pl.DataFrame, limit: int | None) -> None:
     table.add_column(header, width=leader_width, overflow="fold")
     for unit, width in shown:
         title = wrap.wrap(safe_text(unit, keep_newlines=False), width)
-        title.justify = "left"  # a two-line name reads from its start
+        title.justify = "left"
         table.add_column(title, justify="right", width=width, overflow="fold")
-    table.add_column("合计", justify="right", style="bold", width=total_width, no_wrap=True)
+    table.add_column(total_header, justify="right", style="bold", width=total_width, no_wrap=True)
     # No unit fits a terminal this narrow: the rows still show their leader and total.
     rows = frame.select(units).rows() if units else [()] * len(frame)
     for leader, row, total in zip(leaders, rows, totals, strict=True):
@@ -180,4 +194,9 @@ def matrix(console: Any, frame: pl.DataFrame, limit: int | None) -> None:
                 style="dim",
             )
         )
-    console.print(Text("单元格：该领导分管且该单位牵头的任务数；颜色越深任务越多", style="dim"))
+    footnote = "单元格：该领导分管且该单位牵头的任务数"
+    if has_colour(console):
+        footnote += "；颜色越深任务越多"
+    console.print(Text(footnote, style="dim"))
+    if per_leader is not None:
+        console.print(Text("任务数：该领导的任务，几个单位牵头的只计一次", style="dim"))

@@ -93,7 +93,13 @@ def emit(result: Result, fmt: str, output: Path | None = None, excel: bool = Fal
             t("{fmt} is a binary file, not for a terminal: add --output FILE.{fmt}", fmt=fmt)
         )
     with streams.stdout_guard():
-        _write(result, fmt, sys.stdout.buffer, excel)
+        if fmt not in BINARY_FORMATS and streams.current().pager_command() is not None:
+            # For a person at a terminal: whole, then through the pager if it is long.
+            buffer = io.BytesIO()
+            _write(result, fmt, buffer, excel)
+            streams.current().show(buffer.getvalue())
+        else:
+            _write(result, fmt, sys.stdout.buffer, excel)
 
 
 def write_file(path: Path, write: Callable[[BinaryIO], None]) -> None:
@@ -119,7 +125,10 @@ def _write(
             table.show(result, console, titled=True)
             text_out.detach()
         else:
-            table.show(result, streams.current().console(width=result.width))
+            console = streams.current().console(width=result.width)
+            with console.capture() as captured:
+                table.show(result, console)
+            out.write(captured.get().encode(streams.terminal_encoding(), "backslashreplace"))
     elif fmt == "xlsx":
         from dutycli.output import document, spreadsheet
         from dutycli.output.flat import flat

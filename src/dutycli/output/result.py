@@ -35,6 +35,8 @@ class Result:
     # and the terminal show them below it; CSV, JSON and the other flat formats, which stay
     # one table, leave them on stderr.
     notes: list[str] = field(default_factory=list)
+    # matrix: each leader's tasks, a task led by several units counted once (the 任务数 column)
+    leader_tasks: dict[str, int] | None = None
 
     @property
     def kind(self) -> ResultKind:

@@ -24,14 +24,26 @@ PIPE_WIDTH = 160
 
 
 class Streams:
-    """What dutycli knows of its stdout. ``None`` for a setting means: ask the real stream."""
+    """What dutycli knows of its stdout. ``None`` for a setting means: ask the real stream
+    (and the environment: NO_COLOR, FORCE_COLOR, CLICOLOR_FORCE, DUTYCLI_PAGER, PAGER).
+
+    ``pager`` is the pager's command line (``""``: none); a test that says ``terminal=True``
+    gets no pager unless it names one, so only a real terminal starts ``less``.
+    """
 
     def __init__(
-        self, terminal: bool | None = None, width: int | None = None, colour: bool | None = None
+        self,
+        terminal: bool | None = None,
+        width: int | None = None,
+        colour: bool | None = None,
+        pager: str | None = None,
+        height: int | None = None,
     ) -> None:
         self.terminal = terminal
         self.width = width
         self.colour = colour
+        self.pager = pager
+        self.height = height
 
     def stdout_is_terminal(self) -> bool:
         if self.terminal is not None:
@@ -45,6 +57,19 @@ class Streams:
         # A table for people, CSV for pipes and files: a piped Rich table would be cut to 80 columns.
         return "table" if self.stdout_is_terminal() else "csv"
 
+    def wants_colour(self) -> bool:
+        """Colour on stdout: --color always/never first, then NO_COLOR (off), then FORCE_COLOR
+        or CLICOLOR_FORCE (on), else on a terminal whose TERM is not ``dumb``."""
+        if self.colour is not None:
+            return self.colour
+        if CHOICES["color"] in ("always", "never"):
+            return bool(CHOICES["color"] == "always")
+        if os.environ.get("NO_COLOR", ""):
+            return False
+        if any(os.environ.get(v, "") not in ("", "0") for v in ("FORCE_COLOR", "CLICOLOR_FORCE")):
+            return True
+        return self.stdout_is_terminal() and os.environ.get("TERM", "") != "dumb"
+
     def console(self, file: Any = None, width: int | None = None) -> Any:
         """A Rich console for a table: on stdout, or plain text into ``file`` (``-o x.txt``);
         ``width`` (--width) wins over the terminal's."""
@@ -53,22 +78,114 @@ class Streams:
         if file is not None:
             return Console(highlight=False, width=width or PIPE_WIDTH, file=file, color_system=None)
         if width is not None:
-            return Streams(self.terminal, width, self.colour).console()
+            return Streams(self.terminal, width, self.colour, self.pager, self.height).console()
+        colour = self.wants_colour()
         if self.stdout_is_terminal():
-            # Rich decides colour (NO_COLOR, TERM...) unless told; a set width is a terminal's.
+            # A set width is a terminal's; colour as decided above, never by Rich's own reading.
             console = Console(
                 highlight=False,
                 soft_wrap=False,
                 width=self.width,
-                force_terminal=True if self.width is not None else None,
-                color_system="auto" if self.colour in (None, True) else None,
+                force_terminal=True if self.width is not None or colour else None,
+                color_system="auto" if colour else None,
+                no_color=not colour,
             )
         else:
             # An explicit --format table into a pipe or file: a generous width, not Rich's 80.
             width = self.width or _columns() or PIPE_WIDTH
-            console = Console(highlight=False, width=width, force_terminal=False, color_system=None)
+            console = Console(
+                highlight=False,
+                width=width,
+                force_terminal=colour,  # FORCE_COLOR or --color always: colour into the pipe
+                color_system="auto" if colour else None,
+                no_color=not colour,
+            )
         console.on_broken_pipe = _closed_pipe  # type: ignore[method-assign]
         return console
+
+    def pager_command(self) -> list[str] | None:
+        """The pager for output to this terminal, or None: --no-pager, not a terminal, or
+        DUTYCLI_PAGER / PAGER set empty or to ``cat``; else DUTYCLI_PAGER, PAGER, ``less``."""
+        import shlex
+
+        if self.pager is not None:
+            command = self.pager
+        elif self.terminal is not None or not CHOICES["pager"] or not self.stdout_is_terminal():
+            return None
+        else:
+            command = os.environ.get("DUTYCLI_PAGER", os.environ.get("PAGER", "less"))
+        try:
+            words = shlex.split(command)
+        except ValueError:
+            return None
+        return words if words and words != ["cat"] else None
+
+    def lines(self) -> int:
+        """The terminal's height: longer output goes through the pager."""
+        if self.height is not None:
+            return self.height
+        value = os.environ.get("LINES", "")
+        if value.isdigit() and int(value) > 0:
+            return int(value)
+        try:
+            return os.get_terminal_size(sys.stdout.fileno()).lines
+        except (OSError, ValueError, AttributeError):
+            return 24
+
+    def show(self, data: bytes) -> None:
+        """Write ``data`` for a person: through the pager when it is longer than the terminal
+        (and one is wanted and found), else straight to stdout."""
+        command = self.pager_command()
+        if command is not None and data.count(b"\n") >= self.lines() and page(command, data):
+            return
+        write_bytes(data)
+
+
+def terminal_encoding() -> str:
+    """The encoding text for the terminal is written in (``readable`` chose it): a GBK
+    terminal gets GBK tables."""
+    return getattr(sys.stdout, "encoding", None) or "utf-8"
+
+
+# What the command line chose: --color (auto, always, never) and --no-pager. Set by the app
+# for each run (``choose``); Streams read them.
+CHOICES: dict[str, Any] = {"color": "auto", "pager": True}
+
+
+def choose(color: str = "auto", pager: bool = True) -> None:
+    CHOICES.update(color=color, pager=pager)
+
+
+def page(command: list[str], data: bytes) -> bool:
+    """Show ``data`` in the pager ``command``; False when it cannot start (the caller writes
+    the text plainly). Quitting the pager early is a normal end."""
+    import shutil
+    import signal
+    import subprocess
+
+    if shutil.which(command[0]) is None:
+        return False
+    environment = dict(os.environ)
+    # As git does: less quits on one screen, keeps colours, leaves the text on the screen.
+    environment.setdefault("LESS", "FRX")
+    environment.setdefault("LV", "-c")
+    sys.stdout.flush()
+    try:
+        process = subprocess.Popen(command, stdin=subprocess.PIPE, env=environment)
+    except OSError:
+        return False
+    # Ctrl-C belongs to the pager while it runs (less uses it to stop a search).
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        assert process.stdin is not None
+        with contextlib.suppress(BrokenPipeError, OSError):
+            process.stdin.write(data)
+        with contextlib.suppress(BrokenPipeError, OSError):
+            process.stdin.close()
+        process.wait()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    return True
 
 
 def _columns() -> int | None:

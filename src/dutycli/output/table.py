@@ -3,13 +3,11 @@ where a reader expects, inherited values marked, matches emphasized."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from dutycli.output.document import CHANGE_LABELS, EXPLODED_NAMES
 from dutycli.output.text import INHERITED_MARK, cell_text, has_value, names_text, safe_text
 from dutycli.schema import (
-    DIFF_PREFIXES,
     INHERITABLE_COLUMNS,
     NAME_COLUMNS,
     NAME_JOINER,
@@ -22,6 +20,7 @@ if TYPE_CHECKING:
     import polars as pl
     from rich.text import Text
 
+    from dutycli.output import layout
     from dutycli.output.result import Result
 
 # Text whose line breaks are layout; in every other column (names, datasets, paths) a line
@@ -35,22 +34,6 @@ TABLE_HIDDEN = {"source_line"}
 SAID_WHEN_EMPTY = ("goal", "leaders")
 
 
-# Columns that take the width left over; the others are as wide as their content, up to a cap.
-FLEX_COLUMNS = ("task", "old_task", "new_task", "phrase")
-FLEX_COMFORT = 30  # a task column this wide comes before widening the others
-COLUMN_CAPS = {"goal": 14, "section": 14, "item_no": 4, "deadline": 14, "dataset": 12}
-NAMES_CAP = 20  # 地方金融监督管理局、 fits
-TEXT_CAP = 30
-
-
-@dataclass
-class _Column:
-    name: str
-    kind: Literal["number", "names", "text"]
-    cells: list[Text] = field(default_factory=list)
-    width: int = 0
-
-
 def show(result: Result, console: Any, titled: bool = False) -> None:
     """Print ``result`` on ``console``: a table, or the picture or record its kind calls for.
 
@@ -61,7 +44,7 @@ def show(result: Result, console: Any, titled: bool = False) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from dutycli.output import document, wrap
+    from dutycli.output import document, layout, wrap
 
     frame = result.rows
     if titled:
@@ -73,7 +56,14 @@ def show(result: Result, console: Any, titled: bool = False) -> None:
         # A goal heading says the goal once, instead of on every row under it.
         shown = result.shown if result.shown is not None else frame.columns
         drop = document.GOAL_COLUMNS if result.group_by == "goal" else ()
-        frame = frame.select(c for c in shown if c not in drop)
+        # The flags of a shown value stay (as ↑ and 等 marks, not columns).
+        flags = [
+            f"{EXPLODED_NAMES.get(c, c)}_{flag}"
+            for c in shown
+            for flag in ("inherited", "open_ended")
+            if f"{EXPLODED_NAMES.get(c, c)}_{flag}" in frame.columns
+        ]
+        frame = frame.select(list(dict.fromkeys(c for c in [*shown, *flags] if c not in drop)))
     if result.kind_name == "record":
         from dutycli.output import record
 
@@ -123,7 +113,7 @@ def show(result: Result, console: Any, titled: bool = False) -> None:
 
         shown = reading_order([c for c in shown if c not in hidden])
 
-    table_columns = [_Column(column, document.kind(frame, column)) for column in shown]
+    table_columns = [layout.Column(column, document.kind(frame, column)) for column in shown]
     any_inherited = False
     emphasize = set(result.highlight_names)
     # Where the query's patterns match, found by the engine that matched the rows (Polars).
@@ -168,17 +158,25 @@ def show(result: Result, console: Any, titled: bool = False) -> None:
                     )
             spec.cells.append(text)
 
-    _fit(table_columns, console.width)
+    layout.fit(table_columns, console.width)
+    narrowed = ""  # what a narrow terminal's layout left to a note
+    if layout.narrow_width(table_columns) < layout.FLEX_NARROW:
+        table_columns, groups, narrowed = _narrower(result, frame, table_columns, groups)
+        layout.fit(table_columns, console.width)
     for number, group in enumerate(groups):
         if group.heading:
             if number:
                 console.print()  # a blank line before each group but the first
-            heading = document.group_title(result.group_by, group)
+            heading = (
+                document.group_title(result.group_by, group)
+                if result.group_by is not None
+                else f"{group.heading}（{len(group.rows)} {result.kind.noun}）"
+            )
             console.print(safe_text(heading, "bold", keep_newlines=False))
         table = Table(show_lines=True, header_style="bold")
         for spec in table_columns:
             table.add_column(
-                _header(spec.name, spec.width),
+                layout.header(spec.name, spec.width),
                 width=spec.width,
                 overflow="fold",  # only for a terminal too narrow for the layout
                 no_wrap=spec.kind == "number",
@@ -207,6 +205,38 @@ def show(result: Result, console: Any, titled: bool = False) -> None:
                 style="dim",
             )
         )
+    if narrowed:
+        console.print(Text(narrowed, style="dim"))
+
+
+def _narrower(
+    result: Result, frame: pl.DataFrame, columns: list[layout.Column], groups: list[Any]
+) -> tuple[list[layout.Column], list[Any], str]:
+    """The layout of a terminal too narrow for the task text beside every column: a diff's
+    原/新 pairs stacked, the goal as a heading over its rows, a target's parts left in its
+    原文. Returns the columns, the groups and a note of what moved (or "")."""
+    from dutycli.i18n import t
+    from dutycli.output import document, layout
+
+    names = [c.name for c in columns]
+    if result.kind_name == "changes":
+        columns = layout.stacked(columns)
+    if result.group_by is None and "goal" in names and result.kind_name in ("tasks", "changes"):
+        groups = document.group_rows(list(frame.iter_rows(named=True)), "goal")
+        columns = [c for c in columns if c.name not in document.GOAL_COLUMNS]
+    if result.kind_name == "metrics" and "phrase" in names:
+        parts = [c for c in columns if c.name in layout.TARGET_PARTS]
+        if parts:
+            columns = [c for c in columns if c not in parts]
+            return (
+                columns,
+                groups,
+                t(
+                    "A narrow terminal: {columns} are read from 原文 (--width or -f csv shows them)",
+                    columns="、".join(label(c.name) for c in parts),
+                ),
+            )
+    return columns, groups, ""
 
 
 def _match_spans(
@@ -238,102 +268,6 @@ def _highlighted(value: str, spans: list[tuple[int, int]], keep_newlines: bool) 
         position = end
     text.append_text(safe_text(value[position:], keep_newlines=keep_newlines))
     return text
-
-
-def _header(column: str, width: int) -> Text:
-    """A column's label, on two lines when narrower than it: 原/新 on a line of its own."""
-    from rich.cells import cell_len
-    from rich.text import Text
-
-    from dutycli.output import wrap
-
-    text = label(column)
-    if cell_len(text) > width and column.startswith(tuple(DIFF_PREFIXES)):
-        base = label(column.split("_", 1)[1])
-        return Text(text[: len(text) - len(base)] + "\n").append_text(wrap.wrap(Text(base), width))
-    return wrap.wrap(Text(text), width)
-
-
-def _fit(columns: list[_Column], console_width: int) -> None:
-    """Column widths for a terminal ``console_width`` cells wide (sets ``width`` on each).
-
-    Every column gets the width below which its content would break badly (a name, a
-    number); then numbers their header's width, the task text a comfortable width, the
-    other columns their content's (capped), and the task text the rest.
-    """
-    from rich.cells import cell_len
-
-    from dutycli.output import wrap
-
-    # Rich's box: a border before every column and after the last, one space of padding each side.
-    available = console_width - 3 * len(columns) - 1
-    least: list[int] = []
-    wanted: list[int] = []
-    natural: list[int] = []
-    for spec in columns:
-        header = cell_len(label(spec.name))
-        base = spec.name.removeprefix("old_").removeprefix("new_")
-        plains = [cell.plain for cell in spec.cells]
-        longest = max([header, *(wrap.longest_line(p) for p in plains)])
-        natural.append(longest)
-        if spec.kind == "number":
-            # Numbers never wrap; a narrow terminal wraps their header instead.
-            least.append(max([2, *(cell_len(p) for p in plains)]))
-            wanted.append(longest)
-            continue
-        unbreakable = max([0, *(wrap.widest(p, names=spec.kind == "names") for p in plains)])
-        if spec.name in FLEX_COLUMNS:
-            cap = longest
-            floor = min(longest, max(header, unbreakable, 16))
-        else:
-            cap = COLUMN_CAPS.get(base, NAMES_CAP if spec.kind == "names" else TEXT_CAP)
-            # A name column may wrap its header rather than squeeze the task text.
-            # (原/新 then goes on a line of its own above the label: 原 / 分管领导).
-            short_header = cell_len(label(base)) if base != spec.name else header
-            floor = max(unbreakable, min(short_header, 8))
-            floor = min(floor, cap, longest)
-        least.append(floor)
-        wanted.append(min(longest, max(cap, floor)))
-    widths = list(least)
-    flex = [i for i, spec in enumerate(columns) if spec.name in FLEX_COLUMNS]
-    others = [i for i, spec in enumerate(columns) if spec.kind != "number" and i not in flex]
-    numbers = [i for i, spec in enumerate(columns) if spec.kind == "number"]
-
-    spare = available - sum(widths)
-
-    def grow(indexes: list[int], targets: list[int]) -> None:
-        # One cell at a time to the narrowest column still short of its target: a fair share.
-        nonlocal spare
-        while spare > 0:
-            short = [i for i in indexes if widths[i] < targets[i]]
-            if not short:
-                return
-            narrowest = min(short, key=lambda i: widths[i])
-            widths[narrowest] += 1
-            spare -= 1
-
-    # Too narrow even for that: take from the task text first (it wraps anywhere), then
-    # from other text, and only then split names; below 4 cells Rich folds what is left.
-    names = [i for i in others if columns[i].kind == "names"]
-    texts = [i for i in others if i not in names]
-    for group, floor in ((flex, 8), (texts, 6), (flex + texts + names, 4)):
-        while spare < 0:
-            candidates = [i for i in group if widths[i] > floor]
-            if not candidates:
-                break
-            widest = max(candidates, key=lambda i: widths[i])
-            widths[widest] -= 1
-            spare += 1
-    grow(numbers, wanted)
-    # Where there is room, text with a short header (类别) gets four characters a line first.
-    grow(texts, [min(w, 8) for w in wanted])
-    grow(flex, [min(w, FLEX_COMFORT) for w in wanted])
-    grow(others, wanted)
-    grow(flex, wanted)
-    if not flex:
-        grow(others, natural)  # no task text to give the room to: let long values unfold
-    for spec, width in zip(columns, widths, strict=True):
-        spec.width = width
 
 
 def _title(result: Result, console: Any) -> None:

@@ -146,6 +146,22 @@ def pairs(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def tasks_per_leader(frame: pl.DataFrame) -> dict[str, int]:
+    """Per leader of the matrix, how many tasks (with a lead unit) they oversee: a task led by
+    two units is one task, where the matrix's row counts it once per unit."""
+    keys = [c for c in ("dataset", "id") if c in frame.columns]
+    both = frame.filter(pl.col("leaders").list.len() > 0, pl.col("lead_units").list.len() > 0)
+    counted = (
+        both.select(*keys, pl.col("leaders").alias("leader"))
+        .explode("leader")
+        .drop_nulls("leader")
+        .unique()
+        .group_by("leader")
+        .agg(pl.len())
+    )
+    return dict(counted.iter_rows())
+
+
 def matrix(frame: pl.DataFrame) -> pl.DataFrame:
     """Leaders × lead units: how many tasks each leader shares with each unit.
 

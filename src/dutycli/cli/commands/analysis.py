@@ -40,7 +40,13 @@ def matrix(
     from dutycli.query import analysis
 
     why = t("no task names both a leader and a lead unit (a table without 分管领导 has none)")
-    return Result(analysis.matrix(all_tasks(ctx)), top=top, why_empty=why)
+    tasks = all_tasks(ctx)
+    return Result(
+        analysis.matrix(tasks),
+        top=top,
+        why_empty=why,
+        leader_tasks=analysis.tasks_per_leader(tasks),
+    )
 
 
 @command(
