@@ -499,7 +499,12 @@ def long_leader(tmp_path: Path) -> Path:
 def test_a_narrow_terminal_gets_a_picture_not_a_traceback(
     long_leader: Path, command: list[str]
 ) -> None:
-    widths = range(1, 41) if command[0] in ("matrix", "stats") else (1, 5, 10, 20, 30, 40)
+    # Every width up to 12 (where a picture gives up columns one by one), then a sample.
+    widths = (
+        (*range(1, 13), 15, 18, 21, 25, 30, 35, 40)
+        if command[0] in ("matrix", "stats")
+        else (1, 5, 10, 20, 30, 40)
+    )
     for data in (DATASET, long_leader):
         for width in widths:
             streams.use(Streams(terminal=True, width=width, colour=False))

@@ -1,7 +1,5 @@
 """Analysis of the whole table: totals and workload, leaders × units, quantitative targets."""
 
-from __future__ import annotations
-
 from typing import TYPE_CHECKING
 
 import typer
@@ -19,7 +17,7 @@ if TYPE_CHECKING:
 def stats(
     ctx: typer.Context,
     top: StatsTopOption = None,
-) -> Result:
+) -> "Result":
     """The dataset at a glance: totals, and bar charts of tasks per leader and per unit."""
     from dutycli.output.result import Result
     from dutycli.query import analysis
@@ -34,7 +32,7 @@ def stats(
 def matrix(
     ctx: typer.Context,
     top: MatrixTopOption = None,
-) -> Result:
+) -> "Result":
     """Leaders × lead units: how many tasks each pair shares (a pivot table in CSV and xlsx)."""
     from dutycli.output.result import Result
     from dutycli.query import analysis
@@ -52,7 +50,7 @@ def matrix(
 @command(
     "metrics", kind="metrics", shared=tuple(o for o in ROWS if o not in ("group_by", *PROGRESS))
 )
-def metrics(ctx: typer.Context) -> Result:
+def metrics(ctx: typer.Context) -> "Result":
     """Quantitative targets in the task texts (增长7%左右, 新增1160家…), one row per number."""
     from dutycli.output.result import Result
     from dutycli.output.streams import note

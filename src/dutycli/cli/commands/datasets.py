@@ -1,7 +1,5 @@
 """Datasets themselves: what is loaded, what changed between two, importing and exporting."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -18,7 +16,7 @@ if TYPE_CHECKING:
 
 
 @command("datasets", kind="datasets", shared=("dataset", "fmt", "fields"))
-def datasets(ctx: typer.Context) -> Result:
+def datasets(ctx: typer.Context) -> "Result":
     """The loaded datasets (--data file or folder) with their goal, task, leader and unit counts."""
     from dutycli.output.result import Result
     from dutycli.query import summary
@@ -54,7 +52,7 @@ def diff(
             help="How similar (0-1) two task texts must be to count as the same task.",
         ),
     ] = 0.6,
-) -> Result:
+) -> "Result":
     """Tasks added, removed, or whose leaders, units, section or item number changed
     between two datasets.
 

@@ -1,7 +1,5 @@
 """Directories: every leader, unit or goal with its task count."""
 
-from __future__ import annotations
-
 from typing import TYPE_CHECKING
 
 import typer
@@ -17,19 +15,19 @@ if TYPE_CHECKING:
 
 
 @command("leaders", kind="names", shared=TABLE)
-def leaders(ctx: typer.Context) -> Result:
+def leaders(ctx: typer.Context) -> "Result":
     """Every leader with the number of tasks (and how many were inherited), most first."""
     return _directory(ctx, "leaders")
 
 
 @command("units", kind="names", shared=TABLE)
-def units(ctx: typer.Context, role: RoleOption = UnitRole.lead) -> Result:
+def units(ctx: typer.Context, role: RoleOption = UnitRole.lead) -> "Result":
     """Every lead unit (or partner unit, with --role) with its task count, most first."""
     return _directory(ctx, UNIT_ROLES[role.value])
 
 
 @command("targets", kind="goals", shared=TABLE)
-def targets(ctx: typer.Context) -> Result:
+def targets(ctx: typer.Context) -> "Result":
     """Every goal (目标) with its task count, leaders and lead units."""
     from dutycli.output.result import Result
     from dutycli.query import filters
@@ -37,7 +35,7 @@ def targets(ctx: typer.Context) -> Result:
     return Result(filters.targets(tasks(ctx)))
 
 
-def _directory(ctx: typer.Context, column: str | tuple[str, ...]) -> Result:
+def _directory(ctx: typer.Context, column: str | tuple[str, ...]) -> "Result":
     from dutycli.output.result import Result
     from dutycli.query import filters
 

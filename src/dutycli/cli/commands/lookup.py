@@ -1,7 +1,5 @@
 """Lookups: the tasks of a unit, a leader, a goal, a keyword or a mix of them, and one task."""
 
-from __future__ import annotations
-
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -33,7 +31,7 @@ def by_unit(
     ],
     role: RoleOption = UnitRole.lead,
     exact: ExactOption = False,
-) -> Result:
+) -> "Result":
     """Tasks whose lead units (or partner units, with --role) include a matching unit."""
     from dutycli.output.result import Result
     from dutycli.query import filters
@@ -58,7 +56,7 @@ def by_leader(
         ),
     ],
     exact: ExactOption = False,
-) -> Result:
+) -> "Result":
     """Tasks whose leaders in charge include a matching name."""
     from dutycli.output.result import Result
     from dutycli.query import filters
@@ -80,7 +78,7 @@ def by_target(
             autocompletion=hooks.complete_target,
         ),
     ],
-) -> Result:
+) -> "Result":
     """Tasks of a goal (目标), by its number or part of its name."""
     from dutycli.output.result import Result
     from dutycli.query import filters
@@ -105,7 +103,7 @@ def search(
     regex: Annotated[
         bool, typer.Option("--regex", help="Read keywords as regular expressions.")
     ] = False,
-) -> Result:
+) -> "Result":
     """Tasks whose text (or goal name, or section) contains every keyword; Latin letters ignore case."""
     from dutycli.output.result import Result
     from dutycli.query import filters
@@ -193,7 +191,7 @@ def list_tasks(
         ),
     ] = None,
     exact: ExactOption = False,
-) -> Result:
+) -> "Result":
     """Every task, narrowed by any mix of filters (different filters AND, a repeated one OR)."""
     from dutycli.output.result import Result
     from dutycli.query import filters
@@ -247,7 +245,7 @@ def show(
             metavar="ID", help="Task id (the 编号 column).", autocompletion=hooks.complete_task
         ),
     ],
-) -> Result:
+) -> "Result":
     """One task in full, with where each leader and unit value came from."""
     from dutycli.output.result import Result
     from dutycli.query import filters
