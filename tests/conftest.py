@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -74,9 +75,32 @@ TERMINAL_SETTINGS = ("COLUMNS", "LINES", "NO_COLOR", "FORCE_COLOR", "TTY_COMPATI
 LOCALE_SETTINGS = ("LC_ALL", "LC_MESSAGES")
 
 
+@pytest.fixture(scope="session")
+def _warm_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A cache holding the shipped dataset, as every run after the first has it: a test's own
+    cache starts as a copy (reading the YAML again would cost each test 50 ms)."""
+    folder = tmp_path_factory.mktemp("warm-cache")
+    saved = os.environ.get("DUTYCLI_CACHE_DIR")
+    os.environ["DUTYCLI_CACHE_DIR"] = str(folder)
+    try:
+        assert run_cli("units", "-f", "csv").exit_code == 0
+    finally:
+        os.environ.pop("DUTYCLI_CACHE_DIR")
+        if saved is not None:
+            os.environ["DUTYCLI_CACHE_DIR"] = saved
+    return folder
+
+
+# Tests of the cache itself start from an empty one.
+COLD_CACHE_MODULES = ("test_hostile_store",)
+
+
 @pytest.fixture(autouse=True)
 def _own_user_directories(
-    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
+    _warm_cache: Path,
 ) -> None:
     """Each test its own home, XDG folders and dutycli cache, an English locale, and no
     DUTYCLI_* or terminal setting of the developer's shell: what a test sees never depends on the machine or on
@@ -97,7 +121,10 @@ def _own_user_directories(
         ("XDG_DATA_HOME", ".local/share"),
     ):
         monkeypatch.setenv(variable, str(home / folder))
-    monkeypatch.setenv("DUTYCLI_CACHE_DIR", str(home / "dutycli-cache"))
+    cache = home / "dutycli-cache"
+    if not request.module.__name__.endswith(COLD_CACHE_MODULES):
+        shutil.copytree(_warm_cache, cache)
+    monkeypatch.setenv("DUTYCLI_CACHE_DIR", str(cache))
     streams.use(None)
 
 
