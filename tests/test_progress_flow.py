@@ -35,7 +35,7 @@ def fill(path: Path, answers: dict[int, tuple[str, str]]) -> None:
     sheet = book.worksheets[0]
     for row in range(FIRST_ROW, sheet.max_row + 1):
         task_id = sheet.cell(row, 1).value
-        if task_id in answers:
+        if isinstance(task_id, int) and task_id in answers:
             progress, status = answers[task_id]
             sheet.cell(row, FILL_START).value = progress
             sheet.cell(row, FILL_START + 1).value = status
