@@ -469,8 +469,12 @@ def test_every_kind_of_result_makes_a_workbook(tmp_path: Path) -> None:
         document["tasks"][0]["task"] = "改写过的任务"
 
     changed = dataset_with(tmp_path, "changed.yaml", change)
+    store = str(tmp_path / "progress.sqlite")
+    from dutycli.progress import store as progress_store
+
+    with progress_store.connect(Path(store)):
+        pass  # made empty: no unit has answered yet
     for kind, args in KIND_COMMANDS.items():
-        store = str(tmp_path / "progress.sqlite")
         args = [{"CHANGED": str(changed), "STORE": store}.get(a, a) for a in args]
         target = tmp_path / f"{kind}.xlsx"
         # datasets and diff have no --output: their workbook goes to stdout, not a terminal.

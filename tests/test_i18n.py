@@ -46,13 +46,19 @@ def call_name(node: ast.Call) -> str:
 
 
 def is_text(node: ast.expr) -> bool:
-    """A message written in place: a string, an f-string, or one built with + or %."""
+    """A message written in place: a string, an f-string, one built with + or %, or either of
+    two such (``a if b else c``)."""
     if isinstance(node, ast.Constant):
         return isinstance(node.value, str)
     if isinstance(node, ast.JoinedStr):
         return True
     if isinstance(node, ast.BinOp):
         return is_text(node.left) or is_text(node.right)
+    if isinstance(node, ast.IfExp):  # one message or another, chosen in place ("" is none)
+        branches = (node.body, node.orelse)
+        return any(
+            is_text(b) and not (isinstance(b, ast.Constant) and b.value == "") for b in branches
+        )
     return False
 
 

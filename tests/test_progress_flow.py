@@ -68,6 +68,9 @@ def quarter(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         if unit == "商务局":  # one answer with a status the drop-down does not have
             bad = next(iter(answers))
             answers[bad] = ("没有按下拉选", "差不多了")
+        if unit == "工信局":  # a progress typed as a formula, saved with no value shown
+            formula = list(answers)[1]
+            answers[formula] = ("=1+1", status)
         fill(path, answers)
         filled |= {(unit, i): said for i, said in answers.items() if said[1] != "差不多了"}
         returned.append(str(path))
@@ -146,3 +149,33 @@ def test_the_report_holds_every_answer_and_the_silent_units(
     assert quarter["silent"] in shown
     assert next(iter(quarter["filled"].values()))[0] in shown
     shutil.copy(page, quarter["folder"] / page.name)
+
+
+def test_a_store_that_is_not_there_is_an_error_not_an_empty_quarter(
+    quarter: dict[str, Any], tmp_path: Path
+) -> None:
+    """A mistyped --store must not read as "no unit has reported"."""
+    missing = str(tmp_path / "mistyped.sqlite")
+    for command in (
+        ("progress", "status", "--period", "2019Q1", "--store", missing),
+        ("progress", "report", "--period", "2019Q1", "--store", missing, "-f", "csv"),
+        ("progress", "export", "-o", str(tmp_path / "e.csv"), "--store", missing),
+        ("by-unit", "发改局", "--with-progress", "--store", missing),
+    ):
+        outcome = run_cli("--data", quarter["data"], *command)
+        assert outcome.exit_code == 2, command
+        assert "no progress store yet" in outcome.stderr, command
+    assert not (tmp_path / "mistyped.sqlite").exists()
+
+
+def test_the_reports_counts_say_what_they_count(quarter: dict[str, Any]) -> None:
+    report = run_cli(
+        "--data", quarter["data"], "progress", "report", "--period", "2019Q1", "-f", "csv"
+    )
+    assert report.exit_code == 0, report.stderr
+    tasks = yaml.safe_load(DATASET.read_text(encoding="utf-8"))["tasks"]
+    rows = sum(max(1, len(task["lead_units"])) for task in tasks)
+    assert f"完成状态（按任务×牵头单位计，共 {rows} 项）" in report.stderr
+    # A leader's count is of tasks: as many as by-leader lists.
+    mine = sum(1 for task in tasks if "陆秋明" in task["leaders"])
+    assert f"陆秋明：{mine} 条任务；" in report.stderr

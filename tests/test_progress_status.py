@@ -272,7 +272,9 @@ def test_report_in_every_document(case: dict[str, object], tmp_path: Path) -> No
             assert heading in text, (suffix, heading)
         assert "受拆迁影响进度滞后" in text and "第一版进展" not in text  # the latest version
         assert "未报送单位" in text and all(unit in text for unit in silent)
-        assert "完成状态：推进中 2，已完成 1，滞后 1，未填报 2" in text
+        assert (
+            "完成状态（按任务×牵头单位计，共 6 项）：推进中 2，已完成 1，滞后 1，未填报 2" in text
+        )
         if suffix != ".xlsx":
             assert "主要预期目标" in text  # grouped by goal
 

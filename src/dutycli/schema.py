@@ -166,16 +166,8 @@ SUFFIX_FORMATS = {
     ".htm": "html",
     ".pdf": "pdf",
 }
-# Suffixes a clerk may try that dutycli does not write: what to use instead.
-SUFFIX_HINTS = {
-    ".doc": "the old Word format is not written; .docx opens in Word, WPS and LibreOffice",
-    ".xls": "the old Excel format is not written; .xlsx opens in Excel, WPS and LibreOffice",
-    ".wps": "WPS's own format is not written; .docx opens in WPS",
-    ".et": "WPS's own format is not written; .xlsx opens in WPS",
-    ".rtf": "RTF is not written; .docx opens in every word processor",
-    ".odt": "OpenDocument is not written; .docx opens in LibreOffice",
-    ".ods": "OpenDocument is not written; .xlsx opens in LibreOffice",
-}
+# Suffixes a clerk may try that dutycli does not write (output.emit says what to use instead).
+REFUSED_SUFFIXES = (".doc", ".xls", ".wps", ".et", ".rtf", ".odt", ".ods")
 # Formats made to be read, printed or handed on (a .txt file is the table format): they show
 # the table's own columns unless --fields or --all-fields asks for more.
 DOCUMENT_FORMATS = ("xlsx", "docx", "html", "pdf")

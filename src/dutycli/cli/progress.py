@@ -14,14 +14,24 @@ if TYPE_CHECKING:
     from dutycli.output.result import Result
 
 
-def store_path(ctx: Any, given: Path | None) -> Path:
-    """--store, else the store of the --data dataset: beside a file, in a folder."""
+def store_path(ctx: Any, given: Path | None, must_exist: bool = False) -> Path:
+    """--store, else the store of the --data dataset: beside a file, in a folder. A command
+    that only reads it (``must_exist``) refuses one that is not there: a mistyped --store
+    must not read as "no unit has reported"."""
     from dutycli.progress import store
 
     if given is not None:
-        return given
-    root = load(ctx).root
-    return root / "progress.sqlite" if root.is_dir() else store.default_path(root)
+        path = given
+    else:
+        root = load(ctx).root
+        path = root / "progress.sqlite" if root.is_dir() else store.default_path(root)
+    if must_exist and not path.is_file():
+        from dutycli.errors import DataError
+
+        raise DataError(
+            t("{path}: no progress store yet (run dutycli progress collect)", path=path)
+        )
+    return path
 
 
 def progress_columns(ctx: Any, result: Result) -> None:
@@ -38,7 +48,7 @@ def progress_columns(ctx: Any, result: Result) -> None:
     from dutycli.query.filters import collect
 
     period = periods.parse(shared.period).name if shared.period is not None else None
-    answers = progress_store.answers_frame(store_path(ctx, shared.store))
+    answers = progress_store.answers_frame(store_path(ctx, shared.store, must_exist=True))
     names = shared.dataset or load(ctx).names
     frame = collect(result.frame)
     had_dataset = "dataset" in frame.columns

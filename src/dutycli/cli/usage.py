@@ -13,7 +13,7 @@ _PYDANTIC_WORDING = {
     "Value error, ": "",
     "Input should be a valid integer, unable to parse string as an integer": "not a whole number",
 }
-GLOBAL_OPTIONS = (*GLOBAL_VALUE_OPTIONS, "--version")
+GLOBAL_OPTIONS = (*GLOBAL_VALUE_OPTIONS, "--version", "--no-pager")
 
 
 def from_environment(ctx: Any, name: str) -> bool:

@@ -20,7 +20,7 @@ from dutycli.i18n import t
 from dutycli.locations import DATASET_KINDS
 from dutycli.output import streams
 from dutycli.output.result import Result
-from dutycli.schema import SUFFIX_FORMATS, SUFFIX_HINTS
+from dutycli.schema import REFUSED_SUFFIXES, SUFFIX_FORMATS
 
 # A .txt file's table is this wide unless --width says.
 TXT_WIDTH = 100
@@ -54,16 +54,33 @@ def choose_format(chosen: str | None, output: Path | None, excel: bool) -> str:
             return SUFFIX_FORMATS[suffix]
         if suffix:
             # Never CSV under another name: Word would refuse the .docx a clerk hands on.
-            hint = SUFFIX_HINTS.get(suffix)
-            known = " ".join(SUFFIX_FORMATS)
+            hint = suffix_hint(suffix)
+            if hint:
+                raise QueryError(t("{output}: {hint} (or give --format)", output=output, hint=hint))
             raise QueryError(
-                f"{output}: {hint} (or give --format)"
-                if hint
-                else f"{output}: dutycli does not write {suffix} files; give a file ending "
-                f"in {known} (or give --format)"
+                t(
+                    "{output}: dutycli does not write {suffix} files; give a file ending in {known} (or give --format)",
+                    output=output,
+                    suffix=suffix,
+                    known=" ".join(SUFFIX_FORMATS),
+                )
             )
         return "csv"  # a file without a suffix gets what a pipe would: CSV
     return "csv" if excel else streams.current().default_format()
+
+
+def suffix_hint(suffix: str) -> str:
+    """What to write instead of a format dutycli does not write (``REFUSED_SUFFIXES``)."""
+    hints = {
+        ".doc": t("the old Word format is not written; .docx opens in Word, WPS and LibreOffice"),
+        ".xls": t("the old Excel format is not written; .xlsx opens in Excel, WPS and LibreOffice"),
+        ".wps": t("WPS's own format is not written; .docx opens in WPS"),
+        ".et": t("WPS's own format is not written; .xlsx opens in WPS"),
+        ".rtf": t("RTF is not written; .docx opens in every word processor"),
+        ".odt": t("OpenDocument is not written; .docx opens in LibreOffice"),
+        ".ods": t("OpenDocument is not written; .xlsx opens in LibreOffice"),
+    }
+    return hints.get(suffix, "")
 
 
 def output_suffix(output: Path) -> str:
@@ -71,7 +88,7 @@ def output_suffix(output: Path) -> str:
     known suffix (``-o .docx``, which Python takes for a hidden file without one) is that
     suffix, never a CSV under a name that promises a document."""
     name = output.name.lower()
-    if not output.suffix and name in (*SUFFIX_FORMATS, *SUFFIX_HINTS, *DATASET_KINDS):
+    if not output.suffix and name in (*SUFFIX_FORMATS, *REFUSED_SUFFIXES, *DATASET_KINDS):
         return name
     return output.suffix.lower()
 

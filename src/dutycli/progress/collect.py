@@ -128,6 +128,18 @@ def _read_xlsx(data: bytes) -> Sheet:
         rows = [list(r) for r in book[main].iter_rows(values_only=True)]
     finally:
         book.close()
+    # A cell a clerk began with "=" is a formula; its value is what Excel last showed, and a
+    # file saved by a program that computes nothing has none: its text is kept instead, as
+    # typed, never lost and never run.
+    written = load_workbook(io.BytesIO(data), read_only=True)
+    try:
+        sheet = written[next(name for name in written.sheetnames if name != META_SHEET)]
+        for row, typed in zip(rows, sheet.iter_rows(values_only=True), strict=False):
+            for index, value in enumerate(typed[: len(row)]):
+                if row[index] is None and isinstance(value, str) and value.startswith("="):
+                    row[index] = value
+    finally:
+        written.close()
     return Sheet(meta, _table_rows(rows, 1))
 
 
@@ -240,6 +252,14 @@ def check(sheet: Sheet, texts: dict[int, str], outcome: Outcome) -> list[Answer]
         elif not _same_text(cells.get("工作标准", ""), texts[task_id]):
             outcome.problems.append(
                 t("task {id}: its 工作标准 was edited on the form: not recorded", id=task_id)
+            )
+        elif not said[1]:
+            outcome.problems.append(
+                t(
+                    "task {id}: answered without a 完成状态 (one of {allowed}): not recorded",
+                    id=task_id,
+                    allowed=allowed,
+                )
             )
         elif said[1] not in STATUSES:
             outcome.problems.append(

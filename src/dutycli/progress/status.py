@@ -162,7 +162,7 @@ def report_rows(rows: pl.DataFrame, tasks: pl.DataFrame) -> pl.DataFrame:
     ):
         said = [s or NOT_ANSWERED for s in statuses]
         status.append(_joined(units, said))
-        progress.append(_joined(units, texts) if any(texts) else "")
+        progress.append(_joined(units, [t or NOT_ANSWERED for t in texts]) if any(texts) else "")
     return joined.select(
         "dataset",
         "goal_no",
@@ -197,11 +197,19 @@ def count_text(found: dict[str, int]) -> str:
 
 
 def leader_counts(rows: pl.DataFrame) -> list[tuple[str, int, dict[str, int]]]:
-    """Per leader (in order of first appearance): their task × lead unit rows, the statuses."""
+    """Per leader (in order of first appearance): how many tasks they oversee (a task led by
+    two units counted once), and the statuses of its task × lead unit rows."""
     out: dict[str, list[str]] = {}
-    for leaders, status in zip(
-        rows.get_column("leaders").to_list(), rows.get_column("status").to_list(), strict=True
+    tasks: dict[str, set[tuple[object, object]]] = {}
+    for key, leaders, status in zip(
+        zip(rows.get_column("dataset").to_list(), rows.get_column("id").to_list(), strict=True)
+        if "dataset" in rows.columns
+        else ((None, i) for i in rows.get_column("id").to_list()),
+        rows.get_column("leaders").to_list(),
+        rows.get_column("status").to_list(),
+        strict=True,
     ):
         for leader in leaders or ["（未列分管领导）"]:
             out.setdefault(leader, []).append(status)
-    return [(leader, len(statuses), tally(statuses)) for leader, statuses in out.items()]
+            tasks.setdefault(leader, set()).add(key)
+    return [(leader, len(tasks[leader]), tally(statuses)) for leader, statuses in out.items()]

@@ -248,8 +248,8 @@ def show(
 ) -> "Result":
     """One task in full, with where each leader and unit value came from."""
     from dutycli.output.result import Result
-    from dutycli.query import filters
+    from dutycli.query import record
 
     frame = tasks(ctx)
-    found = filters.with_sources(frame, filters.task_by_id(frame, task_id))
+    found = record.with_sources(frame, record.task_by_id(frame, task_id))
     return Result(found, asked=f"编号：{task_id}")

@@ -78,7 +78,7 @@ def status_rows(
     from dutycli.progress import store as progress_store
     from dutycli.query import filters
 
-    path = store_path(ctx, store)
+    path = store_path(ctx, store, must_exist=True)
     collections = progress_store.collections_frame(path)
     frame = tasks_named(ctx)
     period = chosen_period(period_text, collections, frame.get_column("dataset").unique().to_list())
@@ -186,9 +186,12 @@ def progress_report(
 
     rows, silent_units, chosen, frame = status_rows(ctx, period, store, as_of, unit, leader)
     table = status.report_rows(rows, frame)
-    notes = [f"完成状态：{status.count_text(status.counts(rows))}"]
+    # A task led by two units has a row (and a status) for each: the counts say so.
+    notes = [
+        f"完成状态（按任务×牵头单位计，共 {rows.height} 项）：{status.count_text(status.counts(rows))}"
+    ]
     notes += [
-        f"{leader_name}：{count} 项，{status.count_text(found)}"
+        f"{leader_name}：{count} 条任务；按牵头单位计：{status.count_text(found)}"
         for leader_name, count, found in status.leader_counts(rows)
     ]
     notes.append(f"逾期：{int(rows.get_column('overdue').sum())} 条")
@@ -224,7 +227,7 @@ def progress_export(
     kind = EXPORT_SUFFIXES.get(output.suffix.lower())
     if kind is None:
         raise QueryError(t("{output}: export writes .csv, .parquet or .json", output=output))
-    path = store_path(ctx, store)
+    path = store_path(ctx, store, must_exist=True)
     frame = progress_store.answers_frame(path)
     datasets = state(ctx).shared.dataset
     if datasets:
