@@ -349,7 +349,7 @@ ZH: dict[str, str] = {
     #
     #
     # --- the terminal: layout, pager, colour -----------------------------------------------
-    "A narrow terminal: {columns} are read from 原文 (--width or -f csv shows them)": "终端较窄：{columns}见原文（--width 或 -f csv 可显示这些列）",
+    "A narrow terminal leaves out {columns}, which 原文 and 编号 say (--width or -f csv shows them)": "终端较窄，未列出{columns}，可从原文和编号看出（--width 或 -f csv 可显示这些列）",
     #
     "{text!r} is not a period; write 2019Q1, 2019H1, 2019-03 or 2019": "{text!r} 不是填报期；请写 2019Q1、2019H1、2019-03 或 2019",
     "{path}: no progress store yet (run dutycli progress collect)": "{path}：还没有督办记录（先运行 dutycli progress collect）",

@@ -26,6 +26,10 @@ if TYPE_CHECKING:
 # Text whose line breaks are layout; in every other column (names, datasets, paths) a line
 # break is escaped, so one value never reads as two.
 MULTILINE_COLUMNS = {"task", "goal", "old_task", "new_task", "phrase", "title", "label"}
+# Columns of `progress status` shown in the terminal only where some row has a value.
+PROGRESS_OPTIONAL = (
+    *("deadline", "deadline_date", "problems", "next_steps", "reporter", "phone", "version"),
+)
 # Columns left out of the terminal table unless asked for (they are in every flat format).
 TABLE_HIDDEN = {"source_line"}
 # Columns a table may lack (大竹's has no goal names, 常熟's no leaders): where every row of a
@@ -41,6 +45,7 @@ def show(result: Result, console: Any, titled: bool = False) -> None:
     --group-by, each group's heading and count come before its rows; the columns keep one
     width throughout.
     """
+    import polars as pl
     from rich.table import Table
     from rich.text import Text
 
@@ -95,6 +100,13 @@ def show(result: Result, console: Any, titled: bool = False) -> None:
         for column in columns:
             base = column.removeprefix("old_").removeprefix("new_")
             if base in (*OPTIONAL_COLUMNS, *SPARSE_FIELDS) and not has_value(frame[column]):
+                hide(column)
+            # 督办: what no unit wrote (存在问题, 联系电话…) leaves its room to what they did.
+            if (
+                result.kind_name == "progress"
+                and column in PROGRESS_OPTIONAL
+                and not has_value(frame[column].cast(pl.String).fill_null(""))
+            ):
                 hide(column)
             # diff: a section or item number shows where one changed, not beside every change.
             new = f"new_{base}"
@@ -225,14 +237,15 @@ def _narrower(
         groups = document.group_rows(list(frame.iter_rows(named=True)), "goal")
         columns = [c for c in columns if c.name not in document.GOAL_COLUMNS]
     if result.kind_name == "metrics" and "phrase" in names:
-        parts = [c for c in columns if c.name in layout.TARGET_PARTS]
+        # The goal's number too: the task's 编号 says where a target is.
+        parts = [c for c in columns if c.name in (*layout.TARGET_PARTS, "goal_no")]
         if parts:
             columns = [c for c in columns if c not in parts]
             return (
                 columns,
                 groups,
                 t(
-                    "A narrow terminal: {columns} are read from 原文 (--width or -f csv shows them)",
+                    "A narrow terminal leaves out {columns}, which 原文 and 编号 say (--width or -f csv shows them)",
                     columns="、".join(label(c.name) for c in parts),
                 ),
             )
