@@ -181,7 +181,10 @@ def test_a_narrow_metrics_table_says_what_it_left_to_the_text(terminal: None) ->
     for outcome in (english, chinese):
         headers = "".join(line for line in outcome.stdout.splitlines()[:3])
         assert "指标" in headers and "原文" in headers and "数值" not in headers
-    assert "A narrow terminal leaves out 序号、动作、数值、计量单位、限定, which 原文" in english.stdout
+    assert (
+        "A narrow terminal leaves out 序号、动作、数值、计量单位、限定, which 原文"
+        in english.stdout
+    )
     assert "终端较窄，未列出序号、动作、数值、计量单位、限定，可从原文和编号看出" in chinese.stdout
     wide = shown("metrics", width=160)
     assert "数值" in wide and "终端较窄" not in wide and "narrow" not in wide
