@@ -12,9 +12,7 @@ from .test_docs import examples
 
 README = ROOT / "README.md"
 
-SETUP_AND_RUN = (
-    "python3 -m venv .venv && .venv/bin/pip install . && .venv/bin/dutycli by-unit 发改局"
-)
+SETUP_AND_RUN = "python3 -m venv .venv && .venv/bin/pip install '.[docx,xlsx]' && .venv/bin/dutycli by-unit 发改局"
 SETUP_AND_TEST = (
     "python3 -m venv .venv && .venv/bin/pip install '.[test]' && .venv/bin/python -m pytest"
 )
