@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from dutycli.cli.options import ForceOption, ProgressStoreOption
+from dutycli.cli.progress import store_path
 from dutycli.cli.registry import command
 from dutycli.cli.session import load, state
 from dutycli.completion import hooks
@@ -18,25 +19,12 @@ from dutycli.errors import EXIT_DATA, OutputError, QueryError
 from dutycli.i18n import t
 
 if TYPE_CHECKING:
-    from dutycli.store.collection import Collection
     from dutycli.store.loader import Table
 
 
 class FormFormat(str, Enum):
     xlsx = "xlsx"
     docx = "docx"
-
-
-def store_path(collection: Collection, given: Path | None) -> Path:
-    """``--store``, else the store of the data in use: beside a --data file (or in dutycli's
-    data folder for the shipped one), ``progress.sqlite`` in a --data folder."""
-    from dutycli.progress import store
-
-    if given is not None:
-        return given
-    if collection.root.is_dir():
-        return collection.root / "progress.sqlite"
-    return store.default_path(collection.root)
 
 
 def _tables(ctx: typer.Context) -> list[Table]:
@@ -206,7 +194,7 @@ def collect_forms(
         dataset_name(table.path): dict(collected(table.frame).select("id", "task").iter_rows())
         for table in _tables(ctx)
     }
-    where = store_path(load(ctx), store)
+    where = store_path(ctx, store)
     for path in forms:
         note_input(path, "a form")
     outcomes = []
