@@ -179,3 +179,16 @@ def test_the_reports_counts_say_what_they_count(quarter: dict[str, Any]) -> None
     # A leader's count is of tasks: as many as by-leader lists.
     mine = sum(1 for task in tasks if "陆秋明" in task["leaders"])
     assert f"陆秋明：{mine} 条任务；" in report.stderr
+
+
+def test_the_status_table_leaves_out_what_no_unit_wrote(quarter: dict[str, Any]) -> None:
+    from dutycli.output import streams
+
+    streams.use(streams.Streams(terminal=True, width=120, colour=False))
+    shown = run_cli(
+        "--data", quarter["data"], "progress", "status", "--period", "2019Q1", "--unit", "发改局"
+    ).stdout
+    header = "".join(line for line in shown.splitlines()[:4])
+    assert "进展" in header and "状态" in header  # (a header may break between its words)
+    # Nobody wrote 存在问题 or a phone number: their room goes to what was written.
+    assert "存在" not in header and "联系" not in header

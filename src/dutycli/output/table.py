@@ -45,7 +45,6 @@ def show(result: Result, console: Any, titled: bool = False) -> None:
     --group-by, each group's heading and count come before its rows; the columns keep one
     width throughout.
     """
-    import polars as pl
     from rich.table import Table
     from rich.text import Text
 
@@ -105,7 +104,7 @@ def show(result: Result, console: Any, titled: bool = False) -> None:
             if (
                 result.kind_name == "progress"
                 and column in PROGRESS_OPTIONAL
-                and not has_value(frame[column].cast(pl.String).fill_null(""))
+                and not has_value(frame[column])  # a null is no value
             ):
                 hide(column)
             # diff: a section or item number shows where one changed, not beside every change.
