@@ -109,8 +109,6 @@ def header_language(shared: Shared, fmt: str) -> str:
         return "zh" if shared.excel else "en"
     chosen = str(shared.header.value)
     if fmt not in FLAT_FORMATS or (fmt == "md" and shared.group_by is not None and chosen == "en"):
-        from dutycli.i18n import t
-
         shown = ", ".join(FLAT_FORMATS)
         raise QueryError(
             t(

@@ -253,11 +253,11 @@ def names_lines(text: str, width: int) -> str:
     if display_width(text) <= room or NAME_JOINER not in text:
         return text
     lines: list[str] = []
+    from dutycli.output.wrap import name_segments
+
     for name in text.split("\n"):
-        parts = [part + NAME_JOINER for part in name.split(NAME_JOINER)]
-        parts[-1] = parts[-1].removesuffix(NAME_JOINER)
         line = ""
-        for part in parts:
+        for part in name_segments(name):
             if line and display_width(line + part) > room:
                 lines.append(line)
                 line = ""
