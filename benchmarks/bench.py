@@ -247,6 +247,41 @@ def ensure_datasets(sizes: list[str], out: Path) -> None:
         )
 
 
+def ensure_parquet(size: str, out: Path) -> Path:
+    """The Parquet file of ``size`` tasks, generated when missing or out of date."""
+    parquet = out / f"tasks-{size}.parquet"
+    # Checked in a child: Polars imported here would grow this process, and a child's peak
+    # memory (wait4) starts from its parent's size at fork.
+    current = (
+        parquet.exists()
+        and not subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import sys, polars as pl; from dutycli.schema import TASK_FIELDS; "
+                "sys.exit(list(pl.read_parquet_schema(sys.argv[1])) != list(TASK_FIELDS))",
+                str(parquet),
+            ],
+            check=False,
+        ).returncode
+    )
+    if not current:
+        subprocess.run(
+            [
+                sys.executable,
+                str(HERE / "generate.py"),
+                "--sizes",
+                str(SIZES[size]),
+                "--out",
+                str(out),
+                "--formats",
+                "parquet",
+            ],
+            check=True,
+        )
+    return parquet
+
+
 def scale(sizes: list[str], runs: int, csvgrep_runs: int, out: Path) -> list[str]:
     ensure_datasets(sizes, out)
     csvgrep = shutil.which("csvgrep", path=str(BIN)) or shutil.which("csvgrep")

@@ -56,6 +56,24 @@ METRIC_SCHEMA = pl.Schema(
 )
 
 
+# The columns each analysis reads: a scanned dataset is read for these only, never whole.
+STATS_COLUMNS = (
+    "id",
+    "goal_no",
+    "leaders",
+    "lead_units",
+    "leaders_inherited",
+    "lead_units_inherited",
+)
+MATRIX_COLUMNS = ("id", "leaders", "lead_units")
+
+
+def needed(frame: filters.Frame, names: tuple[str, ...]) -> pl.DataFrame:
+    """The columns ``names`` (and ``dataset`` when several datasets are loaded), in memory."""
+    keep = [c for c in ("dataset", *names) if c in filters.columns(frame)]
+    return filters.collect(frame.select(keep))
+
+
 def totals(frame: pl.DataFrame) -> dict[str, int]:
     """The dataset at a glance: counts of goals, tasks, names and of tasks worth a second look."""
     leaders = pl.col("leaders").list.len()
@@ -67,25 +85,26 @@ def totals(frame: pl.DataFrame) -> dict[str, int]:
         (units == 0).sum().alias("tasks_without_unit"),
         (leaders > 1).sum().alias("tasks_with_several_leaders"),
         (units > 1).sum().alias("tasks_with_several_units"),
+        pl.col("leaders").explode().drop_nulls().n_unique().alias("leaders"),
+        pl.col("lead_units").explode().drop_nulls().n_unique().alias("units"),
     ).row(0, named=True)
-    row["leaders"] = len(filters.known_names(frame, "leaders"))
-    row["units"] = len(filters.known_names(frame, "lead_units"))
     return {key: int(row[key] or 0) for key in TOTALS}
 
 
-def stats(frame: pl.DataFrame) -> pl.DataFrame:
+def stats(frame: filters.Frame) -> pl.DataFrame:
     """One flat table: the totals (section ``dataset``), then tasks per leader and per unit.
 
     Columns ``section,name,count,explicit,inherited``: for a leader or unit, ``count`` tasks of
     which ``explicit`` were written in the row and ``inherited`` came from a merged cell above;
     for a total, only ``count``. Names are ordered by count (most first), then name.
     """
+    tasks = needed(frame, STATS_COLUMNS)
     parts = [
         pl.DataFrame(
             {
                 "section": ["dataset"] * len(TOTALS),
                 "name": list(TOTALS),
-                "count": list(totals(frame).values()),
+                "count": list(totals(tasks).values()),
                 "explicit": [None] * len(TOTALS),
                 "inherited": [None] * len(TOTALS),
             },
@@ -93,7 +112,7 @@ def stats(frame: pl.DataFrame) -> pl.DataFrame:
         )
     ]
     for section, column in (("leader", "leaders"), ("unit", "lead_units")):
-        names = filters.directory(frame, column)
+        names = filters.collect(filters.directory(tasks, column))
         parts.append(
             names.select(
                 pl.lit(section).alias("section"),
@@ -114,14 +133,14 @@ def top(stats_frame: pl.DataFrame, limit: int | None) -> pl.DataFrame:
     return stats_frame.filter((pl.col("section") == "dataset") | (rank < limit))
 
 
-def exploded_rows(frame: pl.DataFrame) -> int:
+def exploded_rows(frame: filters.Frame) -> int:
     """How many rows ``explode`` gives: per task, its leaders × its units (at least 1 × 1)."""
     leaders = pl.col("leaders").list.len().clip(lower_bound=1).cast(pl.Int64)
     units = pl.col("lead_units").list.len().clip(lower_bound=1).cast(pl.Int64)
-    return int(frame.select((leaders * units).sum()).item() or 0)
+    return int(filters.collect(frame.select((leaders * units).sum())).item() or 0)
 
 
-def _bounded(frame: pl.DataFrame, what: str) -> None:
+def _bounded(frame: filters.Frame, what: str) -> None:
     rows = exploded_rows(frame)
     if rows > EXPLODED_ROWS:
         raise QueryError(
@@ -134,42 +153,47 @@ def _bounded(frame: pl.DataFrame, what: str) -> None:
         )
 
 
-def pairs(frame: pl.DataFrame) -> pl.DataFrame:
-    """One row per (task, leader, lead unit) with both names known."""
+def pair_counts(frame: filters.Frame) -> pl.DataFrame:
+    """Per (leader, lead unit), how many tasks name both. A name written twice in one task's
+    cell counts once; the pairs are counted while the columns are read, never all held."""
     _bounded(frame, "the matrix")
+    lazy = frame.lazy().select(
+        pl.col("leaders").list.unique().alias("leader"),
+        pl.col("lead_units").list.unique().alias("unit"),
+    )
     return (
-        frame.select("id", pl.col("leaders").alias("leader"), pl.col("lead_units").alias("unit"))
+        lazy.filter(pl.col("leader").list.len() > 0, pl.col("unit").list.len() > 0)
         .explode("leader")
         .explode("unit")
-        .drop_nulls(["leader", "unit"])
-        .unique(maintain_order=True)
+        .group_by("leader", "unit")
+        .agg(pl.len().cast(pl.Int64).alias("tasks"))
+        .collect(engine="streaming")
     )
 
 
-def tasks_per_leader(frame: pl.DataFrame) -> dict[str, int]:
+def tasks_per_leader(frame: filters.Frame) -> dict[str, int]:
     """Per leader of the matrix, how many tasks (with a lead unit) they oversee: a task led by
     two units is one task, where the matrix's row counts it once per unit."""
-    keys = [c for c in ("dataset", "id") if c in frame.columns]
-    both = frame.filter(pl.col("leaders").list.len() > 0, pl.col("lead_units").list.len() > 0)
     counted = (
-        both.select(*keys, pl.col("leaders").alias("leader"))
+        frame.lazy()
+        .filter(pl.col("leaders").list.len() > 0, pl.col("lead_units").list.len() > 0)
+        .select(pl.col("leaders").list.unique().alias("leader"))
         .explode("leader")
-        .drop_nulls("leader")
-        .unique()
         .group_by("leader")
         .agg(pl.len())
+        .collect(engine="streaming")
     )
     return dict(counted.iter_rows())
 
 
-def matrix(frame: pl.DataFrame) -> pl.DataFrame:
+def matrix(frame: filters.Frame) -> pl.DataFrame:
     """Leaders × lead units: how many tasks each leader shares with each unit.
 
     One row per leader (column ``leader``), one column per unit. Rows and columns are ordered by
     their totals (most first), then by name, so the order is stable. Tasks without a leader or
     without a unit have no cell.
     """
-    counts = pairs(frame).group_by("leader", "unit").agg(pl.len().cast(pl.Int64).alias("tasks"))
+    counts = pair_counts(frame)
     if counts.is_empty():
         return pl.DataFrame(schema={MATRIX_ROW: pl.String})
 
@@ -208,36 +232,49 @@ def explode(frame: pl.DataFrame) -> pl.DataFrame:
     return renamed.explode("leader", empty_as_null=True).explode("lead_unit", empty_as_null=True)
 
 
-def metric_rows(frame: pl.DataFrame, notes: list[str] | None = None) -> pl.DataFrame:
+# What metrics reads of a task; a text with neither a digit nor an assigned target's verb
+# (下达, 确定) holds no target and is not read by Python at all.
+METRIC_COLUMNS = (
+    "id",
+    "goal_no",
+    "task",
+    "leaders",
+    "lead_units",
+    "leaders_inherited",
+    "lead_units_inherited",
+)
+_MAY_HOLD_TARGET = r"\d|下达|确定"
+
+
+def metric_rows(frame: filters.Frame, notes: list[str] | None = None) -> pl.DataFrame:
     """Every quantitative target in the task texts, one row each, with the task's owners.
 
     A phrase cut short (``metrics.PHRASE_REACH``) is counted in ``notes``, for the user.
     """
-    rows = [
-        {
-            "id": task["id"],
-            "goal_no": task["goal_no"],
+    tasks = filters.collect(
+        frame.select(METRIC_COLUMNS).filter(pl.col("task").str.contains(_MAY_HOLD_TARGET))
+    )
+    found: dict[str, list[object]] = {
+        name: [] for name in ("row", "indicator", "verb", "value", "unit", "qualifier", "phrase")
+    }
+    cut = 0
+    for row, text in enumerate(tasks.get_column("task").to_list()):
+        for target in metrics.targets(text):
+            found["row"].append(row)
             # Not written in the text: null (an empty CSV cell), not an empty string.
-            "indicator": found.indicator or None,
-            "verb": found.verb or None,
-            "value": found.value,
-            "unit": found.unit or None,
-            "qualifier": found.qualifier or None,
-            "phrase": found.phrase,
-            "leaders": task["leaders"],
-            "lead_units": task["lead_units"],
-            "leaders_inherited": task["leaders_inherited"],
-            "lead_units_inherited": task["lead_units_inherited"],
-            "cut": found.cut,
-        }
-        for task in frame.iter_rows(named=True)
-        for found in metrics.targets(task["task"])
-    ]
-    cut = sum(1 for row in rows if row.pop("cut"))
+            found["indicator"].append(target.indicator or None)
+            found["verb"].append(target.verb or None)
+            found["value"].append(target.value)
+            found["unit"].append(target.unit or None)
+            found["qualifier"].append(target.qualifier or None)
+            found["phrase"].append(target.phrase)
+            cut += target.cut
     if cut and notes is not None:
         notes.append(
             f"{cut} phrase{'s' if cut > 1 else ''} cut to {metrics.PHRASE_REACH} characters "
             f"either side of the number (marked {metrics.CUT_MARK})"
         )
-    columns = {name: [row[name] for row in rows] for name in METRIC_SCHEMA}
-    return pl.DataFrame(columns, schema=METRIC_SCHEMA)
+    rows = pl.Series("row", found.pop("row"), dtype=pl.Int64)
+    owners = tasks.drop("task")[rows]
+    values = pl.DataFrame(found, schema={n: METRIC_SCHEMA[n] for n in found})
+    return pl.concat([owners, values], how="horizontal").select(list(METRIC_SCHEMA))

@@ -13,6 +13,8 @@ name mixing letters and digits (PM2.5), an ordinal (第3次) and digits too many
 from __future__ import annotations
 
 import bisect
+import dataclasses
+import functools
 import re
 from dataclasses import dataclass
 
@@ -269,5 +271,31 @@ def assigned(text: str) -> list[Metric]:
 
 def targets(text: str) -> list[Metric]:
     """The targets of a task text, in order of appearance: numbers, and assigned targets."""
-    found = [m for m in extract(text) if not m.excluded] + assigned(text)
-    return sorted(found, key=lambda m: m.start)
+    found = _numbers(text)
+    if "下达" in text or "确定" in text:  # every assigned target names one (_ASSIGNED_TARGET)
+        found = sorted(found + assigned(text), key=lambda m: m.start)
+    return found
+
+
+# A run of text between clause breaks.
+_CLAUSE = re.compile("[^" + re.escape("".join(sorted(_CLAUSE_BREAK))) + "]+")
+
+
+def _numbers(text: str) -> list[Metric]:
+    """``extract``'s targets, read clause by clause: all it reads of a number is its clause
+    (and the characters either side, which at a clause's edge are breaks, no different from
+    nothing), so a clause met again, in another task or another year's table, is read once."""
+    found: list[Metric] = []
+    for clause in _CLAUSE.finditer(text):
+        if _NUMBER.search(clause.group()):
+            left = clause.start()
+            found += (
+                dataclasses.replace(m, start=m.start + left, end=m.end + left) if left else m
+                for m in _clause_targets(clause.group())
+            )
+    return found
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _clause_targets(clause: str) -> tuple[Metric, ...]:
+    return tuple(m for m in extract(clause) if not m.excluded)

@@ -6,7 +6,7 @@ import typer
 
 from dutycli.cli.options import PROGRESS, ROWS, TABLE, MatrixTopOption, StatsTopOption
 from dutycli.cli.registry import command
-from dutycli.cli.session import all_tasks
+from dutycli.cli.session import tasks
 from dutycli.i18n import t
 
 if TYPE_CHECKING:
@@ -22,7 +22,7 @@ def stats(
     from dutycli.output.result import Result
     from dutycli.query import analysis
 
-    found = analysis.stats(all_tasks(ctx))
+    found = analysis.stats(tasks(ctx))
     if top is not None:
         found = analysis.top(found, top)
     return Result(found, top=top)
@@ -38,12 +38,13 @@ def matrix(
     from dutycli.query import analysis
 
     why = t("no task names both a leader and a lead unit (a table without 分管领导 has none)")
-    tasks = all_tasks(ctx)
+    # The three columns in memory once, for both counts (a scanned file is read once).
+    found = analysis.needed(tasks(ctx), analysis.MATRIX_COLUMNS)
     return Result(
-        analysis.matrix(tasks),
+        analysis.matrix(found),
         top=top,
         why_empty=why,
-        leader_tasks=analysis.tasks_per_leader(tasks),
+        leader_tasks=analysis.tasks_per_leader(found),
     )
 
 
@@ -57,7 +58,7 @@ def metrics(ctx: typer.Context) -> "Result":
     from dutycli.query import analysis
 
     notes: list[str] = []
-    found = analysis.metric_rows(all_tasks(ctx), notes)
+    found = analysis.metric_rows(tasks(ctx), notes)
     for message in notes:
         note(message)
     return Result(found)
