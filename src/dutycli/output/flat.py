@@ -34,14 +34,14 @@ def flat_pieces(
     fmt: str,
     excel: bool = False,
     header: str = "en",
-    rows: int = SLICE_ROWS,
+    rows: int | None = None,
 ) -> Iterator[bytes]:
     """A frame in one of the flat formats as UTF-8, in pieces of at most ``rows`` rows each.
 
     ``excel`` (CSV/TSV) defuses cells a spreadsheet would run as formulas; ``header`` ``zh``
     names the columns by their Chinese labels (``schema.labelled``). Polars writes the
     bytes directly: a million rows as a str would be decoded and encoded again for nothing.
-    Joined, the pieces are the bytes of the whole frame written at once (JSON is one array,
+    ``rows`` is ``SLICE_ROWS`` unless given. Joined, the pieces are the bytes of the whole frame written at once (JSON is one array,
     written a slice of its elements at a time).
     """
     if header == "zh":
@@ -68,7 +68,8 @@ def flat_pieces(
         # The header is escaped as the cells are: matrix's columns are unit names, which are data.
         names = " | ".join(markdown_cell(c) for c in frame.columns)
         yield f"| {names} |\n|{'---|' * len(frame.columns)}\n".encode()
-    for start in range(0, len(frame), max(rows, 1)):
+    rows = max(rows or SLICE_ROWS, 1)
+    for start in range(0, len(frame), rows):
         part = frame.slice(start, rows)
         if fmt in ("csv", "tsv"):
             part = flat(part)

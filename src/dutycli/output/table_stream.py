@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from dutycli.output.result import Result
 
 STREAM_ROWS = 1_000
-BLOCK_ROWS = 200
+BLOCK_ROWS = 100
 SAMPLE_ROWS = 1_000
 
 
