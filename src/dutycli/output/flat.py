@@ -41,8 +41,8 @@ def flat_pieces(
     ``excel`` (CSV/TSV) defuses cells a spreadsheet would run as formulas; ``header`` ``zh``
     names the columns by their Chinese labels (``schema.labelled``). Polars writes the
     bytes directly: a million rows as a str would be decoded and encoded again for nothing.
-    ``rows`` is ``SLICE_ROWS`` unless given. Joined, the pieces are the bytes of the whole frame written at once (JSON is one array,
-    written a slice of its elements at a time).
+    ``rows`` is ``SLICE_ROWS`` unless given. Joined, the pieces are the bytes of the whole
+    frame written at once (JSON is one array, written a slice of its elements at a time).
     """
     if header == "zh":
         from dutycli.schema import labelled
