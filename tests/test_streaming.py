@@ -175,6 +175,24 @@ def test_a_large_table_has_one_header_and_every_row(monkeypatch: pytest.MonkeyPa
     assert lines[-2] == "共 122 条任务" and lines[-1].startswith("↑ 合并单元格")
 
 
+def test_a_long_name_outside_the_sample_is_not_split(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    long = "某某市某某区某某街道某某社区服务中心"  # 36 cells: wider than a name column's cap
+    source = loader.read_dataset(DATASET)
+    tasks = [
+        {**t, "lead_units": [*t["lead_units"], long]} if t["id"] == 6 else t for t in source.tasks
+    ]
+    data = tmp_path / "long.yaml"
+    data.write_text(yaml_file.dump({**source.meta, "goals": source.goals, "tasks": tasks}), "utf-8")
+    # 10 rows of the 122 measured (rows 1, 13, 25…): task 6's cells are not among them.
+    for name, value in (("STREAM_ROWS", 100), ("BLOCK_ROWS", 25), ("SAMPLE_ROWS", 10)):
+        monkeypatch.setattr(table_stream, name, value)
+    streams.use(Streams(terminal=True, width=120, colour=False))
+    shown = run_cli("--data", str(data), "list", "--fields", "id,lead_units,task").stdout
+    assert f" {long} " in shown or f" {long}、" in shown
+
+
 def counting_cells(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Rows whose cells were built, call by call (the work of rendering them)."""
     built: list[int] = []

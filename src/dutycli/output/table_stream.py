@@ -7,9 +7,9 @@ rendered, so rows show at once and a pager that quits, or a pipe that closes, st
 
 The blocks read as one table: the header once at the top, the same column widths throughout.
 The widths are decided once, before the first block, from a sample of ``SAMPLE_ROWS`` rows
-spread evenly through the result (measuring every row would cost what rendering it does).
-A value wider than any in the sample is wrapped to the column's width (a name then may
-break inside itself). A smaller result is rendered whole, exactly as ``table.show`` prints it.
+spread evenly through the result (measuring every row would cost what rendering it does),
+and the longest names of the whole result (a name never splits). Any other value wider than
+those of the sample is wrapped to its column's width. A smaller result is rendered whole, exactly as ``table.show`` prints it.
 """
 
 from __future__ import annotations
@@ -18,14 +18,18 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from dutycli.output import table
+from dutycli.schema import NAME_JOINER
 
 if TYPE_CHECKING:
+    import polars as pl
+
     from dutycli.output import layout
     from dutycli.output.result import Result
 
 STREAM_ROWS = 1_000
 BLOCK_ROWS = 100
 SAMPLE_ROWS = 1_000
+NAMES_MEASURED = 200  # the longest names of each name column, measured beside the sample
 
 
 def pieces(result: Result, console: Any) -> Iterator[str]:
@@ -38,6 +42,8 @@ def pieces(result: Result, console: Any) -> Iterator[str]:
     shown, empty = table.visible(result, frame)
     sample = frame[sample_rows(len(frame), SAMPLE_ROWS)]
     measured, _ = table.cells(result, sample, shown)
+    if len(sample) < len(frame):
+        _measure_names(measured, frame)
     columns, groups, narrowed = table.laid_out(result, frame, measured, groups, console)
     header_lines = _header_lines(console, columns)
     separators = _separators(console, columns)
@@ -68,6 +74,31 @@ def sample_rows(total: int, wanted: int) -> list[int]:
     if total <= wanted:
         return list(range(total))
     return [index * total // wanted for index in range(wanted)]
+
+
+def _measure_names(columns: list[layout.Column], frame: pl.DataFrame) -> None:
+    """Add the result's longest names to the name columns' sample (a name never splits): a
+    cell ``name、`` each, as wide as the name inside a list. Names are few (the units and
+    leaders of every table), so Polars picks the longest of them from the whole result."""
+    import polars as pl
+    from rich.text import Text
+
+    from dutycli.output.text import names_text
+
+    for spec in columns:
+        if spec.kind != "names" or spec.name not in frame.columns:
+            continue
+        names = frame.get_column(spec.name)
+        if isinstance(names.dtype, pl.List):
+            names = names.explode()
+        names = names.cast(pl.String).drop_nulls().unique().to_frame("name")
+        # The longest by characters and by bytes: a Chinese character is 3 bytes and 2 cells.
+        longest: set[str] = set()
+        for length in (pl.col("name").str.len_chars(), pl.col("name").str.len_bytes()):
+            picked = names.sort(length, descending=True).head(NAMES_MEASURED)
+            longest.update(picked.get_column("name").to_list())
+        for name in sorted(longest):
+            spec.cells.append(Text.assemble(names_text([name], False, False, set()), NAME_JOINER))
 
 
 def _captured(console: Any, render: Any, *args: Any) -> str:
