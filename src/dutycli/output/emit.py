@@ -12,7 +12,7 @@ import io
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from dutycli.errors import OutputError, QueryError
 from dutycli.files import write_output
@@ -103,7 +103,10 @@ def emit(result: Result, fmt: str, output: Path | None = None, excel: bool = Fal
         raise QueryError(t("--excel applies to csv and tsv output, not {fmt}", fmt=fmt))
     if not to_stdout(output):
         assert output is not None
-        write_file(output, lambda out: _write(result, fmt, out, excel, to_file=output))
+        notes: list[str] = []
+        write_file(output, lambda out: notes.extend(_write(result, fmt, out, excel, output)))
+        for line in notes:
+            streams.note(line)
         return
     if fmt in BINARY_FORMATS and streams.current().stdout_is_terminal():
         raise QueryError(
@@ -111,12 +114,14 @@ def emit(result: Result, fmt: str, output: Path | None = None, excel: bool = Fal
         )
     with streams.stdout_guard():
         if fmt not in BINARY_FORMATS and streams.current().pager_command() is not None:
-            # For a person at a terminal: whole, then through the pager if it is long.
-            buffer = io.BytesIO()
-            _write(result, fmt, buffer, excel)
-            streams.current().show(buffer.getvalue())
+            # For a person at a terminal: through the pager once it is longer than a screen,
+            # each piece as it is rendered (quitting the pager stops the work).
+            with streams.current().shown() as shown:
+                notes = _write(result, fmt, cast("BinaryIO", shown), excel)
         else:
-            _write(result, fmt, sys.stdout.buffer, excel)
+            notes = _write(result, fmt, sys.stdout.buffer, excel)
+    for line in notes:
+        streams.note(line)  # after the data (and the pager): the data stays one table
 
 
 def write_file(path: Path, write: Callable[[BinaryIO], None]) -> None:
@@ -131,7 +136,9 @@ def write_file(path: Path, write: Callable[[BinaryIO], None]) -> None:
 
 def _write(
     result: Result, fmt: str, out: BinaryIO, excel: bool, to_file: Path | None = None
-) -> None:
+) -> list[str]:
+    """Write ``result`` into ``out`` a piece at a time; returns the notes for stderr."""
+    notes: list[str] = []
     if fmt == "table":
         from dutycli.output import table
 
@@ -142,10 +149,13 @@ def _write(
             table.show(result, console, titled=True)
             text_out.detach()
         else:
+            from dutycli.output.table_stream import pieces
+
+            # A large result a block of rows at a time: the first rows show at once.
             console = streams.current().console(width=result.width)
-            with console.capture() as captured:
-                table.show(result, console)
-            out.write(captured.get().encode(streams.terminal_encoding(), "backslashreplace"))
+            encoding = streams.terminal_encoding()
+            for piece in pieces(result, console):
+                out.write(piece.encode(encoding, "backslashreplace"))
     elif fmt == "xlsx":
         from dutycli.output import document, spreadsheet
         from dutycli.output.flat import flat
@@ -153,7 +163,7 @@ def _write(
         frame = document.marked_open(flat(result.rows), result.shown)
         cut = spreadsheet.write_xlsx(result, frame, out)
         if cut:
-            streams.note(spreadsheet.cut_note(cut, str(to_file or "the workbook")))
+            notes.append(spreadsheet.cut_note(cut, str(to_file or "the workbook")))
     elif fmt == "docx":
         from dutycli.output import document, word
 
@@ -173,26 +183,29 @@ def _write(
 
         out.write(markdown_groups.grouped(document.build(result)).encode("utf-8"))
     else:
-        from dutycli.output.flat import render_flat
+        from dutycli.output.flat import flat_pieces
 
         if excel:
             from dutycli.output.spreadsheet import UTF8_BOM
 
             out.write(UTF8_BOM)
-        # Rendered in memory, then written from Python: a Polars writer blocked on a full
-        # pipe would hold off Ctrl-C, a Python write is interrupted by it (exit 130).
-        out.write(render_flat(result.rows, fmt, excel, result.header))
-        for line in result.notes:
-            streams.note(line)  # the data stays one table
+        # A slice of rows at a time, written from Python: the bytes of the whole result are
+        # never held, a closed pipe stops the work at the next slice, and Ctrl-C interrupts
+        # (a Polars writer blocked on a full pipe would hold it off; a Python write is
+        # interrupted by it: exit 130).
+        for data in flat_pieces(result.rows, fmt, excel, result.header):
+            out.write(data)
+        notes.extend(result.notes)
         if fmt in ("json", "jsonl"):
             from dutycli.output.flat import not_finite
 
             if count := not_finite(result.rows):
                 values = "value is" if count == 1 else "values are"
-                streams.note(
+                notes.append(
                     t(
                         "JSON cannot hold inf or NaN: {count} such {values} written as null (CSV keeps them)",
                         count=count,
                         values=values,
                     )
                 )
+    return notes

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from dutycli.output.text import cell_text, escape_controls
@@ -17,44 +18,81 @@ if TYPE_CHECKING:
     FlatFrame = TypeVar("FlatFrame", pl.DataFrame, pl.LazyFrame)
 
 
+# Rows rendered at a time: the bytes of one slice are held, never those of the whole result,
+# and the first rows reach a pipe before the last are rendered.
+SLICE_ROWS = 50_000
+
+
 def render_flat(frame: pl.DataFrame, fmt: str, excel: bool = False, header: str = "en") -> bytes:
-    """A frame in one of the flat formats as UTF-8, every character of the data kept.
+    """A frame in one of the flat formats as UTF-8, every character of the data kept
+    (``flat_pieces`` joined: the same bytes, held at once)."""
+    return b"".join(flat_pieces(frame, fmt, excel, header))
+
+
+def flat_pieces(
+    frame: pl.DataFrame,
+    fmt: str,
+    excel: bool = False,
+    header: str = "en",
+    rows: int | None = None,
+) -> Iterator[bytes]:
+    """A frame in one of the flat formats as UTF-8, in pieces of at most ``rows`` rows each.
 
     ``excel`` (CSV/TSV) defuses cells a spreadsheet would run as formulas; ``header`` ``zh``
     names the columns by their Chinese labels (``schema.labelled``). Polars writes the
     bytes directly: a million rows as a str would be decoded and encoded again for nothing.
+    ``rows`` is ``SLICE_ROWS`` unless given. Joined, the pieces are the bytes of the whole
+    frame written at once (JSON is one array, written a slice of its elements at a time).
     """
-    buffer = io.BytesIO()
     if header == "zh":
         from dutycli.schema import labelled
 
         frame = frame.rename(dict(zip(frame.columns, labelled(frame.columns), strict=True)))
+    if fmt not in ("csv", "tsv", "json", "jsonl", "md"):
+        raise ValueError(fmt)  # pragma: no cover - the CLI validates formats
+    if fmt == "json" and frame.is_empty():
+        yield b"[]\n"
+        return
     if fmt in ("csv", "tsv"):
-        frame = flat(frame)
         separator = "," if fmt == "csv" else "\t"
+        buffer = io.BytesIO()
         if excel:
             from dutycli.output import spreadsheet
 
             # The header too: matrix's columns are unit names, which are data.
-            names = [spreadsheet.neutralize_text(name) for name in frame.columns]
-            _header_line(names, separator, buffer)
-            spreadsheet.neutralize(frame).write_csv(
-                buffer, separator=separator, include_header=False
-            )
-            return buffer.getvalue()
-        frame.write_csv(buffer, separator=separator)
-    elif fmt == "json":
-        if frame.is_empty():
-            return b"[]\n"
-        frame.write_json(buffer)
-        buffer.write(b"\n")
-    elif fmt == "jsonl":
-        frame.write_ndjson(buffer)
+            _header_line([spreadsheet.neutralize_text(n) for n in frame.columns], separator, buffer)
+        else:
+            flat(frame.clear()).write_csv(buffer, separator=separator)
+        yield buffer.getvalue()
     elif fmt == "md":
-        return markdown(frame).encode("utf-8")
-    else:
-        raise ValueError(fmt)  # pragma: no cover - the CLI validates formats
-    return buffer.getvalue()
+        # The header is escaped as the cells are: matrix's columns are unit names, which are data.
+        names = " | ".join(markdown_cell(c) for c in frame.columns)
+        yield f"| {names} |\n|{'---|' * len(frame.columns)}\n".encode()
+    rows = max(rows or SLICE_ROWS, 1)
+    for start in range(0, len(frame), rows):
+        part = frame.slice(start, rows)
+        if fmt in ("csv", "tsv"):
+            part = flat(part)
+            if excel:
+                from dutycli.output import spreadsheet
+
+                part = spreadsheet.neutralize(part)
+            buffer = io.BytesIO()
+            part.write_csv(buffer, separator=separator, include_header=False)
+            yield buffer.getvalue()
+        elif fmt == "json":
+            # One array: each slice's elements, without its brackets, after a comma.
+            buffer = io.BytesIO()
+            part.write_json(buffer)
+            yield (b"[" if start == 0 else b",") + buffer.getvalue()[1:-1]
+        elif fmt == "jsonl":
+            buffer = io.BytesIO()
+            part.write_ndjson(buffer)
+            yield buffer.getvalue()
+        else:
+            yield "".join(_markdown_row(row) for row in part.iter_rows()).encode()
+    if fmt == "json":
+        yield b"]\n"
 
 
 def not_finite(frame: pl.DataFrame) -> int:
@@ -103,9 +141,5 @@ def markdown_cell(value: Any) -> str:
     return escape_controls(text, keep_newlines=False)
 
 
-def markdown(frame: pl.DataFrame) -> str:
-    # The header is escaped as the cells are: matrix's columns are unit names, which are data.
-    header = " | ".join(markdown_cell(c) for c in frame.columns)
-    lines = [f"| {header} |", "|" + "---|" * len(frame.columns)]
-    lines += ["| " + " | ".join(markdown_cell(v) for v in row) + " |" for row in frame.iter_rows()]
-    return "\n".join(lines) + "\n"
+def _markdown_row(row: tuple[Any, ...]) -> str:
+    return "| " + " | ".join(markdown_cell(v) for v in row) + " |\n"

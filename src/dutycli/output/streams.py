@@ -132,13 +132,17 @@ class Streams:
         except (OSError, ValueError, AttributeError):
             return 24
 
-    def show(self, data: bytes) -> None:
-        """Write ``data`` for a person: through the pager when it is longer than the terminal
-        (and one is wanted and found), else straight to stdout."""
-        command = self.pager_command()
-        if command is not None and data.count(b"\n") >= self.lines() and page(command, data):
-            return
-        write_bytes(data)
+    @contextmanager
+    def shown(self) -> Iterator[Paged]:
+        """Where output for a person goes, written piece by piece: through the pager once it
+        is longer than the terminal (and one is wanted and found), else straight to stdout.
+        The first screen is held until it is full; after that each piece goes on at once."""
+        sink = Paged(self.pager_command(), self.lines())
+        try:
+            yield sink
+            sink.finish()
+        finally:
+            sink.end()
 
 
 def terminal_encoding() -> str:
@@ -156,36 +160,83 @@ def choose(color: str = "auto", pager: bool = True) -> None:
     CHOICES.update(color=color, pager=pager)
 
 
-def page(command: list[str], data: bytes) -> bool:
-    """Show ``data`` in the pager ``command``; False when it cannot start (the caller writes
-    the text plainly). Quitting the pager early is a normal end."""
-    import shutil
-    import signal
-    import subprocess
+class Paged:
+    """Output for a person: held until it fills the terminal, then handed to the pager
+    ``command`` (None: no pager) as it comes. Quitting the pager early is a normal end: the
+    next write raises ``OutputClosed`` (exit 0) and the work stops there."""
 
-    if shutil.which(command[0]) is None:
-        return False
-    environment = dict(os.environ)
-    # As git does: less quits on one screen, keeps colours, leaves the text on the screen.
-    environment.setdefault("LESS", "FRX")
-    environment.setdefault("LV", "-c")
-    sys.stdout.flush()
-    try:
-        process = subprocess.Popen(command, stdin=subprocess.PIPE, env=environment)
-    except OSError:
-        return False
-    # Ctrl-C belongs to the pager while it runs (less uses it to stop a search).
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        assert process.stdin is not None
-        with contextlib.suppress(BrokenPipeError, OSError):
-            process.stdin.write(data)
-        with contextlib.suppress(BrokenPipeError, OSError):
-            process.stdin.close()
-        process.wait()
-    finally:
-        signal.signal(signal.SIGINT, previous)
-    return True
+    def __init__(self, command: list[str] | None, lines: int) -> None:
+        self.command = command
+        self.lines = lines
+        self.held: list[bytes] = []
+        self.count = 0  # lines held
+        self.process: Any = None
+        self.plain = command is None  # writing to stdout, the pager refused or not wanted
+        self.previous: Any = None  # SIGINT's handler while the pager runs
+
+    def write(self, data: bytes) -> None:
+        if self.plain:
+            write_bytes(data)
+        elif self.process is not None:
+            self._send(data)
+        else:
+            self.held.append(data)
+            self.count += data.count(b"\n")
+            if self.count >= self.lines:
+                self._start()
+
+    def finish(self) -> None:
+        """All is written: what is held (shorter than the terminal) goes to stdout."""
+        if self.process is None and self.held:
+            held, self.held = b"".join(self.held), []
+            write_bytes(held)
+
+    def end(self) -> None:
+        """Close the pager's input and wait for it (the user reads until they quit)."""
+        process, self.process = self.process, None
+        if process is None:
+            return
+        import signal
+
+        try:
+            with contextlib.suppress(OSError):
+                process.stdin.close()
+            process.wait()
+        finally:
+            signal.signal(signal.SIGINT, self.previous)
+
+    def _start(self) -> None:
+        import shutil
+        import signal
+        import subprocess
+
+        assert self.command is not None
+        held, self.held = b"".join(self.held), []
+        environment = dict(os.environ)
+        # As git does: less quits on one screen, keeps colours, leaves the text on the screen.
+        environment.setdefault("LESS", "FRX")
+        environment.setdefault("LV", "-c")
+        sys.stdout.flush()
+        try:
+            if shutil.which(self.command[0]) is None:
+                raise OSError
+            process = subprocess.Popen(self.command, stdin=subprocess.PIPE, env=environment)
+        except OSError:
+            # A pager that cannot start: the text is written plainly.
+            self.plain = True
+            write_bytes(held)
+            return
+        # Ctrl-C belongs to the pager while it runs (less uses it to stop a search).
+        self.previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        self.process = process
+        self._send(held)
+
+    def _send(self, data: bytes) -> None:
+        try:
+            self.process.stdin.write(data)
+            self.process.stdin.flush()  # each piece on the screen as soon as it is rendered
+        except OSError:
+            raise OutputClosed() from None  # the pager quit: nobody reads the rest
 
 
 def _columns() -> int | None:

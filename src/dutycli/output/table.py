@@ -45,14 +45,38 @@ def show(result: Result, console: Any, titled: bool = False) -> None:
     --group-by, each group's heading and count come before its rows; the columns keep one
     width throughout.
     """
-    from rich.table import Table
-    from rich.text import Text
-
-    from dutycli.output import document, layout, wrap
-
-    frame = result.rows
     if titled:
         _title(result, console)
+    frame, groups = selected(result)
+    if result.kind_name == "record":
+        from dutycli.output import record
+
+        record.show(console, frame)
+        return
+    if pictured(result):
+        from dutycli.output import charts
+
+        charts.picture(console, result)
+        return
+    shown, empty = visible(result, frame)
+    table_columns, any_inherited = cells(result, frame, shown)
+    table_columns, groups, narrowed = laid_out(result, frame, table_columns, groups, console)
+    for number, group in enumerate(groups):
+        heading(result, console, group, number)
+        console.print(rich_table(table_columns, group.rows))
+    footer(result, console, frame, empty, any_inherited, narrowed)
+
+
+def pictured(result: Result) -> bool:
+    """Whether ``result`` is shown as a picture (stats, matrix) instead of a table."""
+    return result.kind_name in ("stats", "matrix") and not result.fields_chosen
+
+
+def selected(result: Result) -> tuple[pl.DataFrame, list[Any]]:
+    """The rows and columns a table shows, and its groups (one, unless --group-by)."""
+    from dutycli.output import document
+
+    frame = result.rows
     groups = [document.Group("", list(range(len(frame))))]
     if result.group_by is not None:
         groups = document.group_rows(list(frame.iter_rows(named=True)), result.group_by)
@@ -68,16 +92,11 @@ def show(result: Result, console: Any, titled: bool = False) -> None:
             if f"{EXPLODED_NAMES.get(c, c)}_{flag}" in frame.columns
         ]
         frame = frame.select(list(dict.fromkeys(c for c in [*shown, *flags] if c not in drop)))
-    if result.kind_name == "record":
-        from dutycli.output import record
+    return frame, groups
 
-        record.show(console, frame)
-        return
-    if result.kind_name in ("stats", "matrix") and not result.fields_chosen:
-        from dutycli.output import charts
 
-        charts.picture(console, result)
-        return
+def visible(result: Result, frame: pl.DataFrame) -> tuple[list[str], list[str]]:
+    """The table's columns in reading order, and the labels of those left out as empty."""
     columns = list(frame.columns)
     # With a value column shown, its provenance flags become markers rather than columns.
     folded = {
@@ -123,6 +142,17 @@ def show(result: Result, console: Any, titled: bool = False) -> None:
         from dutycli.output.record import reading_order
 
         shown = reading_order([c for c in shown if c not in hidden])
+    return shown, empty
+
+
+def cells(
+    result: Result, frame: pl.DataFrame, shown: list[str]
+) -> tuple[list[layout.Column], bool]:
+    """The ``shown`` columns with a cell for each row of ``frame``, and whether any value
+    shown is inherited (a merged cell's)."""
+    from rich.text import Text
+
+    from dutycli.output import document, layout
 
     table_columns = [layout.Column(column, document.kind(frame, column)) for column in shown]
     any_inherited = False
@@ -168,41 +198,85 @@ def show(result: Result, console: Any, titled: bool = False) -> None:
                         )
                     )
             spec.cells.append(text)
+    return table_columns, any_inherited
+
+
+def laid_out(
+    result: Result,
+    frame: pl.DataFrame,
+    table_columns: list[layout.Column],
+    groups: list[Any],
+    console: Any,
+) -> tuple[list[layout.Column], list[Any], str]:
+    """The columns with their widths for ``console``, the groups, and what a narrow
+    terminal's layout left to a note (or "")."""
+    from dutycli.output import layout
 
     layout.fit(table_columns, console.width)
-    narrowed = ""  # what a narrow terminal's layout left to a note
+    narrowed = ""
     if layout.narrow_width(table_columns) < layout.FLEX_NARROW:
         table_columns, groups, narrowed = _narrower(result, frame, table_columns, groups)
         layout.fit(table_columns, console.width)
-    for number, group in enumerate(groups):
-        if group.heading:
-            if number:
-                console.print()  # a blank line before each group but the first
-            heading = (
-                document.group_title(result.group_by, group)
-                if result.group_by is not None
-                else f"{group.heading}（{len(group.rows)} {result.kind.noun}）"
+    return table_columns, groups, narrowed
+
+
+def heading(result: Result, console: Any, group: Any, number: int) -> None:
+    """A group's heading (none for the one group of a table without --group-by)."""
+    from dutycli.output import document
+
+    if not group.heading:
+        return
+    if number:
+        console.print()  # a blank line before each group but the first
+    text = (
+        document.group_title(result.group_by, group)
+        if result.group_by is not None
+        else f"{group.heading}（{len(group.rows)} {result.kind.noun}）"
+    )
+    console.print(safe_text(text, "bold", keep_newlines=False))
+
+
+def rich_table(table_columns: list[layout.Column], rows: list[int]) -> Any:
+    """A Rich table of the cells ``rows`` of ``table_columns``, at the columns' widths."""
+    from rich.table import Table
+
+    from dutycli.output import layout, wrap
+
+    table = Table(show_lines=True, header_style="bold")
+    for spec in table_columns:
+        table.add_column(
+            layout.header(spec.name, spec.width),
+            width=spec.width,
+            overflow="fold",  # only for a terminal too narrow for the layout
+            no_wrap=spec.kind == "number",
+            justify="right" if spec.kind == "number" else "left",
+        )
+    for index in rows:
+        table.add_row(
+            *(
+                spec.cells[index]
+                if spec.kind == "number"
+                else wrap.wrap(spec.cells[index], spec.width, names=spec.kind == "names")
+                for spec in table_columns
             )
-            console.print(safe_text(heading, "bold", keep_newlines=False))
-        table = Table(show_lines=True, header_style="bold")
-        for spec in table_columns:
-            table.add_column(
-                layout.header(spec.name, spec.width),
-                width=spec.width,
-                overflow="fold",  # only for a terminal too narrow for the layout
-                no_wrap=spec.kind == "number",
-                justify="right" if spec.kind == "number" else "left",
-            )
-        for index in group.rows:
-            table.add_row(
-                *(
-                    spec.cells[index]
-                    if spec.kind == "number"
-                    else wrap.wrap(spec.cells[index], spec.width, names=spec.kind == "names")
-                    for spec in table_columns
-                )
-            )
-        console.print(table)
+        )
+    return table
+
+
+def footer(
+    result: Result,
+    console: Any,
+    frame: pl.DataFrame,
+    empty: list[str],
+    any_inherited: bool,
+    narrowed: str,
+) -> None:
+    """The lines under the table: the count, the notes, what ↑ means, what a narrow
+    terminal left out."""
+    from rich.text import Text
+
+    from dutycli.output import document
+
     count = document.count_line(result, frame)
     if empty:
         count += f"（{'、'.join(empty)}均为空，不列出）"
