@@ -28,7 +28,7 @@ def respond(result: Result, shared: Shared) -> NoReturn:
     if shared.explode:
         from dutycli.query import analysis
 
-        result.frame = analysis.explode(result.rows)
+        result.frame = analysis.explode(result.rows.lazy())
     chosen_fields = parse_fields(shared.fields)
     document = fmt in DOCUMENT_FORMATS or (fmt == "table" and to_file)
     # A table keeps the whole frame too: its ↑ and 等 marks follow flags --fields leaves out.
@@ -53,7 +53,7 @@ def respond(result: Result, shared: Shared) -> NoReturn:
     result.group_by = group_by_name(shared) or result.group_by  # a report groups by goal
     result.width = shared.width
     result.header = header_language(shared, fmt)
-    if result.rows.is_empty() and fmt == "table" and not to_file:
+    if fmt == "table" and not to_file and result.rows.is_empty():
         found = t("no differences") if result.kind_name == "changes" else t("no rows found")
         if result.why_empty:
             found = t("{found}: {why}", found=found, why=result.why_empty)
@@ -65,11 +65,11 @@ def respond(result: Result, shared: Shared) -> NoReturn:
                 t(
                     "wrote {output} ({count} rows, {fmt})",
                     output=shared.output,
-                    count=len(result.rows),
+                    count=result.count(),
                     fmt="txt" if fmt == "table" else fmt,  # a table in a file is plain text
                 )
             )
-    raise typer.Exit(EXIT_FOUND if len(result.rows) else EXIT_NOTHING_FOUND)
+    raise typer.Exit(EXIT_FOUND if result.count() else EXIT_NOTHING_FOUND)
 
 
 def check_layout(result: Result, shared: Shared, fmt: str) -> None:

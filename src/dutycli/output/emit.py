@@ -182,6 +182,15 @@ def _write(
         from dutycli.output import document, markdown_groups
 
         out.write(markdown_groups.grouped(document.build(result)).encode("utf-8"))
+    elif fmt in ("csv", "tsv") and not excel and result.lazy is not None:
+        from dutycli.output.flat import flat, header_names
+        from dutycli.output.sink import sink_csv
+
+        # A scanned dataset's rows are written while they are read: never all held.
+        lazy = flat(result.lazy)
+        lazy = lazy.rename(header_names(lazy.collect_schema().names(), result.header))
+        result.written = sink_csv(lazy, out, "," if fmt == "csv" else "\t")
+        notes.extend(result.notes)
     else:
         from dutycli.output.flat import flat_pieces
 

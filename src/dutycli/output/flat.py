@@ -29,6 +29,15 @@ def render_flat(frame: pl.DataFrame, fmt: str, excel: bool = False, header: str 
     return b"".join(flat_pieces(frame, fmt, excel, header))
 
 
+def header_names(columns: list[str], header: str) -> dict[str, str]:
+    """The columns' names as written: their Chinese labels for ``zh`` (``schema.labelled``)."""
+    if header != "zh":
+        return {}
+    from dutycli.schema import labelled
+
+    return dict(zip(columns, labelled(columns), strict=True))
+
+
 def flat_pieces(
     frame: pl.DataFrame,
     fmt: str,
@@ -44,10 +53,7 @@ def flat_pieces(
     ``rows`` is ``SLICE_ROWS`` unless given. Joined, the pieces are the bytes of the whole
     frame written at once (JSON is one array, written a slice of its elements at a time).
     """
-    if header == "zh":
-        from dutycli.schema import labelled
-
-        frame = frame.rename(dict(zip(frame.columns, labelled(frame.columns), strict=True)))
+    frame = frame.rename(header_names(frame.columns, header))
     if fmt not in ("csv", "tsv", "json", "jsonl", "md"):
         raise ValueError(fmt)  # pragma: no cover - the CLI validates formats
     if fmt == "json" and frame.is_empty():

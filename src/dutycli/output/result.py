@@ -38,6 +38,20 @@ class Result:
     # matrix: each leader's tasks, a task led by several units counted once (the 任务数 column)
     leader_tasks: dict[str, int] | None = None
 
+    # How many rows were written while a lazy result was read (``sink``); None until then.
+    written: int | None = None
+
+    @property
+    def lazy(self) -> pl.LazyFrame | None:
+        """The result still unread (a scanned dataset's query), else None."""
+        import polars as pl
+
+        return self.frame if isinstance(self.frame, pl.LazyFrame) else None
+
+    def count(self) -> int:
+        """How many rows the result has (written as read, or collected)."""
+        return self.written if self.written is not None else len(self.rows)
+
     @property
     def kind(self) -> ResultKind:
         return RESULT_KINDS[self.kind_name]

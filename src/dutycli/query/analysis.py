@@ -221,7 +221,7 @@ def matrix(frame: filters.Frame) -> pl.DataFrame:
     return wide.select(MATRIX_ROW, *units)
 
 
-def explode(frame: pl.DataFrame) -> pl.DataFrame:
+def explode(frame: filters.Frame) -> filters.Frame:
     """One row per task × leader × lead unit, for pivot tables.
 
     ``leaders``/``lead_units`` become ``leader``/``lead_unit`` (one name each); a task with no

@@ -224,6 +224,10 @@ def match_goal_keys(frame: Frame, target: str) -> pl.DataFrame:
 
 
 def with_goal_keys(frame: Frame, keys: pl.DataFrame) -> Frame:
+    if DATASET_FIELD not in keys.columns:
+        # One dataset: a filter on one column, which a scan applies while it reads.
+        numbers = keys.get_column("goal_no").unique()
+        return frame.filter(pl.col("goal_no").is_in(numbers.implode()))
     unique = keys.unique()
     if isinstance(frame, pl.LazyFrame):
         return frame.join(unique.lazy(), on=goal_key(frame), how="semi", maintain_order="left")

@@ -52,6 +52,12 @@ def _key(path: Path, raw: bytes | None = None) -> dict[str, Any] | None:
     return {**key, "dutycli": __version__, "fields": TASK_FIELDS}
 
 
+def _written_key(path: Path) -> dict[str, Any] | None:
+    """``_key`` of a columnar file, settled or not."""
+    found = file_key(str(path), settled=False)
+    return {**found, "dutycli": __version__, "fields": TASK_FIELDS} if found else None
+
+
 def _entry(kind: str, key: dict[str, Any] | None, suffix: str) -> Path | None:
     found = cache_file(kind, str(key["source"]), suffix) if key is not None else None
     return Path(found) if found is not None else None
@@ -119,8 +125,11 @@ def _write_entry(entry: Path, content: bytes) -> None:
 
 
 def checked(path: Path) -> bool:
-    """Whether this file, unchanged, already passed ``columnar.check_values``."""
-    key = _key(path)
+    """Whether this file, unchanged, already passed ``columnar.check_values``.
+
+    Asked of an unsettled file too: a verdict is kept only for a settled file, whose next
+    change moves its time, or for one dutycli has just written (``remember_checked``)."""
+    key = _written_key(path)
     entry = _entry("checked", key, ".json")
     if entry is None:
         return False
@@ -134,8 +143,10 @@ def checked(path: Path) -> bool:
     return True
 
 
-def remember_checked(path: Path) -> None:
-    key = _key(path)
+def remember_checked(path: Path, written: bool = False) -> None:
+    """Keep the verdict that ``path`` passed the check; ``written``: dutycli has just written
+    it from validated tasks, so its content is known though it has not settled yet."""
+    key = _written_key(path) if written else _key(path)
     entry = _entry("checked", key, ".json")
     if entry is None:
         return

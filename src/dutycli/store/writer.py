@@ -126,6 +126,11 @@ def write_frame(
         raise DataError(
             t("{target}: cannot write: {message}", target=target, message=message)
         ) from None
+    from dutycli.store import cache
+
+    # Written from validated tasks: the file's first query need not check its values again
+    # (the verdict holds while the file keeps its size, time and inode, as any other).
+    cache.remember_checked(target, written=True)
 
 
 def dataset_bytes(
