@@ -56,29 +56,11 @@ METRIC_SCHEMA = pl.Schema(
 )
 
 
-# The columns each analysis reads: a scanned dataset is read for these only, never whole.
-STATS_COLUMNS = (
-    "id",
-    "goal_no",
-    "leaders",
-    "lead_units",
-    "leaders_inherited",
-    "lead_units_inherited",
-)
-MATRIX_COLUMNS = ("id", "leaders", "lead_units")
-
-
-def needed(frame: filters.Frame, names: tuple[str, ...]) -> pl.DataFrame:
-    """The columns ``names`` (and ``dataset`` when several datasets are loaded), in memory."""
-    keep = [c for c in ("dataset", *names) if c in filters.columns(frame)]
-    return filters.collect(frame.select(keep))
-
-
-def totals(frame: pl.DataFrame) -> dict[str, int]:
+def totals(frame: filters.Frame) -> dict[str, int]:
     """The dataset at a glance: counts of goals, tasks, names and of tasks worth a second look."""
     leaders = pl.col("leaders").list.len()
     units = pl.col("lead_units").list.len()
-    row = frame.select(
+    found = frame.select(
         pl.col("goal_no").n_unique().alias("goals"),
         pl.len().alias("tasks"),
         (leaders == 0).sum().alias("tasks_without_leader"),
@@ -87,7 +69,8 @@ def totals(frame: pl.DataFrame) -> dict[str, int]:
         (units > 1).sum().alias("tasks_with_several_units"),
         pl.col("leaders").explode().drop_nulls().n_unique().alias("leaders"),
         pl.col("lead_units").explode().drop_nulls().n_unique().alias("units"),
-    ).row(0, named=True)
+    )
+    row = filters.collect(found).row(0, named=True)
     return {key: int(row[key] or 0) for key in TOTALS}
 
 
@@ -98,7 +81,9 @@ def stats(frame: filters.Frame) -> pl.DataFrame:
     which ``explicit`` were written in the row and ``inherited`` came from a merged cell above;
     for a total, only ``count``. Names are ordered by count (most first), then name.
     """
-    tasks = needed(frame, STATS_COLUMNS)
+    # Each part reads its own columns of a scanned dataset (held together they would take
+    # a gigabyte at ten million tasks).
+    tasks = frame
     parts = [
         pl.DataFrame(
             {

@@ -327,6 +327,30 @@ def directory(frame: Frame, column: Columns) -> Frame:
     """
     several = DATASET_FIELD in columns(frame)
     task_key = ["id", *([DATASET_FIELD] if several else [])]
+    counts = [
+        pl.len().cast(pl.Int64).alias("tasks"),
+        pl.col("inh").sum().cast(pl.Int64).alias("inherited"),
+    ]
+    if several:  # across datasets: which ones name it, in dataset order
+        counts.append(pl.col(DATASET_FIELD).unique(maintain_order=True).alias("datasets"))
+    if isinstance(column, str) or len(column) == 1:
+        # One column: a task names a name once there, with one flag for the whole cell, so
+        # its distinct names are counted as they are read, without grouping by task first.
+        (only,) = _columns(column)
+        found = (
+            frame.lazy()
+            .select(
+                pl.col(only).list.unique().alias("name"),
+                pl.col(f"{only}_inherited").alias("inh"),
+                *([DATASET_FIELD] if several else []),
+            )
+            .explode("name")
+            .drop_nulls("name")
+            .group_by("name")
+            .agg(counts)
+            .sort(["tasks", "name"], descending=[True, False])
+        )
+        return found if isinstance(frame, pl.LazyFrame) else found.collect()
     parts = [
         frame.select(
             pl.col(c).alias("name"), pl.col(f"{c}_inherited").alias("inh"), *task_key
@@ -340,26 +364,36 @@ def directory(frame: Frame, column: Columns) -> Frame:
         .group_by(["name", *task_key], maintain_order=True)
         .agg(pl.col("inh").all())
     )
-    counts = [
-        pl.len().cast(pl.Int64).alias("tasks"),
-        pl.col("inh").sum().cast(pl.Int64).alias("inherited"),
-    ]
-    if several:  # across datasets: which ones name it, in dataset order
-        counts.append(pl.col(DATASET_FIELD).unique(maintain_order=True).alias("datasets"))
     found = exploded.group_by("name").agg(counts).sort(["tasks", "name"], descending=[True, False])
     return found if isinstance(frame, pl.LazyFrame) else found.collect()
 
 
-def targets(frame: Frame) -> Frame:
-    """Every goal with its task count and the distinct leaders and lead units of its tasks."""
+def targets(frame: Frame) -> pl.DataFrame:
+    """Every goal with its task count and the distinct leaders and lead units of its tasks
+    (in the order the tasks first name them). Each count reads only its own columns, and is
+    collected on its own: one scan shared by the three would be held whole."""
     key = goal_key(frame)
-    return (
-        frame.group_by(key, maintain_order=True)
-        .agg(
-            pl.col("goal").first(),
-            pl.len().cast(pl.Int64).alias("tasks"),
-            pl.col("leaders").explode().drop_nulls().unique(maintain_order=True),
-            pl.col("lead_units").explode().drop_nulls().unique(maintain_order=True),
-        )
-        .sort(key, maintain_order=True)
+    goals = collect(
+        frame.lazy()
+        .select(*key, "goal")
+        .with_row_index("row")
+        .group_by(key)
+        .agg(pl.col("goal").sort_by("row").first(), pl.len().cast(pl.Int64).alias("tasks"))
     )
+    for column in ("leaders", "lead_units"):
+        named = collect(
+            frame.lazy()
+            .select(*key, pl.col(column).alias("name"))
+            .explode("name")
+            .with_row_index("seen")  # a task's order, then its list's
+            .drop_nulls("name")
+            .group_by(*key, "name")
+            .agg(pl.col("seen").min())
+            .sort("seen")
+            .group_by(key, maintain_order=True)
+            .agg(pl.col("name").alias(column))
+        )
+        goals = goals.join(named, on=key, how="left").with_columns(
+            pl.col(column).fill_null(pl.lit([], dtype=pl.List(pl.String)))
+        )
+    return goals.sort(key)

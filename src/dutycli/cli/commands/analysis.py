@@ -38,8 +38,8 @@ def matrix(
     from dutycli.query import analysis
 
     why = t("no task names both a leader and a lead unit (a table without 分管领导 has none)")
-    # The three columns in memory once, for both counts (a scanned file is read once).
-    found = analysis.needed(tasks(ctx), analysis.MATRIX_COLUMNS)
+    # Each count reads the two name columns as it goes (a scanned dataset is never held).
+    found = tasks(ctx)
     return Result(
         analysis.matrix(found),
         top=top,
