@@ -11,6 +11,7 @@ import copy
 import csv
 import io
 import json
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -314,6 +315,25 @@ def test_aliases_file_beside_the_data_is_used_and_not_read_as_a_dataset(
     assert one_file.exit_code == 0
     listed = rows(run_cli("--data", str(tmp_path), "datasets", "-f", "csv").stdout)
     assert [r["dataset"] for r in listed] == ["wujin-2020"]
+
+
+def test_a_cached_aliases_file_is_parsed_again_when_it_changes(tmp_path: Path) -> None:
+    # Same size, same time, other content: the cache knows it by its bytes.
+    path = tmp_path / "aliases.yaml"
+    path.write_text("发改局: [区发改局]\n", encoding="utf-8")
+    first = aliases.load(path)
+    assert aliases.load(path) == first  # served from the cache the second time
+    stat = path.stat()
+    path.write_text("财政局: [区财政局]\n", encoding="utf-8")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    again = aliases.load(path)
+    assert again.canonical_name("区财政局") == "财政局"
+    assert again.canonical_name("区发改局") == "区发改局"
+    path.write_text("财政局: [区发改局]\n财政: [区发改局]\n", encoding="utf-8")
+    with pytest.raises(DataError, match="listed under both"):  # validated, cached or not
+        aliases.load(path)
+    with pytest.raises(DataError, match="listed under both"):
+        aliases.load(path)
 
 
 def test_aliases_loader_groups_spellings() -> None:

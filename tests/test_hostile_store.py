@@ -31,7 +31,7 @@ from dutycli.cli.usage import usage_message
 from dutycli.completion import summaries
 from dutycli.errors import DataError
 from dutycli.schema import TASK_FIELDS
-from dutycli.store import aliases, cache, loader, readback, yaml_file
+from dutycli.store import aliases, cache, loader, readback, whole_file, yaml_file
 
 from .conftest import DATASET, Outcome, run_cli, run_process, settled
 from .hostile.cases import HEADER, dataset_text, task_lines
@@ -135,7 +135,7 @@ def test_a_value_that_holds_itself_is_refused(tmp_path: Path, value: str) -> Non
 
 def test_a_file_read_whole_is_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # /dev/zero never ends: it is read up to the limit, not until memory runs out.
-    monkeypatch.setattr(yaml_file, "MAX_FILE_BYTES", 4096)
+    monkeypatch.setattr(whole_file, "MAX_FILE_BYTES", 4096)
     message = "a dataset file larger than 4,096 bytes, the most dutycli reads whole"
     with pytest.raises(DataError, match=re.escape(f"/dev/zero: {message}")):
         loader.read(Path("/dev/zero"))
@@ -147,7 +147,7 @@ def test_a_file_read_whole_is_bounded(tmp_path: Path, monkeypatch: pytest.Monkey
     aliases_file.write_text("a: [b]\n" + "#" * 5000, encoding="utf-8")
     with pytest.raises(DataError, match="an aliases file larger than 4,096 bytes"):
         aliases.load(aliases_file)
-    assert yaml_file.MAX_FILE_BYTES == 4096  # the limit is the named constant, nothing else
+    assert whole_file.MAX_FILE_BYTES == 4096  # the limit is the named constant, nothing else
 
 
 @pytest.mark.parametrize("suffix", [".json", ".jsonl"])

@@ -188,7 +188,7 @@ def test_help_version_and_completion_load_nothing_heavy() -> None:
     assert not [m for m in HEAVY if m in modules]
 
 
-def test_csv_output_loads_neither_rich_nor_pydantic() -> None:
+def test_csv_output_loads_neither_rich_nor_pydantic_nor_yaml() -> None:
     # Typer would convert arguments with Pydantic (about 50 ms): dutycli.fastargs avoids it.
     flat = [["by-unit", "发改局", "-f", fmt] for fmt in ("csv", "tsv", "json", "jsonl", "md")]
     for args in [*flat, ["show", "12", "-f", "json"], ["units", "-f", "csv"]]:
@@ -196,6 +196,8 @@ def test_csv_output_loads_neither_rich_nor_pydantic() -> None:
         assert "polars" in modules
         assert "rich" not in modules, args
         assert "pydantic" not in modules, args
+        # The dataset and its aliases file come from the cache, parsed: no PyYAML.
+        assert "yaml" not in modules, args
 
 
 def test_table_output_loads_rich() -> None:

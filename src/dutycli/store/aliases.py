@@ -21,7 +21,7 @@ from dutycli.errors import DataError
 from dutycli.i18n import t
 from dutycli.locations import ALIASES_FILES
 from dutycli.names import fold, name_list_fault, squeeze
-from dutycli.store import yaml_file
+from dutycli.store import whole_file
 
 
 @dataclass(frozen=True)
@@ -69,14 +69,26 @@ def load(path: Path | None) -> Aliases:
         return NO_ALIASES
     try:
         with open(path, "rb") as handle:
-            text = yaml_file.read_whole(handle, path, "aliases").decode("utf-8-sig")
+            raw = whole_file.read_whole(handle, path, "aliases")
+        text = raw.decode("utf-8-sig")
     except OSError as exc:
-        raise yaml_file.read_failure(path, "aliases", exc) from None
+        raise whole_file.read_failure(path, "aliases", exc) from None
     except UnicodeDecodeError as exc:
         raise DataError(
             t("{path}: aliases file is not UTF-8 text (byte {start})", path=path, start=exc.start)
         ) from None
-    document = yaml_file.load_yaml(path, text)
+    from dutycli.store import cache
+
+    # Parsed once per content (PyYAML's import alone costs a query a tenth of its time),
+    # then validated from the cached document every run, as if parsed.
+    cached = cache.lookup_document("aliases", path, raw)
+    if cached is not None:
+        (document,) = cached
+    else:
+        from dutycli.store import yaml_file
+
+        document = yaml_file.load_yaml(path, text)
+        cache.store_document("aliases", path, raw, document)
     try:
         return _build(path, document)
     except ValueError as exc:

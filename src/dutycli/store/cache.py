@@ -121,6 +121,50 @@ def _write_entry(entry: Path, content: bytes) -> None:
         prune_cache(str(entry.parent))
 
 
+# --- small YAML files (aliases): the parsed document -----------------------------------
+
+
+def lookup_document(kind: str, path: Path, raw: bytes) -> tuple[Any] | None:
+    """The YAML document parsed from exactly these bytes (in a 1-tuple: it may be None),
+    or None when not cached: a query then needs no PyYAML for its aliases file."""
+    key = _key(path, raw)
+    entry = _entry(kind, key, ".json")
+    if entry is None:
+        return None
+    try:
+        found = read_cache_entry(str(entry))
+        if found is None:
+            return None
+        data, used = found
+        digest, rest = data.split(b"\n", 1)
+        if hashlib.sha256(rest).hexdigest().encode("ascii") != digest:
+            return None
+        content = json.loads(rest)
+        if content["key"] != key:
+            return None
+    except Exception:  # missing, partial or foreign: parse the file
+        return None
+    mark_used(str(entry), used)
+    return (content["document"],)
+
+
+def store_document(kind: str, path: Path, raw: bytes, document: Any) -> None:
+    """Keep a parsed document that JSON holds exactly; silently nothing otherwise."""
+    key = _key(path, raw)
+    entry = _entry(kind, key, ".json")
+    if entry is None:
+        return
+    try:
+        content = {"key": key, "document": document}
+        rest = json.dumps(content, ensure_ascii=False).encode("utf-8")
+        if json.loads(rest) != content:
+            return  # not JSON's own values (a date, a set): parsed each time
+        digest = hashlib.sha256(rest).hexdigest().encode("ascii")
+        _write_entry(entry, digest + b"\n" + rest)
+    except Exception:
+        pass
+
+
 # --- columnar datasets: the verdict of a full check ------------------------------------
 
 

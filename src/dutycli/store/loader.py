@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from dutycli.errors import DataError
 from dutycli.i18n import t
 from dutycli.locations import columnar_kind, default_dataset
-from dutycli.store.yaml_file import read_failure, read_whole
+from dutycli.store.whole_file import read_failure, read_whole
 
 if TYPE_CHECKING:
     import polars as pl

@@ -22,8 +22,8 @@ from dutycli.errors import DataError
 from dutycli.i18n import t
 from dutycli.names import split_joined
 from dutycli.schema import LABELS, NAME_JOINER, SPARSE_FIELDS, TASK_FIELDS
+from dutycli.store import whole_file
 from dutycli.store.validation import Dataset, shorten, validate_tasks
-from dutycli.store.yaml_file import MAX_FILE_BYTES
 
 # A whole number of more digits than this is refused as it is read (a field holds at most 19).
 MAX_DIGITS = 100
@@ -159,7 +159,7 @@ def _json(path: Path, text: str, first_line: int) -> Any:
 def _csv_rows(path: Path, text: str, kind: str) -> list[Any]:
     # The csv module refuses a cell over 128 KiB, but a task text may be longer (the file as
     # a whole is bounded: MAX_FILE_BYTES).
-    csv.field_size_limit(max(csv.field_size_limit(), MAX_FILE_BYTES))
+    csv.field_size_limit(max(csv.field_size_limit(), whole_file.MAX_FILE_BYTES))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter="," if kind == "csv" else "\t")
     try:
         rows = list(reader)

@@ -19,14 +19,20 @@ from dutycli.errors import DataError
 from dutycli.i18n import t
 from dutycli.schema import SPARSE_FIELDS
 from dutycli.store.validation import FORMAT_VERSION, Dataset, SchemaError, shorten, validate
+from dutycli.store.whole_file import MAX_FILE_BYTES, read_failure, read_whole, said
 
-__all__ = ["FORMAT_VERSION", "MAX_FILE_BYTES", "Dataset", "dump", "load_yaml", "parse"]
+__all__ = [
+    "FORMAT_VERSION",
+    "MAX_FILE_BYTES",
+    "Dataset",
+    "dump",
+    "load_yaml",
+    "parse",
+    "read_failure",
+    "read_whole",
+    "said",
+]
 
-# A file read whole (a YAML dataset, an export read back, an aliases file) is refused beyond
-# this size: PyYAML needs about ten times a file's size in memory, and an endless stream
-# (/dev/zero, a pipe that never ends) must not be read until memory runs out. A table this
-# large belongs in Parquet, which is scanned, not read whole.
-MAX_FILE_BYTES = 512 * 1024 * 1024
 # Aliases (*name) repeat a value without writing it again. Expanded, a file may hold at most
 # this many values and characters per byte of the file (and MIN_EXPANSION in any case): a
 # few merge keys are fine, a "billion laughs" of nested aliases is refused before it is built.
@@ -122,36 +128,6 @@ def _without_empty_sparse(task: Any) -> Any:
     return {k: v for k, v in task.items() if k not in SPARSE_FIELDS or v != ""}
 
 
-def said(what: str) -> str:
-    """A kind of file (``dataset``, ``aliases``) as a message names it, in the user's language."""
-    words = {"dataset": t("dataset"), "aliases": t("aliases")}
-    return words.get(what, what)
-
-
-def read_failure(path: Path, what: str, exc: OSError) -> DataError:
-    """The one-line error for a file that could not be read (``what``: dataset, aliases…)."""
-    if isinstance(exc, FileNotFoundError):
-        return DataError(t("{path}: {what} file not found", path=path, what=said(what)))
-    if isinstance(exc, IsADirectoryError):
-        article = "an" if what[0] in "aeiou" else "a"
-        return DataError(
-            t(
-                "{path}: is a directory, not {article} {what} file",
-                path=path,
-                article=article,
-                what=said(what),
-            )
-        )
-    return DataError(
-        t(
-            "{path}: cannot read {what}: {reason}",
-            path=path,
-            what=said(what),
-            reason=exc.strerror or exc,
-        )
-    )
-
-
 def parse(path: Path, raw: bytes) -> Dataset:
     """Validate the bytes of a YAML dataset read from ``path``."""
     try:
@@ -173,34 +149,6 @@ def parse(path: Path, raw: bytes) -> Dataset:
         line = _line_of(text, exc.location)
         where = f":{line}" if line else ""
         raise DataError(t("{path}{where}: {exc}", path=path, where=where, exc=exc)) from None
-
-
-def read_whole(handle: Any, path: Path, what: str) -> bytes:
-    """The whole content of an open file, at most ``MAX_FILE_BYTES`` (a DataError beyond)."""
-    data: bytes = handle.read(MAX_FILE_BYTES + 1)
-    if len(data) > MAX_FILE_BYTES:
-        mib, rest = divmod(MAX_FILE_BYTES, 1 << 20)
-        size = f"{mib} MiB" if not rest else f"{MAX_FILE_BYTES:,} bytes"
-        if what == "dataset":
-            raise DataError(
-                t(
-                    "{path}: a dataset file larger than {size}, the most dutycli reads whole; "
-                    "a table this large is kept as Parquet, which dutycli scans instead",
-                    path=path,
-                    size=size,
-                )
-            )
-        article = "an" if what[0] in "aeiou" else "a"
-        raise DataError(
-            t(
-                "{path}: {article} {what} file larger than {size}, the most dutycli reads whole",
-                path=path,
-                article=article,
-                what=said(what),
-                size=size,
-            )
-        )
-    return data
 
 
 def load_yaml(path: Path, text: str) -> Any:
