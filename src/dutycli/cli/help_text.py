@@ -8,6 +8,7 @@ renders help with) is in ``typer_internals``.
 
 from __future__ import annotations
 
+import functools
 import re
 import shutil
 
@@ -92,10 +93,15 @@ APP_EXAMPLES = ("dutycli by-unit 发改局", "dutycli by-leader 陆秋明", "dut
 _WIDE = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003ffff"
 _CLOSING = "，。、；：？！）］」』】》〉”’…·,.;:?!)\\]"
 _OPENING = "（［「『【《〈“‘"
-# A word of Latin letters, or one wide character with the marks that must stay beside it.
-_TOKEN = re.compile(
-    rf"\s+|[{_OPENING}]*[{_WIDE}][{_CLOSING}]*|[{_OPENING}]*[^\s{_WIDE}]+[{_CLOSING}]*"
-)
+
+
+@functools.cache
+def _token() -> re.Pattern[str]:
+    """A word of Latin letters, or one wide character with the marks that must stay beside
+    it. Compiled when help is drawn, not by every query that imports this module."""
+    return re.compile(
+        rf"\s+|[{_OPENING}]*[{_WIDE}][{_CLOSING}]*|[{_OPENING}]*[^\s{_WIDE}]+[{_CLOSING}]*"
+    )
 
 
 def help_width() -> int:
@@ -121,7 +127,7 @@ def wrap(text: str, width: int, first: str = "", rest: str = "") -> list[str]:
     lines: list[str] = []
     line, used = first, display_width(first)
     empty = True
-    for token in _TOKEN.findall(" ".join(text.split())):
+    for token in _token().findall(" ".join(text.split())):
         if token.isspace():
             if not empty:
                 line, used = line + " ", used + 1

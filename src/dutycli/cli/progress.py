@@ -37,14 +37,13 @@ def store_path(ctx: Any, given: Path | None, must_exist: bool = False) -> Path:
 def progress_columns(ctx: Any, result: Result) -> None:
     """--with-progress: the latest status and progress of each task's lead units (of
     --period, else of the latest period answered) added to ``result``'s tasks."""
-    from dutycli.progress import periods, status
-    from dutycli.progress import store as progress_store
-
     shared = state(ctx).shared
     if not shared.with_progress:
         if shared.period is not None or shared.store is not None:
             raise QueryError(t("--period and --store go with --with-progress"))
         return
+    from dutycli.progress import periods, status
+    from dutycli.progress import store as progress_store
     from dutycli.query.filters import collect
 
     period = periods.parse(shared.period).name if shared.period is not None else None
