@@ -95,7 +95,7 @@ def test_a_failed_write_stops_the_engine_and_is_raised(monkeypatch: pytest.Monke
             raise BrokenPipeError(errno.EPIPE, "Broken pipe")
 
     with pytest.raises(BrokenPipeError):
-        sink.sink_csv(flat(_frame(200_000)), Closed())  # type: ignore[arg-type]
+        sink.sink_csv(flat(_frame(20_000)), Closed())  # type: ignore[arg-type]
     assert calls == 1  # the first failure stopped it: no write was tried again
 
 
