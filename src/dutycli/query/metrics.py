@@ -283,15 +283,17 @@ _CLAUSE = re.compile("[^" + re.escape("".join(sorted(_CLAUSE_BREAK))) + "]+")
 
 def _numbers(text: str) -> list[Metric]:
     """``extract``'s targets, read clause by clause: all it reads of a number is its clause
-    (and the characters either side, which at a clause's edge are breaks, no different from
-    nothing), so a clause met again, in another task or another year's table, is read once."""
+    and the characters either side of the number (at the clause's edge, the break or the
+    text's end), so a clause met again with the same edges, in another task or another
+    year's table, is read once."""
     found: list[Metric] = []
     for clause in _CLAUSE.finditer(text):
         if _NUMBER.search(clause.group()):
-            left = clause.start()
+            left = max(clause.start() - 1, 0)  # with the break before it, if any
+            piece = text[left : clause.end() + 1]  # and the one after
             found += (
                 dataclasses.replace(m, start=m.start + left, end=m.end + left) if left else m
-                for m in _clause_targets(clause.group())
+                for m in _clause_targets(piece)
             )
     return found
 
