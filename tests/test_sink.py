@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import errno
 import io
+import os
+import signal
+import subprocess
+import time
 from pathlib import Path
 
 import polars as pl
@@ -12,7 +16,7 @@ import pytest
 
 from dutycli.output import sink
 from dutycli.output.flat import flat
-from tests.conftest import run_cli
+from tests.conftest import dutycli_executable, run_cli
 
 QUERIES = [
     ["by-unit", "发改局"],
@@ -105,3 +109,46 @@ def test_an_engine_error_reaches_the_caller() -> None:
     with pytest.raises(pl.exceptions.PolarsError):
         sink.sink_csv(frame, out)
     assert out.getvalue() == b""  # nothing was out before the failure
+
+
+# --- the process contract on the streaming path ------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def big_parquet(parquet: Path) -> Path:
+    """The real tasks forty times as Parquet: more CSV than ``HOLD_BYTES``, so it streams."""
+    one = pl.read_parquet(parquet)
+    copies = pl.concat([one] * 40).with_columns(pl.int_range(1, 40 * one.height + 1).alias("id"))
+    big = parquet.with_name("big.parquet")
+    copies.write_parquet(big, metadata=pl.read_parquet_metadata(parquet))
+    return big
+
+
+def test_a_streamed_result_into_a_closed_pipe_is_quiet(big_parquet: Path) -> None:
+    command = f"'{dutycli_executable()}' --data '{big_parquet}' list -f csv | head -1"
+    done = subprocess.run(
+        ["bash", "-o", "pipefail", "-c", command], capture_output=True, timeout=60, check=False
+    )
+    assert (done.returncode, done.stderr) == (0, b"")
+    assert done.stdout.startswith(b"id,goal_no,")
+
+
+def test_sigint_while_a_streamed_result_is_blocked_exits_130(big_parquet: Path) -> None:
+    read_end, write_end = os.pipe()
+    process = subprocess.Popen(
+        [dutycli_executable(), "--data", str(big_parquet), "list", "-f", "csv"],
+        stdout=write_end,
+        stderr=subprocess.PIPE,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    os.close(write_end)
+    try:
+        assert os.read(read_end, 1024)  # writing; nobody reads on, so the pipe fills
+        time.sleep(0.5)
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=30)
+    finally:
+        process.kill()
+        os.close(read_end)
+    assert process.returncode == 130
+    assert stderr.decode() == "dutycli: interrupted\n"
