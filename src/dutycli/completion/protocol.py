@@ -15,11 +15,12 @@ import os
 import sys
 
 from dutycli.completion.command_table import COMMANDS, GLOBAL_VALUE_OPTIONS
-from dutycli.completion.values import Item, Request, values
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
+
+    from dutycli.completion.values import Item, Request
 
 
 def unsplit(args: list[str], incomplete: str) -> tuple[list[str], str]:
@@ -106,6 +107,9 @@ def request(args: list[str], incomplete: str) -> Request | None:
     if kind is None:
         return None
     role = given["--role"][-1] if given["--role"] else None
+    # Imported here: a command or option name (completion.names) needs none of the data.
+    from dutycli.completion.values import Request
+
     return Request(kind, typed, command, data, given["--dataset"], role, explode)
 
 
@@ -187,6 +191,8 @@ def answer(environ: Mapping[str, str]) -> str | None:
     if wanted is None:
         return _names_reply(shell, args, incomplete, environ)
     prefix = incomplete[: len(incomplete) - len(wanted.typed)]  # "--fields=" of --fields=id,…
+    from dutycli.completion.values import values
+
     items = [(prefix + value, help) for value, help in values(wanted)]
     if shell == "bash":
         return "\n".join(value for value, _ in items)
