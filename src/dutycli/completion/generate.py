@@ -1,7 +1,8 @@
 """Regenerate what completion derives from the app: ``python -m dutycli.completion.generate``.
 
 It writes ``completion/command_table.py`` (what the fast path knows of each command and
-option) and the shell scripts in ``completions/``. Run it after adding or changing a command
+option), ``completion/command_names.py`` (the names, help texts and fixed values Typer
+would offer, see ``completion.names``) and the shell scripts in ``completions/``. Run it after adding or changing a command
 or an option; a test fails while either is stale.
 """
 
@@ -13,6 +14,7 @@ import sys
 from pathlib import Path
 
 TABLE_FILE = Path(__file__).with_name("command_table.py")
+NAMES_FILE = Path(__file__).with_name("command_names.py")
 
 HEADER = '''"""What each command's argument and options complete to, and its result kind.
 
@@ -85,7 +87,10 @@ def main(argv: list[str]) -> None:
     from dutycli.completion.scripts import SCRIPT_FILES, generate_script
 
     folder = argv[0] if argv else "completions"
+    from dutycli.completion.names_table import names_text
+
     TABLE_FILE.write_text(table_text(), encoding="utf-8")
+    NAMES_FILE.write_text(names_text(), encoding="utf-8")
     os.makedirs(folder, exist_ok=True)
     for shell, file_name in SCRIPT_FILES.items():
         with open(os.path.join(folder, file_name), "w", encoding="utf-8", newline="\n") as out:

@@ -4,7 +4,9 @@ The shipped scripts (and those ``--install-completion`` writes) run
 ``_DUTYCLI_COMPLETE=complete_bash|zsh|fish dutycli`` on every TAB. When the word being
 completed is a data value (a unit after ``by-unit``, a field after ``--fields``…), the
 entry point answers here, in exactly the format Typer would, at a fraction of Typer's
-start-up; anything else (command and option names, files) returns None and goes to Typer.
+start-up. Command names, option names and fixed option values (``--role <TAB>``) are answered
+from the generated table Typer's answer comes from (``completion.names``); anything else (a
+path, an unknown option, ``--``…) returns None and goes to Typer.
 """
 
 from __future__ import annotations
@@ -13,11 +15,12 @@ import os
 import sys
 
 from dutycli.completion.command_table import COMMANDS, GLOBAL_VALUE_OPTIONS
-from dutycli.completion.values import Item, Request, values
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
+
+    from dutycli.completion.values import Item, Request
 
 
 def unsplit(args: list[str], incomplete: str) -> tuple[list[str], str]:
@@ -104,10 +107,19 @@ def request(args: list[str], incomplete: str) -> Request | None:
     if kind is None:
         return None
     role = given["--role"][-1] if given["--role"] else None
+    # Imported here: a command or option name (completion.names) needs none of the data.
+    from dutycli.completion.values import Request
+
     return Request(kind, typed, command, data, given["--dataset"], role, explode)
 
 
 def _split(text: str) -> list[str]:
+    """The words of ``text`` as Typer's protocol splits them (click's split_arg_string)."""
+    if not any(char in text for char in "'\"\\"):
+        # No quote, no escape: shlex's words are the runs of anything but its whitespace.
+        for space in "\t\r\n":
+            text = text.replace(space, " ")
+        return [word for word in text.split(" ") if word]
     import shlex
 
     # As Typer's protocol splits: shell words, an unfinished quote tolerated.
@@ -177,8 +189,10 @@ def answer(environ: Mapping[str, str]) -> str | None:
             incomplete = args.pop()
     wanted = request(args, incomplete)
     if wanted is None:
-        return None
+        return _names_reply(shell, args, incomplete, environ)
     prefix = incomplete[: len(incomplete) - len(wanted.typed)]  # "--fields=" of --fields=id,…
+    from dutycli.completion.values import values
+
     items = [(prefix + value, help) for value, help in values(wanted)]
     if shell == "bash":
         return "\n".join(value for value, _ in items)
@@ -190,6 +204,39 @@ def answer(environ: Mapping[str, str]) -> str | None:
     return "\n".join(
         f"{value}\t{' '.join(help.split())}" if help else value for value, help in items
     )
+
+
+def _names_reply(
+    shell: str, args: list[str], incomplete: str, environ: Mapping[str, str]
+) -> str | None:
+    """Typer's reply for a command or option name or a fixed value, or None: Typer answers."""
+    from dutycli.completion.command_names import HELPS
+    from dutycli.completion.names import complete, console_width, wrap
+
+    found = complete(args, incomplete)
+    if found is None:
+        return None
+    if shell == "bash":
+        return "\n".join(value for value, _ in found)
+    action = environ.get("_TYPER_COMPLETE_FISH_ACTION")
+    if shell == "fish" and action == "is-args":
+        sys.exit(0 if found else 1)
+    if shell == "fish" and action != "get-args":
+        return None
+    width = console_width(environ) if any(index >= 0 for _, index in found) else 0
+    lines = []
+    for value, index in found:
+        if index < 0:
+            lines.append(f'"{_zsh_escape(value)}"' if shell == "zsh" else value)
+            continue
+        zsh, _, fish = HELPS[index].partition("\t")
+        shown = None if width is None or not fish else wrap(zsh if shell == "zsh" else fish, width)
+        if shown is None:
+            return None  # a help text only Typer can show as it does
+        lines.append(f'"{_zsh_escape(value)}":"{shown}"' if shell == "zsh" else f"{value}\t{shown}")
+    if shell == "zsh":
+        return f"_arguments '*: :(({chr(10).join(lines)}))'" if lines else "_files"
+    return "\n".join(lines) if shell == "fish" else None
 
 
 def main_fast() -> bool:
