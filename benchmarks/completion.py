@@ -97,7 +97,12 @@ def seconds(command: list[str], environ: dict[str, str]) -> float:
 def main() -> int:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 30
     dutycli = str(Path(sys.executable).with_name("dutycli"))
-    base_env = {k: v for k, v in os.environ.items() if not k.startswith(("_DUTYCLI", "DUTYCLI"))}
+    # As after a normal install: modules byte-compiled once, then reused.
+    base_env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("_DUTYCLI", "DUTYCLI")) and k != "PYTHONDONTWRITEBYTECODE"
+    }
     with tempfile.TemporaryDirectory() as folder:
         generate.main(["--sizes", "100000", "--formats", "parquet", "--out", folder])
         parquet = Path(folder) / "tasks-100k.parquet"

@@ -7,6 +7,7 @@ written down: a completion must offer exactly what the queries would accept.
 from __future__ import annotations
 
 import json
+import marshal
 import os
 import shutil
 import subprocess
@@ -19,7 +20,7 @@ from typer.main import get_command
 
 from dutycli import locations
 from dutycli.cli.app import app
-from dutycli.completion import generate
+from dutycli.completion import generate, summaries
 from dutycli.completion import protocol as completion_protocol
 from dutycli.completion import scripts as completion_scripts
 from dutycli.completion import values as completion
@@ -493,7 +494,7 @@ def test_the_cache_folder_is_the_one_the_dataset_cache_uses(tmp_path: Path) -> N
     moved = tmp_path / "moved"
     first = protocol({**environ, "DUTYCLI_CACHE_DIR": str(moved)}, fast=True)
     assert first.stdout.decode().split()[0] == "发改局"
-    assert [p.parent.name for p in moved.rglob("*.json")] == ["completion"]
+    assert [p.parent.name for p in moved.rglob(f"*{summaries.SUFFIX}")] == ["completion"]
     off = tmp_path / "off"
     again = protocol({**environ, "DUTYCLI_CACHE_DIR": str(off), "DUTYCLI_NO_CACHE": "1"}, fast=True)
     assert again.stdout == first.stdout and not off.exists()
@@ -809,8 +810,6 @@ def test_a_large_dataset_caches_names_but_no_ids(
 ) -> None:
     import polars as pl
 
-    from dutycli.completion import summaries
-
     # The shipped table repeated until it has more tasks than completion keeps ids for.
     table = pl.read_parquet(columnar["parquet"])
     copies = summaries.MAX_IDS // table.height + 1
@@ -831,9 +830,9 @@ def test_a_large_dataset_caches_names_but_no_ids(
         assert [v for v, _ in offered_values("leader", "陆")] == ["陆秋明"]
         assert offered_values("target", "1") and offered_values("dataset", "")
         assert offered_values("task", "") == [] and offered_values("task", "1") == []
-    cache = Path(str(locations.cache_file("completion", str(data.resolve()), ".json")))
+    cache = Path(str(locations.cache_file("completion", str(data.resolve()), summaries.SUFFIX)))
     assert cache.stat().st_size < 64 * 1024
-    summary = json.loads(cache.read_text(encoding="utf-8"))["summary"]
+    summary = marshal.loads(cache.read_bytes()[4:])["summary"]
     assert summary["tasks"] == large.height > summaries.MAX_IDS
     assert summary["ids"] is None
     # Names and goals, as many as the shipped table has, not a row per task.

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import csv
 import json
+import marshal
 import os
 import re
 import threading
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -337,12 +339,13 @@ def test_a_forged_completion_cache_is_a_miss(tmp_path: Path, forge: Any) -> None
     data = settled(write_yaml(tmp_path / "d.yaml", shipped_tasks(10)))
     truth = summaries.file_summary(str(data))
     (entry,) = cache_entries("completion")
-    cached = json.loads(entry.read_text(encoding="utf-8"))
+    cached = marshal.loads(entry.read_bytes()[4:])
     forge(cached["summary"])
     # Forged as it was (its checksum no longer matches), and with a checksum that matches:
     # the shape is checked too.
-    for checksum in (cached.get("crc32"), summaries._checksum(cached["summary"])):
-        entry.write_text(json.dumps({**cached, "crc32": checksum}, ensure_ascii=False), "utf-8")
+    payload = marshal.dumps(cached)
+    for checksum in (entry.read_bytes()[:4], zlib.crc32(payload).to_bytes(4, "big")):
+        entry.write_bytes(checksum + payload)
         # A real TAB: before, a traceback on the shell's line.
         tab = run_process(
             env={
@@ -353,7 +356,7 @@ def test_a_forged_completion_cache_is_a_miss(tmp_path: Path, forge: Any) -> None
         )
         assert (tab.exit_code, tab.stderr) == (0, "")
         assert tab.stdout.split()[0] == "陆秋明"
-        entry.write_text(json.dumps({**cached, "crc32": checksum}, ensure_ascii=False), "utf-8")
+        entry.write_bytes(checksum + payload)
         assert summaries.file_summary(str(data)) == truth
 
 
@@ -421,7 +424,7 @@ def test_old_entries_and_leftover_temporary_files_are_removed(tmp_path: Path) ->
     age(leftover, 1)
     summaries.file_summary(str(settled(write_yaml(tmp_path / "d.yaml", shipped_tasks(3)))))
     assert sorted(p.name for p in folder.iterdir()) == [
-        Path(locations.cache_file("completion", str(tmp_path / "d.yaml"), ".json") or "").name,
+        Path(locations.cache_file("completion", str(tmp_path / "d.yaml"), summaries.SUFFIX) or "").name,
         "recent.json",
     ]
 

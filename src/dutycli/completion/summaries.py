@@ -56,7 +56,7 @@ def file_summary(path: str) -> dict[str, Any] | None:
     None when the file cannot be read.
     """
     key = file_key(path)  # None for a file that has not settled: read it, cache nothing
-    cache = cache_file("completion", str(key["source"]), ".json") if key else None
+    cache = cache_file("completion", str(key["source"]), SUFFIX) if key else None
     if key is not None:
         key["version"] = CACHE_VERSION
     if cache is not None:
@@ -190,33 +190,36 @@ def columnar_summary(path: str, kind: str) -> dict[str, Any] | None:
 # --- the cache ------------------------------------------------------------------------------
 
 
+# An entry is the CRC-32 of what follows (4 bytes, big-endian), then the key and the summary
+# as ``marshal`` writes them: read back without importing json (and re, and enum), a tenth
+# of a TAB's own cost. The CRC is checked before the bytes are unmarshalled, and the
+# summary's shape after: a damaged or foreign entry is a miss.
+SUFFIX = ".marshal"
+
+
 def read_cache(cache: str, key: Any) -> dict[str, Any] | None:
     """The cached summary for ``key``, or None: a missing, foreign or damaged entry (its
     checksum does not match, or its values are not of a summary's shape) is a miss."""
-    import json
+    import marshal
+    import zlib
 
     try:
         found = read_cache_entry(cache)
         if found is None:
             return None
-        cached, used = json.loads(found[0].decode("utf-8")), found[1]
-        summary = cached["summary"]
-        if cached["key"] != key or cached["crc32"] != _checksum(summary):
+        data, used = found
+        if len(data) < 4 or zlib.crc32(data[4:]) != int.from_bytes(data[:4], "big"):
             return None
-    except (OSError, ValueError, LookupError, TypeError):
+        cached = marshal.loads(data[4:])
+        summary = cached["summary"]
+        if cached["key"] != key:
+            return None
+    except (OSError, ValueError, EOFError, LookupError, TypeError):
         return None  # no cache yet, or an unusable one: read the file
     if not valid_summary(summary):
         return None
     mark_used(cache, used)
     return summary  # type: ignore[no-any-return]
-
-
-def _checksum(summary: Any) -> int:
-    """The CRC-32 of the summary as written (JSON keeps the order of its keys)."""
-    import json
-    import zlib
-
-    return zlib.crc32(json.dumps(summary, ensure_ascii=False).encode("utf-8"))
 
 
 def valid_summary(summary: Any) -> bool:
@@ -255,15 +258,15 @@ def _row(value: Any, *kinds: type) -> bool:
 
 
 def write_cache(cache: str, key: Any, summary: dict[str, Any]) -> None:
-    """The summary with its key and its checksum (``_checksum``, checked when it is read)."""
-    import json
+    """The key and the summary, behind the CRC-32 of their bytes (checked when read)."""
+    import marshal
+    import zlib
 
     try:
-        text = json.dumps(
-            {"key": key, "crc32": _checksum(summary), "summary": summary}, ensure_ascii=False
-        )
-    except (TypeError, ValueError):
-        return  # a value JSON cannot hold: read the file each time
+        payload = marshal.dumps({"key": key, "summary": summary})
+    except ValueError:
+        return  # a value marshal cannot hold: read the file each time
+    content = zlib.crc32(payload).to_bytes(4, "big") + payload
     from pathlib import Path
 
     from dutycli.files import write_atomically
@@ -272,7 +275,7 @@ def write_cache(cache: str, key: Any, summary: dict[str, Any]) -> None:
         os.makedirs(os.path.dirname(cache), exist_ok=True)
         new = not os.path.exists(cache)
         # A TAB running alongside sees the old file or the new, never half of one.
-        write_atomically(Path(cache), lambda out: out.write(text.encode("utf-8")), durable=False)
+        write_atomically(Path(cache), lambda out: out.write(content), durable=False)
         if new:
             prune_cache(os.path.dirname(cache))
     except (OSError, TypeError, ValueError):
