@@ -322,7 +322,9 @@ def directory(frame: Frame, column: Columns) -> Frame:
     counts as inherited when every mention of the name in it was inherited.
     """
     several = DATASET_FIELD in columns(frame)
-    task_key = ["id", *([DATASET_FIELD] if several else [])]
+    task_key = [pl.col("id")]
+    if several:  # grouped by its codes, not its text: a folder of 1,000 datasets, 1M tasks
+        task_key.append(pl.col(DATASET_FIELD).cast(pl.Categorical))
     parts = [
         frame.select(
             pl.col(c).alias("name"), pl.col(f"{c}_inherited").alias("inh"), *task_key
@@ -333,7 +335,7 @@ def directory(frame: Frame, column: Columns) -> Frame:
     exploded = (
         pl.concat(lazy)
         .drop_nulls("name")
-        .group_by(["name", *task_key], maintain_order=True)
+        .group_by(["name", "id", *([DATASET_FIELD] if several else [])], maintain_order=True)
         .agg(pl.col("inh").all())
     )
     counts = [
@@ -341,7 +343,8 @@ def directory(frame: Frame, column: Columns) -> Frame:
         pl.col("inh").sum().cast(pl.Int64).alias("inherited"),
     ]
     if several:  # across datasets: which ones name it, in dataset order
-        counts.append(pl.col(DATASET_FIELD).unique(maintain_order=True).alias("datasets"))
+        datasets = pl.col(DATASET_FIELD).unique(maintain_order=True).cast(pl.String)
+        counts.append(datasets.alias("datasets"))
     found = exploded.group_by("name").agg(counts).sort(["tasks", "name"], descending=[True, False])
     return found if isinstance(frame, pl.LazyFrame) else found.collect()
 
