@@ -178,7 +178,7 @@ def _pieces(plan: Plan) -> tuple[list[pl.DataFrame], list[dict[str, Any]]]:
             piece = old.slice(offsets[reused["name"]], reused["rows"])
             meta, goals = reused["meta"], reused["goals"]
         else:
-            table = _load(plan.sources[index])
+            table = _load(plan.sources.pop(index))  # its bytes freed once parsed
             meta, goals = table.meta, table.goals
             label = pl.lit(dataset_name(str(path)), dtype=pl.String).alias(DATASET_FIELD)
             frame = table.frame.select(label, pl.all())
