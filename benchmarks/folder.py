@@ -6,6 +6,7 @@ The analyst's case: every district's table for several years, each imported on i
     python benchmarks/folder.py generate                 # 200 districts x 5 years, 1,000 tasks each
     python benchmarks/folder.py run --runs 5             # times, ratios, peak memory, outputs compared
     python benchmarks/folder.py run --folders yaml --queries by-unit --runs 3
+    python benchmarks/folder.py run --cache benchmarks/out/folder-cache   # warm from a last run
 
 ``generate`` writes, under ``benchmarks/out/folder`` (git-ignored):
 
@@ -22,8 +23,9 @@ a folder query's output without its ``dataset`` column (``units``: ``datasets``)
 
 ``run`` times each query as whole processes (``dutycli --data FOLDER … -f csv`` against
 ``dutycli --data one.parquet … -f csv``), interleaved, after an untimed first run of each (the
-first run of a folder fills the cache: reported on its own, from an empty cache), each setting
-with its own empty ``DUTYCLI_CACHE_DIR``. It prints medians, the ratio, CPU and peak RSS
+first query of a folder fills the cache: reported on its own), each folder with its own
+``DUTYCLI_CACHE_DIR``: empty, unless ``--cache DIR`` keeps them from an earlier run (a first
+query of 1,000 YAML files parses 600 MB of YAML: minutes). It prints medians, the ratio, CPU and peak RSS
 (``wait4``), and checks that the outputs are the same rows (sorted CSV lines). Nothing here is
 a test: it prints figures, it asserts nothing.
 """
@@ -104,25 +106,20 @@ def generate(out: Path, districts: int, tasks: int, seed: int) -> None:
     print(f"in {time.perf_counter() - started:.0f} s")
 
 
-Run = tuple[float, float, int, int, str]
+Run = tuple[float, float, int, int]
 
 
-def run_once(command: list[str], env: dict[str, str], output: bool = False) -> Run:
-    """Wall s, CPU s (user+system), peak RSS KiB, exit code, and stdout when asked for."""
-    with tempfile.TemporaryFile() as out:
+def run_once(command: list[str], env: dict[str, str], output: Path | None = None) -> Run:
+    """Wall s, CPU s (user+system), peak RSS KiB and exit code of one run; its stdout is
+    written to ``output`` when given (and never held here: this process stays small, since a
+    child's peak RSS as wait4 reports it can include its parent's at the fork)."""
+    with open(output or os.devnull, "wb") as out:
         start = time.perf_counter()
-        process = subprocess.Popen(
-            command,
-            stdout=out if output else subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            env=env,
-        )
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.DEVNULL, env=env)
         _, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - start
-        out.seek(0)
-        text = out.read().decode("utf-8") if output else ""
     code = os.waitstatus_to_exitcode(status)
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, code, text
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, code
 
 
 def rows(text: str) -> list[tuple[str, ...]]:
@@ -135,6 +132,18 @@ def rows(text: str) -> list[tuple[str, ...]]:
     return [picked[0], *sorted(picked[1:])]
 
 
+def compare(first: Path, second: Path) -> tuple[bool, int]:
+    """Whether two CSV outputs hold the same rows (see ``rows``), and how many, worked out in
+    a child process (see ``run_once``)."""
+    found = subprocess.run(
+        [sys.executable, __file__, "compare", str(first), str(second)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    return found[0] == "same", int(found[1])
+
+
 def env_for(cache: Path) -> dict[str, str]:
     env = dict(os.environ)
     env.pop("DUTYCLI_DATA", None)
@@ -144,58 +153,62 @@ def env_for(cache: Path) -> dict[str, str]:
     return env
 
 
-def run(out: Path, folders: list[str], queries: list[str], runs: int) -> None:
-    one = out / "one.parquet"
+def run(out: Path, folders: list[str], queries: list[str], runs: int, kept: Path | None) -> None:
     print(f"load average {os.getloadavg()[0]:.1f}; {runs} runs each after a first, untimed one")
     print()
     print(
         "| folder | query | rows | folder s (CPU s) | MiB | one Parquet s (CPU s) | MiB | ratio |"
     )
     print("|---|---|---:|---:|---:|---:|---:|---:|")
-    with tempfile.TemporaryDirectory() as caches:
+    with tempfile.TemporaryDirectory() as temporary:
+        caches = kept or Path(temporary)
         for kind in folders:
-            folder = out / kind
-            folder_env = env_for(Path(caches) / kind)
-            one_env = env_for(Path(caches) / f"one-{kind}")
             for query in queries:
-                args = [*QUERIES[query], "-f", "csv"]
-                commands = {
-                    "folder": ([DUTYCLI, "--data", str(folder), *args], folder_env),
-                    "one": ([DUTYCLI, "--data", str(one), *args], one_env),
-                }
-                first: dict[str, Run] = {}
-                for name, (command, env) in commands.items():
-                    first[name] = run_once(command, env, output=True)
-                same = rows(first["folder"][4]) == rows(first["one"][4])
-                count = len(rows(first["one"][4])) - 1
-                samples: dict[str, list[Run]] = {name: [] for name in commands}
-                for _ in range(runs):
-                    for name, (command, env) in commands.items():
-                        samples[name].append(run_once(command, env))
-                med = {n: statistics.median(s[0] for s in samples[n]) for n in samples}
-                cpu = {n: statistics.median(s[1] for s in samples[n]) for n in samples}
-                mib = {n: max(s[2] for s in samples[n]) / 1024 for n in samples}
-                codes = {s[3] for n in samples for s in samples[n]} | {f[3] for f in first.values()}
-                note = "" if same else " **outputs differ**"
-                note += "" if codes == {0} else f" exit codes {sorted(codes)}"
-                print(
-                    f"| {kind} | {query} | {count} | {med['folder']:.3f} ({cpu['folder']:.2f}) | "
-                    f"{mib['folder']:.0f} | {med['one']:.3f} ({cpu['one']:.2f}) | {mib['one']:.0f} | "
-                    f"{med['folder'] / med['one']:.2f}{note} |",
-                    flush=True,
-                )
-                if query == queries[0]:
-                    wall, cpu_s, peak = first["folder"][:3]
-                    print(
-                        f"|   first run of {kind} (empty cache) | | | {wall:.3f} ({cpu_s:.2f}) | "
-                        f"{peak / 1024:.0f} | | | |",
-                        flush=True,
-                    )
+                time_query(out, kind, query, runs, caches, first_of_folder=query == queries[0])
+
+
+def time_query(
+    out: Path, kind: str, query: str, runs: int, caches: Path, first_of_folder: bool
+) -> None:
+    """One row: the query on the folder and on the one file, outputs compared."""
+    args = [*QUERIES[query], "-f", "csv"]
+    commands = {
+        "folder": ([DUTYCLI, "--data", str(out / kind), *args], env_for(caches / kind)),
+        "one": ([DUTYCLI, "--data", str(out / "one.parquet"), *args], env_for(caches / "one")),
+    }
+    first = {
+        name: run_once(command, env, caches / f"{name}.csv")
+        for name, (command, env) in commands.items()
+    }
+    same, count = compare(caches / "folder.csv", caches / "one.csv")
+    samples: dict[str, list[Run]] = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, (command, env) in commands.items():
+            samples[name].append(run_once(command, env))
+    med = {n: statistics.median(s[0] for s in samples[n]) for n in samples}
+    cpu = {n: statistics.median(s[1] for s in samples[n]) for n in samples}
+    mib = {n: max(s[2] for s in samples[n]) / 1024 for n in samples}
+    codes = {s[3] for n in samples for s in samples[n]} | {f[3] for f in first.values()}
+    note = "" if same else " **outputs differ**"
+    note += "" if codes == {0} else f" exit codes {sorted(codes)}"
+    print(
+        f"| {kind} | {query} | {count} | {med['folder']:.3f} ({cpu['folder']:.2f}) | "
+        f"{mib['folder']:.0f} | {med['one']:.3f} ({cpu['one']:.2f}) | {mib['one']:.0f} | "
+        f"{med['folder'] / med['one']:.2f}{note} |",
+        flush=True,
+    )
+    if first_of_folder:
+        wall, cpu_s, peak, _ = first["folder"]
+        print(
+            f"| {kind}: its first query | | | {wall:.3f} ({cpu_s:.2f}) | {peak / 1024:.0f} | | | |",
+            flush=True,
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("action", choices=("generate", "run"))
+    parser.add_argument("action", choices=("generate", "run", "compare"))
+    parser.add_argument("outputs", nargs="*", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--districts", type=int, default=DISTRICTS)
     parser.add_argument("--tasks", type=int, default=1000, help="tasks per file")
@@ -203,13 +216,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--folders", default=",".join(FOLDERS))
     parser.add_argument("--queries", default=",".join(QUERIES))
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        help="keep the caches in this folder (default: a new one each time, so the first "
+        "query of each folder is from an empty cache)",
+    )
     args = parser.parse_args(argv)
-    if args.action == "generate":
+    if args.action == "compare":
+        first, second = (rows(path.read_text(encoding="utf-8")) for path in args.outputs)
+        print("same" if first == second else "different", len(second) - 1)
+    elif args.action == "generate":
         generate(args.out, args.districts, args.tasks, args.seed)
     else:
         folders = [f for f in args.folders.split(",") if f]
         queries = [q for q in args.queries.split(",") if q]
-        run(args.out, folders, queries, args.runs)
+        run(args.out, folders, queries, args.runs, args.cache)
     return 0
 
 
