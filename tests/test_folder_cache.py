@@ -180,3 +180,19 @@ def test_a_bad_file_is_the_same_error_as_read_file_by_file(folder: Path) -> None
     assert warm.stderr == cold.stderr
     with pytest.raises(DataError):
         loader.read_dataset(path)
+
+
+def test_a_parquet_file_damaged_inside_is_a_one_line_error(folder: Path) -> None:
+    query(folder, "units")  # its values checked, and that remembered
+    path = folder / "district-009-2019.parquet"
+    info = path.stat()
+    data = bytearray(path.read_bytes())
+    for i in range(len(data) // 4, len(data) // 2):  # the tasks, not the footer
+        data[i] ^= 0xFF
+    time.sleep(0.02)
+    path.write_bytes(bytes(data))
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+    outcome = run_cli("--data", str(folder), "units")
+    assert outcome.exit_code == 2
+    assert outcome.stderr.startswith(f"dutycli: {path}: not a readable Parquet file: ")
+    assert len(outcome.stderr.splitlines()) == 1

@@ -178,14 +178,28 @@ def _pieces(plan: Plan) -> tuple[list[pl.DataFrame], list[dict[str, Any]]]:
             piece = old.slice(offsets[reused["name"]], reused["rows"])
             meta, goals = reused["meta"], reused["goals"]
         else:
-            table = _load(plan.sources.pop(index))  # its bytes freed once parsed
+            source = plan.sources.pop(index)  # its bytes freed once parsed
+            table = _load(source)
             meta, goals = table.meta, table.goals
             label = pl.lit(dataset_name(str(path)), dtype=pl.String).alias(DATASET_FIELD)
             frame = table.frame.select(label, pl.all())
-            piece = frame.collect() if isinstance(frame, pl.LazyFrame) else frame
+            piece = _collected(frame, source) if isinstance(frame, pl.LazyFrame) else frame
         pieces.append(piece)
         files.append({**record, "rows": piece.height, "meta": meta, "goals": goals})
     return pieces, files
+
+
+def _collected(frame: pl.LazyFrame, source: Source) -> pl.DataFrame:
+    """A scanned file's tasks read whole; a file damaged inside is a one-line error."""
+    import polars as pl
+
+    from dutycli.errors import unreadable
+    from dutycli.store.columnar import LABELS
+
+    try:
+        return frame.collect()
+    except (pl.exceptions.PolarsError, pl.exceptions.PanicException, OSError) as exc:
+        raise unreadable(source.path, LABELS[source.kind or "parquet"], exc) from None
 
 
 def _load(source: Source) -> Table:
