@@ -162,6 +162,7 @@ def run(out: Path, folders: list[str], queries: list[str], runs: int, kept: Path
     print("|---|---|---:|---:|---:|---:|---:|---:|")
     with tempfile.TemporaryDirectory() as temporary:
         caches = kept or Path(temporary)
+        caches.mkdir(parents=True, exist_ok=True)
         for kind in folders:
             for query in queries:
                 time_query(out, kind, query, runs, caches, first_of_folder=query == queries[0])
