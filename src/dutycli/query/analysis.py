@@ -9,7 +9,7 @@ import polars as pl
 
 from dutycli.errors import QueryError
 from dutycli.i18n import t
-from dutycli.query import filters, metrics
+from dutycli.query import directories, filters, metrics
 
 # The rows of the "dataset" section of ``stats``, in output order.
 TOTALS = (
@@ -97,7 +97,7 @@ def stats(frame: filters.Frame) -> pl.DataFrame:
         )
     ]
     for section, column in (("leader", "leaders"), ("unit", "lead_units")):
-        names = filters.collect(filters.directory(tasks, column))
+        names = filters.collect(directories.directory(tasks, column))
         parts.append(
             names.select(
                 pl.lit(section).alias("section"),

@@ -83,8 +83,14 @@ def load(root: Path | None, aliases_path: Path | None = None) -> Collection:
     """Read every dataset of ``root`` (default: the shipped one) and the aliases beside them."""
     root = root or loader.default_path()
     paths = dataset_paths(root)
-    sources = [loader.read(path) for path in paths]
+    from dutycli.store import folder_cache
+
+    plan = folder_cache.prepare(root, paths) if len(paths) > 1 else None
+    sources = [loader.read(path) for path in paths] if plan is None else []
     aliases = aliases_module.load(aliases_module.find(aliases_path, paths, root))
+    if plan is not None:  # the folder as one cache entry
+        tables, joined = folder_cache.build(plan)
+        return Collection(root, tables, joined, aliases)
     import polars as pl
 
     tables = [loader.table(source) for source in sources]

@@ -25,7 +25,8 @@ def datasets(ctx: typer.Context) -> "Result":
     loaded = load(ctx)
     chosen = state(ctx).shared.dataset
     wanted = collection.check_names(loaded, chosen) if chosen else None
-    return Result(summary.overview(loaded.tables, wanted))
+    frame = collection.only(loaded, wanted) if loaded.several else None
+    return Result(summary.overview(loaded.tables, wanted, frame))
 
 
 @command("diff", kind="changes", shared=("fmt", "fields"))

@@ -30,14 +30,14 @@ def units(ctx: typer.Context, role: RoleOption = UnitRole.lead) -> "Result":
 def targets(ctx: typer.Context) -> "Result":
     """Every goal (目标) with its task count, leaders and lead units."""
     from dutycli.output.result import Result
-    from dutycli.query import filters
+    from dutycli.query import directories
 
-    return Result(filters.targets(tasks(ctx)))
+    return Result(directories.targets(tasks(ctx)))
 
 
 def _directory(ctx: typer.Context, column: str | tuple[str, ...]) -> "Result":
     from dutycli.output.result import Result
-    from dutycli.query import filters
+    from dutycli.query import directories
 
     names: dict[tuple[str, ...], str] = {
         ("leaders",): t("a leader (分管领导)"),
@@ -46,4 +46,4 @@ def _directory(ctx: typer.Context, column: str | tuple[str, ...]) -> "Result":
     }
     what = names.get((column,) if isinstance(column, str) else column, t("a unit"))
     why = t("no task names {what}; a table without that column has none", what=what)
-    return Result(filters.directory(tasks(ctx), column), why_empty=why)
+    return Result(directories.directory(tasks(ctx), column), why_empty=why)
