@@ -17,7 +17,7 @@ from dutycli import locations
 from dutycli.query import filters as query
 from dutycli.query import keywords
 from dutycli.schema import TASK_FIELDS
-from dutycli.store import loader
+from dutycli.store import cache, loader
 from dutycli.store.frames import task_schema
 from dutycli.store.loader import load
 
@@ -276,14 +276,22 @@ def test_a_file_damaged_inside_is_a_one_line_error_for_every_command(tmp_path: P
         assert changed.stderr.startswith(f"dutycli: {data}: not a readable {label} file: ")
 
 
-def test_damage_after_the_check_is_still_a_one_line_error(tmp_path: Path) -> None:
-    # Damaged after it passed the check, in place with the same size and time, so the
-    # remembered verdict still applies: the query meets the damage while reading.
+def test_damage_after_the_check_is_still_a_one_line_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Damaged after it passed the check, in place with the same size and time: its change
+    # time tells, so the file is checked again and refused.
     env = {"DUTYCLI_CACHE_DIR": str(tmp_path / "cache")}
     data = tmp_path / "t.parquet"
     assert run_cli("export", "-o", str(data)).exit_code == 0
     assert run_process("--data", str(settled(data)), "units", env=env).exit_code == 0
     _damage(data)
+    again = run_process("--data", str(data), "units", env=env)
+    assert (again.exit_code, again.stdout) == (2, "")
+    assert again.stderr.startswith(f"dutycli: {data}: not a readable Parquet file: ")
+    # Were the verdict to apply all the same, the query meets the damage while reading.
+    monkeypatch.setenv("DUTYCLI_CACHE_DIR", env["DUTYCLI_CACHE_DIR"])
+    cache.remember_checked(data, written=True)
     for args in (["by-unit", "发改局"], ["list"]):
         result = run_process("--data", str(data), *args, env=env)
         assert (result.exit_code, result.stdout) == (2, ""), result

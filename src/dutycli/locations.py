@@ -123,7 +123,7 @@ def read_cache_entry(path: str) -> tuple[bytes, int] | None:
 def file_key(path: str, settled: bool = True) -> dict[str, object] | None:
     """What identifies a file's content for a cache while it is unchanged, or None.
 
-    Its absolute path, size, modification time and inode; None when the file cannot be
+    Its absolute path, size, modification and change times, inode and device; None when the file cannot be
     seen, is not a regular file, or, with ``settled``, changed too recently to be trusted
     (``SETTLE_SECONDS``).
     A cache that also hashes the content passes ``settled=False``.
@@ -142,7 +142,11 @@ def file_key(path: str, settled: bool = True) -> dict[str, object] | None:
         "source": os.path.abspath(path),
         "size": stat.st_size,
         "mtime_ns": stat.st_mtime_ns,
+        # A program can put a file's modification time back, never its change time: a file
+        # rewritten in place with its size and time restored is still a changed file.
+        "ctime_ns": stat.st_ctime_ns,
         "inode": stat.st_ino,
+        "device": stat.st_dev,
     }
 
 
