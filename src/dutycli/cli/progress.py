@@ -45,12 +45,13 @@ def progress_columns(ctx: Any, result: Result) -> None:
         if shared.period is not None or shared.store is not None:
             raise QueryError(t("--period and --store go with --with-progress"))
         return
-    from dutycli.query.filters import collect
-
     period = periods.parse(shared.period).name if shared.period is not None else None
-    answers = progress_store.answers_frame(store_path(ctx, shared.store, must_exist=True))
     names = shared.dataset or load(ctx).names
-    frame = collect(result.frame)
-    had_dataset = "dataset" in frame.columns
+    path = store_path(ctx, shared.store, must_exist=True)
+    # Only the status and progress of these datasets' answers are read; a scanned result
+    # stays lazy, joined while it is written.
+    answers = progress_store.answers_of(path, list(names), period, ("status", "progress"))
+    frame = result.frame
+    had_dataset = "dataset" in frame.collect_schema().names()
     frame = status.with_progress(status.with_dataset(frame, names[0]), answers, period)
     result.frame = frame if had_dataset else frame.drop("dataset")

@@ -16,6 +16,8 @@ from dutycli.progress.store import ANSWER_FIELDS, STATUSES
 if TYPE_CHECKING:
     import polars as pl
 
+    Frame = pl.DataFrame | pl.LazyFrame
+
 # The columns of `dutycli progress status`, in order (dataset first with several datasets).
 STATUS_COLUMNS = (
     *("id", "goal_no", "goal", "task", "lead_unit", "leaders", "deadline", "deadline_date"),
@@ -45,22 +47,20 @@ def latest_answers(answers: pl.DataFrame, period: str | None) -> pl.DataFrame:
     return answers.sort("version").group_by("dataset", "period", "unit", "task_id").last()
 
 
-def with_dataset(tasks: pl.DataFrame, name: str) -> pl.DataFrame:
+def with_dataset(tasks: Frame, name: str) -> Frame:
     """The tasks with their dataset's name (a single dataset's frame has no such column)."""
     import polars as pl
 
-    if "dataset" in tasks.columns:
+    if "dataset" in tasks.collect_schema().names():
         return tasks
     return tasks.with_columns(pl.lit(name).alias("dataset"))
 
 
-def status_rows(
-    tasks: pl.DataFrame, answers: pl.DataFrame, period: str, as_of: date, year: int
-) -> pl.DataFrame:
+def status_rows(tasks: Frame, answers: pl.DataFrame, period: str, as_of: date, year: int) -> Frame:
     """A row per task and lead unit: the task, its deadline and the date read from it,
     overdue (a date before ``as_of`` and not 已完成), and the unit's latest answer for
     ``period``. ``tasks`` has a dataset column (``with_dataset``); ``year`` dates a deadline
-    that names none."""
+    that names none. Lazy ``tasks`` give lazy rows (each distinct deadline read first)."""
     import polars as pl
 
     rows = (
@@ -70,19 +70,47 @@ def status_rows(
     )
     latest = latest_answers(answers, period).rename({"task_id": "id", "unit": "lead_unit"})
     keep = ["dataset", "lead_unit", "id", *ANSWER_FIELDS, "version"]
-    rows = rows.join(latest.select(keep), on=["dataset", "lead_unit", "id"], how="left")
-    parsed = [deadlines.parse(text, year) for text in rows.get_column("deadline").to_list()]
-    done = rows.get_column("status").to_list()
-    overdue = [
-        isinstance(when, date) and when < as_of and status != "已完成"
-        for when, status in zip(parsed, done, strict=True)
-    ]
-    return rows.with_columns(
-        pl.Series("deadline_date", [deadlines.shown(p) for p in parsed], pl.String),
-        pl.Series("overdue", overdue, pl.Boolean),
+    on = ["dataset", "lead_unit", "id"]
+    lazy = isinstance(rows, pl.LazyFrame)
+    texts = (
+        rows.select(pl.col("deadline").unique()).collect()
+        if isinstance(rows, pl.LazyFrame)
+        else rows.select(pl.col("deadline").unique())
+    )
+    dates = deadline_dates(texts.get_column("deadline").to_list(), year)
+    chosen = latest.select(keep)
+    joined = rows.join(
+        chosen.lazy() if lazy else chosen, on=on, how="left", maintain_order="left"
+    ).with_columns(pl.col("deadline").fill_null("").alias("_deadline"))
+    joined = joined.join(
+        dates.lazy() if lazy else dates, on="_deadline", how="left", maintain_order="left"
+    )
+    overdue = (
+        pl.col("_due").is_not_null()
+        & (pl.col("_due") < as_of)
+        & (pl.col("status").fill_null("") != "已完成")
+    )
+    return joined.with_columns(
+        overdue.fill_null(False).alias("overdue"),
         pl.lit(period).alias("period"),
         *(pl.col(name).fill_null("") for name in ANSWER_FIELDS),
     ).select("dataset", *STATUS_COLUMNS)
+
+
+def deadline_dates(texts: list[str | None], year: int) -> pl.DataFrame:
+    """Each distinct deadline text read once (``deadlines.parse``): columns ``_deadline``
+    (the text, "" for none), ``deadline_date`` (as shown) and ``_due`` (the date, or null)."""
+    import polars as pl
+
+    keys = sorted({text or "" for text in texts})
+    parsed = [deadlines.parse(text, year) for text in keys]
+    return pl.DataFrame(
+        {
+            "_deadline": pl.Series(keys, dtype=pl.String),
+            "deadline_date": pl.Series([deadlines.shown(p) for p in parsed], dtype=pl.String),
+            "_due": pl.Series([p if isinstance(p, date) else None for p in parsed], dtype=pl.Date),
+        }
+    )
 
 
 def silent_units(rows: pl.DataFrame, collections: pl.DataFrame, period: str) -> pl.DataFrame:
@@ -103,38 +131,37 @@ def silent_units(rows: pl.DataFrame, collections: pl.DataFrame, period: str) -> 
     )
 
 
-def with_progress(tasks: pl.DataFrame, answers: pl.DataFrame, period: str | None) -> pl.DataFrame:
+def with_progress(tasks: Frame, answers: pl.DataFrame, period: str | None) -> Frame:
     """``tasks`` (with a dataset column) with the period, status and progress of their lead
     units' latest answers (for ``period``, else each task's latest period); a task with
-    several lead units gets each unit's answer, joined 发改局：… ；商务局：…"""
+    several lead units gets each unit's answer, joined 发改局：… ；商务局：… (``_joined``,
+    here as Polars expressions). Lazy ``tasks`` stay lazy."""
     import polars as pl
 
     latest = latest_answers(answers, period)
-    by_task = (
-        latest.sort("unit")
-        .group_by("dataset", pl.col("task_id").alias("id"), maintain_order=True)
-        .agg(
-            pl.col("period").max(),
-            pl.col("unit").alias("_units"),
-            pl.col("status").alias("_statuses"),
-            pl.col("progress").alias("_progress"),
-        )
+    by_task = latest.group_by("dataset", pl.col("task_id").alias("id")).agg(
+        pl.col("period").max(), _joined_column("status"), _joined_column("progress")
     )
-    joined = tasks.join(by_task, on=["dataset", "id"], how="left")
-    status, progress = [], []
-    for units, statuses, texts in zip(
-        joined.get_column("_units").to_list(),
-        joined.get_column("_statuses").to_list(),
-        joined.get_column("_progress").to_list(),
-        strict=True,
-    ):
-        status.append(_joined(units or [], statuses or []))
-        progress.append(_joined(units or [], texts or []))
-    return joined.with_columns(
-        pl.col("period").fill_null(""),
-        pl.Series("status", status, pl.String),
-        pl.Series("progress", progress, pl.String),
-    ).drop("_units", "_statuses", "_progress")
+    if isinstance(tasks, pl.LazyFrame):
+        joined: Frame = tasks.join(
+            by_task.lazy(), on=["dataset", "id"], how="left", maintain_order="left"
+        )
+    else:
+        joined = tasks.join(by_task, on=["dataset", "id"], how="left", maintain_order="left")
+    return joined.with_columns(pl.col(name).fill_null("") for name in WITH_PROGRESS_COLUMNS)
+
+
+def _joined_column(name: str) -> pl.Expr:
+    """``_joined`` of a task's units (sorted) and their values of ``name``, per group."""
+    import polars as pl
+
+    labelled = pl.concat_str(pl.col("unit"), pl.lit("："), pl.col(name)).sort_by("unit")
+    return (
+        pl.when(pl.col(name).n_unique() <= 1)
+        .then(pl.col(name).first())
+        .otherwise(labelled.str.join("；"))
+        .alias(name)
+    )
 
 
 def _joined(units: list[str], values: list[str]) -> str:

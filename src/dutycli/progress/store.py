@@ -266,6 +266,49 @@ def answers_frame(path: Path, latest_only: bool = False) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 
+# Answers read from SQLite a slice of row ids at a time, each column as one JSON array built
+# by SQLite and decoded by Polars: no Python object per cell (a million answers in ~1 s).
+_SLICE = 1 << 20
+
+
+def answers_of(
+    path: Path, datasets: list[str], period: str | None, fields: tuple[str, ...]
+) -> pl.DataFrame:
+    """Every version of the answers of ``datasets`` (of ``period`` only, if given): columns
+    dataset, period, unit, task_id, version and ``fields`` (of ``ANSWER_FIELDS``), in the
+    store's order. Only what a query needs is read."""
+    import polars as pl
+
+    columns = ("dataset", "period", "unit", "task_id", "version", *fields)
+    schema = {name: pl.String for name in columns} | {"task_id": pl.Int64, "version": pl.Int64}
+    if not path.is_file() or not datasets:
+        return pl.DataFrame(schema=schema)
+    where = f"dataset IN ({', '.join('?' * len(datasets))})"
+    given: list[object] = list(datasets)
+    if period is not None:
+        where += " AND period = ?"
+        given.append(period)
+    arrays = ", ".join(f"json_group_array({name})" for name in columns)
+    parts = []
+    with connect(path, create=False) as db:
+        low, high = db.execute("SELECT min(id), max(id) FROM answers").fetchone()
+        for start in range(low or 0, (high or -1) + 1, _SLICE):
+            found = db.execute(
+                f"SELECT count(*), {arrays} FROM answers WHERE {where} AND id >= ? AND id < ?",
+                (*given, start, start + _SLICE),
+            ).fetchone()
+            if found[0]:
+                parts.append(
+                    pl.DataFrame(
+                        {
+                            name: pl.Series([text]).str.json_decode(pl.List(kind)).explode()
+                            for (name, kind), text in zip(schema.items(), found[1:], strict=True)
+                        }
+                    )
+                )
+    return pl.concat(parts) if parts else pl.DataFrame(schema=schema)
+
+
 def collections_frame(path: Path) -> pl.DataFrame:
     """Every form collected: dataset, period, unit, file name and hash, time."""
     import polars as pl
@@ -287,6 +330,7 @@ __all__ = [
     "Form",
     "Recorded",
     "answers_frame",
+    "answers_of",
     "collections_frame",
     "connect",
     "default_path",
