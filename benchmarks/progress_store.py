@@ -129,14 +129,12 @@ def _answers(
         .filter(pl.col("draw") % 100 < answered)
         .collect()
     )
-    cut = [sum(STATUS_SHARES[: i + 1]) for i in range(len(STATUS_SHARES))]
+    # The status of each percent (0…99) of a draw, as STATUS_SHARES divide them.
+    by_percent = [s for s, share in zip(STATUSES, STATUS_SHARES, strict=True) for _ in range(share)]
 
     def status_of(shift: int) -> pl.Expr:
-        roll = (pl.col("draw") // (100 << shift)) % 100
-        expr = pl.when(roll < cut[0]).then(pl.lit(STATUSES[0]))
-        for bound, status in zip(cut[1:], STATUSES[1:], strict=True):
-            expr = expr.when(roll < bound).then(pl.lit(status))
-        return expr.otherwise(pl.lit(STATUSES[-1]))
+        roll = ((pl.col("draw") // (100 << shift)) % 100).cast(pl.Int64)
+        return pl.lit(pl.Series(by_percent)).gather(roll)
 
     def pick(texts: tuple[str, ...], shift: int) -> pl.Expr:
         index = ((pl.col("draw") // (7 << shift)) % len(texts)).cast(pl.Int64)

@@ -42,9 +42,11 @@ def latest_answers(answers: pl.DataFrame, period: str | None) -> pl.DataFrame:
     if period is not None:
         answers = answers.filter(pl.col("period") == period)
     else:
-        latest = answers.group_by("dataset", "unit", "task_id").agg(pl.col("period").max())
-        answers = answers.join(latest, on=["dataset", "unit", "task_id", "period"])
-    return answers.sort("version").group_by("dataset", "period", "unit", "task_id").last()
+        latest = pl.col("period").max().over("dataset", "unit", "task_id")
+        answers = answers.filter(pl.col("period") == latest)
+    # A version is unique for its task, unit and period (the store's constraint): one row each.
+    last = pl.col("version").max().over("dataset", "period", "unit", "task_id")
+    return answers.filter(pl.col("version") == last)
 
 
 def with_dataset(tasks: Frame, name: str) -> Frame:
@@ -64,37 +66,37 @@ def status_rows(tasks: Frame, answers: pl.DataFrame, period: str, as_of: date, y
     import polars as pl
 
     rows = (
-        tasks.explode("lead_units")
+        tasks.lazy()
+        .explode("lead_units")
         .rename({"lead_units": "lead_unit"})
         .filter(pl.col("lead_unit").is_not_null() & (pl.col("lead_unit") != ""))
     )
     latest = latest_answers(answers, period).rename({"task_id": "id", "unit": "lead_unit"})
     keep = ["dataset", "lead_unit", "id", *ANSWER_FIELDS, "version"]
-    on = ["dataset", "lead_unit", "id"]
-    lazy = isinstance(rows, pl.LazyFrame)
-    texts = (
-        rows.select(pl.col("deadline").unique()).collect()
-        if isinstance(rows, pl.LazyFrame)
-        else rows.select(pl.col("deadline").unique())
-    )
-    dates = deadline_dates(texts.get_column("deadline").to_list(), year)
-    chosen = latest.select(keep)
-    joined = rows.join(
-        chosen.lazy() if lazy else chosen, on=on, how="left", maintain_order="left"
-    ).with_columns(pl.col("deadline").fill_null("").alias("_deadline"))
-    joined = joined.join(
-        dates.lazy() if lazy else dates, on="_deadline", how="left", maintain_order="left"
-    )
+    texts = rows.select(pl.col("deadline").unique()).collect().get_column("deadline")
+    dates = deadline_dates(texts.to_list(), year)
     overdue = (
         pl.col("_due").is_not_null()
         & (pl.col("_due") < as_of)
         & (pl.col("status").fill_null("") != "已完成")
     )
-    return joined.with_columns(
-        overdue.fill_null(False).alias("overdue"),
-        pl.lit(period).alias("period"),
-        *(pl.col(name).fill_null("") for name in ANSWER_FIELDS),
-    ).select("dataset", *STATUS_COLUMNS)
+    found = (
+        rows.join(
+            latest.select(keep).lazy(),
+            on=["dataset", "lead_unit", "id"],
+            how="left",
+            maintain_order="left",
+        )
+        .with_columns(pl.col("deadline").fill_null("").alias("_deadline"))
+        .join(dates.lazy(), on="_deadline", how="left", maintain_order="left")
+        .with_columns(
+            overdue.fill_null(False).alias("overdue"),
+            pl.lit(period).alias("period"),
+            *(pl.col(name).fill_null("") for name in ANSWER_FIELDS),
+        )
+        .select("dataset", *STATUS_COLUMNS)
+    )
+    return found if isinstance(tasks, pl.LazyFrame) else found.collect()
 
 
 def deadline_dates(texts: list[str | None], year: int) -> pl.DataFrame:
@@ -138,29 +140,45 @@ def with_progress(tasks: Frame, answers: pl.DataFrame, period: str | None) -> Fr
     here as Polars expressions). Lazy ``tasks`` stay lazy."""
     import polars as pl
 
-    latest = latest_answers(answers, period)
-    by_task = latest.group_by("dataset", pl.col("task_id").alias("id")).agg(
-        pl.col("period").max(), _joined_column("status"), _joined_column("progress")
+    by_task = _joined_answers(latest_answers(answers, period))
+    joined = tasks.lazy().join(
+        by_task.lazy(), on=["dataset", "id"], how="left", maintain_order="left"
     )
-    if isinstance(tasks, pl.LazyFrame):
-        joined: Frame = tasks.join(
-            by_task.lazy(), on=["dataset", "id"], how="left", maintain_order="left"
-        )
-    else:
-        joined = tasks.join(by_task, on=["dataset", "id"], how="left", maintain_order="left")
-    return joined.with_columns(pl.col(name).fill_null("") for name in WITH_PROGRESS_COLUMNS)
+    found = joined.with_columns(pl.col(name).fill_null("") for name in WITH_PROGRESS_COLUMNS)
+    return found if isinstance(tasks, pl.LazyFrame) else found.collect()
 
 
-def _joined_column(name: str) -> pl.Expr:
-    """``_joined`` of a task's units (sorted) and their values of ``name``, per group."""
+def _joined_answers(latest: pl.DataFrame) -> pl.DataFrame:
+    """Per task (dataset, id): its latest period and its units' status and progress as
+    ``_joined`` writes them, computed column-wise: a value the units share (or one unit's)
+    as it is, else ``unit：value`` of each unit (sorted) joined with ；."""
     import polars as pl
 
-    labelled = pl.concat_str(pl.col("unit"), pl.lit("："), pl.col(name)).sort_by("unit")
-    return (
-        pl.when(pl.col(name).n_unique() <= 1)
-        .then(pl.col(name).first())
-        .otherwise(labelled.str.join("；"))
-        .alias(name)
+    grouped = (
+        latest.sort("dataset", "task_id", "unit")
+        .with_columns(
+            pl.concat_str(pl.col("unit"), pl.lit("："), pl.col(name)).alias(f"_{name}")
+            for name in ("status", "progress")
+        )
+        .group_by("dataset", pl.col("task_id").alias("id"))
+        .agg(
+            pl.col("period").max(),
+            *(pl.col(name).n_unique().alias(f"_{name}_count") for name in ("status", "progress")),
+            *(pl.col(name).first() for name in ("status", "progress")),
+            *(pl.col(f"_{name}") for name in ("status", "progress")),
+        )
+    )
+    return grouped.select(
+        "dataset",
+        "id",
+        "period",
+        *(
+            pl.when(pl.col(f"_{name}_count") <= 1)
+            .then(pl.col(name))
+            .otherwise(pl.col(f"_{name}").list.join("；"))
+            .alias(name)
+            for name in ("status", "progress")
+        ),
     )
 
 

@@ -35,8 +35,10 @@ EXPORT_SUFFIXES = {".csv": "csv", ".parquet": "parquet", ".json": "json"}
 
 
 # The task columns status and report show or use: only these are read.
-TASK_COLUMNS = ("dataset", "id", "goal_no", "goal", "task", "lead_units", "leaders")
-TASK_COLUMNS += ("partner_units", "deadline")
+TASK_COLUMNS = (
+    *("dataset", "id", "goal_no", "goal", "task", "lead_units", "leaders"),
+    *("partner_units", "deadline"),
+)
 
 
 def tasks_named(ctx: typer.Context) -> pl.DataFrame | pl.LazyFrame:
@@ -120,7 +122,7 @@ def silent_line(silent: pl.DataFrame) -> str:
     return f"未报送单位（{len(units)} 个）：{'、'.join(dict.fromkeys(units))}"
 
 
-def single(rows: pl.DataFrame, ctx: typer.Context) -> pl.DataFrame:
+def single(rows: Frame, ctx: typer.Context) -> Frame:
     """Without the dataset column when one dataset was read (as every other command)."""
     return rows if load(ctx).several else rows.drop("dataset")
 
