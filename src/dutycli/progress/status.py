@@ -36,17 +36,18 @@ NOT_ANSWERED = "未填报"
 
 
 def latest_answers(answers: pl.DataFrame, period: str | None) -> pl.DataFrame:
-    """The latest version of each answer of ``period`` (else of each task's latest period)."""
+    """The latest version of each answer of ``period`` (else of each task's latest period),
+    in order of period."""
     import polars as pl
 
     if period is not None:
         answers = answers.filter(pl.col("period") == period)
-    else:
-        latest = pl.col("period").max().over("dataset", "unit", "task_id")
-        answers = answers.filter(pl.col("period") == latest)
-    # A version is unique for its task, unit and period (the store's constraint): one row each.
-    last = pl.col("version").max().over("dataset", "period", "unit", "task_id")
-    return answers.filter(pl.col("version") == last)
+    # Sorted by period and version, a task and unit's last row is its latest answer (a version
+    # is unique for its task, unit and period: the store's constraint).
+    # Kept in that order: a task's last row has its latest period.
+    return answers.sort("period", "version").unique(
+        ["dataset", "unit", "task_id"], keep="last", maintain_order=True
+    )
 
 
 def with_dataset(tasks: Frame, name: str) -> Frame:
@@ -151,33 +152,45 @@ def with_progress(tasks: Frame, answers: pl.DataFrame, period: str | None) -> Fr
 def _joined_answers(latest: pl.DataFrame) -> pl.DataFrame:
     """Per task (dataset, id): its latest period and its units' status and progress as
     ``_joined`` writes them, computed column-wise: a value the units share (or one unit's)
-    as it is, else ``unit：value`` of each unit (sorted) joined with ；."""
+    as it is; else, for the few tasks whose units differ, ``unit：value`` of each unit
+    (sorted by unit) joined with ；."""
     import polars as pl
 
-    grouped = (
-        latest.sort("dataset", "task_id", "unit")
-        .with_columns(
-            pl.concat_str(pl.col("unit"), pl.lit("："), pl.col(name)).alias(f"_{name}")
-            for name in ("status", "progress")
-        )
-        .group_by("dataset", pl.col("task_id").alias("id"))
+    fields = ("status", "progress")
+    keys = ["dataset", "id"]
+    latest = latest.rename({"task_id": "id"})
+    # Whether the units' values differ, told by the values' codes (exact, and far cheaper
+    # for Polars to compare per group than the strings); the period: the last is the latest.
+    codes = [pl.col(name).cast(pl.Categorical).to_physical().alias(f"_{name}") for name in fields]
+    per_task = (
+        latest.with_columns(codes)
+        .group_by(keys)
         .agg(
-            pl.col("period").max(),
-            *(pl.col(name).n_unique().alias(f"_{name}_count") for name in ("status", "progress")),
-            *(pl.col(name).first() for name in ("status", "progress")),
-            *(pl.col(f"_{name}") for name in ("status", "progress")),
+            pl.col("period").last(),
+            *(pl.col(name).first() for name in fields),
+            *(pl.col(f"_{name}").min().alias(f"_{name}_min") for name in fields),
+            *(pl.col(f"_{name}").max().alias(f"_{name}_max") for name in fields),
         )
     )
-    return grouped.select(
-        "dataset",
-        "id",
+    same = {name: pl.col(f"_{name}_min") == pl.col(f"_{name}_max") for name in fields}
+    differ = ~pl.all_horizontal(same.values())
+    labelled = (
+        latest.join(per_task.filter(differ).select(keys), on=keys, how="semi")
+        .sort("unit")
+        .group_by(keys)
+        .agg(
+            pl.concat_str(pl.col("unit"), pl.lit("："), pl.col(name))
+            .str.join("；")
+            .alias(f"_{name}_joined")
+            for name in fields
+        )
+    )
+    return per_task.join(labelled, on=keys, how="left").select(
+        *keys,
         "period",
         *(
-            pl.when(pl.col(f"_{name}_count") <= 1)
-            .then(pl.col(name))
-            .otherwise(pl.col(f"_{name}").list.join("；"))
-            .alias(name)
-            for name in ("status", "progress")
+            pl.when(same[name]).then(pl.col(name)).otherwise(pl.col(f"_{name}_joined")).alias(name)
+            for name in fields
         ),
     )
 
