@@ -179,18 +179,15 @@ def test_the_store_reads_only_what_is_asked(tmp_path: Path) -> None:
     for (dataset, period, unit), rows in ANSWERS.group_by(
         "dataset", "period", "unit", maintain_order=True
     ):
-        form = store.Form(
-            str(dataset), str(period), str(unit), "f.xlsx", f"{dataset}{period}{unit}"
-        )
         for version in sorted(set(rows["version"].to_list())):
+            # Each version its own collect of another file: record makes it the next version.
+            name = f"{dataset}-{period}-{unit}-{version}.xlsx"
+            form = store.Form(str(dataset), str(period), str(unit), name, store.task_hash(name))
             said = [
                 store.Answer(r["task_id"], "h", **{f: r[f] for f in ANSWER_FIELDS})
                 for r in rows.filter(pl.col("version") == version).iter_rows(named=True)
             ]
-            store.record(path, store.Form(*form.__dict__.values())
-                         if version == 1 else store.Form(form.dataset, form.period, form.unit,
-                                                          "f.xlsx", f"{form.file_sha256}{version}"),
-                         said)  # fmt: skip
+            store.record(path, form, said)
     everything = store.answers_frame(path)
     for datasets, period in ((["d"], None), (["d", "e"], "2019Q1"), (["x"], None)):
         found = store.answers_of(path, datasets, period, ("status", "progress"))
