@@ -5,6 +5,8 @@ several periods, deadlines that are dates, ongoing or not understood), eager and
 
 from __future__ import annotations
 
+import hashlib
+import io
 from datetime import date
 from pathlib import Path
 
@@ -206,3 +208,50 @@ def test_the_store_reads_only_what_is_asked(tmp_path: Path) -> None:
         key = ["dataset", "period", "unit", "task_id", "version"]
         assert found.sort(key).equals(wanted.select(found.columns).sort(key))
     assert len(store.answers_of(path, ["d"], None, ANSWER_FIELDS)) == 13
+
+
+def test_answers_read_again_come_from_the_cache_until_the_store_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The answers a query read are kept (answers_cache) and used while the store is
+    unchanged; a collect, even within the same clock tick, is seen; a damaged entry is
+    a miss, never a wrong answer; DUTYCLI_NO_CACHE turns it off."""
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("DUTYCLI_CACHE_DIR", str(cache))
+    monkeypatch.delenv("DUTYCLI_NO_CACHE", raising=False)
+    path = tmp_path / "s.progress.sqlite"
+
+    def collect(unit: str, task: int, said: str, name: str) -> None:
+        form = store.Form("d", "2019Q1", unit, name, store.task_hash(name))
+        store.record(path, form, [store.Answer(task, "h", progress=said, status="推进中")])
+
+    def read() -> list[tuple[object, ...]]:
+        found = store.answers_of(path, ["d"], "2019Q1", ("status", "progress"))
+        return found.select("unit", "task_id", "version", "progress").rows()
+
+    collect("发改局", 1, "第一版", "a.xlsx")
+    assert read() == [("发改局", 1, 1, "第一版")]
+    entries = list((cache / "progress").iterdir())
+    assert len(entries) == 1
+    # A hit: the entry, not SQLite, answers: one forged (with a valid digest) is believed.
+    magic, _, rest = entries[0].read_bytes().split(b"\n", 2)
+    header, payload = rest.split(b"\n", 1)
+    forged = pl.read_parquet(io.BytesIO(payload)).with_columns(pl.lit("缓存").alias("progress"))
+    out = io.BytesIO()
+    forged.write_parquet(out)
+    rest = header + b"\n" + out.getvalue()
+    digest = hashlib.sha256(rest).hexdigest().encode()
+    entries[0].write_bytes(magic + b"\n" + digest + b"\n" + rest)
+    assert read() == [("发改局", 1, 1, "缓存")]
+    collect("发改局", 1, "第二版", "b.xlsx")
+    assert read() == [("发改局", 1, 1, "第一版"), ("发改局", 1, 2, "第二版")]
+    for entry in (cache / "progress").iterdir():  # damaged: a flipped byte in the Parquet
+        data = bytearray(entry.read_bytes())
+        data[-20] ^= 0xFF
+        entry.write_bytes(bytes(data))
+    assert read() == [("发改局", 1, 1, "第一版"), ("发改局", 1, 2, "第二版")]
+    monkeypatch.setenv("DUTYCLI_NO_CACHE", "1")
+    monkeypatch.setenv("DUTYCLI_CACHE_DIR", str(tmp_path / "none"))
+    collect("商务局", 2, "商务", "c.xlsx")
+    assert ("商务局", 2, 1, "商务") in read()
+    assert not (tmp_path / "none").exists()

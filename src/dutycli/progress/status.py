@@ -74,8 +74,9 @@ def status_rows(tasks: Frame, answers: pl.DataFrame, period: str, as_of: date, y
     )
     latest = latest_answers(answers, period).rename({"task_id": "id", "unit": "lead_unit"})
     keep = ["dataset", "lead_unit", "id", *ANSWER_FIELDS, "version"]
-    texts = rows.select(pl.col("deadline").unique()).collect().get_column("deadline")
-    dates = deadline_dates(texts.to_list(), year)
+    # Every task's deadline (a few distinct texts), read alone: the streaming engine.
+    texts = tasks.lazy().select(pl.col("deadline").unique()).collect(engine="streaming")
+    dates = deadline_dates(texts.get_column("deadline").to_list(), year)
     overdue = (
         pl.col("_due").is_not_null()
         & (pl.col("_due") < as_of)

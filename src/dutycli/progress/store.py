@@ -276,7 +276,8 @@ def answers_of(
 ) -> pl.DataFrame:
     """Every version of the answers of ``datasets`` (of ``period`` only, if given): columns
     dataset, period, unit, task_id, version and ``fields`` (of ``ANSWER_FIELDS``), in the
-    store's order. Only what a query needs is read."""
+    store's order. Only what a query needs is read, and kept in the cache (answers_cache)
+    for the next query while the store is unchanged."""
     import polars as pl
 
     columns = ("dataset", "period", "unit", "task_id", "version", *fields)
@@ -288,10 +289,20 @@ def answers_of(
     if period is not None:
         where += " AND period = ?"
         given.append(period)
+    from dutycli.progress import answers_cache
+
     arrays = ", ".join(f"json_group_array({name})" for name in columns)
+    query = {"datasets": datasets, "period": period, "fields": list(fields)}
     parts = []
     with connect(path, create=False) as db:
+        db.execute("BEGIN")  # one snapshot: the ids that key the cache, then the rows read
         low, high = db.execute("SELECT min(id), max(id) FROM answers").fetchone()
+        forms = db.execute("SELECT max(id) FROM collections").fetchone()[0]
+        key = answers_cache.key_of(path, (high, forms), query)
+        cached = answers_cache.lookup(key)
+        if cached is not None and cached.schema == pl.Schema(schema):
+            db.execute("COMMIT")
+            return cached
         for start in range(low or 0, (high or -1) + 1, _SLICE):
             found = db.execute(
                 f"SELECT count(*), {arrays} FROM answers WHERE {where} AND id >= ? AND id < ?",
@@ -306,7 +317,10 @@ def answers_of(
                         }
                     )
                 )
-    return pl.concat(parts) if parts else pl.DataFrame(schema=schema)
+        db.execute("COMMIT")
+    frame = pl.concat(parts) if parts else pl.DataFrame(schema=schema)
+    answers_cache.keep(key, frame)
+    return frame
 
 
 def collections_frame(path: Path) -> pl.DataFrame:
