@@ -25,8 +25,8 @@ class Row:
     sql: str  # DuckDB's query, before COPY … TO stdout
     needs_store: bool = False  # reads the progress store (--with-progress, progress status)
     # With ``needs_store``: "{store}" in ``args`` is the generated store (progress_store.py),
-    # ``answers`` in the SQL its answers as Parquet (written once by `dutycli progress export`:
-    # DuckDB here cannot read SQLite), ``deadline_dates`` each distinct deadline's date.
+    # ``answers`` in the SQL its answers as Parquet (written once from the store: DuckDB here
+    # cannot read SQLite), ``deadline_dates`` each distinct deadline's date.
 
 
 def _task_columns(strict: bool = False) -> str:
@@ -320,7 +320,7 @@ def ensure_store(parquet: Path, out: Path) -> tuple[Path, Path]:
     import subprocess
     import sys
 
-    from bench import BIN, HERE, child_env
+    from bench import HERE, child_env
 
     name = parquet.name.split(".")[0]
     store, answers = out / f"{name}.progress.sqlite", out / f"{name}.answers.parquet"
@@ -329,9 +329,16 @@ def ensure_store(parquet: Path, out: Path) -> tuple[Path, Path]:
         subprocess.run([sys.executable, script, str(parquet), "-o", str(store)], check=True)
         answers.unlink(missing_ok=True)
     if not answers.exists():
-        export = ["--data", str(parquet), "progress", "export", "--store", str(store)]
-        command = [str(BIN / "dutycli"), *export, "-o", str(answers)]
-        subprocess.run(command, check=True, env=child_env())
+        # The columns DuckDB's SQL reads, as dutycli reads them (store.answers_of, a slice at a
+        # time): `dutycli progress export` holds every column of every answer as Python rows,
+        # gigabytes at 10M tasks.
+        script = (
+            "import sys; from pathlib import Path; from dutycli.progress import store; "
+            "store.answers_of(Path(sys.argv[1]), [sys.argv[2]], None, store.ANSWER_FIELDS)"
+            ".write_parquet(sys.argv[3])"
+        )
+        command = [sys.executable, "-c", script, str(store), name, str(answers)]
+        subprocess.run(command, check=True, env=child_env(DUTYCLI_NO_CACHE="1"))
     return store, answers
 
 
