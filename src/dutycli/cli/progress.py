@@ -37,6 +37,8 @@ def store_path(ctx: Any, given: Path | None, must_exist: bool = False) -> Path:
 def progress_columns(ctx: Any, result: Result) -> None:
     """--with-progress: the latest status and progress of each task's lead units (of
     --period, else of the latest period answered) added to ``result``'s tasks."""
+    import polars as pl
+
     from dutycli.progress import periods, status
     from dutycli.progress import store as progress_store
 
@@ -53,5 +55,11 @@ def progress_columns(ctx: Any, result: Result) -> None:
     answers = progress_store.answers_of(path, list(names), period, ("status", "progress"))
     frame = result.frame
     had_dataset = "dataset" in frame.collect_schema().names()
-    frame = status.with_progress(status.with_dataset(frame, names[0]), answers, period)
+    frame = status.with_dataset(frame, names[0])
+    if isinstance(frame, pl.LazyFrame):
+        # Only the answers of the tasks found: their ids read first (the filter's columns and
+        # the ids only), the answers of every other task left before any grouping.
+        found = frame.select("dataset", pl.col("id").alias("task_id")).collect(engine="streaming")
+        answers = answers.join(found, on=["dataset", "task_id"], how="semi")
+    frame = status.with_progress(frame, answers, period)
     result.frame = frame if had_dataset else frame.drop("dataset")
