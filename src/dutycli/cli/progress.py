@@ -52,14 +52,14 @@ def progress_columns(ctx: Any, result: Result) -> None:
     path = store_path(ctx, shared.store, must_exist=True)
     # Only the status and progress of these datasets' answers are read; a scanned result
     # stays lazy, joined while it is written.
-    answers = progress_store.answers_of(path, list(names), period, ("status", "progress"))
-    frame = result.frame
-    had_dataset = "dataset" in frame.collect_schema().names()
-    frame = status.with_dataset(frame, names[0])
+    frame = status.with_dataset(result.frame, names[0])
+    had_dataset = "dataset" in result.frame.collect_schema().names()
+    found = None
     if isinstance(frame, pl.LazyFrame):
         # Only the answers of the tasks found: their ids read first (the filter's columns and
-        # the ids only), the answers of every other task left before any grouping.
+        # the ids only), the answers of every other task never held.
         found = frame.select("dataset", pl.col("id").alias("task_id")).collect(engine="streaming")
-        answers = answers.join(found, on=["dataset", "task_id"], how="semi")
+    fields = ("status", "progress")
+    answers = progress_store.answers_of(path, list(names), period, fields, found)
     frame = status.with_progress(frame, answers, period)
     result.frame = frame if had_dataset else frame.drop("dataset")

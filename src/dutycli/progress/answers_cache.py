@@ -48,8 +48,8 @@ def _entry(key: dict[str, Any]) -> Path | None:
     return Path(base) / "progress" / f"{source[:16]}-{name}.parquet"
 
 
-def lookup(key: dict[str, Any] | None) -> pl.DataFrame | None:
-    """The cached answers for ``key``, or None."""
+def lookup(key: dict[str, Any] | None) -> pl.LazyFrame | None:
+    """The cached answers for ``key`` (checked, read lazily from memory), or None."""
     entry = _entry(key) if key is not None else None
     if entry is None:
         return None
@@ -66,7 +66,8 @@ def lookup(key: dict[str, Any] | None) -> pl.DataFrame | None:
             return None
         import polars as pl
 
-        frame = pl.read_parquet(io.BytesIO(payload))
+        frame = pl.scan_parquet(io.BytesIO(payload))
+        frame.collect_schema()  # a Parquet file Polars cannot read is a miss too
     except Exception:  # a missing, partial or foreign cache file is simply not used
         return None
     mark_used(str(entry), used)

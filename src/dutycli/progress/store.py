@@ -272,12 +272,17 @@ _SLICE = 1 << 20
 
 
 def answers_of(
-    path: Path, datasets: list[str], period: str | None, fields: tuple[str, ...]
+    path: Path,
+    datasets: list[str],
+    period: str | None,
+    fields: tuple[str, ...],
+    tasks: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """Every version of the answers of ``datasets`` (of ``period`` only, if given): columns
     dataset, period, unit, task_id, version and ``fields`` (of ``ANSWER_FIELDS``), in the
     store's order. Only what a query needs is read, and kept in the cache (answers_cache)
-    for the next query while the store is unchanged."""
+    for the next query while the store is unchanged; with ``tasks`` (columns dataset,
+    task_id), only the answers of those tasks are returned (and held)."""
     import polars as pl
 
     columns = ("dataset", "period", "unit", "task_id", "version", *fields)
@@ -300,9 +305,11 @@ def answers_of(
         forms = db.execute("SELECT max(id) FROM collections").fetchone()[0]
         key = answers_cache.key_of(path, (high, forms), query)
         cached = answers_cache.lookup(key)
-        if cached is not None and cached.schema == pl.Schema(schema):
+        if cached is not None and cached.collect_schema() == pl.Schema(schema):
             db.execute("COMMIT")
-            return cached
+            if tasks is not None:
+                cached = cached.join(tasks.lazy(), on=["dataset", "task_id"], how="semi")
+            return cached.collect()
         for start in range(low or 0, (high or -1) + 1, _SLICE):
             found = db.execute(
                 f"SELECT count(*), {arrays} FROM answers WHERE {where} AND id >= ? AND id < ?",
@@ -320,6 +327,8 @@ def answers_of(
         db.execute("COMMIT")
     frame = pl.concat(parts) if parts else pl.DataFrame(schema=schema)
     answers_cache.keep(key, frame)
+    if tasks is not None:
+        frame = frame.join(tasks, on=["dataset", "task_id"], how="semi")
     return frame
 
 
