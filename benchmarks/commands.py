@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from dutycli.progress.store import ANSWER_FIELDS
 from dutycli.schema import INHERITABLE_COLUMNS, TASK_FIELDS
 
 
@@ -23,6 +24,9 @@ class Row:
     args: list[str]  # dutycli's arguments after --data FILE
     sql: str  # DuckDB's query, before COPY … TO stdout
     needs_store: bool = False  # reads the progress store (--with-progress, progress status)
+    # With ``needs_store``: "{store}" in ``args`` is the generated store (progress_store.py),
+    # ``answers`` in the SQL its answers as Parquet (written once from the store: DuckDB here
+    # cannot read SQLite), ``deadline_dates`` each distinct deadline's date.
 
 
 def _task_columns(strict: bool = False) -> str:
@@ -92,6 +96,57 @@ def _stats_section(section: str, column: str) -> str:
     return f"""
     SELECT '{section}' AS section, name, tasks AS count, tasks - inherited AS explicit, inherited
     FROM ({_directory(column)})"""
+
+
+# The progress store's answers (progress/status.py): of each task and lead unit the latest
+# period's latest version (--with-progress without --period), as one GROUP BY: max_by with
+# (period, version) as the key.
+_LATEST_PERIOD = """
+    latest AS (SELECT task_id, unit, max(period) AS period,
+        max_by(status, (period, version)) AS status,
+        max_by(progress, (period, version)) AS progress
+        FROM answers GROUP BY dataset, unit, task_id)"""
+
+
+def _joined(column: str) -> str:
+    """status._joined: one value the units share as it is, else 发改局：…；商务局：… by unit."""
+    return (
+        f"CASE WHEN min({column}) = max({column}) THEN min({column}) "
+        f"ELSE string_agg(unit || '：' || {column}, '；' ORDER BY unit) END AS {column}"
+    )
+
+
+def _with_progress(where: str) -> str:
+    """A list of tasks with --with-progress: each task's period, status and progress."""
+    return f"""WITH {_LATEST_PERIOD},
+        by_task AS (SELECT task_id AS id, max(period) AS period, {_joined("status")},
+            {_joined("progress")} FROM latest GROUP BY task_id)
+        SELECT {ROWS}, coalesce(b.period, '') AS period, coalesce(b.status, '') AS status,
+            coalesce(b.progress, '') AS progress
+        FROM tasks LEFT JOIN by_task AS b USING (id) WHERE {where}"""
+
+
+def _status(period: str, as_of: str) -> str:
+    """progress status: a row per task and lead unit, its unit's latest answer of ``period``,
+    the deadline's date (``deadline_dates``, read in Python) and overdue by ``as_of``."""
+    fields = ", ".join(f"coalesce(a.{f}, '') AS {f}" for f in ANSWER_FIELDS)
+    latest = ", ".join(f"max_by({f}, version) AS {f}" for f in (*ANSWER_FIELDS, "version"))
+    return f"""WITH latest AS (SELECT task_id, unit, {latest} FROM answers
+            WHERE period = '{period}' GROUP BY dataset, unit, task_id),
+        task_units AS (SELECT t.*, u.lead_unit FROM tasks AS t
+            CROSS JOIN unnest(t.lead_units) AS u(lead_unit)
+            WHERE u.lead_unit IS NOT NULL AND u.lead_unit <> '')
+        SELECT r.id, r.goal_no, r.goal, r.task, r.lead_unit,
+            array_to_string(r.leaders, '、') AS leaders, r.deadline, d.deadline_date,
+            (d.due IS NOT NULL AND d.due < DATE '{as_of}'
+                AND coalesce(a.status, '') <> '已完成') AS overdue,
+            {fields}, '{period}' AS period, a.version
+        FROM task_units AS r
+        LEFT JOIN latest AS a ON a.task_id = r.id AND a.unit = r.lead_unit
+        LEFT JOIN deadline_dates AS d ON d.deadline = coalesce(r.deadline, '')"""
+
+
+STORE = ["--store", "{store}"]
 
 
 COMMANDS: list[Row] = [
@@ -190,6 +245,34 @@ COMMANDS: list[Row] = [
         wide AS (PIVOT pairs ON unit USING count(*) GROUP BY leader)
         SELECT leader, COALESCE(COLUMNS(* EXCLUDE (leader)), 0) FROM wide""",
     ),
+    Row(
+        "by-unit 发改局 --with-progress (DuckDB: the store exported to Parquet)",
+        ["by-unit", "发改局", "--with-progress", *STORE],
+        _with_progress(_names_hold("lead_units", "发改局")),
+        needs_store=True,
+    ),
+    Row(
+        "search 石墨烯 --with-progress (DuckDB: the store exported to Parquet)",
+        ["search", "石墨烯", "--with-progress", *STORE],
+        _with_progress(_anywhere("石墨烯")),
+        needs_store=True,
+    ),
+    Row(
+        "list -u 发改局 -l 陆秋明 -k 经济 --with-progress (DuckDB: the store exported to Parquet)",
+        ["list", "-u", "发改局", "-l", "陆秋明", "-k", "经济", "--with-progress", *STORE],
+        _with_progress(
+            f"{_names_hold('lead_units', '发改局')} AND {_names_hold('leaders', '陆秋明')} "
+            f"AND {_anywhere('经济')}"
+        ),
+        needs_store=True,
+    ),
+    Row(
+        "progress status --period 2019Q1 (DuckDB: the store exported to Parquet, "
+        "deadlines read in Python)",
+        ["progress", "status", "--period", "2019Q1", *STORE],
+        _status("2019Q1", "2019-03-31"),
+        needs_store=True,
+    ),
 ]
 
 
@@ -205,6 +288,58 @@ con.execute(
 )
 con.execute(f"COPY ({sql}) TO '/dev/stdout' (FORMAT csv, HEADER)")
 """
+
+
+# With the progress store (``Row.needs_store``): its answers as a view of their Parquet
+# export, and each distinct deadline text read once by dutycli's own reader (deadlines.py:
+# regular expressions over Chinese dates that SQL cannot express; a table of a few rows).
+DUCKDB_PROGRESS_SCRIPT = """
+import sys, datetime, duckdb
+from dutycli.progress import deadlines
+path, sql, answers, year = sys.argv[1:5]
+con = duckdb.connect()
+con.execute("SET enable_progress_bar = false")
+quoted = lambda p: "'" + p.replace("'", "''") + "'"
+con.execute(f"CREATE VIEW tasks AS SELECT * FROM read_parquet({quoted(path)}, file_row_number = true)")
+con.execute(f"CREATE VIEW answers AS SELECT * FROM read_parquet({quoted(answers)})")
+if "deadline_dates" in sql:
+    texts = [r[0] for r in con.execute("SELECT DISTINCT coalesce(deadline, '') FROM tasks").fetchall()]
+    read = [(text, deadlines.parse(text, int(year))) for text in texts]
+    con.execute("CREATE TABLE deadline_dates (deadline VARCHAR, deadline_date VARCHAR, due DATE)")
+    con.executemany(
+        "INSERT INTO deadline_dates VALUES (?, ?, ?)",
+        [(t, deadlines.shown(p), p if isinstance(p, datetime.date) else None) for t, p in read],
+    )
+con.execute(f"COPY ({sql}) TO '/dev/stdout' (FORMAT csv, HEADER)")
+"""
+
+
+def ensure_store(parquet: Path, out: Path) -> tuple[Path, Path]:
+    """The progress store of a generated dataset (progress_store.py) and its answers as
+    Parquet (``dutycli progress export``), each written when missing."""
+    import subprocess
+    import sys
+
+    from bench import HERE, child_env
+
+    name = parquet.name.split(".")[0]
+    store, answers = out / f"{name}.progress.sqlite", out / f"{name}.answers.parquet"
+    if not store.exists():
+        script = str(HERE / "progress_store.py")
+        subprocess.run([sys.executable, script, str(parquet), "-o", str(store)], check=True)
+        answers.unlink(missing_ok=True)
+    if not answers.exists():
+        # The columns DuckDB's SQL reads, as dutycli reads them (store.answers_of, a slice at a
+        # time): `dutycli progress export` holds every column of every answer as Python rows,
+        # gigabytes at 10M tasks.
+        script = (
+            "import sys; from pathlib import Path; from dutycli.progress import store; "
+            "store.answers_of(Path(sys.argv[1]), [sys.argv[2]], None, store.ANSWER_FIELDS)"
+            ".write_parquet(sys.argv[3])"
+        )
+        command = [sys.executable, "-c", script, str(store), name, str(answers)]
+        subprocess.run(command, check=True, env=child_env(DUTYCLI_NO_CACHE="1"))
+    return store, answers
 
 
 def same_rows(ours: bytes, theirs: bytes) -> str:
@@ -289,6 +424,11 @@ def run(sizes: list[str], runs: int, out: Path, only: str | None = None) -> list
                 continue
             ours = [dutycli, "--data", str(parquet), *row.args, "-f", "csv"]
             theirs = [sys.executable, "-c", DUCKDB_SCRIPT, str(parquet), row.sql]
+            if row.needs_store:
+                store, answers = ensure_store(parquet, out)
+                ours = [arg.replace("{store}", str(store)) for arg in ours]
+                theirs = [sys.executable, "-c", DUCKDB_PROGRESS_SCRIPT, str(parquet), row.sql]
+                theirs += [str(answers), "2019"]
             verdict, count = compare(ours, theirs, env)
             samples = measure(
                 {"dutycli": (ours, env), "duckdb": (theirs, env)}, {"dutycli": runs, "duckdb": runs}

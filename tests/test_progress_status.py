@@ -292,3 +292,23 @@ def test_report_opens_in_libreoffice(case: dict[str, object], tmp_path: Path) ->
         timeout=120,
     )
     assert (tmp_path / "汇总.pdf").stat().st_size > 1000
+
+
+def test_a_parquet_dataset_answers_as_its_yaml(case: dict[str, object], tmp_path: Path) -> None:
+    """A Parquet dataset's tasks stay lazy (read while written; only the found tasks'
+    answers joined): the same CSV as the YAML dataset's, for the same store."""
+    parquet = tmp_path / "wujin-2019.parquet"
+    done = run_cli(*data(case), "export", "-o", str(parquet))
+    assert done.exit_code == 0, done.stderr
+    first = str(case["first"])
+    for args in (
+        ("by-unit", first, "--with-progress"),
+        ("list", "--with-progress", "--period", PERIOD),
+        ("progress", "status", "--period", PERIOD, "--as-of", "2019-12-31"),
+    ):
+        store_args = ("--store", str(case["store"]))
+        yaml_csv = run_cli(*data(case), *args, *store_args, "-f", "csv")
+        parquet_csv = run_cli("--data", str(parquet), *args, *store_args, "-f", "csv")
+        assert yaml_csv.exit_code == parquet_csv.exit_code == 0, parquet_csv.stderr
+        assert "受拆迁影响进度滞后" in parquet_csv.stdout or args[0] == "list"
+        assert parquet_csv.stdout == yaml_csv.stdout and parquet_csv.stderr == yaml_csv.stderr

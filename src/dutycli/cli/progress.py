@@ -42,14 +42,24 @@ def progress_columns(ctx: Any, result: Result) -> None:
         if shared.period is not None or shared.store is not None:
             raise QueryError(t("--period and --store go with --with-progress"))
         return
+    import polars as pl
+
     from dutycli.progress import periods, status
     from dutycli.progress import store as progress_store
-    from dutycli.query.filters import collect
 
     period = periods.parse(shared.period).name if shared.period is not None else None
-    answers = progress_store.answers_frame(store_path(ctx, shared.store, must_exist=True))
     names = shared.dataset or load(ctx).names
-    frame = collect(result.frame)
-    had_dataset = "dataset" in frame.columns
-    frame = status.with_progress(status.with_dataset(frame, names[0]), answers, period)
+    path = store_path(ctx, shared.store, must_exist=True)
+    # Only the status and progress of these datasets' answers are read; a scanned result
+    # stays lazy, joined while it is written.
+    frame = status.with_dataset(result.frame, names[0])
+    had_dataset = "dataset" in result.frame.collect_schema().names()
+    found = None
+    if isinstance(frame, pl.LazyFrame):
+        # Only the answers of the tasks found: their ids read first (the filter's columns and
+        # the ids only), the answers of every other task never held.
+        found = frame.select("dataset", pl.col("id").alias("task_id")).collect(engine="streaming")
+    fields = ("status", "progress")
+    answers = progress_store.answers_of(path, list(names), period, fields, found)
+    frame = status.with_progress(frame, answers, period)
     result.frame = frame if had_dataset else frame.drop("dataset")

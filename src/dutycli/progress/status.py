@@ -16,6 +16,8 @@ from dutycli.progress.store import ANSWER_FIELDS, STATUSES
 if TYPE_CHECKING:
     import polars as pl
 
+    Frame = pl.DataFrame | pl.LazyFrame
+
 # The columns of `dutycli progress status`, in order (dataset first with several datasets).
 STATUS_COLUMNS = (
     *("id", "goal_no", "goal", "task", "lead_unit", "leaders", "deadline", "deadline_date"),
@@ -34,55 +36,85 @@ NOT_ANSWERED = "未填报"
 
 
 def latest_answers(answers: pl.DataFrame, period: str | None) -> pl.DataFrame:
-    """The latest version of each answer of ``period`` (else of each task's latest period)."""
+    """The latest version of each answer of ``period`` (else of each task's latest period),
+    in order of period."""
     import polars as pl
 
     if period is not None:
         answers = answers.filter(pl.col("period") == period)
-    else:
-        latest = answers.group_by("dataset", "unit", "task_id").agg(pl.col("period").max())
-        answers = answers.join(latest, on=["dataset", "unit", "task_id", "period"])
-    return answers.sort("version").group_by("dataset", "period", "unit", "task_id").last()
+    # Sorted by period and version, a task and unit's last row is its latest answer (a version
+    # is unique for its task, unit and period: the store's constraint).
+    # Kept in that order: a task's last row has its latest period.
+    return answers.sort("period", "version").unique(
+        ["dataset", "unit", "task_id"], keep="last", maintain_order=True
+    )
 
 
-def with_dataset(tasks: pl.DataFrame, name: str) -> pl.DataFrame:
+def with_dataset(tasks: Frame, name: str) -> Frame:
     """The tasks with their dataset's name (a single dataset's frame has no such column)."""
     import polars as pl
 
-    if "dataset" in tasks.columns:
+    if "dataset" in tasks.collect_schema().names():
         return tasks
     return tasks.with_columns(pl.lit(name).alias("dataset"))
 
 
-def status_rows(
-    tasks: pl.DataFrame, answers: pl.DataFrame, period: str, as_of: date, year: int
-) -> pl.DataFrame:
+def status_rows(tasks: Frame, answers: pl.DataFrame, period: str, as_of: date, year: int) -> Frame:
     """A row per task and lead unit: the task, its deadline and the date read from it,
     overdue (a date before ``as_of`` and not 已完成), and the unit's latest answer for
     ``period``. ``tasks`` has a dataset column (``with_dataset``); ``year`` dates a deadline
-    that names none."""
+    that names none. Lazy ``tasks`` give lazy rows (each distinct deadline read first)."""
     import polars as pl
 
     rows = (
-        tasks.explode("lead_units")
+        tasks.lazy()
+        .explode("lead_units")
         .rename({"lead_units": "lead_unit"})
         .filter(pl.col("lead_unit").is_not_null() & (pl.col("lead_unit") != ""))
     )
     latest = latest_answers(answers, period).rename({"task_id": "id", "unit": "lead_unit"})
     keep = ["dataset", "lead_unit", "id", *ANSWER_FIELDS, "version"]
-    rows = rows.join(latest.select(keep), on=["dataset", "lead_unit", "id"], how="left")
-    parsed = [deadlines.parse(text, year) for text in rows.get_column("deadline").to_list()]
-    done = rows.get_column("status").to_list()
-    overdue = [
-        isinstance(when, date) and when < as_of and status != "已完成"
-        for when, status in zip(parsed, done, strict=True)
-    ]
-    return rows.with_columns(
-        pl.Series("deadline_date", [deadlines.shown(p) for p in parsed], pl.String),
-        pl.Series("overdue", overdue, pl.Boolean),
-        pl.lit(period).alias("period"),
-        *(pl.col(name).fill_null("") for name in ANSWER_FIELDS),
-    ).select("dataset", *STATUS_COLUMNS)
+    # Every task's deadline (a few distinct texts), read alone: the streaming engine.
+    texts = tasks.lazy().select(pl.col("deadline").unique()).collect(engine="streaming")
+    dates = deadline_dates(texts.get_column("deadline").to_list(), year)
+    overdue = (
+        pl.col("_due").is_not_null()
+        & (pl.col("_due") < as_of)
+        & (pl.col("status").fill_null("") != "已完成")
+    )
+    found = (
+        rows.join(
+            latest.select(keep).lazy(),
+            on=["dataset", "lead_unit", "id"],
+            how="left",
+            maintain_order="left",
+        )
+        .with_columns(pl.col("deadline").fill_null("").alias("_deadline"))
+        .join(dates.lazy(), on="_deadline", how="left", maintain_order="left")
+        .with_columns(
+            overdue.fill_null(False).alias("overdue"),
+            pl.lit(period).alias("period"),
+            *(pl.col(name).fill_null("") for name in ANSWER_FIELDS),
+        )
+        .select("dataset", *STATUS_COLUMNS)
+    )
+    return found if isinstance(tasks, pl.LazyFrame) else found.collect()
+
+
+def deadline_dates(texts: list[str | None], year: int) -> pl.DataFrame:
+    """Each distinct deadline text read once (``deadlines.parse``): columns ``_deadline``
+    (the text, "" for none), ``deadline_date`` (as shown) and ``_due`` (the date, or null)."""
+    import polars as pl
+
+    keys = sorted({text or "" for text in texts})
+    parsed = [deadlines.parse(text, year) for text in keys]
+    return pl.DataFrame(
+        {
+            "_deadline": pl.Series(keys, dtype=pl.String),
+            "deadline_date": pl.Series([deadlines.shown(p) for p in parsed], dtype=pl.String),
+            "_due": pl.Series([p if isinstance(p, date) else None for p in parsed], dtype=pl.Date),
+        }
+    )
 
 
 def silent_units(rows: pl.DataFrame, collections: pl.DataFrame, period: str) -> pl.DataFrame:
@@ -103,38 +135,65 @@ def silent_units(rows: pl.DataFrame, collections: pl.DataFrame, period: str) -> 
     )
 
 
-def with_progress(tasks: pl.DataFrame, answers: pl.DataFrame, period: str | None) -> pl.DataFrame:
+def with_progress(tasks: Frame, answers: pl.DataFrame, period: str | None) -> Frame:
     """``tasks`` (with a dataset column) with the period, status and progress of their lead
     units' latest answers (for ``period``, else each task's latest period); a task with
-    several lead units gets each unit's answer, joined 发改局：… ；商务局：…"""
+    several lead units gets each unit's answer, joined 发改局：… ；商务局：… (``_joined``,
+    here as Polars expressions). Lazy ``tasks`` stay lazy."""
     import polars as pl
 
-    latest = latest_answers(answers, period)
-    by_task = (
-        latest.sort("unit")
-        .group_by("dataset", pl.col("task_id").alias("id"), maintain_order=True)
+    by_task = _joined_answers(latest_answers(answers, period))
+    joined = tasks.lazy().join(
+        by_task.lazy(), on=["dataset", "id"], how="left", maintain_order="left"
+    )
+    found = joined.with_columns(pl.col(name).fill_null("") for name in WITH_PROGRESS_COLUMNS)
+    return found if isinstance(tasks, pl.LazyFrame) else found.collect()
+
+
+def _joined_answers(latest: pl.DataFrame) -> pl.DataFrame:
+    """Per task (dataset, id): its latest period and its units' status and progress as
+    ``_joined`` writes them, computed column-wise: a value the units share (or one unit's)
+    as it is; else, for the few tasks whose units differ, ``unit：value`` of each unit
+    (sorted by unit) joined with ；."""
+    import polars as pl
+
+    fields = ("status", "progress")
+    keys = ["dataset", "id"]
+    latest = latest.rename({"task_id": "id"})
+    # Whether the units' values differ, told by the values' codes (exact, and far cheaper
+    # for Polars to compare per group than the strings); the period: the last is the latest.
+    codes = [pl.col(name).cast(pl.Categorical).to_physical().alias(f"_{name}") for name in fields]
+    per_task = (
+        latest.with_columns(codes)
+        .group_by(keys)
         .agg(
-            pl.col("period").max(),
-            pl.col("unit").alias("_units"),
-            pl.col("status").alias("_statuses"),
-            pl.col("progress").alias("_progress"),
+            pl.col("period").last(),
+            *(pl.col(name).first() for name in fields),
+            *(pl.col(f"_{name}").min().alias(f"_{name}_min") for name in fields),
+            *(pl.col(f"_{name}").max().alias(f"_{name}_max") for name in fields),
         )
     )
-    joined = tasks.join(by_task, on=["dataset", "id"], how="left")
-    status, progress = [], []
-    for units, statuses, texts in zip(
-        joined.get_column("_units").to_list(),
-        joined.get_column("_statuses").to_list(),
-        joined.get_column("_progress").to_list(),
-        strict=True,
-    ):
-        status.append(_joined(units or [], statuses or []))
-        progress.append(_joined(units or [], texts or []))
-    return joined.with_columns(
-        pl.col("period").fill_null(""),
-        pl.Series("status", status, pl.String),
-        pl.Series("progress", progress, pl.String),
-    ).drop("_units", "_statuses", "_progress")
+    same = {name: pl.col(f"_{name}_min") == pl.col(f"_{name}_max") for name in fields}
+    differ = ~pl.all_horizontal(same.values())
+    labelled = (
+        latest.join(per_task.filter(differ).select(keys), on=keys, how="semi")
+        .sort("unit")
+        .group_by(keys)
+        .agg(
+            pl.concat_str(pl.col("unit"), pl.lit("："), pl.col(name))
+            .str.join("；")
+            .alias(f"_{name}_joined")
+            for name in fields
+        )
+    )
+    return per_task.join(labelled, on=keys, how="left").select(
+        *keys,
+        "period",
+        *(
+            pl.when(same[name]).then(pl.col(name)).otherwise(pl.col(f"_{name}_joined")).alias(name)
+            for name in fields
+        ),
+    )
 
 
 def _joined(units: list[str], values: list[str]) -> str:

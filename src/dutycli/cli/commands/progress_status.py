@@ -17,7 +17,7 @@ from dutycli.cli.options import (
 )
 from dutycli.cli.progress import store_path
 from dutycli.cli.registry import command
-from dutycli.cli.session import all_tasks, load, state
+from dutycli.cli.session import load, state, tasks
 from dutycli.completion import hooks
 from dutycli.errors import QueryError
 from dutycli.i18n import t
@@ -28,16 +28,26 @@ if TYPE_CHECKING:
     from dutycli.output.result import Result
     from dutycli.progress.periods import Period
 
+    Frame = pl.DataFrame | pl.LazyFrame
+
 # The formats `dutycli progress export` writes, by suffix.
 EXPORT_SUFFIXES = {".csv": "csv", ".parquet": "parquet", ".json": "json"}
 
 
-def tasks_named(ctx: typer.Context) -> pl.DataFrame:
-    """The tasks of the --dataset datasets, each with its dataset's name."""
+# The task columns status and report show or use: only these are read.
+TASK_COLUMNS = (
+    *("dataset", "id", "goal_no", "goal", "task", "lead_units", "leaders"),
+    *("partner_units", "deadline"),
+)
+
+
+def tasks_named(ctx: typer.Context) -> pl.DataFrame | pl.LazyFrame:
+    """The tasks of the --dataset datasets, each with its dataset's name: the columns
+    status and report use, lazy for a scanned dataset."""
     from dutycli.progress.status import with_dataset
 
     names = state(ctx).shared.dataset or load(ctx).names
-    return with_dataset(all_tasks(ctx), names[0])
+    return with_dataset(tasks(ctx), names[0]).select(TASK_COLUMNS)
 
 
 def chosen_period(text: str | None, collections: pl.DataFrame, datasets: list[str]) -> Period:
@@ -70,33 +80,39 @@ def status_rows(
     as_of: str | None,
     unit: list[str] | None,
     leader: list[str] | None,
-) -> tuple[pl.DataFrame, pl.DataFrame, Period, pl.DataFrame]:
-    """The rows of status and report, the units that did not report, the period, the tasks."""
+) -> tuple[Frame, pl.DataFrame, Period, Frame, int]:
+    """The rows of status and report (lazy for a scanned dataset: written while read), the
+    units that did not report, the period, the tasks, how many rows are overdue."""
     import polars as pl
 
     from dutycli.progress import status
     from dutycli.progress import store as progress_store
+    from dutycli.progress.store import ANSWER_FIELDS
     from dutycli.query import filters
 
     path = store_path(ctx, store, must_exist=True)
     collections = progress_store.collections_frame(path)
     frame = tasks_named(ctx)
-    period = chosen_period(period_text, collections, frame.get_column("dataset").unique().to_list())
+    datasets = list(state(ctx).shared.dataset or load(ctx).names)
+    period = chosen_period(period_text, collections, datasets)
     for column, given, other in (
         ("lead_units", unit, ("partner_units", "--role partner")),
         ("leaders", leader, None),
     ):
         if given:
             names = resolve_names(ctx, frame, column, several(given), False, other)
-            frame = filters.collect(filters.with_names(frame, column, names))
-    answers = progress_store.answers_frame(path)
-    rows = status.status_rows(
-        frame, answers, period.name, as_of_date(as_of, period), period.start.year
-    )
+            frame = filters.with_names(frame, column, names)
+    answers = progress_store.answers_of(path, datasets, period.name, ANSWER_FIELDS)
+    when, year = as_of_date(as_of, period), period.start.year
+    rows = status.status_rows(frame, answers, period.name, when, year)
     if unit:
         named = [n for n in resolve_names(ctx, frame, "lead_units", several(unit), False)]
         rows = rows.filter(pl.col("lead_unit").is_in(named))
-    return rows, status.silent_units(rows, collections, period.name), period, frame
+    # What the notes count, read on its own from a scanned dataset: the rows without their
+    # texts (Polars reads only the columns these need).
+    narrow = filters.collect(rows.select("dataset", "lead_unit", "overdue"))
+    overdue = int(narrow.get_column("overdue").sum())
+    return rows, status.silent_units(narrow, collections, period.name), period, frame, overdue
 
 
 def silent_line(silent: pl.DataFrame) -> str:
@@ -106,7 +122,7 @@ def silent_line(silent: pl.DataFrame) -> str:
     return f"未报送单位（{len(units)} 个）：{'、'.join(dict.fromkeys(units))}"
 
 
-def single(rows: pl.DataFrame, ctx: typer.Context) -> pl.DataFrame:
+def single(rows: Frame, ctx: typer.Context) -> Frame:
     """Without the dataset column when one dataset was read (as every other command)."""
     return rows if load(ctx).several else rows.drop("dataset")
 
@@ -159,13 +175,12 @@ def progress_status(
     or not; then the units that have not reported."""
     from dutycli.output.result import Result
 
-    rows, silent_units, chosen, _ = status_rows(ctx, period, store, as_of, unit, leader)
+    rows, silent_units, chosen, _, overdue = status_rows(ctx, period, store, as_of, unit, leader)
     asked = f"填报期：{chosen.name}"
     if silent:
         found = Result(single(silent_units, ctx), asked=f"{asked}　未报送单位")
         found.kind_name = "silent"
         return found
-    overdue = int(rows.get_column("overdue").sum())
     notes = [f"逾期 {overdue} 条", silent_line(silent_units)]
     return Result(single(rows, ctx), asked=asked, notes=notes)
 
@@ -183,8 +198,12 @@ def progress_report(
     goal, with counts per status and per leader and the units that did not report."""
     from dutycli.output.result import Result
     from dutycli.progress import status
+    from dutycli.query.filters import collect
 
-    rows, silent_units, chosen, frame = status_rows(ctx, period, store, as_of, unit, leader)
+    found_rows, silent_units, chosen, tasks_of, overdue = status_rows(
+        ctx, period, store, as_of, unit, leader
+    )
+    rows, frame = collect(found_rows), collect(tasks_of)
     table = status.report_rows(rows, frame)
     # A task led by two units has a row (and a status) for each: the counts say so.
     notes = [
@@ -194,7 +213,7 @@ def progress_report(
         f"{leader_name}：{count} 条任务；按牵头单位计：{status.count_text(found)}"
         for leader_name, count, found in status.leader_counts(rows)
     ]
-    notes.append(f"逾期：{int(rows.get_column('overdue').sum())} 条")
+    notes.append(f"逾期：{overdue} 条")
     notes.append(silent_line(silent_units))
     found = Result(single(table, ctx), asked=f"{chosen.name} 工作任务进展情况汇总", notes=notes)
     found.group_by = "goal"
