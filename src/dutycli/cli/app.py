@@ -345,13 +345,14 @@ def run(argv: list[str]) -> int:
     # a few ms of each query. Anything else (help, completion, a mistyped name) gets them all.
     name = command_name(argv)
     wanted = [info for info in app.registered_commands if info.name == name]
-    every = app.registered_commands
+    every, groups = app.registered_commands, app.registered_groups
     if len(wanted) == 1 and "_DUTYCLI_COMPLETE" not in os.environ:
-        app.registered_commands = wanted
+        # A top-level command: neither the others nor a group's (progress …) are built.
+        app.registered_commands, app.registered_groups = wanted, []
     try:
         group = get_command(app)
     finally:
-        app.registered_commands = every
+        app.registered_commands, app.registered_groups = every, groups
     code: int = group.main(args=argv, prog_name="dutycli", standalone_mode=False)
     return code
 

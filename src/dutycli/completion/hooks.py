@@ -7,7 +7,9 @@ Each hook is named ``complete_KIND``; the generated command table reads the kind
 
 from __future__ import annotations
 
-from dutycli.completion.values import Item, Request, values
+# completion.values.Item, written out: Typer evaluates a hook's annotations, and values is
+# imported on a TAB only.
+Item = tuple[str, str]
 
 TYPE_CHECKING = False  # not typing's: see dutycli.completion.values
 if TYPE_CHECKING:
@@ -22,6 +24,9 @@ PREFIX = "complete_"
 # ``ctx`` is Typer's Context. The hooks type it ``object``: Typer evaluates their annotations
 # at run time, and this module imports neither Typer nor typing.
 def _from_context(kind: str, ctx: Any, incomplete: str) -> list[Item]:
+    # Imported on a TAB only: every command imports the hooks its options name.
+    from dutycli.completion.values import Request, values
+
     data = ctx.find_root().params.get("data")
     params = ctx.params
     role = params.get("role")
