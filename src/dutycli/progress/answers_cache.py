@@ -17,12 +17,12 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dutycli import __version__
-from dutycli.locations import cache_dir, file_key, mark_used, prune_cache, read_cache_entry
+from dutycli.locations import cache_dir, file_key, mark_used
+from dutycli.store.cache import read_sealed, sealed, write_entry
 
 if TYPE_CHECKING:
     import polars as pl
@@ -54,14 +54,11 @@ def lookup(key: dict[str, Any] | None) -> pl.LazyFrame | None:
     if entry is None:
         return None
     try:
-        found = read_cache_entry(str(entry))
+        found = read_sealed(entry, _MAGIC)
         if found is None:
-            return None
-        data, used = found
-        magic, digest, rest = data.split(b"\n", 2)
-        if magic + b"\n" != _MAGIC or hashlib.sha256(rest).hexdigest().encode() != digest:
-            return None  # not an entry of this kind, or damaged since it was written
-        header, payload = rest.split(b"\n", 1)
+            return None  # none, not an entry of this kind, or damaged since it was written
+        _, rest, used = found
+        header, payload = bytes(rest).split(b"\n", 1)
         if json.loads(header) != key:
             return None
         import polars as pl
@@ -80,17 +77,9 @@ def keep(key: dict[str, Any] | None, frame: pl.DataFrame) -> None:
     if entry is None:
         return
     try:
-        from dutycli.files import write_atomically
-
         payload = io.BytesIO()
         frame.write_parquet(payload, statistics=False)
         rest = json.dumps(key).encode("utf-8") + b"\n" + payload.getvalue()
-        digest = hashlib.sha256(rest).hexdigest().encode("ascii")
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        new = not entry.exists()
-        content = _MAGIC + digest + b"\n" + rest
-        write_atomically(entry, lambda out: out.write(content), durable=False)
-        if new:
-            prune_cache(os.fspath(entry.parent))
+        write_entry(entry, sealed(_MAGIC, rest))
     except Exception:
         pass  # a cache that cannot be written only costs the next query a read of the store

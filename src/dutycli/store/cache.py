@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     import polars as pl
 
 _MAGIC = b"dutycli-cache 2\n"  # then the SHA-256 (hex) of the rest, the header, the frame
+_DOCUMENT = b"dutycli-document 1\n"  # then the SHA-256 (hex) of the rest, the JSON
 
 
 def _key(path: Path, raw: bytes | None = None) -> dict[str, Any] | None:
@@ -70,17 +71,11 @@ def lookup(path: Path, raw: bytes) -> tuple[dict[str, Any], pl.DataFrame] | None
     if entry is None:
         return None
     try:
-        found = read_cache_entry(str(entry))
+        found = read_sealed(entry, _MAGIC)
         if found is None:
             return None
-        data, used = found
-        magic, digest_line, rest = data.split(b"\n", 2)
-        if magic + b"\n" != _MAGIC:
-            return None
-        digest = digest_line.strip().decode("ascii")
-        if hashlib.sha256(rest).hexdigest() != digest:
-            return None  # damaged since it was written
-        header_line, payload = rest.split(b"\n", 1)
+        _, rest, used = found
+        header_line, payload = bytes(rest).split(b"\n", 1)
         header = json.loads(header_line)
         if header.get("key") != key:
             return None
@@ -105,14 +100,43 @@ def store(path: Path, raw: bytes, header: dict[str, Any], frame: pl.DataFrame) -
             return  # metadata JSON cannot hold exactly: parse YAML each time
         payload = io.BytesIO()
         frame.write_ipc(payload)
-        rest = text.encode("utf-8") + b"\n" + payload.getvalue()
-        digest = hashlib.sha256(rest).hexdigest().encode("ascii")
-        _write_entry(entry, _MAGIC + digest + b"\n" + rest)
+        write_entry(entry, sealed(_MAGIC, text.encode("utf-8") + b"\n" + payload.getvalue()))
     except Exception:
         pass  # a cache that cannot be written only costs the next run a parse
 
 
-def _write_entry(entry: Path, content: bytes) -> None:
+def sealed(magic: bytes, rest: bytes) -> bytes:
+    """An entry's bytes: ``magic`` (one line), the SHA-256 (hex) of ``rest`` on a line, then
+    ``rest``. Every cache of dutycli writes its entries so (``unsealed`` reads them)."""
+    return magic + hashlib.sha256(rest).hexdigest().encode("ascii") + b"\n" + rest
+
+
+def unsealed(magic: bytes, data: bytes) -> memoryview | None:
+    """What ``sealed`` wrapped, or None for another kind of entry or one damaged since it was
+    written (its checksum does not match): a miss, never a wrong answer. A view, not a copy:
+    an entry may hold megabytes of tasks."""
+    start = len(magic)
+    end = data.find(b"\n", start)
+    if not data.startswith(magic) or end < 0:
+        return None
+    rest = memoryview(data)[end + 1 :]
+    if hashlib.sha256(rest).hexdigest().encode("ascii") != data[start:end]:
+        return None
+    return rest
+
+
+def read_sealed(entry: Path, magic: bytes) -> tuple[bytes, memoryview, int] | None:
+    """An entry's bytes, what ``sealed`` wrapped in them, and when it was last marked used;
+    None when it is missing, of another kind or damaged (``unsealed``)."""
+    found = read_cache_entry(str(entry))
+    if found is None:
+        return None
+    data, used = found
+    rest = unsealed(magic, data)
+    return None if rest is None else (data, rest, used)
+
+
+def write_entry(entry: Path, content: bytes) -> None:
     """Write an entry atomically; a new one may push the oldest out of its folder."""
     entry.parent.mkdir(parents=True, exist_ok=True)
     new = not entry.exists()
@@ -132,14 +156,11 @@ def lookup_document(kind: str, path: Path, raw: bytes) -> tuple[Any] | None:
     if entry is None:
         return None
     try:
-        found = read_cache_entry(str(entry))
+        found = read_sealed(entry, _DOCUMENT)
         if found is None:
             return None
-        data, used = found
-        digest, rest = data.split(b"\n", 1)
-        if hashlib.sha256(rest).hexdigest().encode("ascii") != digest:
-            return None
-        content = json.loads(rest)
+        _, rest, used = found
+        content = json.loads(bytes(rest))
         if content["key"] != key:
             return None
     except Exception:  # missing, partial or foreign: parse the file
@@ -159,8 +180,7 @@ def store_document(kind: str, path: Path, raw: bytes, document: Any) -> None:
         rest = json.dumps(content, ensure_ascii=False).encode("utf-8")
         if json.loads(rest) != content:
             return  # not JSON's own values (a date, a set): parsed each time
-        digest = hashlib.sha256(rest).hexdigest().encode("ascii")
-        _write_entry(entry, digest + b"\n" + rest)
+        write_entry(entry, sealed(_DOCUMENT, rest))
     except Exception:
         pass
 
@@ -197,4 +217,4 @@ def remember_checked(path: Path, written: bool = False) -> None:
     # The verdict is the key itself, compared whole on use: any damage is a miss. Not
     # written, the next run checks the file again.
     with contextlib.suppress(Exception):
-        _write_entry(entry, json.dumps(key, ensure_ascii=False).encode("utf-8"))
+        write_entry(entry, json.dumps(key, ensure_ascii=False).encode("utf-8"))

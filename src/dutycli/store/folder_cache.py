@@ -39,18 +39,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dutycli import __version__
-from dutycli.files import write_atomically
 from dutycli.locations import (
     DATASET_KINDS,
     SETTLE_SECONDS,
     cache_file,
     dataset_name,
     mark_used,
-    prune_cache,
-    read_cache_entry,
 )
 from dutycli.schema import DATASET_FIELD, TASK_FIELDS
 from dutycli.store import loader
+from dutycli.store.cache import read_sealed, sealed, write_entry
 
 if TYPE_CHECKING:
     import polars as pl
@@ -249,22 +247,15 @@ def _read_entry(entry: Path, key: dict[str, Any]) -> tuple[dict[str, Any] | None
     """The entry's header and Parquet bytes, or (None, b"") for a missing, damaged or
     foreign one."""
     try:
-        found = read_cache_entry(str(entry))
+        found = read_sealed(entry, _MAGIC)
         if found is None:
             return None, b""
-        data, used = found
+        data, rest, used = found
         # Found by index, not split: the tasks (megabytes) are copied once, not three times.
-        first = data.index(b"\n") + 1
-        second = data.index(b"\n", first) + 1
-        third = data.index(b"\n", second) + 1
-        rest = memoryview(data)[second:]
-        if (
-            data[:first] != _MAGIC
-            or hashlib.sha256(rest).hexdigest().encode() != data[first : second - 1]
-        ):
-            return None, b""
-        header = json.loads(bytes(rest[: third - second]))
-        payload = data[third:]
+        start = len(data) - len(rest)
+        end = data.index(b"\n", start)
+        header = json.loads(data[start:end])
+        payload = data[end + 1 :]
         if header.get("key") != key:
             return None, b""
         goals = header.pop("goals")  # each list of goals once: tables share them
@@ -288,13 +279,6 @@ def _write_entry(entry: Path, header: dict[str, Any], payload: bytes) -> None:
         line = json.dumps(stored, ensure_ascii=False)
         if json.loads(line) != stored:
             return  # metadata JSON cannot hold exactly: read the folder file by file
-        rest = line.encode("utf-8") + b"\n" + payload
-        digest = hashlib.sha256(rest).hexdigest().encode("ascii")
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        new = not entry.exists()
-        content = _MAGIC + digest + b"\n" + rest
-        write_atomically(entry, lambda out: out.write(content), durable=False)
-        if new:
-            prune_cache(str(entry.parent))
+        write_entry(entry, sealed(_MAGIC, line.encode("utf-8") + b"\n" + payload))
     except Exception:
         pass  # a cache that cannot be written only costs the next run the reading
