@@ -386,6 +386,9 @@ def test_a_kill_while_the_browser_prints_leaves_no_file_behind(
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env={**os.environ, "DUTYCLI_CHROME": str(hangs), "TMPDIR": str(tmp_path)},
+        # As from a terminal: a run under nohup (or in a shell's background) inherits the
+        # signal ignored, and dutycli leaves an ignored signal ignored.
+        preexec_fn=lambda: signal.signal(stop, signal.SIG_DFL),
     )
     deadline = time.monotonic() + 30
     while not pid.exists() and time.monotonic() < deadline:
