@@ -424,7 +424,9 @@ def test_old_entries_and_leftover_temporary_files_are_removed(tmp_path: Path) ->
     age(leftover, 1)
     summaries.file_summary(str(settled(write_yaml(tmp_path / "d.yaml", shipped_tasks(3)))))
     assert sorted(p.name for p in folder.iterdir()) == [
-        Path(locations.cache_file("completion", str(tmp_path / "d.yaml"), summaries.SUFFIX) or "").name,
+        Path(
+            locations.cache_file("completion", str(tmp_path / "d.yaml"), summaries.SUFFIX) or ""
+        ).name,
         "recent.json",
     ]
 
