@@ -54,12 +54,16 @@ def respond(result: Result, shared: Shared) -> NoReturn:
     result.width = shared.width
     result.header = header_language(shared, fmt)
     if fmt == "table" and not to_file and result.rows.is_empty():
+        if result.when_empty is not None:
+            result.when_empty()
         found = t("no differences") if result.kind_name == "changes" else t("no rows found")
         if result.why_empty:
             found = t("{found}: {why}", found=found, why=result.why_empty)
         streams.note(found)
     else:
         emit.emit(result, fmt, shared.output, shared.excel)
+        if result.when_empty is not None and not result.count():
+            result.when_empty()
         if to_file:
             streams.note(
                 t(

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 from dutycli.schema import RESULT_KINDS, ResultKind
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import polars as pl
 
 
@@ -40,6 +42,9 @@ class Result:
 
     # How many rows were written while a lazy result was read (``sink``); None until then.
     written: int | None = None
+    # Said on stderr when the result has no rows, once it is known (search: "a leader's
+    # name; try by-leader"): a result that has rows is never searched twice to know it.
+    when_empty: Callable[[], None] | None = None
 
     @property
     def lazy(self) -> pl.LazyFrame | None:

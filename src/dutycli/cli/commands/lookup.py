@@ -106,19 +106,23 @@ def search(
 ) -> "Result":
     """Tasks whose text (or goal name, or section) contains every keyword; Latin letters ignore case."""
     from dutycli.output.result import Result
-    from dutycli.query import filters
     from dutycli.query.keywords import keyword_patterns, with_keywords
 
     frame = tasks(ctx)
     patterns = keyword_patterns([arg(k) for k in keywords], regex)
     found = with_keywords(frame, patterns, match_any)
-    if not regex and filters.collect(found.select("id").head(1)).is_empty():
-        from dutycli.cli.hints import search_hint
-
-        search_hint(ctx, frame, [arg(k) for k in keywords])  # a name: by-leader finds it
     joiner = " 或 " if match_any else " 且 "
     asked = f"关键词：{joiner.join(arg(k) for k in keywords)}"
-    return Result(found, highlight_patterns=patterns, asked=asked)
+    result = Result(found, highlight_patterns=patterns, asked=asked)
+    if not regex:
+
+        def hint() -> None:  # a name found nowhere in the texts: by-leader finds it
+            from dutycli.cli.hints import search_hint
+
+            search_hint(ctx, frame, [arg(k) for k in keywords])
+
+        result.when_empty = hint
+    return result
 
 
 @command("list", kind="tasks", shared=ROWS)
