@@ -69,6 +69,31 @@ def run_process(*args: str, env: dict[str, str] | None = None, **kwargs: object)
     )
 
 
+def interrupted_while_blocked(*args: str) -> tuple[int, str]:
+    """Run dutycli with ``args`` writing into a pipe nobody reads, press Ctrl-C once it is
+    blocked on the full pipe, and return its exit code and stderr."""
+    import signal
+
+    read_end, write_end = os.pipe()
+    process = subprocess.Popen(
+        [dutycli_executable(), *args],
+        stdout=write_end,
+        stderr=subprocess.PIPE,
+        # As from a terminal: a parent started in the background may have SIGINT ignored.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    os.close(write_end)
+    try:
+        assert os.read(read_end, 1024)  # it is writing; nobody reads on, so the pipe fills
+        time.sleep(0.5)
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=30)
+    finally:
+        process.kill()
+        os.close(read_end)
+    return process.returncode, stderr.decode()
+
+
 # What the developer's terminal says of itself: the width of a table, colour or not.
 TERMINAL_SETTINGS = ("COLUMNS", "LINES", "NO_COLOR", "FORCE_COLOR", "TTY_COMPATIBLE")
 # What language the developer's shell speaks: the tests choose it (English unless a test asks).

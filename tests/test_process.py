@@ -19,7 +19,7 @@ import pytest
 from dutycli.schema import TASK_FIELDS
 from dutycli.store import loader, yaml_file
 
-from .conftest import DATASET, RAW, dutycli_executable, run_process
+from .conftest import DATASET, RAW, dutycli_executable, interrupted_while_blocked, run_process
 
 
 def test_pipe_defaults_to_csv_with_the_public_schema() -> None:
@@ -224,24 +224,10 @@ def test_bad_arguments_keep_typers_own_messages() -> None:
 
 @pytest.mark.parametrize("fmt", ["csv", "json", "table"])
 def test_sigint_while_blocked_writing_exits_130(big_dataset: Path, fmt: str) -> None:
-    read_end, write_end = os.pipe()
-    process = subprocess.Popen(
-        [dutycli_executable(), "--data", str(big_dataset), "list", "-f", fmt],
-        stdout=write_end,
-        stderr=subprocess.PIPE,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    assert interrupted_while_blocked("--data", str(big_dataset), "list", "-f", fmt) == (
+        130,
+        "dutycli: interrupted\n",
     )
-    os.close(write_end)
-    try:
-        assert os.read(read_end, 1024)  # it is writing; nobody reads on, so the pipe fills
-        time.sleep(0.5)
-        process.send_signal(signal.SIGINT)
-        _, stderr = process.communicate(timeout=30)
-    finally:
-        process.kill()
-        os.close(read_end)
-    assert process.returncode == 130
-    assert stderr.decode() == "dutycli: interrupted\n"
 
 
 # --- locales that are not UTF-8 -----------------------------------------------------

@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import errno
 import io
-import os
-import signal
 import subprocess
-import time
 from pathlib import Path
 
 import polars as pl
@@ -16,7 +13,7 @@ import pytest
 
 from dutycli.output import sink
 from dutycli.output.flat import flat
-from tests.conftest import dutycli_executable, run_cli
+from tests.conftest import dutycli_executable, interrupted_while_blocked, run_cli
 
 QUERIES = [
     ["by-unit", "发改局"],
@@ -134,21 +131,7 @@ def test_a_streamed_result_into_a_closed_pipe_is_quiet(big_parquet: Path) -> Non
 
 
 def test_sigint_while_a_streamed_result_is_blocked_exits_130(big_parquet: Path) -> None:
-    read_end, write_end = os.pipe()
-    process = subprocess.Popen(
-        [dutycli_executable(), "--data", str(big_parquet), "list", "-f", "csv"],
-        stdout=write_end,
-        stderr=subprocess.PIPE,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    assert interrupted_while_blocked("--data", str(big_parquet), "list", "-f", "csv") == (
+        130,
+        "dutycli: interrupted\n",
     )
-    os.close(write_end)
-    try:
-        assert os.read(read_end, 1024)  # writing; nobody reads on, so the pipe fills
-        time.sleep(0.5)
-        process.send_signal(signal.SIGINT)
-        _, stderr = process.communicate(timeout=30)
-    finally:
-        process.kill()
-        os.close(read_end)
-    assert process.returncode == 130
-    assert stderr.decode() == "dutycli: interrupted\n"

@@ -23,12 +23,6 @@ if TYPE_CHECKING:
 SLICE_ROWS = 50_000
 
 
-def render_flat(frame: pl.DataFrame, fmt: str, excel: bool = False, header: str = "en") -> bytes:
-    """A frame in one of the flat formats as UTF-8, every character of the data kept
-    (``flat_pieces`` joined: the same bytes, held at once)."""
-    return b"".join(flat_pieces(frame, fmt, excel, header))
-
-
 def header_names(columns: list[str], header: str) -> dict[str, str]:
     """The columns' names as written: their Chinese labels for ``zh`` (``schema.labelled``)."""
     if header != "zh":
