@@ -373,6 +373,14 @@ def count_rows(command: list[str], env: dict[str, str]) -> int:
     return max(0, done.stdout.count(b"\n") - 1)
 
 
+def report(lines: list[str], path: Path | None) -> None:
+    """Print the tables, and write them to ``path`` too when given (``--report``)."""
+    text = "\n".join(lines) + "\n"
+    print(text)
+    if path:
+        path.write_text(text, encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("what", choices=["startup", "scale", "all"])
@@ -394,10 +402,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.what in ("scale", "all"):
         sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
         lines += scale(sizes, args.runs, args.csvgrep_runs, args.out)
-    text = "\n".join(lines) + "\n"
-    print(text)
-    if args.report:
-        args.report.write_text(text, encoding="utf-8")
+    report(lines, args.report)
     return 0
 
 

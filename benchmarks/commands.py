@@ -469,7 +469,7 @@ def main(argv: list[str] | None = None) -> int:
     import argparse
     import os
 
-    from bench import HERE, machine
+    from bench import HERE, machine, report
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1M", help="any of 10k,100k,1M,10M")
@@ -482,10 +482,7 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
     lines = [f"Machine: {machine()}; load average at start {load:.1f}", ""]
     lines += run(sizes, args.runs, args.out, args.only)
-    text = "\n".join(lines) + "\n"
-    print(text)
-    if args.report:
-        args.report.write_text(text, encoding="utf-8")
+    report(lines, args.report)
     return 0
 
 

@@ -24,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import BIN, HERE, child_env, ensure_parquet, machine, measure, run_once
+from bench import BIN, HERE, child_env, ensure_parquet, machine, measure, report, run_once
 
 DUTYCLI = str(BIN / "dutycli")
 QUERY = ["by-unit", "发改局", "-f", "csv"]
@@ -128,10 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.metrics:
         sizes = [s.strip() for s in args.metrics.split(",") if s.strip()]
         lines += metrics(sizes, args.out, args.runs)
-    text = "\n".join(lines) + "\n"
-    print(text)
-    if args.report:
-        args.report.write_text(text, encoding="utf-8")
+    report(lines, args.report)
     return 0
 
 

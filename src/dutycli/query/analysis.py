@@ -83,13 +83,12 @@ def stats(frame: filters.Frame) -> pl.DataFrame:
     """
     # Each part reads its own columns of a scanned dataset (held together they would take
     # a gigabyte at ten million tasks).
-    tasks = frame
     parts = [
         pl.DataFrame(
             {
                 "section": ["dataset"] * len(TOTALS),
                 "name": list(TOTALS),
-                "count": list(totals(tasks).values()),
+                "count": list(totals(frame).values()),
                 "explicit": [None] * len(TOTALS),
                 "inherited": [None] * len(TOTALS),
             },
@@ -97,7 +96,7 @@ def stats(frame: filters.Frame) -> pl.DataFrame:
         )
     ]
     for section, column in (("leader", "leaders"), ("unit", "lead_units")):
-        names = filters.collect(directories.directory(tasks, column))
+        names = filters.collect(directories.directory(frame, column))
         parts.append(
             names.select(
                 pl.lit(section).alias("section"),
